@@ -1,0 +1,116 @@
+"""The `matcher` command: shortlists on the command line, the service, and API keys."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+
+from matcher.engine import Engine, Match, Shortlist
+from matcher.fixtures import load_candidates, load_vacancies
+from matcher.travel import MODE_NAMES
+
+
+def _find(items: Sequence[object], ident: str, kind: str) -> object:
+    for item in items:
+        if getattr(item, "id", None) == ident:
+            return item
+    known = ", ".join(str(getattr(i, "id", "")) for i in list(items)[:3])
+    raise SystemExit(f"error: no {kind} with id '{ident}' (ids look like {known}, ...)")
+
+
+def format_shortlist(shortlist: Shortlist, *, width: int = 100) -> str:
+    """A table a jobhunter can read: one line per result, then the main reason per feature."""
+    vacancy_side = shortlist.vacancy_id is not None and shortlist.candidate_id is None
+    head = (f"Candidates for vacancy {shortlist.vacancy_id}" if vacancy_side
+            else f"Vacancies for candidate {shortlist.candidate_id}")
+    lines = [f"{head} (weights v{shortlist.weights_version})", ""]
+    if not shortlist.results:
+        lines.append("No results: everything is blocked. Try --include-blocked to see why.")
+        return "\n".join(lines)
+    title_w = max(20, min(34, width - 66))
+    lines.append(f"{'#':>3}  {'score':>5}  {'title':<{title_w}}  {'employer':<24}  commute")
+    for rank, match in enumerate(shortlist.results, start=1):
+        lines += _format_match(rank, match, title_w, width, vacancy_side)
+    return "\n".join(lines)
+
+
+def _format_match(rank: int, m: Match, title_w: int, width: int, vacancy_side: bool) -> list[str]:
+    commute = m.features["commute"].extra
+    trip = f"{commute['minutes']} min {MODE_NAMES[commute['mode']].removeprefix('by ')}"
+    title = m.candidate_id or "" if vacancy_side else m.title
+    flag = " BLOCKED" if m.blocked else ""
+    lines = [f"{rank:>3}  {m.score:5.2f}  {title[:title_w]:<{title_w}}  {m.employer[:24]:<24}  "
+             f"{trip}{flag}"]
+    for name, feature in m.features.items():
+        if not feature.reasons:
+            continue
+        main = next((r for r in feature.reasons if feature.blocking), feature.reasons[0])
+        mark = "x" if feature.blocking else " "
+        text = textwrap.shorten(main.message, width=max(40, width - 22), placeholder="...")
+        lines.append(f"       {mark} {name:<9} {feature.score:4.2f}  {text}")
+    return lines
+
+
+def _shortlist(args: argparse.Namespace) -> int:
+    candidate = _find(load_candidates(), args.candidate_id, "candidate")
+    engine = Engine().fit(load_vacancies())
+    result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)  # type: ignore[arg-type]
+    _print(result, args.json)
+    return 0
+
+
+def _candidates(args: argparse.Namespace) -> int:
+    vacancy = _find(load_vacancies(), args.vacancy_id, "vacancy")
+    ready = [c for c in load_candidates() if c.stage in ("ready", "activation")]
+    result = Engine().rank_candidates(vacancy, ready, top=args.top,  # type: ignore[arg-type]
+                                      include_blocked=args.include_blocked)
+    _print(result, args.json)
+    return 0
+
+
+def _print(result: Shortlist, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_shortlist(result, width=shutil.get_terminal_size((110, 20)).columns))
+
+
+def _top(value: str) -> int:
+    n = int(value)
+    if not 1 <= n <= 100:
+        raise argparse.ArgumentTypeError("must be between 1 and 100")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("shortlist", help="rank the open vacancies for a candidate (fixtures)")
+    p.add_argument("candidate_id", help="e.g. c-0042")
+    p.add_argument("--top", type=_top, default=10, help="how many results, 1-100 (default 10)")
+    p.add_argument("--include-blocked", action="store_true", help="show near misses too")
+    p.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
+    p.set_defaults(run=_shortlist)
+
+    p = sub.add_parser("candidates", help="rank ready candidates for a vacancy (fixtures)")
+    p.add_argument("vacancy_id", help="e.g. v-0107")
+    p.add_argument("--top", type=_top, default=20, help="how many results, 1-100 (default 20)")
+    p.add_argument("--include-blocked", action="store_true", help="show near misses too")
+    p.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
+    p.set_defaults(run=_candidates)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

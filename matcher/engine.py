@@ -1,0 +1,244 @@
+"""The engine: fitted once on the open vacancies, it ranks them for a candidate and says why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Self
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
+from matcher.features.childcare import ChildcareFeature
+from matcher.features.commute import CommuteFeature
+from matcher.features.language import LanguageFeature
+from matcher.features.skills import SkillsFeature
+from matcher.models import Candidate, Vacancy
+from matcher.travel import TravelTimeModel
+from matcher.vocabulary import Vocabulary
+from matcher.weights import FEATURES, Weights, default_weights
+
+
+@dataclass(frozen=True)
+class Scores:
+    """All four features and their weighted combination, (candidates, vacancies) each."""
+
+    features: dict[str, FeatureScores]
+    score: FloatMatrix
+    blocked: BoolMatrix
+    travel_minutes: FloatMatrix
+    """Fastest one-way minutes, by which the schedule check widens shifts."""
+
+
+@dataclass(frozen=True)
+class FeatureResult:
+    score: float
+    blocking: bool
+    reasons: list[Reason]
+    extra: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 4),
+            "blocking": self.blocking,
+            **self.extra,
+            "reasons": [r.as_dict() for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """One vacancy for one candidate, as a line in a shortlist."""
+
+    candidate_id: str | None
+    vacancy_id: str | None
+    title: str
+    employer: str
+    score: float
+    blocked: bool
+    features: dict[str, FeatureResult]
+
+    def as_dict(self, *, counterpart: str) -> dict[str, Any]:
+        ident = {"vacancy_id": self.vacancy_id} if counterpart == "vacancy" else {
+            "candidate_id": self.candidate_id}
+        return {
+            **ident,
+            "title": self.title,
+            "employer": self.employer,
+            "score": round(self.score, 4),
+            "blocked": self.blocked,
+            "features": {name: f.as_dict() for name, f in self.features.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """Ranked results for one candidate (vacancies) or one vacancy (candidates)."""
+
+    weights_version: int
+    results: list[Match]
+    candidate_id: str | None = None
+    vacancy_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.vacancy_id is not None and self.candidate_id is None:
+            head: dict[str, Any] = {"vacancy_id": self.vacancy_id}
+            counterpart = "candidate"
+        else:
+            head = {"candidate_id": self.candidate_id}
+            counterpart = "vacancy"
+        return {
+            **head,
+            "weights_version": self.weights_version,
+            "results": [m.as_dict(counterpart=counterpart) for m in self.results],
+        }
+
+
+def rank_order(
+    score: NDArray[np.float64], blocked: NDArray[np.bool_], tie_rank: NDArray[np.int64], *,
+    top: int, include_blocked: bool,
+) -> NDArray[np.int64]:
+    """Indices of the best `top`: unblocked first, then score descending, then by id."""
+    key = np.where(blocked, 2.0, 0.0) + (1.0 - score)
+    if not include_blocked:
+        key = np.where(blocked, np.inf, key)
+    eligible = np.isfinite(key)
+    n = int(eligible.sum())
+    top = min(top, n)
+    if top == 0:
+        return np.zeros(0, dtype=np.int64)
+    if top < len(key):
+        # Everything at or better than the top-th key, so that ties at the cut are settled by id.
+        cut = np.partition(key, top - 1)[top - 1]
+        pool = np.nonzero(key <= cut)[0]
+    else:
+        pool = np.nonzero(eligible)[0]
+    order = np.lexsort((tie_rank[pool], key[pool]))
+    result: NDArray[np.int64] = pool[order[:top]]
+    return result
+
+
+class Engine:
+    """Scores every open vacancy for candidates with numpy, and explains only what is shown."""
+
+    def __init__(
+        self,
+        weights: Weights | None = None,
+        *,
+        travel: TravelTimeModel | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.weights = weights or default_weights()
+        self.travel = travel
+        self.vocabulary = vocabulary
+
+    def fit(self, vacancies: Sequence[Vacancy]) -> Self:
+        """Precompute the arrays of the open vacancies; closed and filled ones are left out."""
+        self.vacancies_ = [v for v in vacancies if v.status == "open"]
+        self.skills_ = SkillsFeature(vocabulary=self.vocabulary).fit(self.vacancies_)
+        self.language_ = LanguageFeature().fit(self.vacancies_)
+        self.commute_ = CommuteFeature(travel=self.travel).fit(self.vacancies_)
+        self.childcare_ = ChildcareFeature().fit(self.vacancies_)
+        self.vacancy_rank_ = _id_rank([v.id for v in self.vacancies_])
+        return self
+
+    def with_weights(self, weights: Weights) -> Engine:
+        """The same fitted engine with other weights: no refit needed."""
+        clone = object.__new__(Engine)
+        clone.__dict__.update(self.__dict__)
+        clone.weights = weights
+        return clone
+
+    def score(self, candidates: Sequence[Candidate]) -> Scores:
+        """Every feature for every (candidate, open vacancy) pair, as arrays."""
+        commute = self.commute_.score(candidates)
+        features = {
+            "skills": self.skills_.score(candidates),
+            "language": self.language_.score(candidates),
+            "commute": commute,
+            "childcare": self.childcare_.score(
+                candidates, travel_minutes=commute.fastest_minutes
+            ),
+        }
+        w = self.weights.weights
+        total = sum(w[name] for name in FEATURES)
+        score = sum(w[name] * features[name].score for name in FEATURES) / total
+        blocked = np.zeros_like(commute.blocking)
+        for name in FEATURES:
+            if w[name] > 0:  # a feature weighted zero has no say, not even a veto
+                blocked |= features[name].blocking
+        return Scores(
+            features=features,
+            score=np.clip(score, 0.0, 1.0),
+            blocked=blocked,
+            travel_minutes=commute.fastest_minutes,
+        )
+
+    def shortlist(
+        self, candidate: Candidate, *, top: int = 10, include_blocked: bool = False
+    ) -> Shortlist:
+        """The candidate's best open vacancies, explained."""
+        scores = self.score([candidate])
+        order = rank_order(scores.score[0], scores.blocked[0], self.vacancy_rank_,
+                           top=top, include_blocked=include_blocked)
+        results = [self._match(candidate, int(j), scores, 0) for j in order]
+        return Shortlist(self.weights.version, results, candidate_id=candidate.id)
+
+    def rank_candidates(
+        self, vacancy: Vacancy, candidates: Sequence[Candidate], *, top: int = 20,
+        include_blocked: bool = False,
+    ) -> Shortlist:
+        """The best candidates for one vacancy, explained; the same scores seen from the other side."""
+        single = Engine(self.weights, travel=self.travel, vocabulary=self.vocabulary).fit(
+            [vacancy.model_copy(update={"status": "open"})]
+        )
+        if not candidates:
+            return Shortlist(self.weights.version, [], vacancy_id=vacancy.id)
+        scores = single.score(candidates)
+        order = rank_order(scores.score[:, 0], scores.blocked[:, 0],
+                           _id_rank([c.id for c in candidates]),
+                           top=top, include_blocked=include_blocked)
+        results = [single._match(candidates[int(i)], 0, scores, int(i)) for i in order]
+        return Shortlist(self.weights.version, results, vacancy_id=vacancy.id)
+
+    def _match(self, candidate: Candidate, j: int, scores: Scores, row: int) -> Match:
+        vacancy = self.vacancies_[j]
+        trip = self.commute_.trip(candidate, j)
+        reasons = {
+            "skills": (self.skills_.explain(candidate, j), {}),
+            "language": (self.language_.explain(candidate, j), {}),
+            "commute": (trip.reasons, {"minutes": trip.minutes, "mode": trip.mode}),
+            "childcare": (
+                self.childcare_.explain(
+                    candidate, j, travel_minutes=float(scores.travel_minutes[row, j])
+                ),
+                {},
+            ),
+        }
+        features = {
+            name: FeatureResult(
+                score=float(scores.features[name].score[row, j]),
+                blocking=bool(scores.features[name].blocking[row, j]),
+                reasons=reasons[name][0],
+                extra=reasons[name][1],
+            )
+            for name in FEATURES
+        }
+        return Match(
+            candidate_id=candidate.id,
+            vacancy_id=vacancy.id,
+            title=vacancy.title,
+            employer=vacancy.employer,
+            score=float(scores.score[row, j]),
+            blocked=bool(scores.blocked[row, j]),
+            features=features,
+        )
+
+
+def _id_rank(ids: Sequence[str | None]) -> NDArray[np.int64]:
+    """Position of each id in sorted order, so ties break by id, deterministically."""
+    keys = np.array([i or "" for i in ids], dtype=object)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[np.argsort(keys, kind="stable")] = np.arange(len(keys))
+    return rank

@@ -1,0 +1,172 @@
+"""Schedule fit: the shifts, widened by the commute both ways, inside the person's free hours."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import ClassVar, Self
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel
+
+from matcher.features.base import FeatureScores, FloatMatrix, Reason
+from matcher.models import DAYS, MINUTES_PER_DAY, Candidate, Vacancy
+from matcher.schedule import MINUTES_PER_WEEK, ShiftTable, format_clock, format_days, weekly_minutes
+
+# Travel above this is blocked by the commute anyway; capping keeps the index arithmetic in range.
+_MAX_WIDENING = 8 * 60
+
+
+class ChildcareSettings(BaseModel):
+    bridgeable_minutes: int = 30
+    """Minutes outside the free hours that after-school care or a neighbour can bridge (soft)."""
+    score_at_bridgeable: float = 0.5
+    """Score when exactly that many minutes fall outside; more blocks."""
+    penalty_per_hour_outside_range: float = 0.03
+    """Lost per weekly hour above the person's maximum or below their minimum."""
+    max_hours_penalty: float = 0.3
+
+
+def unavailable_prefix(candidates: Sequence[Candidate]) -> NDArray[np.int32]:
+    """(C, 2 weeks + 1): running count of unavailable minutes, so any span costs two lookups."""
+    busy = np.stack([~weekly_minutes(c.availability) for c in candidates])
+    two_weeks = np.concatenate([busy, busy], axis=1)
+    prefix = np.zeros((len(candidates), 2 * MINUTES_PER_WEEK + 1), dtype=np.int32)
+    np.cumsum(two_weeks, axis=1, out=prefix[:, 1:])
+    return prefix
+
+
+class ChildcareFeature:
+    """Minutes of each shift-plus-commute that fall outside the person's availability windows."""
+
+    name: ClassVar[str] = "childcare"
+
+    def __init__(self, settings: ChildcareSettings | None = None) -> None:
+        self.settings = settings or ChildcareSettings()
+
+    def fit(self, vacancies: Sequence[Vacancy]) -> Self:
+        shifts = ShiftTable.from_vacancies(vacancies)
+        self.shifts_ = shifts
+        # One entry per (shift, weekday it starts on), grouped by shift.
+        shift_of_day, day = np.nonzero(shifts.days)
+        self.day_shift_ = shift_of_day
+        self.day_vacancy_ = shifts.vacancy[shift_of_day]
+        self.day_start_ = day * MINUTES_PER_DAY + shifts.start[shift_of_day]
+        self.day_duration_ = shifts.duration[shift_of_day]
+        self.first_day_ = np.searchsorted(shift_of_day, np.arange(len(shifts.vacancy)))
+        self.hours_ = np.array([v.hours_per_week for v in vacancies], dtype=np.float64)
+        return self
+
+    def _overflow_by_shift_day(
+        self, prefix: NDArray[np.int32], widen: NDArray[np.int64]
+    ) -> NDArray[np.int64]:
+        """(C, shift days): minutes of [start - widen, end + widen] outside the free hours."""
+        w = widen[:, self.day_vacancy_]
+        first = np.mod(self.day_start_ - w, MINUTES_PER_WEEK)
+        last = first + self.day_duration_ + 2 * w
+        rows = np.arange(prefix.shape[0])[:, None]
+        overflow: NDArray[np.int64] = (prefix[rows, last] - prefix[rows, first]).astype(np.int64)
+        return overflow
+
+    def overflow_minutes(
+        self, candidates: Sequence[Candidate], travel_minutes: FloatMatrix
+    ) -> FloatMatrix:
+        """(C, V) minutes outside the free hours: worst shift for rotating, best for pick-one."""
+        shape = (len(candidates), len(self.hours_))
+        if all(c.availability is None for c in candidates) or len(self.day_shift_) == 0:
+            return np.zeros(shape)
+        widen = np.ceil(np.minimum(travel_minutes, _MAX_WIDENING)).astype(np.int64)
+        by_day = self._overflow_by_shift_day(unavailable_prefix(candidates), widen)
+        by_shift = np.maximum.reduceat(by_day, self.first_day_, axis=1).astype(np.float64)
+        return self.shifts_.worst_or_best(by_shift)
+
+    def _hours_outside(self, candidates: Sequence[Candidate]) -> FloatMatrix:
+        low = np.array([c.hours_per_week.min if c.hours_per_week else 0.0 for c in candidates])
+        high = np.array([c.hours_per_week.max if c.hours_per_week else 1e9 for c in candidates])
+        h = self.hours_[None, :]
+        outside: FloatMatrix = np.maximum(np.maximum(low[:, None] - h, h - high[:, None]), 0.0)
+        return outside
+
+    def score(
+        self, candidates: Sequence[Candidate], *, travel_minutes: FloatMatrix
+    ) -> FeatureScores:
+        s = self.settings
+        overflow = self.overflow_minutes(candidates, travel_minutes)
+        blocking = overflow > s.bridgeable_minutes
+        fit = 1.0 - (1.0 - s.score_at_bridgeable) * overflow / max(s.bridgeable_minutes, 1)
+        hours_penalty = np.minimum(
+            s.penalty_per_hour_outside_range * self._hours_outside(candidates),
+            s.max_hours_penalty,
+        )
+        score = np.where(blocking, 0.0, np.clip(fit - hours_penalty, 0.0, 1.0))
+        return FeatureScores(score=score, blocking=blocking)
+
+    def explain(
+        self, candidate: Candidate, vacancy_index: int, *, travel_minutes: float
+    ) -> list[Reason]:
+        j = vacancy_index
+        reasons: list[Reason] = []
+        if candidate.availability is None:
+            reasons.append(Reason("available_any_time", "Available at any time of day", {}))
+        else:
+            reasons.append(self._window_reason(candidate, j, travel_minutes))
+        reasons += self._hours_reasons(candidate, j)
+        return reasons
+
+    def _window_reason(self, candidate: Candidate, j: int, travel_minutes: float) -> Reason:
+        widen = math.ceil(min(travel_minutes, _MAX_WIDENING))
+        widen_row = np.full((1, len(self.hours_)), widen, dtype=np.int64)
+        days = np.nonzero(self.day_vacancy_ == j)[0]
+        prefix = unavailable_prefix([candidate])
+        overflow = self._overflow_by_shift_day(prefix, widen_row)[0]
+        by_shift: dict[int, list[int]] = {}
+        for d in days:
+            by_shift.setdefault(int(self.day_shift_[d]), []).append(int(d))
+        worst = {k: max(int(overflow[d]) for d in ds) for k, ds in by_shift.items()}
+        pick = max if self.shifts_.pattern_all[j] else min
+        shift = pick(worst, key=lambda k: (worst[k], k))
+        minutes_out = worst[shift]
+        start = int(self.shifts_.start[shift])
+        end = start + int(self.shifts_.duration[shift])
+        short_days = [DAYS[int(self.day_start_[d]) // MINUTES_PER_DAY]
+                      for d in by_shift[shift] if overflow[d] > 0]
+        params = {
+            "shift": f"{format_clock(start)}-{format_clock(end)}",
+            "needs_from": format_clock(start - widen),
+            "needs_until": format_clock(end + widen),
+            "travel_minutes": widen,
+            "minutes_outside": minutes_out,
+            "days": short_days,
+        }
+        needs = (f"the {params['shift']} shift plus {widen} min travel each way needs "
+                 f"{params['needs_from']}-{params['needs_until']}")
+        if minutes_out == 0:
+            choice = "" if self.shifts_.pattern_all[j] else " (one of the shifts)"
+            return Reason("schedule_fits",
+                          f"Fits their available hours{choice}: {needs}", params)
+        where = f" on {format_days(short_days)}"
+        if minutes_out <= self.settings.bridgeable_minutes:
+            return Reason(
+                "schedule_small_overflow",
+                f"{needs.capitalize()}; {minutes_out} min fall outside their available hours"
+                f"{where} (after-school care could bridge that)",
+                params,
+            )
+        return Reason(
+            "schedule_conflict",
+            f"{needs.capitalize()}; {minutes_out} min fall outside their available hours{where}",
+            params,
+        )
+
+    def _hours_reasons(self, candidate: Candidate, j: int) -> list[Reason]:
+        wanted = candidate.hours_per_week
+        hours = float(self.hours_[j])
+        if wanted is None or wanted.min <= hours <= wanted.max:
+            return []
+        params = {"hours": hours, "min": wanted.min, "max": wanted.max}
+        if hours > wanted.max:
+            return [Reason("hours_above_range",
+                           f"{hours:g} h/week, more than the {wanted.max:g} they can work", params)]
+        return [Reason("hours_below_range",
+                       f"{hours:g} h/week, fewer than the {wanted.min:g} they want", params)]

@@ -1,0 +1,215 @@
+"""Commute feasibility: travel minutes by the person's modes, at the real hours of the shifts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel
+
+from matcher.features.base import FeatureScores, FloatMatrix, Reason
+from matcher.models import Candidate, Vacancy
+from matcher.schedule import ShiftTable, format_clock
+from matcher.travel import MODE_NAMES, MODES, EstimatedTravelTimes, Mode, TravelTimeModel
+
+_ALL_DAY = np.arange(24 * 60, dtype=np.int64)
+
+
+class CommuteSettings(BaseModel):
+    comfortable_minutes: float = 15
+    """A commute up to this long costs nothing."""
+    score_at_maximum: float = 0.3
+    """Score of a commute exactly at the person's maximum; longer ones block."""
+
+
+@dataclass(frozen=True)
+class CommuteScores(FeatureScores):
+    minutes: FloatMatrix
+    """(C, V) minutes one way with the best mode that works at the shift hours."""
+    fastest_minutes: FloatMatrix
+    """(C, V) minutes with the person's fastest mode, whatever the hour; shifts widen by this."""
+
+
+@dataclass(frozen=True)
+class Trip:
+    """The commute to one vacancy as a coach would describe it."""
+
+    minutes: int
+    mode: Mode
+    reasons: list[Reason]
+
+
+def candidate_modes(candidate: Candidate) -> set[Mode]:
+    """Walking always works; a car only counts with a driving licence."""
+    modes: set[Mode] = {"walk"}
+    for mode in candidate.transport:
+        if mode != "car" or candidate.driving_licence:
+            modes.add(mode)
+    return modes
+
+
+class CommuteFeature:
+    """Scores the one-way commute, blocking when no mode gets there within the person's maximum."""
+
+    name: ClassVar[str] = "commute"
+
+    def __init__(
+        self, settings: CommuteSettings | None = None, *, travel: TravelTimeModel | None = None
+    ) -> None:
+        self.settings = settings or CommuteSettings()
+        self.travel: TravelTimeModel = travel or EstimatedTravelTimes()
+
+    def fit(self, vacancies: Sequence[Vacancy]) -> Self:
+        self.destinations_ = np.array(
+            [v.location.coordinates for v in vacancies], dtype=np.float64
+        ).reshape(-1, 2)
+        self.shifts_ = ShiftTable.from_vacancies(vacancies)
+        self.transport_provided_ = np.array(
+            [v.transport_provided for v in vacancies], dtype=np.bool_
+        )
+        # Modes that run around the clock need no per-shift check: the hot path skips them.
+        self.timed_modes_ = tuple(m for m in MODES if not self.travel.running(m, _ALL_DAY).all())
+        return self
+
+    def _mode_available(self, candidates: Sequence[Candidate]) -> dict[Mode, NDArray[np.bool_]]:
+        """Per mode, a (C, V) (broadcastable) mask of who can use it to reach which vacancy."""
+        has = {m: np.array([[m in candidate_modes(c)] for c in candidates]) for m in MODES}
+        has["employer_transport"] = self.transport_provided_[None, :]
+        return has
+
+    def _works_at_shift_hours(
+        self, mode: Mode, start: NDArray[np.int64], duration: NDArray[np.int64],
+        minutes: NDArray[np.float64],
+    ) -> NDArray[np.bool_]:
+        """Whether the mode runs when leaving for, arriving at, leaving from and getting home."""
+        trip = np.ceil(minutes).astype(np.int64)
+        end = start + duration
+        run = self.travel.running
+        return run(mode, start - trip) & run(mode, start) & run(mode, end) & run(mode, end + trip)
+
+    def score(self, candidates: Sequence[Candidate]) -> CommuteScores:
+        origins = np.array([c.home.coordinates for c in candidates], dtype=np.float64)
+        minutes_by_mode = self.travel.minutes(MODES, origins, self.destinations_)
+        available = self._mode_available(candidates)
+        shape = (len(candidates), len(self.destinations_))
+        around_the_clock = np.full(shape, np.inf)
+        fastest = np.full(shape, np.inf)
+        for mode in MODES:
+            usable = np.where(available[mode], minutes_by_mode[mode], np.inf)
+            fastest = np.minimum(fastest, usable)
+            if mode not in self.timed_modes_:
+                around_the_clock = np.minimum(around_the_clock, usable)
+        shifts = self.shifts_
+        per_shift = around_the_clock[:, shifts.vacancy]
+        for mode in self.timed_modes_:
+            usable_minutes = np.where(available[mode], minutes_by_mode[mode], np.inf)
+            at_shifts = usable_minutes[:, shifts.vacancy]
+            finite = np.where(np.isfinite(at_shifts), at_shifts, 0.0)
+            works = self._works_at_shift_hours(mode, shifts.start, shifts.duration, finite)
+            per_shift = np.minimum(per_shift, np.where(works, at_shifts, np.inf))
+        minutes = shifts.worst_or_best(per_shift)
+
+        s = self.settings
+        maximum = np.array([c.max_commute_minutes for c in candidates], dtype=np.float64)[:, None]
+        over_comfort = (minutes - s.comfortable_minutes) / np.maximum(
+            maximum - s.comfortable_minutes, 1.0
+        )
+        blocking = minutes > maximum
+        score = np.where(
+            blocking, 0.0, 1.0 - (1.0 - s.score_at_maximum) * np.clip(over_comfort, 0.0, 1.0)
+        )
+        return CommuteScores(
+            score=score, blocking=blocking, minutes=minutes, fastest_minutes=fastest
+        )
+
+    def trip(self, candidate: Candidate, vacancy_index: int) -> Trip:
+        """The commute to one vacancy, shift by shift, with reasons naming the hours."""
+        j = vacancy_index
+        shifts = self.shifts_
+        first = int(shifts.first_shift[j])
+        last = int(shifts.first_shift[j + 1]) if j + 1 < len(shifts.first_shift) else len(
+            shifts.vacancy
+        )
+        modes = sorted(candidate_modes(candidate), key=MODES.index)
+        if self.transport_provided_[j]:
+            modes.append("employer_transport")
+        origin = np.array([candidate.home.coordinates])
+        minutes_by_mode = {
+            m: float(t[0, 0])
+            for m, t in self.travel.minutes(modes, origin, self.destinations_[j : j + 1]).items()
+        }
+        hour_reasons: list[Reason] = []
+        per_shift: list[tuple[float, Mode]] = []
+        for k in range(first, last):
+            start, duration = shifts.start[k : k + 1], shifts.duration[k : k + 1]
+            options: list[tuple[float, Mode]] = []
+            for mode in modes:
+                t = np.array([minutes_by_mode[mode]])
+                if self._works_at_shift_hours(mode, start, duration, t)[0]:
+                    options.append((minutes_by_mode[mode], mode))
+                else:
+                    leave = start - math.ceil(t[0])
+                    outbound = bool(self.travel.running(mode, leave)[0])
+                    outbound &= bool(self.travel.running(mode, start)[0])
+                    hour_reasons.append(
+                        _not_running_reason(mode, int(start[0]), int(duration[0]), t[0], outbound)
+                    )
+            per_shift.append(min(options) if options else (math.inf, "walk"))
+        chosen = max(per_shift) if shifts.pattern_all[j] else min(per_shift)
+        minutes, mode = chosen
+        limit = candidate.max_commute_minutes
+        params = {"minutes": _whole(minutes), "mode": mode, "max_minutes": limit}
+        if minutes > limit:
+            reasons = [
+                Reason(
+                    "commute_too_long",
+                    f"About {_whole(minutes)} min {MODE_NAMES[mode]}, over their maximum of "
+                    f"{limit} min",
+                    params,
+                )
+            ]
+        elif mode == "employer_transport":
+            reasons = [Reason("employer_transport",
+                              f"Employer transport provided: about {_whole(minutes)} min", params)]
+        else:
+            reasons = [Reason("commute_ok",
+                              f"About {_whole(minutes)} min {MODE_NAMES[mode]} (estimate)", params)]
+        # The hours matter only when they pushed the person to a slower mode or out of reach.
+        if hour_reasons and mode != "employer_transport":
+            reasons += _unique(hour_reasons)
+        return Trip(minutes=_whole(minutes), mode=mode, reasons=reasons)
+
+    def explain(self, candidate: Candidate, vacancy_index: int) -> list[Reason]:
+        return self.trip(candidate, vacancy_index).reasons
+
+
+def _not_running_reason(
+    mode: Mode, start: int, duration: int, minutes: float, outbound_runs: bool
+) -> Reason:
+    leave = format_clock(start - math.ceil(minutes))
+    what = MODE_NAMES[mode].removeprefix("by ").removeprefix("with the ")
+    if not outbound_runs:
+        message = f"No {what} yet for the {format_clock(start)} start (would have to leave at {leave})"
+    else:
+        message = f"No {what} home after the shift ends at {format_clock(start + duration)}"
+    return Reason(
+        "no_transport_at_shift_hours",
+        message,
+        {"mode": mode, "shift_start": format_clock(start),
+         "shift_end": format_clock(start + duration), "leave_at": leave},
+    )
+
+
+def _whole(minutes: float) -> int:
+    return math.ceil(minutes) if math.isfinite(minutes) else -1
+
+
+def _unique(reasons: list[Reason]) -> list[Reason]:
+    seen: dict[str, Reason] = {}
+    for r in reasons:
+        seen.setdefault(r.message, r)
+    return list(seen.values())

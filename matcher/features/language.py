@@ -1,0 +1,120 @@
+"""Language fit: Dutch required at a CEFR level, or a contact language at a level suffices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Self
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel
+
+from matcher.features.base import FeatureScores, Reason
+from matcher.models import LEVELS, Candidate, Vacancy, level_rank
+
+DUTCH = "nl"
+LANGUAGE_NAMES = {
+    "nl": "Dutch", "en": "English", "uk": "Ukrainian", "ru": "Russian", "fr": "French",
+    "de": "German", "pl": "Polish", "ar": "Arabic", "fa": "Persian", "ti": "Tigrinya",
+    "tr": "Turkish", "es": "Spanish", "ro": "Romanian", "so": "Somali", "ps": "Pashto",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def level_name(rank: int) -> str:
+    return "none" if rank <= 0 else LEVELS[rank - 1]
+
+
+class LanguageSettings(BaseModel):
+    one_level_short_score: float = 0.5
+    """Score when the person is one CEFR level below what the job asks (a soft penalty)."""
+    levels_short_that_block: int = 2
+    """From how many levels short the vacancy is blocked."""
+
+
+class LanguageFeature:
+    """Compares CEFR ranks (A1=1 ... C2=6, native=7) with what each vacancy asks."""
+
+    name: ClassVar[str] = "language"
+
+    def __init__(self, settings: LanguageSettings | None = None) -> None:
+        self.settings = settings or LanguageSettings()
+
+    def fit(self, vacancies: Sequence[Vacancy]) -> Self:
+        codes = {DUTCH}
+        for v in vacancies:
+            codes.update(v.language.contact_languages)
+        self.codes_ = sorted(codes)
+        column = {c: i for i, c in enumerate(self.codes_)}
+        n = len(vacancies)
+        # Which languages count for each vacancy; Dutch always does, a Flemish employer speaks it.
+        self.accepted_ = np.zeros((n, len(self.codes_)), dtype=np.bool_)
+        self.accepted_[:, column[DUTCH]] = True
+        self.needed_rank_ = np.zeros(n, dtype=np.int8)
+        self.dutch_required_ = np.zeros(n, dtype=np.bool_)
+        for j, v in enumerate(vacancies):
+            req = v.language
+            if req.dutch is not None:
+                self.dutch_required_[j] = True
+                self.needed_rank_[j] = level_rank(req.dutch)
+            else:
+                self.needed_rank_[j] = level_rank(req.contact_level)
+                self.accepted_[j, [column[c] for c in req.contact_languages]] = True
+        return self
+
+    def _candidate_ranks(self, candidates: Sequence[Candidate]) -> NDArray[np.int8]:
+        ranks = np.zeros((len(candidates), len(self.codes_)), dtype=np.int8)
+        for i, c in enumerate(candidates):
+            for k, code in enumerate(self.codes_):
+                ranks[i, k] = level_rank(c.languages.get(code))
+        return ranks
+
+    def _best_rank(self, candidates: Sequence[Candidate]) -> NDArray[np.int8]:
+        """(C, V): the person's best level among the languages each vacancy accepts."""
+        ranks = self._candidate_ranks(candidates)
+        dutch = ranks[:, self.codes_.index(DUTCH)]
+        contact = np.where(self.accepted_[None, :, :], ranks[:, None, :], 0).max(axis=2)
+        best: NDArray[np.int8] = np.where(self.dutch_required_[None, :], dutch[:, None], contact)
+        return best
+
+    def score(self, candidates: Sequence[Candidate]) -> FeatureScores:
+        shortfall = self.needed_rank_[None, :] - self._best_rank(candidates)
+        s = self.settings
+        blocking = shortfall >= s.levels_short_that_block
+        score = np.where(shortfall <= 0, 1.0, np.where(blocking, 0.0, s.one_level_short_score))
+        return FeatureScores(score=score.astype(np.float64), blocking=blocking)
+
+    def explain(self, candidate: Candidate, vacancy_index: int) -> list[Reason]:
+        j = vacancy_index
+        needed = int(self.needed_rank_[j])
+        best = int(self._best_rank([candidate])[0, j])
+        shortfall = needed - best
+        if self.dutch_required_[j]:
+            params = {"language": DUTCH, "required": level_name(needed), "has": level_name(best)}
+            if shortfall <= 0:
+                return [Reason("dutch_sufficient",
+                               f"Dutch {params['required']} required, has {params['has']}",
+                               params)]
+            code = "dutch_one_level_short" if shortfall == 1 else "dutch_too_low"
+            return [Reason(code, f"Needs Dutch {params['required']}, has {params['has']}", params)]
+        accepted = [c for c, ok in zip(self.codes_, self.accepted_[j], strict=True) if ok]
+        spoken = [c for c in accepted if level_rank(candidate.languages.get(c)) == best and best]
+        names = " or ".join(language_name(c) for c in accepted if c != DUTCH) or "Dutch"
+        params = {
+            "accepted": accepted,
+            "required": level_name(needed),
+            "has": level_name(best),
+            "language": spoken[0] if spoken else None,
+        }
+        if shortfall <= 0:
+            lang = language_name(spoken[0]) if spoken else names
+            return [Reason("contact_language_sufficient",
+                           f"Dutch not required; {lang} {params['has']} as contact language "
+                           f"(needs {params['required']})", params)]
+        code = "contact_language_one_level_short" if shortfall == 1 else "contact_language_too_low"
+        return [Reason(code,
+                       f"Dutch not required, but needs {names} at {params['required']}; "
+                       f"best is {params['has']}", params)]

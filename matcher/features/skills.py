@@ -1,0 +1,171 @@
+"""Skills fit: required and preferred skills, and past occupations against the vacancy's title."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+from scipy import sparse
+
+from matcher.features.base import FeatureScores, Reason
+from matcher.models import Candidate, Vacancy
+from matcher.vocabulary import RELATED_CREDIT, Vocabulary, builtin_vocabulary, normalise
+
+_TEXT = "text:"
+"""Prefix of ad-hoc concepts for phrases the vocabulary does not know; they match as text."""
+
+
+class SkillsSettings(BaseModel):
+    required_weight: float = 0.6
+    """Share of the score for covering the must-have skills."""
+    preferred_weight: float = 0.15
+    """Share for the nice-to-have skills (only where a vacancy lists some)."""
+    title_weight: float = 0.25
+    """Share for having worked in (or trained for) the vacancy's occupation."""
+    unknown_phrase_cutoff: float = 86.0
+    """rapidfuzz score from which two phrases the vocabulary does not know count as the same."""
+
+
+@dataclass(frozen=True)
+class _Credit:
+    """What the candidate brings for one concept: how much, and from which of their phrases."""
+
+    value: float
+    phrase: str
+    related: bool
+
+
+class SkillsFeature:
+    """Concept-to-concept coverage, so wording and language on either side matter less."""
+
+    name: ClassVar[str] = "skills"
+
+    def __init__(
+        self, settings: SkillsSettings | None = None, *, vocabulary: Vocabulary | None = None
+    ) -> None:
+        self.settings = settings or SkillsSettings()
+        self.vocabulary = vocabulary or builtin_vocabulary()
+
+    def fit(self, vacancies: Sequence[Vacancy]) -> Self:
+        self.concepts_: list[str] = list(self.vocabulary.concepts)
+        self.column_: dict[str, int] = {c: k for k, c in enumerate(self.concepts_)}
+        required = [[self._concept(p) for p in v.skills_required] for v in vacancies]
+        preferred = [[self._concept(p) for p in v.skills_preferred] for v in vacancies]
+        titles = [self._concept(v.title) for v in vacancies]
+        self.required_ = self._matrix(required)
+        self.preferred_ = self._matrix(preferred)
+        self.title_ = self._matrix([[t] for t in titles])
+        self.required_count_ = np.asarray(self.required_.sum(axis=1)).ravel()
+        self.preferred_count_ = np.asarray(self.preferred_.sum(axis=1)).ravel()
+        self.titles_known_ = np.array([not t.startswith(_TEXT) for t in titles])
+        self.licence_required_ = np.array([v.driving_licence_required for v in vacancies])
+        self.unknown_phrases_ = [c.removeprefix(_TEXT) for c in self.concepts_ if c.startswith(_TEXT)]
+        self._vacancy_concepts = list(zip(required, preferred, titles, strict=True))
+        return self
+
+    def _concept(self, phrase: str) -> str:
+        """The vocabulary concept a vacancy phrase means, or an ad-hoc text concept."""
+        concept = self.vocabulary.read(phrase).concept_id or _TEXT + normalise(phrase)
+        if concept not in self.column_:
+            self.column_[concept] = len(self.concepts_)
+            self.concepts_.append(concept)
+        return concept
+
+    def _matrix(self, rows: list[list[str]]) -> sparse.csr_matrix:
+        indptr = np.cumsum([0] + [len(set(r)) for r in rows])
+        indices = [self.column_[c] for r in rows for c in dict.fromkeys(r)]
+        data = np.ones(len(indices), dtype=np.float64)
+        return sparse.csr_matrix(
+            (data, np.asarray(indices, dtype=np.int64), indptr),
+            shape=(len(rows), len(self.concepts_)),
+        )
+
+    def credits(self, candidate: Candidate) -> dict[str, _Credit]:
+        """Per concept, the best credit the candidate's skills and occupations earn."""
+        best: dict[str, _Credit] = {}
+
+        def offer(concept: str, value: float, phrase: str, related: bool) -> None:
+            if concept in self.column_ and value > best.get(concept, _Credit(0, "", False)).value:
+                best[concept] = _Credit(value, phrase, related)
+
+        for phrase in [*candidate.skill_labels, *candidate.occupations]:
+            reading = self.vocabulary.read(phrase)
+            if reading.concept_id is None:
+                match = process.extractOne(
+                    normalise(phrase), self.unknown_phrases_, scorer=fuzz.WRatio,
+                    score_cutoff=self.settings.unknown_phrase_cutoff,
+                )
+                if match is not None:
+                    offer(_TEXT + match[0], match[1] / 100.0, phrase, False)
+                continue
+            offer(reading.concept_id, reading.confidence, phrase, False)
+            for related in self.vocabulary.related_ids(reading.concept_id):
+                offer(related, RELATED_CREDIT * reading.confidence, phrase, True)
+        return best
+
+    def _have(self, candidates: Sequence[Candidate]) -> NDArray[np.float64]:
+        have = np.zeros((len(self.concepts_), len(candidates)))
+        for i, c in enumerate(candidates):
+            for concept, credit in self.credits(c).items():
+                have[self.column_[concept], i] = credit.value
+        return have
+
+    def score(self, candidates: Sequence[Candidate]) -> FeatureScores:
+        s = self.settings
+        have = self._have(candidates)
+        required = (self.required_ @ have).T / np.maximum(self.required_count_, 1)
+        preferred = (self.preferred_ @ have).T / np.maximum(self.preferred_count_, 1)
+        title = (self.title_ @ have).T
+        w_req = np.where(self.required_count_ > 0, s.required_weight, 0.0)
+        w_pref = np.where(self.preferred_count_ > 0, s.preferred_weight, 0.0)
+        w_title = np.where(self.titles_known_, s.title_weight, 0.0)
+        total = w_req + w_pref + w_title
+        combined = (w_req * required + w_pref * preferred + w_title * title) / np.maximum(total, 1e-9)
+        # A vacancy that states nothing about skills is neutral, neither good nor bad.
+        score = np.clip(np.where(total > 0, combined, 0.5), 0.0, 1.0)
+        licences = np.array([c.driving_licence for c in candidates])
+        blocking = self.licence_required_[None, :] & ~licences[:, None]
+        return FeatureScores(score=score, blocking=blocking)
+
+    def explain(self, candidate: Candidate, vacancy_index: int) -> list[Reason]:
+        required, preferred, title = self._vacancy_concepts[vacancy_index]
+        credits = self.credits(candidate)
+        reasons: list[Reason] = []
+        if self.licence_required_[vacancy_index] and not candidate.driving_licence:
+            reasons.append(Reason("driving_licence_missing", "Needs a driving licence", {}))
+        if title in credits:
+            c = credits[title]
+            code = "occupation_related" if c.related else "occupation_matches"
+            verb = "Related experience" if c.related else "Experience"
+            reasons.append(Reason(code, f"{verb} as '{c.phrase}' for {self._label(title)}",
+                                  {"title": self._label(title), "from": c.phrase}))
+        for concepts, kind in ((required, "required"), (preferred, "preferred")):
+            for concept in dict.fromkeys(concepts):
+                reasons.append(self._skill_reason(concept, credits.get(concept), kind))
+        return reasons
+
+    def _skill_reason(self, concept: str, credit: _Credit | None, kind: str) -> Reason:
+        label = self._label(concept)
+        params: dict[str, object] = {"skill": label, "kind": kind}
+        if credit is None:
+            code = "skill_missing" if kind == "required" else "preferred_skill_missing"
+            noun = "Required" if kind == "required" else "Preferred"
+            return Reason(code, f"{noun} skill missing: {label}", params)
+        params |= {"from": credit.phrase, "confidence": round(credit.value, 2)}
+        if credit.related:
+            return Reason("skill_related", f"Related skill for {label}: '{credit.phrase}'", params)
+        code = "skill_matched" if kind == "required" else "preferred_skill_matched"
+        read_as = "" if normalise(credit.phrase) == normalise(label) else (
+            f" ('{credit.phrase}' read as {label}, {credit.value:.2f})"
+        )
+        return Reason(code, f"Has {label}{read_as}", params)
+
+    def _label(self, concept: str) -> str:
+        if concept.startswith(_TEXT):
+            return concept.removeprefix(_TEXT)
+        return self.vocabulary.concepts[concept].label("nl")

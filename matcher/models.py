@@ -1,0 +1,210 @@
+"""Candidates and vacancies as the HTTP contract describes them, validated field by field."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from matcher.geo import is_known_postcode, postcode_place
+
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
+MINUTES_PER_DAY = 24 * 60
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Level = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
+TransportMode = Literal["walk", "bike", "public_transport", "car"]
+Stage = Literal["intake", "activation", "ready", "placed", "follow_up", "closed"]
+VacancyStatus = Literal["open", "closed", "filled"]
+
+_CLOCK = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+
+
+def level_rank(level: str | None) -> int:
+    """0 for no knowledge, 1 for A1 ... 6 for C2, 7 for a native speaker."""
+    return 0 if level is None else LEVELS.index(level) + 1
+
+
+def clock_minutes(clock: str) -> int:
+    """Minutes after midnight of a validated "HH:MM"."""
+    return int(clock[:2]) * 60 + int(clock[3:])
+
+
+def _check_clock(value: str) -> str:
+    if not _CLOCK.match(value):
+        raise ValueError(f"'{value}' is not a time of day as HH:MM (00:00 to 24:00)")
+    return value
+
+
+def _check_language_code(value: str) -> str:
+    code = value.strip().lower()
+    if not re.fullmatch(r"[a-z]{2}", code):
+        raise ValueError(f"'{value}' is not a two-letter ISO 639-1 language code such as nl or uk")
+    return code
+
+
+ClockTime = Annotated[str, AfterValidator(_check_clock)]
+LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:-]+$")
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Location(_Model):
+    """A Belgian postcode, or coordinates."""
+
+    postcode: str | None = Field(default=None, examples=["2100"])
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _one_way_to_say_where(self) -> Self:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        if self.postcode is not None:
+            code = self.postcode.strip()
+            if not is_known_postcode(code):
+                raise ValueError(f"postcode '{self.postcode}' is not a Belgian postcode")
+            object.__setattr__(self, "postcode", code)
+        elif self.lat is None:
+            raise ValueError("give a postcode, or lat and lon")
+        return self
+
+    @property
+    def coordinates(self) -> tuple[float, float]:
+        """Latitude and longitude; exact coordinates win over the postcode's point."""
+        if self.lat is not None and self.lon is not None:
+            return self.lat, self.lon
+        place = postcode_place(self.postcode or "")
+        if place is None:  # validated on construction, so only a changed postcode table gets here
+            raise LookupError(f"postcode {self.postcode} is not in the postcode table")
+        return place.lat, place.lon
+
+
+class TimeWindow(_Model):
+    """Days of the week and a time span; an end before the start crosses midnight."""
+
+    days: list[Day] = Field(min_length=1, examples=[["mon", "tue", "wed", "thu", "fri"]])
+    start: ClockTime = Field(examples=["08:45"])
+    end: ClockTime = Field(examples=["15:30"])
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        if self.start == "24:00":
+            raise ValueError("start must be 00:00 to 23:59; 24:00 is only an end")
+        if self.duration_minutes == 0:
+            raise ValueError("start and end are the same time: a window needs a length")
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("a day is listed twice")
+        return self
+
+    @property
+    def start_minute(self) -> int:
+        return clock_minutes(self.start)
+
+    @property
+    def duration_minutes(self) -> int:
+        """Length in minutes; 00:00-24:00 is the whole day, an end before the start is next day."""
+        if self.end == "24:00" and self.start == "00:00":
+            return MINUTES_PER_DAY
+        return (clock_minutes(self.end) - self.start_minute) % MINUTES_PER_DAY
+
+
+class Shift(TimeWindow):
+    """A working time the vacancy demands."""
+
+
+class Skill(_Model):
+    label: ShortText
+    years: float | None = Field(default=None, ge=0, le=60)
+
+
+SkillEntry = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | Skill
+
+
+class HoursRange(_Model):
+    min: float = Field(ge=0, le=80)
+    max: float = Field(ge=0, le=80)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.min > self.max:
+            raise ValueError("min is larger than max")
+        return self
+
+
+class Candidate(_Model):
+    """A person looking for work, as profiled by the social-welfare office and their coach."""
+
+    id: Identifier | None = None
+    home: Location
+    languages: dict[LanguageCode, Level] = Field(default_factory=dict)
+    skills: list[SkillEntry] = Field(default_factory=list, max_length=100)
+    occupations: list[ShortText] = Field(default_factory=list, max_length=20)
+    # Walking is always possible; these are the other ways the person can travel.
+    transport: list[TransportMode] = Field(default_factory=list)
+    driving_licence: bool = False
+    max_commute_minutes: int = Field(default=60, ge=5, le=240)
+    availability: list[TimeWindow] | None = Field(default=None, min_length=1)
+    hours_per_week: HoursRange | None = None
+    stage: Stage = "ready"
+
+    @property
+    def skill_labels(self) -> list[str]:
+        return [s if isinstance(s, str) else s.label for s in self.skills]
+
+
+class LanguageRequirement(_Model):
+    """Dutch at a level, or (dutch null) a contact language at a level: a language-light job."""
+
+    dutch: Level | None = None
+    contact_languages: list[LanguageCode] = Field(default_factory=list)
+    contact_level: Level | None = None
+
+    @model_validator(mode="after")
+    def _contact_when_dutch_not_required(self) -> Self:
+        if self.dutch is None:
+            if self.contact_level is None:
+                raise ValueError("contact_level is required when dutch is null (not required)")
+            if not self.contact_languages:
+                raise ValueError(
+                    "contact_languages must name at least one language when dutch is null"
+                )
+        return self
+
+    @property
+    def language_light(self) -> bool:
+        return self.dutch is None
+
+
+class Vacancy(_Model):
+    """An open position at an employer, with the shifts it demands."""
+
+    id: Identifier | None = None
+    employer: ShortText
+    title: ShortText
+    location: Location
+    skills_required: list[ShortText] = Field(default_factory=list, max_length=50)
+    skills_preferred: list[ShortText] = Field(default_factory=list, max_length=50)
+    language: LanguageRequirement
+    shifts: list[Shift] = Field(min_length=1, max_length=21)
+    shift_pattern: Literal["all", "any"] = "all"
+    hours_per_week: float = Field(gt=0, le=60)
+    positions: int = Field(default=1, ge=1, le=1000)
+    transport_provided: bool = False
+    driving_licence_required: bool = False
+    status: VacancyStatus = "open"
