@@ -1,1 +1,1 @@
-"""Benchmarks: `./dev bench` (or `python -m benchmarks [engine|...]`) prints a table per benchmark."""
+"""Benchmarks: `./dev bench` (or `python -m benchmarks [NAME ...]`) prints one table."""

@@ -19,9 +19,13 @@ def scaled_vacancies(n: int, *, seed: int = 1) -> list[Vacancy]:
     for i in range(n):
         v = base[i % len(base)]
         lat, lon = v.location.coordinates
-        where = v.location.model_copy(update={
-            "postcode": None, "lat": lat + rnd.uniform(-0.04, 0.04),
-            "lon": lon + rnd.uniform(-0.06, 0.06)})
+        where = v.location.model_copy(
+            update={
+                "postcode": None,
+                "lat": lat + rnd.uniform(-0.04, 0.04),
+                "lon": lon + rnd.uniform(-0.06, 0.06),
+            }
+        )
         out.append(v.model_copy(update={"id": f"g-{i:06d}", "location": where}))
     return out
 
@@ -51,8 +55,12 @@ def run(rows: list[tuple[str, str]]) -> None:
 
     t0 = time.perf_counter()
     engine = Engine().fit(fixtures)
-    rows.append((f"fit on fixtures ({len(engine.vacancies_)} open vacancies)",
-                 f"{(time.perf_counter() - t0) * 1000:.0f} ms"))
+    rows.append(
+        (
+            f"fit on fixtures ({len(engine.vacancies_)} open vacancies)",
+            f"{(time.perf_counter() - t0) * 1000:.0f} ms",
+        )
+    )
     people = iter(ready * 10)
     med, worst = _median_ms(lambda: engine.shortlist(next(people), top=10), 200)
     rows.append(("shortlist top 10, fixtures: median / max", f"{med:.2f} / {worst:.2f} ms"))
@@ -69,7 +77,10 @@ def run(rows: list[tuple[str, str]]) -> None:
     rows.append(("score all 100,000 for one candidate: median", f"{med_score:.1f} ms"))
     rows.append(("shortlist top 10 of 100,000: median / max", f"{med:.1f} / {worst:.1f} ms"))
     per_pair = _per_pair_ms(ready[0], big, 1000)
-    rows.append(("same pairs one at a time (1,000 sampled): per pair",
-                 f"{per_pair:.3f} ms, x100,000 = "
-                 f"{per_pair * 100_000 / 1000:.1f} s"))
+    rows.append(
+        (
+            "same pairs one at a time (1,000 sampled): per pair",
+            f"{per_pair:.3f} ms, x100,000 = {per_pair * 100_000 / 1000:.1f} s",
+        )
+    )
     rows.append(("speed-up of the vectorised shortlist", f"{per_pair * 100_000 / med:.0f}x"))

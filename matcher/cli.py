@@ -8,25 +8,32 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import TypeVar
 
 from matcher.engine import Engine, Match, Shortlist
 from matcher.fixtures import load_candidates, load_vacancies
+from matcher.models import Candidate, Vacancy
 from matcher.travel import MODE_NAMES
 
+_Item = TypeVar("_Item", Candidate, Vacancy)
 
-def _find(items: Sequence[object], ident: str, kind: str) -> object:
+
+def _find(items: Sequence[_Item], ident: str, kind: str) -> _Item:
     for item in items:
-        if getattr(item, "id", None) == ident:
+        if item.id == ident.strip():
             return item
-    known = ", ".join(str(getattr(i, "id", "")) for i in list(items)[:3])
+    known = ", ".join(str(i.id) for i in items[:3])
     raise SystemExit(f"error: no {kind} with id '{ident}' (ids look like {known}, ...)")
 
 
 def format_shortlist(shortlist: Shortlist, *, width: int = 100) -> str:
     """A table a jobhunter can read: one line per result, then the main reason per feature."""
     vacancy_side = shortlist.vacancy_id is not None and shortlist.candidate_id is None
-    head = (f"Candidates for vacancy {shortlist.vacancy_id}" if vacancy_side
-            else f"Vacancies for candidate {shortlist.candidate_id}")
+    head = (
+        f"Candidates for vacancy {shortlist.vacancy_id}"
+        if vacancy_side
+        else f"Vacancies for candidate {shortlist.candidate_id}"
+    )
     lines = [f"{head} (weights v{shortlist.weights_version})", ""]
     if not shortlist.results:
         lines.append("No results: everything is blocked. Try --include-blocked to see why.")
@@ -43,8 +50,10 @@ def _format_match(rank: int, m: Match, title_w: int, width: int, vacancy_side: b
     trip = f"{commute['minutes']} min {MODE_NAMES[commute['mode']].removeprefix('by ')}"
     title = m.candidate_id or "" if vacancy_side else m.title
     flag = " BLOCKED" if m.blocked else ""
-    lines = [f"{rank:>3}  {m.score:5.2f}  {title[:title_w]:<{title_w}}  {m.employer[:24]:<24}  "
-             f"{trip}{flag}"]
+    lines = [
+        f"{rank:>3}  {m.score:5.2f}  {title[:title_w]:<{title_w}}  {m.employer[:24]:<24}  "
+        f"{trip}{flag}"
+    ]
     for name, feature in m.features.items():
         if not feature.reasons:
             continue
@@ -58,7 +67,7 @@ def _format_match(rank: int, m: Match, title_w: int, width: int, vacancy_side: b
 def _shortlist(args: argparse.Namespace) -> int:
     candidate = _find(load_candidates(), args.candidate_id, "candidate")
     engine = Engine().fit(load_vacancies())
-    result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)  # type: ignore[arg-type]
+    result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)
     _print(result, args.json)
     return 0
 
@@ -66,8 +75,12 @@ def _shortlist(args: argparse.Namespace) -> int:
 def _candidates(args: argparse.Namespace) -> int:
     vacancy = _find(load_vacancies(), args.vacancy_id, "vacancy")
     ready = [c for c in load_candidates() if c.stage in ("ready", "activation")]
-    result = Engine().rank_candidates(vacancy, ready, top=args.top,  # type: ignore[arg-type]
-                                      include_blocked=args.include_blocked)
+    result = Engine().rank_candidates(
+        vacancy,
+        ready,
+        top=args.top,
+        include_blocked=args.include_blocked,
+    )
     _print(result, args.json)
     return 0
 

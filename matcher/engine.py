@@ -60,8 +60,11 @@ class Match:
     features: dict[str, FeatureResult]
 
     def as_dict(self, *, counterpart: str) -> dict[str, Any]:
-        ident = {"vacancy_id": self.vacancy_id} if counterpart == "vacancy" else {
-            "candidate_id": self.candidate_id}
+        ident = (
+            {"vacancy_id": self.vacancy_id}
+            if counterpart == "vacancy"
+            else {"candidate_id": self.candidate_id}
+        )
         return {
             **ident,
             "title": self.title,
@@ -96,8 +99,12 @@ class Shortlist:
 
 
 def rank_order(
-    score: NDArray[np.float64], blocked: NDArray[np.bool_], tie_rank: NDArray[np.int64], *,
-    top: int, include_blocked: bool,
+    score: NDArray[np.float64],
+    blocked: NDArray[np.bool_],
+    tie_rank: NDArray[np.int64],
+    *,
+    top: int,
+    include_blocked: bool,
 ) -> NDArray[np.int64]:
     """Indices of the best `top`: unblocked first, then score descending, then by id."""
     key = np.where(blocked, 2.0, 0.0) + (1.0 - score)
@@ -157,9 +164,7 @@ class Engine:
             "skills": self.skills_.score(candidates),
             "language": self.language_.score(candidates),
             "commute": commute,
-            "childcare": self.childcare_.score(
-                candidates, travel_minutes=commute.fastest_minutes
-            ),
+            "childcare": self.childcare_.score(candidates, travel_minutes=commute.fastest_minutes),
         }
         w = self.weights.weights
         total = sum(w[name] for name in FEATURES)
@@ -180,25 +185,38 @@ class Engine:
     ) -> Shortlist:
         """The candidate's best open vacancies, explained."""
         scores = self.score([candidate])
-        order = rank_order(scores.score[0], scores.blocked[0], self.vacancy_rank_,
-                           top=top, include_blocked=include_blocked)
+        order = rank_order(
+            scores.score[0],
+            scores.blocked[0],
+            self.vacancy_rank_,
+            top=top,
+            include_blocked=include_blocked,
+        )
         results = [self._match(candidate, int(j), scores, 0) for j in order]
         return Shortlist(self.weights.version, results, candidate_id=candidate.id)
 
     def rank_candidates(
-        self, vacancy: Vacancy, candidates: Sequence[Candidate], *, top: int = 20,
+        self,
+        vacancy: Vacancy,
+        candidates: Sequence[Candidate],
+        *,
+        top: int = 20,
         include_blocked: bool = False,
     ) -> Shortlist:
-        """The best candidates for one vacancy, explained; the same scores seen from the other side."""
+        """The best candidates for one vacancy, explained: the same scores from the other side."""
         single = Engine(self.weights, travel=self.travel, vocabulary=self.vocabulary).fit(
             [vacancy.model_copy(update={"status": "open"})]
         )
         if not candidates:
             return Shortlist(self.weights.version, [], vacancy_id=vacancy.id)
         scores = single.score(candidates)
-        order = rank_order(scores.score[:, 0], scores.blocked[:, 0],
-                           _id_rank([c.id for c in candidates]),
-                           top=top, include_blocked=include_blocked)
+        order = rank_order(
+            scores.score[:, 0],
+            scores.blocked[:, 0],
+            _id_rank([c.id for c in candidates]),
+            top=top,
+            include_blocked=include_blocked,
+        )
         results = [single._match(candidates[int(i)], 0, scores, int(i)) for i in order]
         return Shortlist(self.weights.version, results, vacancy_id=vacancy.id)
 

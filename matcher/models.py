@@ -55,7 +55,8 @@ def _check_language_code(value: str) -> str:
 ClockTime = Annotated[str, AfterValidator(_check_clock)]
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 Identifier = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:-]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:-]+$"),
 ]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -133,7 +134,7 @@ class Skill(_Model):
     years: float | None = Field(default=None, ge=0, le=60)
 
 
-SkillEntry = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | Skill
+SkillEntry = ShortText | Skill
 
 
 class HoursRange(_Model):

@@ -33,7 +33,10 @@ class ShiftTable:
 
     @classmethod
     def from_vacancies(cls, vacancies: Sequence[Vacancy]) -> ShiftTable:
-        vacancy, start, duration, days = [], [], [], []
+        vacancy: list[int] = []
+        start: list[int] = []
+        duration: list[int] = []
+        days: list[list[bool]] = []
         first_shift = np.zeros(len(vacancies), dtype=np.int64)
         for j, v in enumerate(vacancies):
             first_shift[j] = len(vacancy)

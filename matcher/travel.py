@@ -77,7 +77,9 @@ class EstimatedTravelTimes(BaseModel):
         destinations: NDArray[np.float64],
     ) -> dict[Mode, NDArray[np.float64]]:
         km = haversine_km(
-            origins[:, None, 0], origins[:, None, 1], destinations[None, :, 0],
+            origins[:, None, 0],
+            origins[:, None, 1],
+            destinations[None, :, 0],
             destinations[None, :, 1],
         )
         result: dict[Mode, NDArray[np.float64]] = {}

@@ -13,6 +13,11 @@ from typing import Any, Self
 
 from rapidfuzz import fuzz, process
 
+SUBPHRASE_CONFIDENCE = 0.9
+"""Confidence when a label stands inside a longer phrase ("heftruckchauffeur nachtploeg")."""
+_JOB_AD_NOISE = frozenset({"m", "v", "x", "mv", "mvx", "h", "f", "d"})
+"""Gender markers of job ads ("(m/v/x)"), which say nothing about the job."""
+
 RELATED_CREDIT = 0.5
 """How much a related concept counts for (a reach-truck driver for a forklift vacancy)."""
 
@@ -116,6 +121,9 @@ class Vocabulary:
         exact = self._exact.get(key)
         if exact is not None:
             return Reading(phrase, exact, 1.0)
+        inner = self._known_words_inside(key)
+        if inner is not None:
+            return Reading(phrase, inner, SUBPHRASE_CONFIDENCE)
         best = process.extractOne(
             key, self._labels, scorer=fuzz.WRatio, score_cutoff=self.fuzzy_cutoff
         )
@@ -123,6 +131,16 @@ class Vocabulary:
             return Reading(phrase, None, 0.0)
         _, similarity, index = best
         return Reading(phrase, self._label_concepts[index], round(similarity / 100.0, 2))
+
+    def _known_words_inside(self, key: str) -> str | None:
+        """The concept of the longest run of words that is a label ("kassier schooluren")."""
+        words = [w for w in key.split() if w not in _JOB_AD_NOISE]
+        for length in range(len(words), 0, -1):
+            for first in range(len(words) - length + 1):
+                concept = self._exact.get(" ".join(words[first : first + length]))
+                if concept is not None and (length > 1 or len(words[first]) > 3):
+                    return concept
+        return None
 
     def related_ids(self, concept_id: str) -> Iterable[str]:
         """Concepts related either way: a reach-truck driver and a forklift driver."""

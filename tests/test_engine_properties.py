@@ -15,8 +15,17 @@ from matcher.models import DAYS, LEVELS
 
 LANGS = ["nl", "en", "uk", "ru", "fr"]
 MODES = ["bike", "public_transport", "car"]
-SKILLS = ["heftruck rijden", "forklift driving", "schoonmaken", "koken", "Excel", "kassa",
-          "metselen", "onbekende vaardigheid", "reachtruck"]
+SKILLS = [
+    "heftruck rijden",
+    "forklift driving",
+    "schoonmaken",
+    "koken",
+    "Excel",
+    "kassa",
+    "metselen",
+    "onbekende vaardigheid",
+    "reachtruck",
+]
 START_TIMES = ["05:00", "06:00", "07:30", "09:00", "13:00", "14:00", "18:00", "22:00"]
 END_TIMES = ["06:00", "12:00", "14:00", "15:30", "17:00", "22:00", "23:00", "01:00"]
 
@@ -26,30 +35,45 @@ def _vacancies(n: int = 80, seed: int = 7):
     vacancies = []
     for i in range(n):
         shifts = [
-            {"days": rnd.sample(DAYS, rnd.randint(1, 6)),
-             "start": rnd.choice(START_TIMES), "end": rnd.choice(END_TIMES)}
+            {
+                "days": rnd.sample(DAYS, rnd.randint(1, 6)),
+                "start": rnd.choice(START_TIMES),
+                "end": rnd.choice(END_TIMES),
+            }
             for _ in range(rnd.randint(1, 3))
         ]
         shifts = [s for s in shifts if s["start"] != s["end"]] or [
-            {"days": ["mon"], "start": "09:00", "end": "17:00"}]
+            {"days": ["mon"], "start": "09:00", "end": "17:00"}
+        ]
         if rnd.random() < 0.5:
-            language = {"dutch": rnd.choice(LEVELS[:5]), "contact_languages": [],
-                        "contact_level": None}
+            language = {
+                "dutch": rnd.choice(LEVELS[:5]),
+                "contact_languages": [],
+                "contact_level": None,
+            }
         else:
-            language = {"dutch": None, "contact_languages": rnd.sample(LANGS[1:], 2),
-                        "contact_level": rnd.choice(LEVELS[:4])}
+            language = {
+                "dutch": None,
+                "contact_languages": rnd.sample(LANGS[1:], 2),
+                "contact_level": rnd.choice(LEVELS[:4]),
+            }
         angle_km = rnd.uniform(0.2, 30)
-        vacancies.append(make_vacancy(
-            id=f"v-{i:03d}",
-            location=point_east(angle_km) if i % 3 else {"postcode": rnd.choice(
-                ["2000", "2030", "2100", "2660", "9130", "2800"])},
-            skills_required=rnd.sample(SKILLS, rnd.randint(0, 3)),
-            skills_preferred=rnd.sample(SKILLS, rnd.randint(0, 2)),
-            language=language, shifts=shifts, shift_pattern=rnd.choice(["all", "any"]),
-            hours_per_week=rnd.choice([19, 24, 30, 38, 40]),
-            transport_provided=rnd.random() < 0.2,
-            driving_licence_required=rnd.random() < 0.1,
-        ))
+        vacancies.append(
+            make_vacancy(
+                id=f"v-{i:03d}",
+                location=point_east(angle_km)
+                if i % 3
+                else {"postcode": rnd.choice(["2000", "2030", "2100", "2660", "9130", "2800"])},
+                skills_required=rnd.sample(SKILLS, rnd.randint(0, 3)),
+                skills_preferred=rnd.sample(SKILLS, rnd.randint(0, 2)),
+                language=language,
+                shifts=shifts,
+                shift_pattern=rnd.choice(["all", "any"]),
+                hours_per_week=rnd.choice([19, 24, 30, 38, 40]),
+                transport_provided=rnd.random() < 0.2,
+                driving_licence_required=rnd.random() < 0.1,
+            )
+        )
     return vacancies
 
 
@@ -57,18 +81,25 @@ VACANCIES = _vacancies()
 ENGINE = Engine().fit(VACANCIES)
 
 windows = st.lists(
-    st.fixed_dictionaries({
-        "days": st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True),
-        "start": st.sampled_from(["00:00", "06:30", "08:45", "12:00", "18:00", "21:00"]),
-        "end": st.sampled_from(["03:00", "12:00", "15:30", "18:00", "23:00", "24:00"]),
-    }).filter(lambda w: w["start"] != w["end"]),
-    min_size=1, max_size=3,
+    st.fixed_dictionaries(
+        {
+            "days": st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True),
+            "start": st.sampled_from(["00:00", "06:30", "08:45", "12:00", "18:00", "21:00"]),
+            "end": st.sampled_from(["03:00", "12:00", "15:30", "18:00", "23:00", "24:00"]),
+        }
+    ).filter(lambda w: w["start"] != w["end"]),
+    min_size=1,
+    max_size=3,
 )
 candidates = st.builds(
     lambda languages, modes, licence, max_commute, availability, skills, km: make_candidate(
-        home=point_east(km, ANTWERP), languages=languages, transport=modes,
-        driving_licence=licence, max_commute_minutes=max_commute,
-        availability=availability, skills=skills,
+        home=point_east(km, ANTWERP),
+        languages=languages,
+        transport=modes,
+        driving_licence=licence,
+        max_commute_minutes=max_commute,
+        availability=availability,
+        skills=skills,
     ),
     st.dictionaries(st.sampled_from(LANGS), st.sampled_from(LEVELS), max_size=4),
     st.lists(st.sampled_from(MODES), unique=True, max_size=3),
@@ -78,8 +109,7 @@ candidates = st.builds(
     st.lists(st.sampled_from(SKILLS), max_size=4, unique=True),
     st.floats(-5, 20),
 )
-props = settings(max_examples=60, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow])
+props = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _never_worse(before, after):
@@ -111,7 +141,8 @@ def test_a_better_language_level_never_lowers_a_score(candidate, language, steps
 @given(candidates, st.sampled_from(MODES))
 def test_another_transport_mode_never_lowers_a_score(candidate, mode):
     improved = candidate.model_copy(
-        update={"transport": sorted({*candidate.transport, mode}), "driving_licence": True})
+        update={"transport": sorted({*candidate.transport, mode}), "driving_licence": True}
+    )
     _never_worse(candidate.model_copy(update={"driving_licence": True}), improved)
 
 
@@ -120,8 +151,12 @@ def test_another_transport_mode_never_lowers_a_score(candidate, mode):
 def test_wider_availability_never_lowers_a_score(candidate, extra):
     if candidate.availability is None:
         return
-    wider = make_candidate(**{**candidate.model_dump(), "availability": [
-        *[w.model_dump() for w in candidate.availability], *extra]})
+    wider = make_candidate(
+        **{
+            **candidate.model_dump(),
+            "availability": [*[w.model_dump() for w in candidate.availability], *extra],
+        }
+    )
     _never_worse(candidate, wider)
     _never_worse(candidate, candidate.model_copy(update={"availability": None}))
 
@@ -180,4 +215,5 @@ def test_blocked_results_only_when_asked_and_after_the_unblocked():
 @pytest.mark.parametrize("top", [1, 5, 200])
 def test_top_is_respected(top):
     assert len(ENGINE.shortlist(make_candidate(), top=top, include_blocked=True).results) == min(
-        top, len(VACANCIES))
+        top, len(VACANCIES)
+    )

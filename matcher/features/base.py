@@ -1,4 +1,4 @@
-"""What every feature returns: scores and blocking flags over candidates x vacancies, and reasons."""
+"""What every feature returns: scores and blocking flags per (candidate, vacancy), and reasons."""
 
 from __future__ import annotations
 

@@ -129,8 +129,11 @@ class ChildcareFeature:
         minutes_out = worst[shift]
         start = int(self.shifts_.start[shift])
         end = start + int(self.shifts_.duration[shift])
-        short_days = [DAYS[int(self.day_start_[d]) // MINUTES_PER_DAY]
-                      for d in by_shift[shift] if overflow[d] > 0]
+        short_days = [
+            DAYS[int(self.day_start_[d]) // MINUTES_PER_DAY]
+            for d in by_shift[shift]
+            if overflow[d] > 0
+        ]
         params = {
             "shift": f"{format_clock(start)}-{format_clock(end)}",
             "needs_from": format_clock(start - widen),
@@ -139,25 +142,21 @@ class ChildcareFeature:
             "minutes_outside": minutes_out,
             "days": short_days,
         }
-        needs = (f"the {params['shift']} shift plus {widen} min travel each way needs "
-                 f"{params['needs_from']}-{params['needs_until']}")
+        needs = (
+            f"needs {params['needs_from']}-{params['needs_until']} for the {params['shift']} "
+            f"shift ({widen} min travel each way)"
+        )
         if minutes_out == 0:
-            choice = "" if self.shifts_.pattern_all[j] else " (one of the shifts)"
-            return Reason("schedule_fits",
-                          f"Fits their available hours{choice}: {needs}", params)
-        where = f" on {format_days(short_days)}"
+            choice = " (one of the shifts)" if not self.shifts_.pattern_all[j] else ""
+            return Reason("schedule_fits", f"Fits their available hours{choice}: {needs}", params)
+        outside = f"{minutes_out} min outside their available hours on {format_days(short_days)}"
         if minutes_out <= self.settings.bridgeable_minutes:
             return Reason(
                 "schedule_small_overflow",
-                f"{needs.capitalize()}; {minutes_out} min fall outside their available hours"
-                f"{where} (after-school care could bridge that)",
+                f"{outside}: {needs}; after-school care could bridge that",
                 params,
             )
-        return Reason(
-            "schedule_conflict",
-            f"{needs.capitalize()}; {minutes_out} min fall outside their available hours{where}",
-            params,
-        )
+        return Reason("schedule_conflict", f"{outside}: {needs}", params)
 
     def _hours_reasons(self, candidate: Candidate, j: int) -> list[Reason]:
         wanted = candidate.hours_per_week
@@ -166,7 +165,17 @@ class ChildcareFeature:
             return []
         params = {"hours": hours, "min": wanted.min, "max": wanted.max}
         if hours > wanted.max:
-            return [Reason("hours_above_range",
-                           f"{hours:g} h/week, more than the {wanted.max:g} they can work", params)]
-        return [Reason("hours_below_range",
-                       f"{hours:g} h/week, fewer than the {wanted.min:g} they want", params)]
+            return [
+                Reason(
+                    "hours_above_range",
+                    f"{hours:g} h/week, more than the {wanted.max:g} they can work",
+                    params,
+                )
+            ]
+        return [
+            Reason(
+                "hours_below_range",
+                f"{hours:g} h/week, fewer than the {wanted.min:g} they want",
+                params,
+            )
+        ]

@@ -82,7 +82,10 @@ class CommuteFeature:
         return has
 
     def _works_at_shift_hours(
-        self, mode: Mode, start: NDArray[np.int64], duration: NDArray[np.int64],
+        self,
+        mode: Mode,
+        start: NDArray[np.int64],
+        duration: NDArray[np.int64],
         minutes: NDArray[np.float64],
     ) -> NDArray[np.bool_]:
         """Whether the mode runs when leaving for, arriving at, leaving from and getting home."""
@@ -131,8 +134,10 @@ class CommuteFeature:
         j = vacancy_index
         shifts = self.shifts_
         first = int(shifts.first_shift[j])
-        last = int(shifts.first_shift[j + 1]) if j + 1 < len(shifts.first_shift) else len(
-            shifts.vacancy
+        last = (
+            int(shifts.first_shift[j + 1])
+            if j + 1 < len(shifts.first_shift)
+            else len(shifts.vacancy)
         )
         modes = sorted(candidate_modes(candidate), key=MODES.index)
         if self.transport_provided_[j]:
@@ -173,11 +178,21 @@ class CommuteFeature:
                 )
             ]
         elif mode == "employer_transport":
-            reasons = [Reason("employer_transport",
-                              f"Employer transport provided: about {_whole(minutes)} min", params)]
+            reasons = [
+                Reason(
+                    "employer_transport",
+                    f"Employer transport provided: about {_whole(minutes)} min",
+                    params,
+                )
+            ]
         else:
-            reasons = [Reason("commute_ok",
-                              f"About {_whole(minutes)} min {MODE_NAMES[mode]} (estimate)", params)]
+            reasons = [
+                Reason(
+                    "commute_ok",
+                    f"About {_whole(minutes)} min {MODE_NAMES[mode]} (estimate)",
+                    params,
+                )
+            ]
         # The hours matter only when they pushed the person to a slower mode or out of reach.
         if hour_reasons and mode != "employer_transport":
             reasons += _unique(hour_reasons)
@@ -193,14 +208,20 @@ def _not_running_reason(
     leave = format_clock(start - math.ceil(minutes))
     what = MODE_NAMES[mode].removeprefix("by ").removeprefix("with the ")
     if not outbound_runs:
-        message = f"No {what} yet for the {format_clock(start)} start (would have to leave at {leave})"
+        message = (
+            f"No {what} yet for the {format_clock(start)} start (would have to leave at {leave})"
+        )
     else:
         message = f"No {what} home after the shift ends at {format_clock(start + duration)}"
     return Reason(
         "no_transport_at_shift_hours",
         message,
-        {"mode": mode, "shift_start": format_clock(start),
-         "shift_end": format_clock(start + duration), "leave_at": leave},
+        {
+            "mode": mode,
+            "shift_start": format_clock(start),
+            "shift_end": format_clock(start + duration),
+            "leave_at": leave,
+        },
     )
 
 

@@ -14,9 +14,21 @@ from matcher.models import LEVELS, Candidate, Vacancy, level_rank
 
 DUTCH = "nl"
 LANGUAGE_NAMES = {
-    "nl": "Dutch", "en": "English", "uk": "Ukrainian", "ru": "Russian", "fr": "French",
-    "de": "German", "pl": "Polish", "ar": "Arabic", "fa": "Persian", "ti": "Tigrinya",
-    "tr": "Turkish", "es": "Spanish", "ro": "Romanian", "so": "Somali", "ps": "Pashto",
+    "nl": "Dutch",
+    "en": "English",
+    "uk": "Ukrainian",
+    "ru": "Russian",
+    "fr": "French",
+    "de": "German",
+    "pl": "Polish",
+    "ar": "Arabic",
+    "fa": "Persian",
+    "ti": "Tigrinya",
+    "tr": "Turkish",
+    "es": "Spanish",
+    "ro": "Romanian",
+    "so": "Somali",
+    "ps": "Pashto",
 }
 
 
@@ -93,17 +105,16 @@ class LanguageFeature:
         best = int(self._best_rank([candidate])[0, j])
         shortfall = needed - best
         if self.dutch_required_[j]:
-            params = {"language": DUTCH, "required": level_name(needed), "has": level_name(best)}
+            dutch = {"language": DUTCH, "required": level_name(needed), "has": level_name(best)}
             if shortfall <= 0:
-                return [Reason("dutch_sufficient",
-                               f"Dutch {params['required']} required, has {params['has']}",
-                               params)]
+                message = f"Dutch {dutch['required']} required, has {dutch['has']}"
+                return [Reason("dutch_sufficient", message, dutch)]
             code = "dutch_one_level_short" if shortfall == 1 else "dutch_too_low"
-            return [Reason(code, f"Needs Dutch {params['required']}, has {params['has']}", params)]
+            return [Reason(code, f"Needs Dutch {dutch['required']}, has {dutch['has']}", dutch)]
         accepted = [c for c, ok in zip(self.codes_, self.accepted_[j], strict=True) if ok]
-        spoken = [c for c in accepted if level_rank(candidate.languages.get(c)) == best and best]
+        spoken = [c for c in accepted if best and level_rank(candidate.languages.get(c)) == best]
         names = " or ".join(language_name(c) for c in accepted if c != DUTCH) or "Dutch"
-        params = {
+        params: dict[str, object] = {
             "accepted": accepted,
             "required": level_name(needed),
             "has": level_name(best),
@@ -111,10 +122,20 @@ class LanguageFeature:
         }
         if shortfall <= 0:
             lang = language_name(spoken[0]) if spoken else names
-            return [Reason("contact_language_sufficient",
-                           f"Dutch not required; {lang} {params['has']} as contact language "
-                           f"(needs {params['required']})", params)]
+            return [
+                Reason(
+                    "contact_language_sufficient",
+                    f"Dutch not required; {lang} {params['has']} as contact language "
+                    f"(needs {params['required']})",
+                    params,
+                )
+            ]
         code = "contact_language_one_level_short" if shortfall == 1 else "contact_language_too_low"
-        return [Reason(code,
-                       f"Dutch not required, but needs {names} at {params['required']}; "
-                       f"best is {params['has']}", params)]
+        return [
+            Reason(
+                code,
+                f"Dutch not required, but needs {names} at {params['required']}; "
+                f"best is {params['has']}",
+                params,
+            )
+        ]

@@ -38,6 +38,10 @@ class _Credit:
     value: float
     phrase: str
     related: bool
+    from_occupation: bool = False
+
+
+_NONE = _Credit(0.0, "", False)
 
 
 class SkillsFeature:
@@ -64,7 +68,9 @@ class SkillsFeature:
         self.preferred_count_ = np.asarray(self.preferred_.sum(axis=1)).ravel()
         self.titles_known_ = np.array([not t.startswith(_TEXT) for t in titles])
         self.licence_required_ = np.array([v.driving_licence_required for v in vacancies])
-        self.unknown_phrases_ = [c.removeprefix(_TEXT) for c in self.concepts_ if c.startswith(_TEXT)]
+        self.unknown_phrases_ = [
+            c.removeprefix(_TEXT) for c in self.concepts_ if c.startswith(_TEXT)
+        ]
         self._vacancy_concepts = list(zip(required, preferred, titles, strict=True))
         return self
 
@@ -89,23 +95,28 @@ class SkillsFeature:
         """Per concept, the best credit the candidate's skills and occupations earn."""
         best: dict[str, _Credit] = {}
 
-        def offer(concept: str, value: float, phrase: str, related: bool) -> None:
-            if concept in self.column_ and value > best.get(concept, _Credit(0, "", False)).value:
-                best[concept] = _Credit(value, phrase, related)
+        def offer(concept: str, credit: _Credit) -> None:
+            if concept in self.column_ and credit.value > best.get(concept, _NONE).value:
+                best[concept] = credit
 
-        for phrase in [*candidate.skill_labels, *candidate.occupations]:
+        phrases = [(p, False) for p in candidate.skill_labels]
+        phrases += [(p, True) for p in candidate.occupations]
+        for phrase, worked_as in phrases:
             reading = self.vocabulary.read(phrase)
             if reading.concept_id is None:
                 match = process.extractOne(
-                    normalise(phrase), self.unknown_phrases_, scorer=fuzz.WRatio,
+                    normalise(phrase),
+                    self.unknown_phrases_,
+                    scorer=fuzz.WRatio,
                     score_cutoff=self.settings.unknown_phrase_cutoff,
                 )
                 if match is not None:
-                    offer(_TEXT + match[0], match[1] / 100.0, phrase, False)
+                    offer(_TEXT + match[0], _Credit(match[1] / 100.0, phrase, False, worked_as))
                 continue
-            offer(reading.concept_id, reading.confidence, phrase, False)
+            offer(reading.concept_id, _Credit(reading.confidence, phrase, False, worked_as))
             for related in self.vocabulary.related_ids(reading.concept_id):
-                offer(related, RELATED_CREDIT * reading.confidence, phrase, True)
+                value = RELATED_CREDIT * reading.confidence
+                offer(related, _Credit(value, phrase, True, worked_as))
         return best
 
     def _have(self, candidates: Sequence[Candidate]) -> NDArray[np.float64]:
@@ -125,7 +136,9 @@ class SkillsFeature:
         w_pref = np.where(self.preferred_count_ > 0, s.preferred_weight, 0.0)
         w_title = np.where(self.titles_known_, s.title_weight, 0.0)
         total = w_req + w_pref + w_title
-        combined = (w_req * required + w_pref * preferred + w_title * title) / np.maximum(total, 1e-9)
+        combined = (w_req * required + w_pref * preferred + w_title * title) / np.maximum(
+            total, 1e-9
+        )
         # A vacancy that states nothing about skills is neutral, neither good nor bad.
         score = np.clip(np.where(total > 0, combined, 0.5), 0.0, 1.0)
         licences = np.array([c.driving_licence for c in candidates])
@@ -138,16 +151,43 @@ class SkillsFeature:
         reasons: list[Reason] = []
         if self.licence_required_[vacancy_index] and not candidate.driving_licence:
             reasons.append(Reason("driving_licence_missing", "Needs a driving licence", {}))
+        reasons.append(self._summary(list(dict.fromkeys(required)), credits))
         if title in credits:
-            c = credits[title]
-            code = "occupation_related" if c.related else "occupation_matches"
-            verb = "Related experience" if c.related else "Experience"
-            reasons.append(Reason(code, f"{verb} as '{c.phrase}' for {self._label(title)}",
-                                  {"title": self._label(title), "from": c.phrase}))
+            reasons.append(self._title_reason(title, credits[title]))
         for concepts, kind in ((required, "required"), (preferred, "preferred")):
             for concept in dict.fromkeys(concepts):
                 reasons.append(self._skill_reason(concept, credits.get(concept), kind))
         return reasons
+
+    def _summary(self, required: list[str], credits: dict[str, _Credit]) -> Reason:
+        if not required:
+            return Reason("no_required_skills", "No skills required", {})
+        full = [self._label(c) for c in required if c in credits and not credits[c].related]
+        partly = [self._label(c) for c in required if c in credits and credits[c].related]
+        missing = [self._label(c) for c in required if c not in credits]
+        parts = [f"Has {len(full)} of {len(required)} required skills"]
+        if full:
+            parts[0] += f" ({', '.join(full)})"
+        if partly:
+            parts.append(f"related to {', '.join(partly)}")
+        if missing:
+            parts.append(f"missing {', '.join(missing)}")
+        params = {"matched": full, "related": partly, "missing": missing}
+        return Reason("required_skills", "; ".join(parts), params)
+
+    def _title_reason(self, title: str, credit: _Credit) -> Reason:
+        job = self._label(title)
+        params: dict[str, object] = {
+            "title": job,
+            "from": credit.phrase,
+            "confidence": round(credit.value, 2),
+        }
+        if credit.from_occupation:
+            code = "occupation_related" if credit.related else "occupation_matches"
+            kind = "Related work experience" if credit.related else "Worked as"
+            return Reason(code, f"{kind}: '{credit.phrase}' ({job})", params)
+        code = "skill_fits_title_related" if credit.related else "skill_fits_title"
+        return Reason(code, f"Their skill '{credit.phrase}' fits the job ({job})", params)
 
     def _skill_reason(self, concept: str, credit: _Credit | None, kind: str) -> Reason:
         label = self._label(concept)
@@ -160,8 +200,10 @@ class SkillsFeature:
         if credit.related:
             return Reason("skill_related", f"Related skill for {label}: '{credit.phrase}'", params)
         code = "skill_matched" if kind == "required" else "preferred_skill_matched"
-        read_as = "" if normalise(credit.phrase) == normalise(label) else (
-            f" ('{credit.phrase}' read as {label}, {credit.value:.2f})"
+        read_as = (
+            ""
+            if normalise(credit.phrase) == normalise(label)
+            else (f" ('{credit.phrase}' read as {label}, {credit.value:.2f})")
         )
         return Reason(code, f"Has {label}{read_as}", params)
 

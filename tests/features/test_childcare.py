@@ -31,8 +31,9 @@ def _score(candidate, vacancy):
 
 def test_school_hours_against_a_school_hours_job_25_minutes_away_is_soft_with_the_reason():
     parent = make_candidate(transport=["public_transport"], availability=SCHOOL_HOURS)
-    job = make_vacancy(location=point_east(_km_for_public_transport_minutes(24.9)),
-                       shifts=SCHOOL_JOB)
+    job = make_vacancy(
+        location=point_east(_km_for_public_transport_minutes(24.9)), shifts=SCHOOL_JOB
+    )
     scores, reasons = _score(parent, job)
     assert not scores.blocking[0, 0]
     assert 0.5 <= scores.score[0, 0] < 1
@@ -53,8 +54,9 @@ def test_school_hours_against_the_same_job_5_minutes_away_fits():
 
 def test_school_hours_against_a_full_day_job_blocks():
     parent = make_candidate(transport=[], availability=SCHOOL_HOURS)
-    job = make_vacancy(location=point_east(0.3),
-                       shifts=[{"days": WEEKDAYS, "start": "08:00", "end": "17:00"}])
+    job = make_vacancy(
+        location=point_east(0.3), shifts=[{"days": WEEKDAYS, "start": "08:00", "end": "17:00"}]
+    )
     scores, reasons = _score(parent, job)
     assert scores.blocking[0, 0]
     assert reasons[0].code == "schedule_conflict"
@@ -85,11 +87,14 @@ def test_night_shift_crossing_midnight_blocks_someone_free_only_until_midnight()
 def test_sunday_night_shift_wraps_into_monday_morning():
     person = make_candidate(
         transport=["bike"],
-        availability=[{"days": ["sun"], "start": "20:00", "end": "23:59"},
-                      {"days": ["mon"], "start": "00:00", "end": "08:00"}],
+        availability=[
+            {"days": ["sun"], "start": "20:00", "end": "23:59"},
+            {"days": ["mon"], "start": "00:00", "end": "08:00"},
+        ],
     )
-    job = make_vacancy(location=point_east(1.0),
-                       shifts=[{"days": ["sun"], "start": "22:00", "end": "06:00"}])
+    job = make_vacancy(
+        location=point_east(1.0), shifts=[{"days": ["sun"], "start": "22:00", "end": "06:00"}]
+    )
     scores, _ = _score(person, job)
     # Only the minute at 23:59-00:00 is not covered by the two windows.
     assert not scores.blocking[0, 0]
@@ -98,8 +103,10 @@ def test_sunday_night_shift_wraps_into_monday_morning():
 
 def test_pick_one_shift_pattern_needs_only_one_workable_shift():
     parent = make_candidate(transport=[], availability=SCHOOL_HOURS)
-    shifts = [{"days": WEEKDAYS, "start": "06:00", "end": "14:00"},
-              {"days": WEEKDAYS, "start": "09:00", "end": "13:00"}]
+    shifts = [
+        {"days": WEEKDAYS, "start": "06:00", "end": "14:00"},
+        {"days": WEEKDAYS, "start": "09:00", "end": "13:00"},
+    ]
     rotating = make_vacancy(location=point_east(0.2), shifts=shifts, shift_pattern="all")
     pick_one = make_vacancy(location=point_east(0.2), shifts=shifts, shift_pattern="any")
     assert _score(parent, rotating)[0].blocking[0, 0]

@@ -31,8 +31,9 @@ def test_six_oclock_shift_12km_away_with_only_public_transport_is_blocked_naming
 
 def test_the_same_shift_at_nine_is_reachable_by_public_transport():
     person = make_candidate(transport=["public_transport"], max_commute_minutes=90)
-    late = make_vacancy(location=point_east(12.0),
-                        shifts=[{"days": WEEKDAYS, "start": "09:00", "end": "17:00"}])
+    late = make_vacancy(
+        location=point_east(12.0), shifts=[{"days": WEEKDAYS, "start": "09:00", "end": "17:00"}]
+    )
     scores, trip = _score(person, late)
     assert not scores.blocking[0, 0]
     assert trip.mode == "public_transport"
@@ -56,8 +57,10 @@ def test_a_bike_gets_there_at_six_when_the_tram_does_not():
 
 def test_no_public_transport_home_after_a_shift_ending_at_one():
     person = make_candidate(transport=["public_transport"], max_commute_minutes=60)
-    bar = make_vacancy(location=point_east(5.0),
-                       shifts=[{"days": ["fri", "sat"], "start": "17:00", "end": "01:00"}])
+    bar = make_vacancy(
+        location=point_east(5.0),
+        shifts=[{"days": ["fri", "sat"], "start": "17:00", "end": "01:00"}],
+    )
     scores, trip = _score(person, bar)
     assert scores.blocking[0, 0]
     assert any("01:00" in r.message for r in trip.reasons)

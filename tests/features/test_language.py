@@ -56,8 +56,9 @@ def test_dutch_counts_as_a_contact_language_too():
 def test_native_counts_above_c2():
     score, blocking, _ = _one({"nl": "native"}, dutch_required("C2"))
     assert (score, blocking) == (1.0, False)
-    _, blocking, _ = _one({"nl": "C1"}, {"dutch": None, "contact_languages": ["en"],
-                                         "contact_level": "native"})
+    _, blocking, _ = _one(
+        {"nl": "C1"}, {"dutch": None, "contact_languages": ["en"], "contact_level": "native"}
+    )
     assert blocking  # C1 Dutch, no English: two or more levels short of native
 
 
