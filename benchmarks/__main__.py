@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-BENCHMARKS = ["engine"]
+BENCHMARKS = ["engine", "service"]
 
 
 def main(argv: list[str]) -> int:

@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-blocked", action="store_true", help="show near misses too")
     p.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
     p.set_defaults(run=_candidates)
+
+    # The service's commands (serve, keys); they import the web stack only when they run.
+    from service.cli import register
+
+    register(sub)
     return parser
 
 
