@@ -12,6 +12,9 @@ BENCHMARKS = ["engine", "service"]
 
 
 def main(argv: list[str]) -> int:
+    from matcher.runtime import tune_allocator
+
+    tune_allocator()  # as the CLI and the service do
     names = argv or BENCHMARKS
     rows: list[tuple[str, str]] = []
     for name in names:

@@ -13,6 +13,7 @@ from typing import TypeVar
 from matcher.engine import Engine, Match, Shortlist
 from matcher.fixtures import load_candidates, load_vacancies
 from matcher.models import Candidate, Vacancy
+from matcher.runtime import tune_allocator
 from matcher.travel import MODE_NAMES
 
 _Item = TypeVar("_Item", Candidate, Vacancy)
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    tune_allocator()
     code: int = args.run(args)
     return code
 

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field
 
-from matcher.geo import haversine_km
+from matcher.geo import EARTH_RADIUS_KM
 from matcher.models import MINUTES_PER_DAY
 
 Mode = Literal["walk", "bike", "public_transport", "car", "employer_transport"]
@@ -29,6 +29,24 @@ MODE_NAMES: dict[str, str] = {
     "car": "by car",
     "employer_transport": "with the employer's transport",
 }
+
+
+_KM_PER_DEGREE = EARTH_RADIUS_KM * np.pi / 180
+
+
+def regional_km(
+    origins: NDArray[np.float64], destinations: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """(C, V) crow-fly km on a flat map around each origin.
+
+    Within a region (under ~200 km) this differs from the great-circle distance by well under
+    1%, far less than the detour factors' own uncertainty, at a third of haversine's cost.
+    """
+    scale_lon = _KM_PER_DEGREE * np.cos(np.radians(origins[:, 0]))[:, None]
+    north = (destinations[None, :, 0] - origins[:, None, 0]) * _KM_PER_DEGREE
+    east = (destinations[None, :, 1] - origins[:, None, 1]) * scale_lon
+    km: NDArray[np.float64] = np.hypot(north, east)
+    return km
 
 
 class TravelTimeModel(Protocol):
@@ -76,12 +94,7 @@ class EstimatedTravelTimes(BaseModel):
         origins: NDArray[np.float64],
         destinations: NDArray[np.float64],
     ) -> dict[Mode, NDArray[np.float64]]:
-        km = haversine_km(
-            origins[:, None, 0],
-            origins[:, None, 1],
-            destinations[None, :, 0],
-            destinations[None, :, 1],
-        )
+        km = regional_km(origins, destinations)
         result: dict[Mode, NDArray[np.float64]] = {}
         for mode in modes:
             est: ModeEstimate = getattr(self, mode)

@@ -196,3 +196,19 @@ def test_loading_is_fast() -> None:
     elapsed = time.perf_counter() - start
     # Budget 50 ms; generous here so a busy CI machine doesn't fail it
     assert elapsed < 0.25, elapsed
+
+
+def test_regional_distance_agrees_with_haversine_within_one_percent():
+    import numpy as np
+
+    from matcher.travel import regional_km
+
+    rng = np.random.default_rng(3)
+    origins = np.column_stack([rng.uniform(50.7, 51.4, 50), rng.uniform(3.7, 5.0, 50)])
+    targets = np.column_stack([rng.uniform(50.7, 51.4, 300), rng.uniform(3.7, 5.0, 300)])
+    flat = regional_km(origins, targets)
+    exact = haversine_km(
+        origins[:, None, 0], origins[:, None, 1], targets[None, :, 0], targets[None, :, 1]
+    )
+    far = exact > 1
+    assert np.all(np.abs(flat[far] / exact[far] - 1) < 0.01)

@@ -29,11 +29,15 @@ class ChildcareSettings(BaseModel):
 
 
 def unavailable_prefix(candidates: Sequence[Candidate]) -> NDArray[np.int32]:
-    """(C, 2 weeks + 1): running count of unavailable minutes, so any span costs two lookups."""
+    """(C, 3 weeks + 1): running count of unavailable minutes, so any span costs two lookups.
+
+    Three weeks, so that a span starting up to a week early or ending up to a week late (a
+    Monday shift widened back into Sunday) needs no modulo on the hot path.
+    """
     busy = np.stack([~weekly_minutes(c.availability) for c in candidates])
-    two_weeks = np.concatenate([busy, busy], axis=1)
-    prefix = np.zeros((len(candidates), 2 * MINUTES_PER_WEEK + 1), dtype=np.int32)
-    np.cumsum(two_weeks, axis=1, out=prefix[:, 1:])
+    weeks = np.concatenate([busy, busy, busy], axis=1)
+    prefix = np.zeros((len(candidates), 3 * MINUTES_PER_WEEK + 1), dtype=np.int32)
+    np.cumsum(weeks, axis=1, out=prefix[:, 1:])
     return prefix
 
 
@@ -52,21 +56,27 @@ class ChildcareFeature:
         shift_of_day, day = np.nonzero(shifts.days)
         self.day_shift_ = shift_of_day
         self.day_vacancy_ = shifts.vacancy[shift_of_day]
-        self.day_start_ = day * MINUTES_PER_DAY + shifts.start[shift_of_day]
-        self.day_duration_ = shifts.duration[shift_of_day]
+        # Minutes from the start of the prefix's middle week (see unavailable_prefix).
+        start = MINUTES_PER_WEEK + day * MINUTES_PER_DAY + shifts.start[shift_of_day]
+        self.day_start_ = start.astype(np.int32)
+        self.day_end_ = (start + shifts.duration[shift_of_day]).astype(np.int32)
         self.first_day_ = np.searchsorted(shift_of_day, np.arange(len(shifts.vacancy)))
+        # Vacancy j owns the contiguous shift days day_bounds_[j] to day_bounds_[j + 1].
+        self.day_bounds_ = np.searchsorted(self.day_vacancy_, np.arange(len(vacancies) + 1))
         self.hours_ = np.array([v.hours_per_week for v in vacancies], dtype=np.float64)
         return self
 
     def _overflow_by_shift_day(
-        self, prefix: NDArray[np.int32], widen: NDArray[np.int64]
-    ) -> NDArray[np.int64]:
+        self, prefix: NDArray[np.int32], widen: NDArray[np.int32], days: slice = slice(None)
+    ) -> NDArray[np.int32]:
         """(C, shift days): minutes of [start - widen, end + widen] outside the free hours."""
-        w = widen[:, self.day_vacancy_]
-        first = np.mod(self.day_start_ - w, MINUTES_PER_WEEK)
-        last = first + self.day_duration_ + 2 * w
-        rows = np.arange(prefix.shape[0])[:, None]
-        overflow: NDArray[np.int64] = (prefix[rows, last] - prefix[rows, first]).astype(np.int64)
+        start, end = self.day_start_[days], self.day_end_[days]
+        vacancy = self.day_vacancy_[days]
+        overflow = np.empty((len(prefix), len(start)), dtype=np.int32)
+        for i, busy_before in enumerate(prefix):  # per candidate, whole arrays over shift days
+            w = widen[i].take(vacancy)
+            overflow[i] = busy_before.take(end + w)
+            overflow[i] -= busy_before.take(start - w)
         return overflow
 
     def overflow_minutes(
@@ -76,7 +86,7 @@ class ChildcareFeature:
         shape = (len(candidates), len(self.hours_))
         if all(c.availability is None for c in candidates) or len(self.day_shift_) == 0:
             return np.zeros(shape)
-        widen = np.ceil(np.minimum(travel_minutes, _MAX_WIDENING)).astype(np.int64)
+        widen = np.ceil(np.minimum(travel_minutes, _MAX_WIDENING)).astype(np.int32)
         by_day = self._overflow_by_shift_day(unavailable_prefix(candidates), widen)
         by_shift = np.maximum.reduceat(by_day, self.first_day_, axis=1).astype(np.float64)
         return self.shifts_.worst_or_best(by_shift)
@@ -116,13 +126,14 @@ class ChildcareFeature:
 
     def _window_reason(self, candidate: Candidate, j: int, travel_minutes: float) -> Reason:
         widen = math.ceil(min(travel_minutes, _MAX_WIDENING))
-        widen_row = np.full((1, len(self.hours_)), widen, dtype=np.int64)
-        days = np.nonzero(self.day_vacancy_ == j)[0]
-        prefix = unavailable_prefix([candidate])
-        overflow = self._overflow_by_shift_day(prefix, widen_row)[0]
+        widen_row = np.full((1, len(self.hours_)), widen, dtype=np.int32)
+        first, last = int(self.day_bounds_[j]), int(self.day_bounds_[j + 1])
+        overflow = self._overflow_by_shift_day(
+            unavailable_prefix([candidate]), widen_row, slice(first, last)
+        )[0]
         by_shift: dict[int, list[int]] = {}
-        for d in days:
-            by_shift.setdefault(int(self.day_shift_[d]), []).append(int(d))
+        for d in range(last - first):
+            by_shift.setdefault(int(self.day_shift_[first + d]), []).append(d)
         worst = {k: max(int(overflow[d]) for d in ds) for k, ds in by_shift.items()}
         pick = max if self.shifts_.pattern_all[j] else min
         shift = pick(worst, key=lambda k: (worst[k], k))
@@ -130,7 +141,7 @@ class ChildcareFeature:
         start = int(self.shifts_.start[shift])
         end = start + int(self.shifts_.duration[shift])
         short_days = [
-            DAYS[int(self.day_start_[d]) // MINUTES_PER_DAY]
+            DAYS[(int(self.day_start_[first + d]) - MINUTES_PER_WEEK) // MINUTES_PER_DAY]
             for d in by_shift[shift]
             if overflow[d] > 0
         ]

@@ -17,6 +17,8 @@ from matcher.schedule import ShiftTable, format_clock
 from matcher.travel import MODE_NAMES, MODES, EstimatedTravelTimes, Mode, TravelTimeModel
 
 _ALL_DAY = np.arange(24 * 60, dtype=np.int64)
+_LONGEST_TRIP = 8 * 60
+"""Trips longer than this (minutes, one way) are treated as impossible at any hour."""
 
 
 class CommuteSettings(BaseModel):
@@ -73,6 +75,17 @@ class CommuteFeature:
         )
         # Modes that run around the clock need no per-shift check: the hot path skips them.
         self.timed_modes_ = tuple(m for m in MODES if not self.travel.running(m, _ALL_DAY).all())
+        # For the others, which trip lengths work is a property of the shift's hours alone:
+        # tabulate it once per distinct (start, length) so scoring is a single lookup.
+        hours = np.stack([self.shifts_.start, self.shifts_.duration], axis=1).reshape(-1, 2)
+        distinct, self.shift_hours_ = np.unique(hours, axis=0, return_inverse=True)
+        self.shift_hours_ = self.shift_hours_.reshape(-1)
+        trips = np.arange(_LONGEST_TRIP + 1, dtype=np.float64)[None, :]
+        self.works_by_trip_ = {}
+        for mode in self.timed_modes_:
+            table = self._works_at_shift_hours(mode, distinct[:, :1], distinct[:, 1:], trips)
+            table[:, _LONGEST_TRIP] = False  # any longer trip: out of reach at any hour
+            self.works_by_trip_[mode] = table
         return self
 
     def _mode_available(self, candidates: Sequence[Candidate]) -> dict[Mode, NDArray[np.bool_]]:
@@ -96,23 +109,30 @@ class CommuteFeature:
 
     def score(self, candidates: Sequence[Candidate]) -> CommuteScores:
         origins = np.array([c.home.coordinates for c in candidates], dtype=np.float64)
-        minutes_by_mode = self.travel.minutes(MODES, origins, self.destinations_)
         available = self._mode_available(candidates)
+        modes = [m for m in MODES if np.any(available[m])]
+        minutes_by_mode = self.travel.minutes(modes, origins, self.destinations_)
+        usable = {
+            m: t if np.all(available[m]) else np.where(available[m], t, np.inf)
+            for m, t in minutes_by_mode.items()
+        }
         shape = (len(candidates), len(self.destinations_))
         around_the_clock = np.full(shape, np.inf)
-        fastest = np.full(shape, np.inf)
-        for mode in MODES:
-            usable = np.where(available[mode], minutes_by_mode[mode], np.inf)
-            fastest = np.minimum(fastest, usable)
+        for mode in modes:
             if mode not in self.timed_modes_:
-                around_the_clock = np.minimum(around_the_clock, usable)
+                np.minimum(around_the_clock, usable[mode], out=around_the_clock)
+        fastest = around_the_clock.copy()
+        for mode in modes:
+            if mode in self.timed_modes_:
+                np.minimum(fastest, usable[mode], out=fastest)
         shifts = self.shifts_
         per_shift = around_the_clock[:, shifts.vacancy]
-        for mode in self.timed_modes_:
-            usable_minutes = np.where(available[mode], minutes_by_mode[mode], np.inf)
-            at_shifts = usable_minutes[:, shifts.vacancy]
-            finite = np.where(np.isfinite(at_shifts), at_shifts, 0.0)
-            works = self._works_at_shift_hours(mode, shifts.start, shifts.duration, finite)
+        for mode in modes:
+            if mode not in self.timed_modes_:
+                continue
+            at_shifts = usable[mode][:, shifts.vacancy]
+            trip = np.minimum(np.ceil(at_shifts), _LONGEST_TRIP).astype(np.intp)
+            works = self.works_by_trip_[mode][self.shift_hours_, trip]
             per_shift = np.minimum(per_shift, np.where(works, at_shifts, np.inf))
         minutes = shifts.worst_or_best(per_shift)
 

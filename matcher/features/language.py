@@ -87,10 +87,21 @@ class LanguageFeature:
     def _best_rank(self, candidates: Sequence[Candidate]) -> NDArray[np.int8]:
         """(C, V): the person's best level among the languages each vacancy accepts."""
         ranks = self._candidate_ranks(candidates)
-        dutch = ranks[:, self.codes_.index(DUTCH)]
-        contact = np.where(self.accepted_[None, :, :], ranks[:, None, :], 0).max(axis=2)
-        best: NDArray[np.int8] = np.where(self.dutch_required_[None, :], dutch[:, None], contact)
+        contact = np.zeros((len(candidates), len(self.needed_rank_)), dtype=np.int8)
+        for k in range(len(self.codes_)):  # a handful of languages, each over all vacancies
+            if ranks[:, k].any():
+                accepted = self.accepted_[None, :, k]
+                contact = np.maximum(contact, np.where(accepted, ranks[:, k, None], 0))
+        dutch = ranks[:, self.codes_.index(DUTCH), None]
+        best: NDArray[np.int8] = np.where(self.dutch_required_[None, :], dutch, contact)
         return best
+
+    def _best_rank_at(self, candidate: Candidate, j: int) -> int:
+        """The person's best level among what vacancy j accepts (one vacancy, for reasons)."""
+        ranks = self._candidate_ranks([candidate])[0]
+        if self.dutch_required_[j]:
+            return int(ranks[self.codes_.index(DUTCH)])
+        return int(np.max(np.where(self.accepted_[j], ranks, 0)))
 
     def score(self, candidates: Sequence[Candidate]) -> FeatureScores:
         shortfall = self.needed_rank_[None, :] - self._best_rank(candidates)
@@ -102,7 +113,7 @@ class LanguageFeature:
     def explain(self, candidate: Candidate, vacancy_index: int) -> list[Reason]:
         j = vacancy_index
         needed = int(self.needed_rank_[j])
-        best = int(self._best_rank([candidate])[0, j])
+        best = self._best_rank_at(candidate, j)
         shortfall = needed - best
         if self.dutch_required_[j]:
             dutch = {"language": DUTCH, "required": level_name(needed), "has": level_name(best)}

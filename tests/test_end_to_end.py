@@ -1,0 +1,109 @@
+"""The whole engine on the committed fixtures, as a jobhunter would use it."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from matcher import Engine
+from matcher.cli import main
+from matcher.fixtures import load_candidates, load_vacancies
+from matcher.models import level_rank
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine().fit(load_vacancies())
+
+
+def test_fixtures_have_the_programmes_shape():
+    candidates, vacancies = load_candidates(), load_vacancies()
+    assert len(candidates) == 400
+    assert 1400 <= len(vacancies) <= 1600
+    light = sum(v.language.language_light for v in vacancies) / len(vacancies)
+    assert 0.2 < light < 0.5
+    ukrainian = sum(c.languages.get("uk") == "native" for c in candidates) / len(candidates)
+    assert ukrainian > 0.6
+    assert sum("car" not in c.transport for c in candidates) / len(candidates) > 0.6
+
+
+def test_every_ready_candidate_gets_ranked_explained_results(engine):
+    for candidate in load_candidates():
+        if candidate.stage != "ready":
+            continue
+        shortlist = engine.shortlist(candidate, top=10, include_blocked=True)
+        assert len(shortlist.results) == 10
+        keys = [(m.blocked, -m.score, m.vacancy_id) for m in shortlist.results]
+        assert keys == sorted(keys)
+        for match in shortlist.results:
+            assert set(match.features) == {"skills", "language", "commute", "childcare"}
+            assert all(f.reasons for f in match.features.values())
+
+
+def test_unblocked_results_respect_language_and_commute_limits(engine):
+    vacancies = {v.id: v for v in load_vacancies()}
+    for candidate in load_candidates()[:120]:
+        for match in engine.shortlist(candidate, top=10).results:
+            vacancy = vacancies[match.vacancy_id]
+            commute = match.features["commute"]
+            assert commute.extra["minutes"] <= candidate.max_commute_minutes
+            if vacancy.language.dutch is not None:
+                have = level_rank(candidate.languages.get("nl"))
+                assert have >= level_rank(vacancy.language.dutch) - 1
+            if vacancy.driving_licence_required:
+                assert candidate.driving_licence
+
+
+def test_contract_shape_of_the_json(engine):
+    data = engine.shortlist(load_candidates()[0], top=3).as_dict()
+    assert set(data) == {"candidate_id", "weights_version", "results"}
+    result = data["results"][0]
+    assert {"vacancy_id", "title", "employer", "score", "blocked", "features"} <= set(result)
+    commute = result["features"]["commute"]
+    assert {"score", "blocking", "minutes", "mode", "reasons"} <= set(commute)
+    assert {"code", "message", "params"} == set(commute["reasons"][0])
+    json.dumps(data)  # serialisable as it is
+
+
+def test_vacancy_side_ranks_ready_candidates(engine):
+    vacancy = load_vacancies()[0]
+    ready = [c for c in load_candidates() if c.stage == "ready"]
+    shortlist = engine.rank_candidates(vacancy, ready, top=20, include_blocked=True)
+    data = shortlist.as_dict()
+    assert data["vacancy_id"] == vacancy.id
+    assert len(data["results"]) == 20
+    assert all("candidate_id" in r for r in data["results"])
+    # The same pair scores the same from both sides.
+    first = shortlist.results[0]
+    person = next(c for c in ready if c.id == first.candidate_id)
+    both = engine.score([person])
+    column = [v.id for v in engine.vacancies_].index(vacancy.id)
+    assert both.score[0, column] == pytest.approx(first.score)
+
+
+def test_cli_prints_ten_ranked_vacancies_with_reasons(capsys):
+    assert main(["shortlist", "c-0002"]) == 0
+    out = capsys.readouterr().out
+    ranked = [line for line in out.splitlines() if line[:3].strip().isdigit()]
+    assert len(ranked) == 10
+    for feature in ("skills", "language", "commute", "childcare"):
+        assert out.count(feature) >= 10
+
+
+def test_cli_json_is_the_contract(capsys):
+    assert main(["shortlist", "c-0002", "--top", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["candidate_id"] == "c-0002" and len(data["results"]) == 3
+
+
+def test_cli_unknown_candidate_and_bad_top_are_clear_errors():
+    for args, says in (
+        (["shortlist", "c-9999"], "no candidate with id 'c-9999'"),
+        (["shortlist", "c-0001", "--top", "0"], "between 1 and 100"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True, timeout=60
+        )
+        assert run.returncode != 0
+        assert says in run.stderr
