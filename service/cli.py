@@ -3,12 +3,129 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from sqlalchemy.orm import Session, sessionmaker
+
+ROLES = ("admin", "coordinator", "jobhunter", "employer")
 
 
 def register(sub: Any) -> None:
-    """Add the service's subcommands to the `matcher` parser (placeholder until the service lands)."""
-    del sub
+    """Add `serve` and `keys` to the `matcher` parser's subcommands."""
+    p = sub.add_parser(
+        "serve",
+        help="run the HTTP service (MATCHER_DATABASE_URL, default a SQLite file in ./var)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.set_defaults(run=_serve)
+
+    keys = sub.add_parser("keys", help="API keys: create, list, revoke")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    p = keys_sub.add_parser("create", help="create a key and print it as the last line")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--employer", help="for (and only for) --role employer: the employer's name")
+    p.add_argument("--name", help="who holds the key (shown as who changed the weights)")
+    p.set_defaults(run=_keys_create, parser=p)
+    p = keys_sub.add_parser("list", help="list the keys (never the keys themselves)")
+    p.set_defaults(run=_keys_list)
+    p = keys_sub.add_parser("revoke", help="revoke a key by its id (k-...)")
+    p.add_argument("key_id")
+    p.set_defaults(run=_keys_revoke)
 
 
-__all__ = ["register", "argparse"]
+def _sessions() -> sessionmaker[Session]:
+    from service.db import create_db_engine, migrate, session_factory
+    from service.settings import Settings
+
+    db = create_db_engine(Settings().url)
+    migrate(db)
+    return session_factory(db)
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    if (args.role == "employer") != (args.employer is not None):
+        args.parser.error("--employer NAME is required with --role employer, and only then")
+    from service import store
+
+    with _sessions().begin() as session:
+        record, key = store.create_key(
+            session, role=args.role, employer=args.employer, name=args.name
+        )
+    owner = f" for employer '{record.employer}'" if record.employer else ""
+    print(
+        f"created {record.role} key {record.id}{owner}; it is shown only now (send it as"
+        " X-API-Key):",
+        file=sys.stderr,
+        flush=True,
+    )
+    print(key)
+    return 0
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    from service import store
+
+    with _sessions()() as session:
+        for r in store.list_keys(session):
+            owner = r.employer or ""
+            print(f"{r.id}  {r.role:<11}  {r.created_at:%Y-%m-%d %H:%M}  {owner}  {r.name or ''}")
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from service import store
+
+    try:
+        with _sessions().begin() as session:
+            store.delete_key(session, key_id=args.key_id)
+    except store.NotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"revoked {args.key_id}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+    from service.settings import Settings
+
+    settings = Settings()
+    app = create_app(settings, on_ready=lambda app: _announce(app, args.host, args.port))
+    uvicorn.run(app, host=args.host, port=args.port)
+    return 0
+
+
+def _announce(app: FastAPI, host: str, port: int) -> None:
+    """How to get a key and ask for a shortlist, printed once the database is ready."""
+    from sqlalchemy import select
+
+    from service import store
+    from service.tables import CandidateRow
+
+    with app.state.sessions() as session:
+        counts = store.counts(session)
+        someone = session.execute(
+            select(CandidateRow.id).order_by(CandidateRow.id).limit(1)
+        ).scalar_one_or_none()
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    matcher = "./dev matcher" if os.access("dev", os.X_OK) else "matcher"
+    url = app.state.db.url.render_as_string(hide_password=True)
+    path = f"/candidates/{someone}/shortlist?top=3" if someone else "/vacancies?limit=3"
+    print(
+        f"\nMatcher service on {base}  (API docs: {base}/docs)\n"
+        f"Database: {url}\n"
+        f"  {counts['candidates']} candidates, {counts['vacancies']} vacancies"
+        f" ({counts['open_vacancies']} open)\n\n"
+        "Get an API key (in another terminal; the key is the last line printed):\n"
+        f"  KEY=$({matcher} keys create --role jobhunter)\n"
+        "Then ask for a shortlist:\n"
+        f"  curl -s -H \"X-API-Key: $KEY\" '{base}{path}'\n",
+        flush=True,
+    )

@@ -1,0 +1,157 @@
+"""The FastAPI application: routers, the lifespan that builds the engines, and error handling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from matcher import Candidate, Vacancy
+from matcher.fixtures import load_candidates, load_vacancies
+from service import store
+from service.catalog import Catalog, ShortlistCache
+from service.db import create_db_engine, migrate, session_factory
+from service.routers import candidates, health, keys, shortlists, vacancies, weights
+from service.settings import Settings
+
+logger = logging.getLogger("service")
+
+DESCRIPTION = """
+Ranked, explained matches between refugees looking for work and vacancies in the Antwerp region.
+
+Send an API key in the `X-API-Key` header (get one with `matcher keys create --role jobhunter`).
+Roles: **jobhunter** (candidates, vacancies, shortlists, reading weights), **coordinator**
+(the same, and setting weights), **employer** (its own employer's vacancies only), **admin**
+(API keys only).
+"""
+
+
+def create_app(
+    settings: Settings | None = None, *, on_ready: Callable[[FastAPI], None] | None = None
+) -> FastAPI:
+    """The service; the database and the fitted engine are built when its lifespan starts."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Antwerp matcher",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.state.on_ready = on_ready
+    for module in (health, candidates, vacancies, shortlists, weights, keys):
+        app.include_router(module.router)
+    _add_error_handlers(app)
+    app.add_middleware(QuietErrors)
+    return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    db = create_db_engine(settings.url)
+    try:
+        migrate(db)
+        sessions = session_factory(db)
+
+        def fixtures() -> tuple[tuple[Candidate, ...], tuple[Vacancy, ...]]:
+            return load_candidates(), load_vacancies()
+
+        with sessions.begin() as session:
+            if store.initialize(session, fixtures=fixtures if settings.load_fixtures else None):
+                logger.info("loaded the fixtures into the empty database")
+        catalog = Catalog()
+        with sessions() as session:
+            catalog.current(session)  # fit now, not on the first request
+        app.state.db = db
+        app.state.sessions = sessions
+        app.state.catalog = catalog
+        app.state.shortlist_cache = ShortlistCache(settings.shortlist_cache_size)
+        if app.state.on_ready is not None:
+            app.state.on_ready(app)
+        yield
+    finally:
+        db.dispose()
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    def detail(code: int) -> Callable[[Request, Exception], JSONResponse]:
+        def handle(_: Request, error: Exception) -> JSONResponse:
+            return JSONResponse({"detail": str(error)}, status_code=code)
+
+        return handle
+
+    app.add_exception_handler(store.NotFound, detail(status.HTTP_404_NOT_FOUND))
+    app.add_exception_handler(store.NotOwner, detail(status.HTTP_403_FORBIDDEN))
+    app.add_exception_handler(store.AlreadyExists, detail(status.HTTP_409_CONFLICT))
+    app.add_exception_handler(store.VersionConflict, detail(status.HTTP_409_CONFLICT))
+
+    def unavailable(_: Request, error: Exception) -> JSONResponse:
+        # The driver's message is not logged: with SQLite it can quote the statement's values.
+        logger.warning("database unavailable or busy (%s)", type(error).__name__)
+        return JSONResponse(
+            {"detail": "the database is busy or unreachable; try again shortly"},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "1"},
+        )
+
+    app.add_exception_handler(OperationalError, unavailable)
+    app.add_exception_handler(PoolTimeout, unavailable)
+
+    async def too_large_or_other(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, StarletteHTTPException)
+        if error.status_code == status.HTTP_413_CONTENT_TOO_LARGE:
+            limit = app.state.settings.max_body_bytes
+            return JSONResponse(
+                {"detail": f"request body too large: at most {limit} bytes"},
+                status_code=error.status_code,
+            )
+        response = await http_exception_handler(request, error)
+        assert isinstance(response, JSONResponse)
+        return response
+
+    app.add_exception_handler(StarletteHTTPException, too_large_or_other)
+
+
+class QuietErrors:
+    """Answers 500 for an unexpected error and logs only its type and the route, never values.
+
+    Exception messages can carry request data (a person's details); the default handlers log
+    them with the traceback, so this catches them first.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as error:
+            route = scope.get("route")
+            where = getattr(route, "path", None) or "(no route)"
+            logger.error("unexpected %s in %s %s", type(error).__name__, scope.get("method"), where)
+            if not started:
+                response = JSONResponse(
+                    {"detail": "internal error; it has been logged without request data"},
+                    status_code=500,
+                )
+                await response(scope, receive, send)

@@ -1,0 +1,119 @@
+"""The fitted engine each process holds, refitted when the database's catalog is newer than it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from matcher import Engine, Vacancy
+from service import store
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """An engine fitted on the open vacancies as of `catalog_version`, with those weights."""
+
+    engine: Engine
+    catalog_version: int
+    weights_version: int
+
+    def covers(self, catalog_version: int, weights_version: int) -> bool:
+        return self.catalog_version >= catalog_version and self.weights_version >= weights_version
+
+
+class Catalog:
+    """Gives every request an engine at least as new as the database was when the request asked.
+
+    The database's `catalog_version` moves in the same transaction as every vacancy write, and
+    `weights_version` with every weights change; comparing them costs one small query per
+    shortlist and is correct across processes. Refitting happens under a lock, once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fitted: Fitted | None = None
+        self._parsed: dict[str, tuple[int, Vacancy]] = {}
+        self.refits = 0
+
+    def current(self, session: Session) -> Fitted:
+        catalog_version, weights_version = store.versions(session)
+        fitted = self._fitted
+        if fitted is not None and fitted.covers(catalog_version, weights_version):
+            return fitted
+        with self._lock:
+            fitted = self._fitted
+            if fitted is not None and fitted.covers(catalog_version, weights_version):
+                return fitted
+            # Newest counters, read before the rows: the rows are then at least this new.
+            catalog_version, weights_version = store.versions(session)
+            weights = store.get_weights(session, version=weights_version).weights
+            if fitted is not None and fitted.catalog_version >= catalog_version:
+                engine = fitted.engine.with_weights(weights)
+                catalog_version = fitted.catalog_version
+            else:
+                engine = Engine(weights).fit(self._open_vacancies(session))
+                self.refits += 1
+            self._fitted = Fitted(engine, catalog_version, weights_version)
+            return self._fitted
+
+    def _open_vacancies(self, session: Session) -> list[Vacancy]:
+        """The open vacancies, validating only rows changed since the last fit."""
+        parsed: dict[str, tuple[int, Vacancy]] = {}
+        for ident, revision, data in store.open_vacancy_rows(session):
+            known = self._parsed.get(ident)
+            if known is not None and known[0] == revision:
+                parsed[ident] = known
+            else:
+                parsed[ident] = (revision, Vacancy.model_validate(data))
+        self._parsed = parsed
+        return [vacancy for _, vacancy in parsed.values()]
+
+
+class ShortlistCache:
+    """Rendered shortlists keyed by everything they depend on, so a hit is never stale.
+
+    The key holds a digest of the candidate's stored data, the catalog and weights versions the
+    engine was fitted at, and the query; erasing a person drops their entries at once.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[Any, ...], tuple[str, bytes]] = OrderedDict()
+
+    @staticmethod
+    def key(data: dict[str, Any], fitted: Fitted, *query: Any) -> tuple[Any, ...]:
+        digest = hashlib.blake2b(
+            json.dumps(data, sort_keys=True, separators=(",", ":")).encode(), digest_size=16
+        ).digest()
+        return (digest, fitted.catalog_version, fitted.weights_version, *query)
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        if self.size == 0:
+            return None
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple[Any, ...], candidate_id: str, body: bytes) -> None:
+        if self.size == 0:
+            return
+        with self._lock:
+            self._entries[key] = (candidate_id, body)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def forget(self, candidate_id: str) -> None:
+        with self._lock:
+            for key in [k for k, (owner, _) in self._entries.items() if owner == candidate_id]:
+                del self._entries[key]

@@ -1,0 +1,102 @@
+"""Dependencies as named `Annotated` aliases: the session, the catalog, and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.security import APIKeyHeader
+from sqlalchemy.engine import Engine as DbEngine
+from sqlalchemy.orm import Session
+
+from service import store
+from service.catalog import Catalog, ShortlistCache
+from service.store import Principal, Role
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request: committed when the route returns, rolled back if it raises."""
+    with request.app.state.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": the commit happens before the response is sent, so a client that got 201
+# and asks again at once sees its write.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def get_shortlist_cache(request: Request) -> ShortlistCache:
+    cache: ShortlistCache = request.app.state.shortlist_cache
+    return cache
+
+
+def get_db_engine(request: Request) -> DbEngine:
+    engine: DbEngine = request.app.state.db
+    return engine
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+ShortlistCacheDep = Annotated[ShortlistCache, Depends(get_shortlist_cache)]
+DbEngineDep = Annotated[DbEngine, Depends(get_db_engine)]
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="An API key from `matcher keys create --role ROLE` or `POST /keys` (admin).",
+)
+
+
+def get_principal(
+    session: SessionDep, key: Annotated[str | None, Security(api_key_header)]
+) -> Principal:
+    if not key:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing X-API-Key header",
+            headers={"WWW-Authenticate": "APIKey"},
+        )
+    principal = store.find_key(session, key=key)
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "invalid API key in X-API-Key (unknown or revoked)",
+            headers={"WWW-Authenticate": "APIKey"},
+        )
+    return principal
+
+
+CurrentKey = Annotated[Principal, Depends(get_principal)]
+
+
+class RoleCheck:
+    """A dependency letting through only keys of the given roles (403 for the others)."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = roles
+
+    def __call__(self, principal: CurrentKey) -> Principal:
+        if principal.role not in self.roles:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"a {principal.role} key may not do this; it takes a key of role "
+                + " or ".join(self.roles),
+            )
+        return principal
+
+
+# Least privilege: admin manages keys and nothing else; employers never see people.
+PeopleReader = Annotated[Principal, Depends(RoleCheck("jobhunter", "coordinator"))]
+VacancyUser = Annotated[Principal, Depends(RoleCheck("employer", "jobhunter", "coordinator"))]
+Coordinator = Annotated[Principal, Depends(RoleCheck("coordinator"))]
+Admin = Annotated[Principal, Depends(RoleCheck("admin"))]

@@ -1,0 +1,36 @@
+"""One APIRouter per resource: health, candidates, vacancies, shortlists, weights, keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+
+from service.schemas import Message
+
+_ERRORS = {
+    401: "No X-API-Key header, or a key that is unknown or revoked",
+    403: "The key's role (or employer) may not do this",
+    404: "No such id",
+    409: "The id exists already (or, for weights, someone changed them first)",
+    413: "The request body is larger than the service accepts",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error codes, each a `{"detail": "..."}` body."""
+    return {code: {"model": Message, "description": _ERRORS[code]} for code in codes}
+
+
+def _id_param(example: str) -> Any:
+    return Path(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="The id: letters, digits and _ . : - (at most 64)",
+        examples=[example],
+    )
+
+
+CandidateId = Annotated[str, _id_param("c-0002")]
+VacancyId = Annotated[str, _id_param("v-0002")]

@@ -1,0 +1,95 @@
+"""People looking for work: jobhunters and coordinators read and write them; DELETE erases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+
+from matcher import Candidate
+from matcher.models import Stage
+from service import store
+from service.db import checkpoint_sqlite
+from service.deps import DbEngineDep, PeopleReader, SessionDep, ShortlistCacheDep
+from service.examples import candidate_examples
+from service.routers import CandidateId, errors
+from service.schemas import CandidatePage
+
+router = APIRouter(prefix="/candidates", tags=["candidates"])
+
+CandidateBody = Annotated[Candidate, Body(openapi_examples=candidate_examples())]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(401, 403, 409, 413))
+def create_candidate(
+    session: SessionDep, _: PeopleReader, candidate: CandidateBody, response: Response
+) -> Candidate:
+    """Add a person; without an `id` the server assigns one."""
+    created = store.create_candidate(session, candidate=candidate)
+    response.headers["Location"] = f"/candidates/{created.id}"
+    return created
+
+
+@router.get("", responses=errors(401, 403))
+def list_candidates(
+    session: SessionDep,
+    _: PeopleReader,
+    stage: Annotated[list[Stage] | None, Query(description="Only these stages")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> CandidatePage:
+    """People in id order, a page at a time."""
+    people, count = store.list_candidates(session, stages=stage, limit=limit, offset=offset)
+    return CandidatePage(data=people, count=count, limit=limit, offset=offset)
+
+
+@router.get("/{candidate_id}", responses=errors(401, 403, 404))
+def get_candidate(session: SessionDep, _: PeopleReader, candidate_id: CandidateId) -> Candidate:
+    candidate = store.get_candidate(session, candidate_id=candidate_id)
+    if candidate is None:
+        raise store.NotFound(f"no candidate with id '{candidate_id}'")
+    return candidate
+
+
+@router.put("/{candidate_id}", responses=errors(401, 403, 404, 413))
+def replace_candidate(
+    session: SessionDep,
+    _: PeopleReader,
+    candidate_id: CandidateId,
+    candidate: CandidateBody,
+    cache: ShortlistCacheDep,
+) -> Candidate:
+    """Replace a person's profile; the body's `id`, if given, must be the path's."""
+    if candidate.id is not None and candidate.id != candidate_id:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [
+                {
+                    "loc": ["body", "id"],
+                    "msg": f"id '{candidate.id}' differs from the path's '{candidate_id}'",
+                    "type": "value_error",
+                }
+            ],
+        )
+    replaced = store.replace_candidate(
+        session, candidate=candidate.model_copy(update={"id": candidate_id})
+    )
+    cache.forget(candidate_id)
+    return replaced
+
+
+@router.delete(
+    "/{candidate_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 404)
+)
+def erase_candidate(
+    session: SessionDep,
+    db: DbEngineDep,
+    _: PeopleReader,
+    candidate_id: CandidateId,
+    cache: ShortlistCacheDep,
+) -> None:
+    """Erase the person: the row is deleted (not flagged) and overwritten in the database file."""
+    store.delete_candidate(session, candidate_id=candidate_id)
+    session.commit()  # committed before the file is compacted, not after the response
+    cache.forget(candidate_id)
+    checkpoint_sqlite(db)

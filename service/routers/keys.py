@@ -1,0 +1,30 @@
+"""API keys, for admins only: create (the key is shown once), list, revoke."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from service import store
+from service.deps import Admin, SessionDep
+from service.routers import errors
+from service.schemas import KeyIn, KeyOut, NewKey
+
+router = APIRouter(prefix="/keys", tags=["keys"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(401, 403, 413))
+def create_key(session: SessionDep, _: Admin, body: KeyIn) -> NewKey:
+    """A new key; `key` is in this response only (the database keeps its sha256)."""
+    record, key = store.create_key(session, role=body.role, employer=body.employer, name=body.name)
+    return NewKey(**vars(record), key=key)
+
+
+@router.get("", responses=errors(401, 403))
+def list_keys(session: SessionDep, _: Admin) -> list[KeyOut]:
+    return [KeyOut(**vars(r)) for r in store.list_keys(session)]
+
+
+@router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 404))
+def revoke_key(session: SessionDep, _: Admin, key_id: str) -> None:
+    """Revoke a key: the next request with it gets 401."""
+    store.delete_key(session, key_id=key_id)

@@ -1,0 +1,107 @@
+"""Vacancies: employers post and change their own; jobhunters and coordinators see them all."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+
+from matcher import Vacancy
+from matcher.models import VacancyStatus
+from service import store
+from service.deps import SessionDep, VacancyUser
+from service.examples import vacancy_examples
+from service.routers import VacancyId, errors
+from service.schemas import VacancyPage
+from service.store import Principal
+
+router = APIRouter(prefix="/vacancies", tags=["vacancies"])
+
+VacancyBody = Annotated[Vacancy, Body(openapi_examples=vacancy_examples())]
+
+
+def _own(principal: Principal, employer: str, what: str) -> None:
+    """An employer key acts only for its own employer."""
+    if principal.role == "employer" and employer != principal.employer:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"{what} must be this key's employer '{principal.employer}', not '{employer}'",
+        )
+
+
+def _owner(principal: Principal) -> str | None:
+    return principal.employer if principal.role == "employer" else None
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(401, 403, 409, 413))
+def create_vacancy(
+    session: SessionDep, principal: VacancyUser, vacancy: VacancyBody, response: Response
+) -> Vacancy:
+    """Post a vacancy; `language.dutch: null` with contact languages makes it language-light."""
+    _own(principal, vacancy.employer, "body.employer")
+    created = store.create_vacancy(session, vacancy=vacancy)
+    response.headers["Location"] = f"/vacancies/{created.id}"
+    return created
+
+
+@router.get("", responses=errors(401, 403))
+def list_vacancies(
+    session: SessionDep,
+    principal: VacancyUser,
+    language_light: Annotated[
+        bool | None, Query(description="true: Dutch not required; false: Dutch required")
+    ] = None,
+    employer: Annotated[str | None, Query(max_length=200)] = None,
+    status_: Annotated[VacancyStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> VacancyPage:
+    """Vacancies in id order, a page at a time; an employer key sees only its own."""
+    if employer is not None:
+        _own(principal, employer, "query employer")
+    where = store.VacancyFilter(
+        employer=_owner(principal) or employer, status=status_, language_light=language_light
+    )
+    jobs, count = store.list_vacancies(session, where=where, limit=limit, offset=offset)
+    return VacancyPage(data=jobs, count=count, limit=limit, offset=offset)
+
+
+@router.get("/{vacancy_id}", responses=errors(401, 403, 404))
+def get_vacancy(session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId) -> Vacancy:
+    vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
+    if vacancy is None:
+        raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
+    _own(principal, vacancy.employer, f"vacancy '{vacancy_id}'s employer")
+    return vacancy
+
+
+@router.put("/{vacancy_id}", responses=errors(401, 403, 404, 413))
+def replace_vacancy(
+    session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId, vacancy: VacancyBody
+) -> Vacancy:
+    """Change a vacancy (set `status` to closed or filled to take it out of shortlists)."""
+    if vacancy.id is not None and vacancy.id != vacancy_id:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [
+                {
+                    "loc": ["body", "id"],
+                    "msg": f"id '{vacancy.id}' differs from the path's '{vacancy_id}'",
+                    "type": "value_error",
+                }
+            ],
+        )
+    _own(principal, vacancy.employer, "body.employer")
+    return store.replace_vacancy(
+        session,
+        vacancy=vacancy.model_copy(update={"id": vacancy_id}),
+        owner=_owner(principal),
+    )
+
+
+@router.delete(
+    "/{vacancy_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 404)
+)
+def delete_vacancy(session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId) -> None:
+    """Remove a vacancy altogether (to keep it on record, PUT it with status closed instead)."""
+    store.delete_vacancy(session, vacancy_id=vacancy_id, owner=_owner(principal))

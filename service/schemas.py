@@ -1,0 +1,159 @@
+"""Bodies of the HTTP contract besides the engine's own Candidate and Vacancy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from matcher import Candidate, Vacancy, Weights
+from service.store import Role
+
+
+class Message(BaseModel):
+    """An error: FastAPI's `{"detail": ...}`."""
+
+    detail: str
+
+
+Item = TypeVar("Item", bound=BaseModel)
+
+
+class Page(BaseModel, Generic[Item]):
+    """One page of a list: `data` in id order and `count`, the total matching the filters."""
+
+    data: list[Item]
+    count: int
+    limit: int
+    offset: int
+
+
+CandidatePage = Page[Candidate]
+VacancyPage = Page[Vacancy]
+
+
+class Reason(BaseModel):
+    code: str
+    message: str
+    params: dict[str, Any]
+
+
+class Feature(BaseModel):
+    score: float = Field(ge=0, le=1)
+    blocking: bool
+    reasons: list[Reason]
+
+
+class Commute(Feature):
+    minutes: int
+    mode: Literal["walk", "bike", "public_transport", "car"]
+
+
+class Features(BaseModel):
+    skills: Feature
+    language: Feature
+    commute: Commute
+    childcare: Feature
+
+
+class VacancyMatch(BaseModel):
+    vacancy_id: str
+    title: str
+    employer: str
+    score: float = Field(ge=0, le=1)
+    blocked: bool
+    features: Features
+
+
+class CandidateMatch(BaseModel):
+    candidate_id: str
+    title: str
+    employer: str
+    score: float = Field(ge=0, le=1)
+    blocked: bool
+    features: Features
+
+
+class CandidateShortlist(BaseModel):
+    """Open vacancies for one candidate: unblocked first, then score descending, then id."""
+
+    candidate_id: str
+    weights_version: int
+    results: list[VacancyMatch]
+
+
+class VacancyShortlist(BaseModel):
+    """Candidates for one vacancy, in the same order as a candidate's shortlist."""
+
+    vacancy_id: str
+    weights_version: int
+    results: list[CandidateMatch]
+
+
+class WeightsIn(BaseModel):
+    """New weights; `version`, if given, must be the next version (else 409: someone was first)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weights: dict[str, float] = Field(
+        examples=[{"skills": 0.4, "language": 0.25, "commute": 0.2, "childcare": 0.15}]
+    )
+    note: str | None = Field(default=None, max_length=2000)
+    version: int | None = Field(default=None, ge=1)
+
+    @field_validator("weights")
+    @classmethod
+    def _the_engines_rules(cls, value: dict[str, float]) -> dict[str, float]:
+        try:
+            return Weights(weights=value).weights
+        except ValidationError as error:
+            messages = (e["msg"].removeprefix("Value error, ") for e in error.errors())
+            raise ValueError("; ".join(messages)) from None
+
+
+class WeightsOut(BaseModel):
+    version: int
+    weights: dict[str, float]
+    note: str | None
+    changed_by: str
+    changed_at: datetime
+
+
+class KeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    employer: str | None = Field(default=None, min_length=1, max_length=200)
+    """Required for (and only for) employer keys: the vacancies' `employer` this key owns."""
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    """Who holds the key, shown as who changed the weights."""
+
+    @model_validator(mode="after")
+    def _employer_for_employer_keys(self) -> Self:
+        if self.role == "employer" and self.employer is None:
+            raise ValueError("employer is required for an employer key (the vacancies it owns)")
+        if self.role != "employer" and self.employer is not None:
+            raise ValueError(f"employer is only for employer keys, not {self.role} keys")
+        return self
+
+
+class KeyOut(BaseModel):
+    id: str
+    role: Role
+    employer: str | None
+    name: str | None
+    created_at: datetime
+
+
+class NewKey(KeyOut):
+    key: str = Field(description="The API key; shown this once, only its hash is stored.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    candidates: int
+    vacancies: int
+    open_vacancies: int
+    catalog_version: int
+    weights_version: int

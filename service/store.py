@@ -1,0 +1,454 @@
+"""Data access: candidates, vacancies, weights and API keys in the database, as engine models."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
+
+from sqlalchemy import ColumnElement, and_, delete, func, insert, select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from matcher import Candidate, Vacancy, Weights, default_weights
+from service.tables import ApiKeyRow, CandidateRow, ServiceState, VacancyRow, WeightsRow, utcnow
+
+Role = Literal["admin", "coordinator", "jobhunter", "employer"]
+ROLES: tuple[Role, ...] = ("admin", "coordinator", "jobhunter", "employer")
+KEY_PREFIX = "mk_"
+
+
+class AlreadyExists(Exception):
+    """A row with this id exists already."""
+
+
+class NotFound(Exception):
+    """No row with this id."""
+
+
+class NotOwner(Exception):
+    """The vacancy belongs to another employer than the key's."""
+
+
+class VersionConflict(Exception):
+    """The weights changed since the client read them."""
+
+
+# ---------------------------------------------------------------- counters
+
+
+def versions(session: Session) -> tuple[int, int]:
+    """(catalog version, weights version) as committed now."""
+    row = session.execute(
+        select(ServiceState.catalog_version, ServiceState.weights_version).where(
+            ServiceState.id == 1
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _bump_catalog(session: Session) -> int:
+    """Take the write lock on the counters and move the catalog on; first statement of a write."""
+    version = session.execute(
+        update(ServiceState)
+        .where(ServiceState.id == 1)
+        .values(catalog_version=ServiceState.catalog_version + 1)
+        .returning(ServiceState.catalog_version)
+    ).scalar_one()
+    return int(version)
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _candidate_id() -> str:
+    return f"c-{secrets.token_hex(6)}"
+
+
+def get_candidate(session: Session, *, candidate_id: str) -> Candidate | None:
+    data = session.execute(
+        select(CandidateRow.data).where(CandidateRow.id == candidate_id)
+    ).scalar_one_or_none()
+    return None if data is None else Candidate.model_validate(data)
+
+
+def get_candidate_data(session: Session, *, candidate_id: str) -> dict[str, Any] | None:
+    """The stored JSON, unvalidated (for cache keys)."""
+    return session.execute(
+        select(CandidateRow.data).where(CandidateRow.id == candidate_id)
+    ).scalar_one_or_none()
+
+
+def list_candidates(
+    session: Session, *, stages: Sequence[str] | None = None, limit: int, offset: int
+) -> tuple[list[Candidate], int]:
+    where = CandidateRow.stage.in_(stages) if stages else true()
+    total = session.execute(select(func.count()).select_from(CandidateRow).where(where)).scalar()
+    rows = session.execute(
+        select(CandidateRow.data).where(where).order_by(CandidateRow.id).limit(limit).offset(offset)
+    ).scalars()
+    return [Candidate.model_validate(d) for d in rows], int(total or 0)
+
+
+def candidates_at(session: Session, *, stages: Sequence[str]) -> list[Candidate]:
+    rows = session.execute(
+        select(CandidateRow.data).where(CandidateRow.stage.in_(stages)).order_by(CandidateRow.id)
+    ).scalars()
+    return [Candidate.model_validate(d) for d in rows]
+
+
+def create_candidate(session: Session, *, candidate: Candidate) -> Candidate:
+    if candidate.id is None:
+        candidate = candidate.model_copy(update={"id": _candidate_id()})
+    now = utcnow()
+    # A duplicate id fails the whole transaction (the session rolls it back), so no savepoint.
+    try:
+        session.execute(
+            insert(CandidateRow).values(
+                id=candidate.id,
+                stage=candidate.stage,
+                data=candidate.model_dump(mode="json"),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    except IntegrityError as error:
+        raise AlreadyExists(f"a candidate with id '{candidate.id}' exists already") from error
+    return candidate
+
+
+def replace_candidate(session: Session, *, candidate: Candidate) -> Candidate:
+    result = session.execute(
+        update(CandidateRow)
+        .where(CandidateRow.id == candidate.id)
+        .values(stage=candidate.stage, data=candidate.model_dump(mode="json"), updated_at=utcnow())
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"no candidate with id '{candidate.id}'")
+    return candidate
+
+
+def delete_candidate(session: Session, *, candidate_id: str) -> None:
+    result = session.execute(delete(CandidateRow).where(CandidateRow.id == candidate_id))
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"no candidate with id '{candidate_id}'")
+
+
+# ---------------------------------------------------------------- vacancies
+
+
+def _vacancy_id() -> str:
+    return f"v-{secrets.token_hex(6)}"
+
+
+@dataclass(frozen=True)
+class VacancyFilter:
+    employer: str | None = None
+    status: str | None = None
+    language_light: bool | None = None
+
+    def where(self) -> ColumnElement[bool]:
+        clauses: list[ColumnElement[bool]] = [true()]
+        if self.employer is not None:
+            clauses.append(VacancyRow.employer == self.employer)
+        if self.status is not None:
+            clauses.append(VacancyRow.status == self.status)
+        if self.language_light is not None:
+            clauses.append(VacancyRow.language_light == self.language_light)
+        return and_(*clauses)
+
+
+def get_vacancy(session: Session, *, vacancy_id: str) -> Vacancy | None:
+    data = session.execute(
+        select(VacancyRow.data).where(VacancyRow.id == vacancy_id)
+    ).scalar_one_or_none()
+    return None if data is None else Vacancy.model_validate(data)
+
+
+def list_vacancies(
+    session: Session, *, where: VacancyFilter, limit: int, offset: int
+) -> tuple[list[Vacancy], int]:
+    clause = where.where()
+    total = session.execute(select(func.count()).select_from(VacancyRow).where(clause)).scalar()
+    rows = session.execute(
+        select(VacancyRow.data).where(clause).order_by(VacancyRow.id).limit(limit).offset(offset)
+    ).scalars()
+    return [Vacancy.model_validate(d) for d in rows], int(total or 0)
+
+
+def open_vacancy_rows(session: Session) -> list[tuple[str, int, dict[str, Any]]]:
+    """(id, revision, data) of every open vacancy, by id."""
+    rows = session.execute(
+        select(VacancyRow.id, VacancyRow.revision, VacancyRow.data)
+        .where(VacancyRow.status == "open")
+        .order_by(VacancyRow.id)
+    )
+    return [(r[0], int(r[1]), r[2]) for r in rows]
+
+
+def _vacancy_values(vacancy: Vacancy, revision: int) -> dict[str, Any]:
+    return {
+        "employer": vacancy.employer,
+        "status": vacancy.status,
+        "language_light": vacancy.language.language_light,
+        "revision": revision,
+        "data": vacancy.model_dump(mode="json"),
+        "updated_at": utcnow(),
+    }
+
+
+def create_vacancy(session: Session, *, vacancy: Vacancy) -> Vacancy:
+    revision = _bump_catalog(session)
+    if vacancy.id is None:
+        vacancy = vacancy.model_copy(update={"id": _vacancy_id()})
+    values = _vacancy_values(vacancy, revision)
+    try:
+        session.execute(
+            insert(VacancyRow).values(id=vacancy.id, created_at=values["updated_at"], **values)
+        )
+    except IntegrityError as error:
+        raise AlreadyExists(f"a vacancy with id '{vacancy.id}' exists already") from error
+    return vacancy
+
+
+def replace_vacancy(session: Session, *, vacancy: Vacancy, owner: str | None = None) -> Vacancy:
+    """Replace a vacancy; with `owner`, only if it is that employer's (else NotOwner)."""
+    revision = _bump_catalog(session)
+    _check_owner(session, vacancy_id=vacancy.id, owner=owner)
+    session.execute(
+        update(VacancyRow)
+        .where(VacancyRow.id == vacancy.id)
+        .values(**_vacancy_values(vacancy, revision))
+    )
+    return vacancy
+
+
+def delete_vacancy(session: Session, *, vacancy_id: str, owner: str | None = None) -> None:
+    _bump_catalog(session)
+    _check_owner(session, vacancy_id=vacancy_id, owner=owner)
+    session.execute(delete(VacancyRow).where(VacancyRow.id == vacancy_id))
+
+
+def _check_owner(session: Session, *, vacancy_id: str | None, owner: str | None) -> None:
+    """Inside the write transaction (after the counters' lock), so the answer stays true."""
+    employer = session.execute(
+        select(VacancyRow.employer).where(VacancyRow.id == vacancy_id)
+    ).scalar_one_or_none()
+    if employer is None:
+        raise NotFound(f"no vacancy with id '{vacancy_id}'")
+    if owner is not None and employer != owner:
+        raise NotOwner(
+            f"vacancy '{vacancy_id}' belongs to another employer than this key's ('{owner}')"
+        )
+
+
+# ---------------------------------------------------------------- weights
+
+
+@dataclass(frozen=True)
+class WeightsRecord:
+    weights: Weights
+    changed_by: str
+    changed_at: datetime
+
+
+def _record(row: WeightsRow) -> WeightsRecord:
+    weights = Weights(version=row.version, weights=row.weights, note=row.note)
+    return WeightsRecord(weights, row.changed_by, _aware(row.changed_at))
+
+
+def _aware(when: datetime) -> datetime:
+    """SQLite gives naive datetimes back; they were written in UTC."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def get_weights(session: Session, *, version: int) -> WeightsRecord:
+    row = session.get(WeightsRow, version)
+    if row is None:
+        raise NotFound(f"no weights with version {version}")
+    return _record(row)
+
+
+def weights_history(session: Session, *, limit: int, offset: int) -> list[WeightsRecord]:
+    rows = session.execute(
+        select(WeightsRow).order_by(WeightsRow.version.desc()).limit(limit).offset(offset)
+    ).scalars()
+    return [_record(r) for r in rows]
+
+
+def set_weights(
+    session: Session,
+    *,
+    weights: dict[str, float],
+    note: str | None,
+    changed_by: str,
+    expected_version: int | None = None,
+) -> WeightsRecord:
+    """Store a new version of the weights; `expected_version`, if given, must be the next one."""
+    version = session.execute(
+        update(ServiceState)
+        .where(ServiceState.id == 1)
+        .values(weights_version=ServiceState.weights_version + 1)
+        .returning(ServiceState.weights_version)
+    ).scalar_one()
+    if expected_version is not None and expected_version != version:
+        raise VersionConflict(
+            f"the next weights version is {version}, not {expected_version}: someone changed"
+            " them since you read them; GET /weights and try again"
+        )
+    validated = Weights(version=version, weights=weights, note=note)
+    row = WeightsRow(
+        version=version,
+        weights=validated.weights,
+        note=note,
+        changed_by=changed_by,
+        changed_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return _record(row)
+
+
+# ---------------------------------------------------------------- API keys
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an API key's id, role and (for employers) employer."""
+
+    key_id: str
+    role: Role
+    employer: str | None
+    name: str | None
+
+    @property
+    def label(self) -> str:
+        who = f"{self.name} " if self.name else ""
+        return f"{who}(key {self.key_id}, {self.role})"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    id: str
+    role: Role
+    employer: str | None
+    name: str | None
+    created_at: datetime
+
+
+def _key_record(row: ApiKeyRow) -> KeyRecord:
+    return KeyRecord(row.id, row.role, row.employer, row.name, _aware(row.created_at))  # type: ignore[arg-type]
+
+
+def create_key(
+    session: Session, *, role: Role, employer: str | None = None, name: str | None = None
+) -> tuple[KeyRecord, str]:
+    """A new key and its record; the key itself is not stored, only its sha256."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if (role == "employer") != (employer is not None):
+        raise ValueError("an employer key needs the employer's name; other roles take none")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKeyRow(
+        id=f"k-{secrets.token_hex(4)}",
+        key_hash=hash_key(key),
+        role=role,
+        employer=employer,
+        name=name,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return _key_record(row), key
+
+
+def find_key(session: Session, *, key: str) -> Principal | None:
+    row = session.execute(
+        select(ApiKeyRow.id, ApiKeyRow.role, ApiKeyRow.employer, ApiKeyRow.name).where(
+            ApiKeyRow.key_hash == hash_key(key)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return Principal(key_id=row[0], role=cast(Role, row[1]), employer=row[2], name=row[3])
+
+
+def list_keys(session: Session) -> list[KeyRecord]:
+    rows = session.execute(select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.id))
+    return [_key_record(r) for r in rows.scalars()]
+
+
+def delete_key(session: Session, *, key_id: str) -> None:
+    result = session.execute(delete(ApiKeyRow).where(ApiKeyRow.id == key_id))
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"no API key with id '{key_id}'")
+
+
+# ---------------------------------------------------------------- first start
+
+
+def counts(session: Session) -> dict[str, int]:
+    def count(stmt: Any) -> int:
+        return int(session.execute(stmt).scalar() or 0)
+
+    return {
+        "candidates": count(select(func.count()).select_from(CandidateRow)),
+        "vacancies": count(select(func.count()).select_from(VacancyRow)),
+        "open_vacancies": count(
+            select(func.count()).select_from(VacancyRow).where(VacancyRow.status == "open")
+        ),
+    }
+
+
+def initialize(
+    session: Session,
+    *,
+    fixtures: Callable[[], tuple[Iterable[Candidate], Iterable[Vacancy]]] | None,
+) -> bool:
+    """Store the default weights if there are none and, once, `fixtures()` into an empty database.
+
+    Returns whether the fixtures were loaded now.
+    """
+    catalog = _bump_catalog(session)  # the write lock first, so two processes starting agree
+    state = session.get(ServiceState, 1, populate_existing=True)
+    assert state is not None
+    if state.weights_version == 0:
+        set_weights(
+            session,
+            weights=default_weights().weights,
+            note=default_weights().note,
+            changed_by="system (matcher/weights.json)",
+        )
+    loaded = False
+    if fixtures is not None and not state.fixtures_loaded:
+        existing = counts(session)
+        if existing["candidates"] == 0 and existing["vacancies"] == 0:
+            candidates, vacancies = fixtures()
+            now = utcnow()
+            people = [
+                {
+                    "id": c.id,
+                    "stage": c.stage,
+                    "data": c.model_dump(mode="json"),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for c in candidates
+            ]
+            jobs = [
+                {"id": v.id, "created_at": now, **_vacancy_values(v, catalog)} for v in vacancies
+            ]
+            if people:
+                session.execute(insert(CandidateRow), people)
+            if jobs:
+                session.execute(insert(VacancyRow), jobs)
+            loaded = True
+        state.fixtures_loaded = True
+    return loaded

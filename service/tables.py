@@ -1,0 +1,79 @@
+"""The database tables, as SQLAlchemy 2 declarative models (the migrations create them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class ServiceState(Base):
+    """One row: counters that every process compares with what it has in memory."""
+
+    __tablename__ = "service_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    catalog_version: Mapped[int] = mapped_column(BigInteger)
+    """Bumped in the same transaction as any vacancy write, so fitted engines know they are old."""
+    weights_version: Mapped[int] = mapped_column(Integer)
+    """The current weights' version (0 until the defaults are stored)."""
+    fixtures_loaded: Mapped[bool] = mapped_column(Boolean)
+
+
+class CandidateRow(Base):
+    __tablename__ = "candidates"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(16), index=True)
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VacancyRow(Base):
+    __tablename__ = "vacancies"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    employer: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    language_light: Mapped[bool] = mapped_column(Boolean, index=True)
+    revision: Mapped[int] = mapped_column(BigInteger)
+    """The catalog version written with this row's last change."""
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WeightsRow(Base):
+    """Every version of the weights ever set, with who set it and when."""
+
+    __tablename__ = "weights"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    weights: Mapped[dict[str, Any]]
+    note: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKeyRow(Base):
+    """An API key, stored as the sha256 of the key; the key itself is shown once."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    employer: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
