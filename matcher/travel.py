@@ -31,7 +31,7 @@ MODE_NAMES: dict[str, str] = {
 }
 
 
-_KM_PER_DEGREE = EARTH_RADIUS_KM * np.pi / 180
+KM_PER_DEGREE = EARTH_RADIUS_KM * np.pi / 180
 
 
 def regional_km(
@@ -42,8 +42,8 @@ def regional_km(
     Within a region (under ~200 km) this differs from the great-circle distance by well under
     1%, far less than the detour factors' own uncertainty, at a third of haversine's cost.
     """
-    scale_lon = _KM_PER_DEGREE * np.cos(np.radians(origins[:, 0]))[:, None]
-    north = (destinations[None, :, 0] - origins[:, None, 0]) * _KM_PER_DEGREE
+    scale_lon = KM_PER_DEGREE * np.cos(np.radians(origins[:, 0]))[:, None]
+    north = (destinations[None, :, 0] - origins[:, None, 0]) * KM_PER_DEGREE
     east = (destinations[None, :, 1] - origins[:, None, 1]) * scale_lon
     km: NDArray[np.float64] = np.hypot(north, east)
     return km

@@ -12,9 +12,17 @@ from numpy.typing import NDArray
 from pydantic import BaseModel
 
 from matcher.features.base import FeatureScores, FloatMatrix, Reason
+from matcher.geo import ANTWERP_CENTRE
 from matcher.models import Candidate, Vacancy
 from matcher.schedule import ShiftTable, format_clock
-from matcher.travel import MODE_NAMES, MODES, EstimatedTravelTimes, Mode, TravelTimeModel
+from matcher.travel import (
+    KM_PER_DEGREE,
+    MODE_NAMES,
+    MODES,
+    EstimatedTravelTimes,
+    Mode,
+    TravelTimeModel,
+)
 
 _ALL_DAY = np.arange(24 * 60, dtype=np.int64)
 _LONGEST_TRIP = 8 * 60
@@ -24,6 +32,9 @@ _LONGEST_TRIP = 8 * 60
 class CommuteSettings(BaseModel):
     comfortable_minutes: float = 15
     """A commute up to this long costs nothing."""
+    postcode_area_km: float = 1.0
+    """Where a home or workplace is only known by postcode, trips count as at least this far:
+    a postcode is an area, and two people in one postcode are rarely next door."""
     score_at_maximum: float = 0.3
     """Score of a commute exactly at the person's maximum; longer ones block."""
 
@@ -73,6 +84,15 @@ class CommuteFeature:
         self.transport_provided_ = np.array(
             [v.transport_provided for v in vacancies], dtype=np.bool_
         )
+        self.by_postcode_ = np.array([v.location.lat is None for v in vacancies], dtype=np.bool_)
+        # Minutes for a trip of postcode_area_km, per mode, from the travel model itself.
+        lat, lon = ANTWERP_CENTRE
+        here = np.array([[lat, lon]])
+        east = self.settings.postcode_area_km / (KM_PER_DEGREE * np.cos(np.radians(lat)))
+        there = np.array([[lat, lon + east]])
+        self.area_minutes_ = {
+            m: float(t[0, 0]) for m, t in self.travel.minutes(MODES, here, there).items()
+        }
         # Modes that run around the clock need no per-shift check: the hot path skips them.
         self.timed_modes_ = tuple(m for m in MODES if not self.travel.running(m, _ALL_DAY).all())
         # For the others, which trip lengths work is a property of the shift's hours alone:
@@ -87,6 +107,13 @@ class CommuteFeature:
             table[:, _LONGEST_TRIP] = False  # any longer trip: out of reach at any hour
             self.works_by_trip_[mode] = table
         return self
+
+    def _vague_pairs(self, candidates: Sequence[Candidate]) -> NDArray[np.bool_] | None:
+        """(C, V) pairs where either end is only a postcode; None when no pair is."""
+        home_by_postcode = np.array([[c.home.lat is None] for c in candidates], dtype=np.bool_)
+        if not home_by_postcode.any() and not self.by_postcode_.any():
+            return None
+        return home_by_postcode | self.by_postcode_[None, :]
 
     def _mode_available(self, candidates: Sequence[Candidate]) -> dict[Mode, NDArray[np.bool_]]:
         """Per mode, a (C, V) (broadcastable) mask of who can use it to reach which vacancy."""
@@ -112,6 +139,12 @@ class CommuteFeature:
         available = self._mode_available(candidates)
         modes = [m for m in MODES if np.any(available[m])]
         minutes_by_mode = self.travel.minutes(modes, origins, self.destinations_)
+        vague = self._vague_pairs(candidates)
+        if vague is not None:
+            minutes_by_mode = {
+                m: np.where(vague, np.maximum(t, self.area_minutes_[m]), t)
+                for m, t in minutes_by_mode.items()
+            }
         usable = {
             m: t if np.all(available[m]) else np.where(available[m], t, np.inf)
             for m, t in minutes_by_mode.items()
@@ -163,8 +196,9 @@ class CommuteFeature:
         if self.transport_provided_[j]:
             modes.append("employer_transport")
         origin = np.array([candidate.home.coordinates])
+        vague = candidate.home.lat is None or bool(self.by_postcode_[j])
         minutes_by_mode = {
-            m: float(t[0, 0])
+            m: max(float(t[0, 0]), self.area_minutes_[m]) if vague else float(t[0, 0])
             for m, t in self.travel.minutes(modes, origin, self.destinations_[j : j + 1]).items()
         }
         hour_reasons: list[Reason] = []

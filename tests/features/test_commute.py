@@ -90,3 +90,11 @@ def test_closer_is_never_worse():
     scores = feature.score([person])
     assert scores.score[0, 0] >= scores.score[0, 1]
     assert scores.minutes[0, 0] < scores.minutes[0, 1]
+
+
+def test_same_postcode_is_not_zero_minutes_away():
+    person = make_candidate(home={"postcode": "2100"}, transport=[])
+    scores, trip = _score(person, make_vacancy(location={"postcode": "2100"}))
+    assert trip.minutes >= 10  # a postcode is an area: about 1 km on foot
+    exact = make_candidate(home=point_east(0.0), transport=[])
+    assert _score(exact, make_vacancy(location=point_east(0.05)))[1].minutes <= 2
