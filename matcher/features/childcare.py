@@ -145,8 +145,10 @@ class ChildcareFeature:
             for d in by_shift[shift]
             if overflow[d] > 0
         ]
+        shift_days = [d for d, on in zip(DAYS, self.shifts_.days[shift], strict=True) if on]
         params = {
             "shift": f"{format_clock(start)}-{format_clock(end)}",
+            "shift_days": shift_days,
             "needs_from": format_clock(start - widen),
             "needs_until": format_clock(end + widen),
             "travel_minutes": widen,
@@ -154,8 +156,9 @@ class ChildcareFeature:
             "days": short_days,
         }
         needs = (
-            f"needs {params['needs_from']}-{params['needs_until']} for the {params['shift']} "
-            f"shift ({widen} min travel each way)"
+            f"needs {params['needs_from']}-{params['needs_until']} on "
+            f"{format_days(shift_days)} for the {params['shift']} shift "
+            f"({widen} min travel each way)"
         )
         if minutes_out == 0:
             choice = " (one of the shifts)" if not self.shifts_.pattern_all[j] else ""

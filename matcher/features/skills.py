@@ -200,11 +200,12 @@ class SkillsFeature:
         if credit.related:
             return Reason("skill_related", f"Related skill for {label}: '{credit.phrase}'", params)
         code = "skill_matched" if kind == "required" else "preferred_skill_matched"
-        read_as = (
-            ""
-            if normalise(credit.phrase) == normalise(label)
-            else (f" ('{credit.phrase}' read as {label}, {credit.value:.2f})")
-        )
+        if normalise(credit.phrase) == normalise(label):
+            read_as = ""
+        elif credit.value >= 1.0:
+            read_as = f" ('{credit.phrase}')"
+        else:
+            read_as = f" ('{credit.phrase}' read as {label}, {credit.value:.2f})"
         return Reason(code, f"Has {label}{read_as}", params)
 
     def _label(self, concept: str) -> str:
