@@ -1,0 +1,108 @@
+"""Who may do what: the full 401/403 matrix over every endpoint and role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from support import EMPLOYER, as_role, candidate_body, vacancy_body
+
+PEOPLE = {"jobhunter", "coordinator"}
+VACANCIES = {"employer", "jobhunter", "coordinator"}
+COORDINATOR = {"coordinator"}
+ADMIN = {"admin"}
+ROLES = ["admin", "coordinator", "jobhunter", "employer"]
+EVEN = {"skills": 1, "language": 1, "commute": 1, "childcare": 1}
+
+
+def _candidate() -> dict[str, Any]:
+    return candidate_body(id=None)
+
+
+def _vacancy() -> dict[str, Any]:
+    return vacancy_body(id=None, employer=EMPLOYER)
+
+
+# (method, path, body maker, roles allowed). Writes aim at ids that do not exist (404 then
+# proves the key got through) or create fresh rows, so the module's data stays as it was.
+ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
+    ("GET", "/candidates", None, PEOPLE),
+    ("POST", "/candidates", _candidate, PEOPLE),
+    ("GET", "/candidates/c-0001", None, PEOPLE),
+    ("PUT", "/candidates/c-missing", _candidate, PEOPLE),
+    ("DELETE", "/candidates/c-missing", None, PEOPLE),
+    ("GET", "/candidates/c-0001/shortlist", None, PEOPLE),
+    ("GET", "/vacancies", None, VACANCIES),
+    ("POST", "/vacancies", _vacancy, VACANCIES),
+    ("GET", "/vacancies/v-0001", None, VACANCIES),
+    ("PUT", "/vacancies/v-missing", _vacancy, VACANCIES),
+    ("DELETE", "/vacancies/v-missing", None, VACANCIES),
+    ("GET", "/vacancies/v-0001/shortlist", None, PEOPLE),
+    ("GET", "/weights", None, PEOPLE),
+    ("GET", "/weights/history", None, PEOPLE),
+    (
+        "PUT",
+        "/weights",
+        lambda: {"weights": {"skills": 1, "language": 1, "commute": 1, "childcare": 1}},
+        COORDINATOR,
+    ),
+    ("GET", "/keys", None, ADMIN),
+    ("POST", "/keys", lambda: {"role": "jobhunter"}, ADMIN),
+    ("DELETE", "/keys/k-missing", None, ADMIN),
+]
+
+CASES = [
+    pytest.param(method, path, body, role, role in allowed, id=f"{method} {path} as {role}")
+    for method, path, body, allowed in ENDPOINTS
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "role", "allowed"), CASES)
+def test_role_matrix(
+    client: TestClient,
+    keys: dict[str, str],
+    method: str,
+    path: str,
+    body: Any,
+    role: str,
+    allowed: bool,
+) -> None:
+    response = client.request(
+        method, path, headers=as_role(keys, role), json=body() if body else None
+    )
+    if allowed:
+        assert response.status_code in {200, 201, 204, 404}, response.text
+    else:
+        assert response.status_code == 403, response.text
+        assert role in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"), [pytest.param(m, p, b, id=f"{m} {p}") for m, p, b, _ in ENDPOINTS]
+)
+@pytest.mark.parametrize("key", [None, "", "mk_not-a-key", "x" * 300])
+def test_no_key_or_a_wrong_key_is_401(
+    client: TestClient, method: str, path: str, body: Any, key: str | None
+) -> None:
+    headers = {} if key is None else {"X-API-Key": key}
+    response = client.request(method, path, headers=headers, json=body() if body else None)
+    assert response.status_code == 401, response.text
+    assert "X-API-Key" in response.json()["detail"]
+
+
+def test_health_needs_no_key(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok"
+    assert body["candidates"] >= 400 and body["open_vacancies"] >= 1000
+
+
+def test_a_revoked_key_is_401_at_once(client: TestClient, keys: dict[str, str]) -> None:
+    made = client.post("/keys", headers=as_role(keys, "admin"), json={"role": "jobhunter"})
+    assert made.status_code == 201
+    key = {"X-API-Key": made.json()["key"]}
+    assert client.get("/candidates?limit=1", headers=key).status_code == 200
+    gone = client.delete(f"/keys/{made.json()['id']}", headers=as_role(keys, "admin"))
+    assert gone.status_code == 204
+    assert client.get("/candidates?limit=1", headers=key).status_code == 401
