@@ -8,6 +8,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from matcher.engine import Engine, Match, Shortlist
@@ -86,6 +87,27 @@ def _candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_esco(args: argparse.Namespace) -> int:
+    from matcher.esco import import_esco
+    from matcher.vocabulary import builtin_vocabulary
+
+    if not args.folder.is_dir():
+        raise SystemExit(f"error: {args.folder} is not a folder")
+    try:
+        merged, summary = import_esco(builtin_vocabulary(), args.folder)
+    except (FileNotFoundError, ValueError) as problem:
+        raise SystemExit(f"error: {problem}") from None
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(merged.to_json(), ensure_ascii=False), "utf-8")
+    print(f"read {', '.join(summary.files)} (languages: {', '.join(summary.languages)})")
+    print(
+        f"{summary.merged_into_builtin} ESCO concepts joined built-in ones, "
+        f"{summary.added} added: {summary.concepts} concepts in all"
+    )
+    print(f"wrote {args.output}; use it with: export MATCHER_VOCABULARY={args.output.resolve()}")
+    return 0
+
+
 def _print(result: Shortlist, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -117,6 +139,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-blocked", action="store_true", help="show near misses too")
     p.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
     p.set_defaults(run=_candidates)
+
+    p = sub.add_parser("vocabulary", help="manage the skills vocabulary")
+    vocab = p.add_subparsers(dest="vocabulary_command", required=True)
+    p = vocab.add_parser(
+        "import-esco",
+        help="merge the official ESCO CSV download (occupations_<lang>.csv, skills_<lang>.csv)",
+    )
+    p.add_argument("folder", type=Path, help="folder with the ESCO CSV files")
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=Path("var/vocabulary.json"),
+        help="where to write the merged vocabulary (default var/vocabulary.json)",
+    )
+    p.set_defaults(run=_import_esco)
 
     # The service's commands (serve, keys); they import the web stack only when they run.
     from service.cli import register

@@ -1,25 +1,54 @@
-"""The skills and occupations vocabulary, and reading free text as one of its concepts."""
+"""The skills and occupations vocabulary, and reading free text in any language as a concept.
+
+A phrase is read in steps, each less certain than the one before: its exact label; its
+"skeleton" (Cyrillic transliterated and spelling variants folded, so "водій навантажувача",
+"vodii navantazhuvacha" and "vodiy navantazhuvacha" meet); a label standing inside a longer
+title; rapidfuzz over all skeletons; and a character n-gram TF-IDF as the last resort.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Self
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
+SKELETON_CONFIDENCE = 0.95
+"""Confidence when only the transliterated, spelling-folded form matches a label."""
 SUBPHRASE_CONFIDENCE = 0.9
 """Confidence when a label stands inside a longer phrase ("heftruckchauffeur nachtploeg")."""
+RELATED_CREDIT = 0.5
+"""How much a related concept counts for (a reach-truck driver for a forklift vacancy)."""
+
 _JOB_AD_NOISE = frozenset({"m", "v", "x", "mv", "mvx", "h", "f", "d"})
 """Gender markers of job ads ("(m/v/x)"), which say nothing about the job."""
 
-RELATED_CREDIT = 0.5
-"""How much a related concept counts for (a reach-truck driver for a forklift vacancy)."""
+# Ukrainian and Russian letters in a loose Latin spelling; the skeleton then folds the variants
+# that the national, scholarly and everyday transliterations disagree on.
+_CYRILLIC = dict(
+    zip(
+        "абвгґдеєжзиіїйклмнопрстуфхцчшщьъюяёэы",
+        (
+            "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ _ iu ia e e y"
+        ).split(),
+        strict=True,
+    )
+)
+_FOLDS = [
+    ("shch", "s"), ("sch", "s"), ("zh", "z"), ("kh", "h"), ("ch", "c"), ("sh", "s"),
+    ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ph", "f"), ("th", "t"),
+    ("y", "i"), ("j", "i"), ("w", "v"), ("g", "h"), ("q", "k"), ("x", "ks"), ("_", ""),
+]  # fmt: skip
+_REPEATS = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True)
@@ -40,11 +69,12 @@ class Concept:
 
 @dataclass(frozen=True)
 class Reading:
-    """How a phrase was read: the concept (None if unknown), with what confidence."""
+    """How a phrase was read: the concept (None if unknown), with what confidence and how."""
 
     phrase: str
     concept_id: str | None
     confidence: float
+    method: str = "none"
 
 
 def normalise(text: str) -> str:
@@ -63,6 +93,14 @@ def normalise(text: str) -> str:
     return re.sub(r"[\W_]+", " ", flat).strip()
 
 
+def skeleton(text: str) -> str:
+    """A Latin, spelling-folded key: the same for a word in Cyrillic and its transliterations."""
+    latin = "".join(_CYRILLIC.get(ch, ch) for ch in normalise(text))
+    for variant, folded in _FOLDS:
+        latin = latin.replace(variant, folded)
+    return _REPEATS.sub(r"\1", latin)
+
+
 @dataclass
 class Vocabulary:
     """Concepts with labels per language; `read` maps a phrase to the best concept."""
@@ -70,11 +108,15 @@ class Vocabulary:
     concepts: dict[str, Concept]
     fuzzy_cutoff: float = 86.0
     """Minimum rapidfuzz score (0-100) for a fuzzy reading to count."""
+    tfidf_cutoff: float = 0.6
+    """Minimum cosine similarity of character n-grams for the last-resort reading."""
     _exact: dict[str, str] = field(default_factory=dict, init=False, repr=False)
-    _labels: list[str] = field(default_factory=list, init=False, repr=False)
-    _label_concepts: list[str] = field(default_factory=list, init=False, repr=False)
+    _skeletons: dict[str, str | None] = field(default_factory=dict, init=False, repr=False)
+    _keys: list[str] = field(default_factory=list, init=False, repr=False)
+    _key_concepts: list[str] = field(default_factory=list, init=False, repr=False)
     _neighbours: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
     _readings: dict[str, Reading] = field(default_factory=dict, init=False, repr=False)
+    _tfidf: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for concept in self.concepts.values():
@@ -82,14 +124,26 @@ class Vocabulary:
                 if other in self.concepts and other != concept.id:
                     self._neighbours.setdefault(concept.id, set()).add(other)
                     self._neighbours.setdefault(other, set()).add(concept.id)
-        for concept in self.concepts.values():
-            for labels in concept.labels.values():
-                for label in labels:
-                    key = normalise(label)
-                    if key and key not in self._exact:
-                        self._exact[key] = concept.id
-                        self._labels.append(key)
-                        self._label_concepts.append(concept.id)
+        # Preferred labels first: where one concept's synonym is another's preferred label
+        # (ESCO's "head chef" vs a cook's synonym "head chef"), the preferred one wins.
+        for preferred_only in (True, False):
+            for concept in self.concepts.values():
+                for labels in concept.labels.values():
+                    for label in labels[:1] if preferred_only else labels[1:]:
+                        self._index(label, concept.id)
+
+    def _index(self, label: str, concept_id: str) -> None:
+        key = normalise(label)
+        if not key or key in self._exact:
+            return  # the first concept to claim a label keeps it (built-in before imported)
+        self._exact[key] = concept_id
+        bones = skeleton(label)
+        if bones not in self._skeletons:
+            self._skeletons[bones] = concept_id
+            self._keys.append(bones)
+            self._key_concepts.append(concept_id)
+        elif self._skeletons[bones] != concept_id:
+            self._skeletons[bones] = None  # two concepts fold together: too ambiguous to use
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
@@ -106,6 +160,22 @@ class Vocabulary:
         }
         return cls(concepts)
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "concepts": [
+                {
+                    "id": c.id,
+                    "kind": c.kind,
+                    "sector": c.sector,
+                    "esco_uri": c.esco_uri,
+                    "labels": c.labels,
+                    "related": list(c.related),
+                }  # fmt: skip
+                for c in self.concepts.values()
+            ],
+        }
+
     def read(self, phrase: str) -> Reading:
         cached = self._readings.get(phrase)
         if cached is None:
@@ -120,24 +190,46 @@ class Vocabulary:
             return Reading(phrase, None, 0.0)
         exact = self._exact.get(key)
         if exact is not None:
-            return Reading(phrase, exact, 1.0)
+            return Reading(phrase, exact, 1.0, "exact")
+        bones = skeleton(phrase)
+        folded = self._skeletons.get(bones)
+        if folded is not None:
+            return Reading(phrase, folded, SKELETON_CONFIDENCE, "transliteration")
         inner = self._known_words_inside(key)
         if inner is not None:
-            return Reading(phrase, inner, SUBPHRASE_CONFIDENCE)
+            return Reading(phrase, inner, SUBPHRASE_CONFIDENCE, "inside a longer phrase")
         best = process.extractOne(
-            key, self._labels, scorer=fuzz.WRatio, score_cutoff=self.fuzzy_cutoff
+            bones, self._keys, scorer=fuzz.WRatio, processor=None, score_cutoff=self.fuzzy_cutoff
         )
-        if best is None:
+        if best is not None:
+            _, similarity, index = best
+            confidence = round(min(similarity / 100.0, 0.94), 2)
+            return Reading(phrase, self._key_concepts[index], confidence, "spelling")
+        return self._read_by_ngrams(phrase, bones)
+
+    def _read_by_ngrams(self, phrase: str, bones: str) -> Reading:
+        if self._tfidf is None:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+            self._tfidf = (vectorizer, vectorizer.fit_transform(self._keys))
+        vectorizer, matrix = self._tfidf
+        similarity = (matrix @ vectorizer.transform([bones]).T).toarray().ravel()
+        if similarity.size == 0:
             return Reading(phrase, None, 0.0)
-        _, similarity, index = best
-        return Reading(phrase, self._label_concepts[index], round(similarity / 100.0, 2))
+        best = int(np.argmax(similarity))
+        if similarity[best] < self.tfidf_cutoff:
+            return Reading(phrase, None, 0.0)
+        confidence = round(float(min(similarity[best], 0.9)), 2)
+        return Reading(phrase, self._key_concepts[best], confidence, "similar letters")
 
     def _known_words_inside(self, key: str) -> str | None:
         """The concept of the longest run of words that is a label ("kassier schooluren")."""
         words = [w for w in key.split() if w not in _JOB_AD_NOISE]
         for length in range(len(words), 0, -1):
             for first in range(len(words) - length + 1):
-                concept = self._exact.get(" ".join(words[first : first + length]))
+                run = " ".join(words[first : first + length])
+                concept = self._exact.get(run) or self._skeletons.get(skeleton(run))
                 if concept is not None and (length > 1 or len(words[first]) > 3):
                     return concept
         return None
@@ -146,9 +238,23 @@ class Vocabulary:
         """Concepts related either way: a reach-truck driver and a forklift driver."""
         return sorted(self._neighbours.get(concept_id, ()))
 
+    def by_esco_uri(self) -> dict[str, str]:
+        return {c.esco_uri: c.id for c in self.concepts.values() if c.esco_uri}
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    return Vocabulary.from_json(json.loads(path.read_text("utf-8")))
+
 
 @cache
 def builtin_vocabulary() -> Vocabulary:
     """The vocabulary shipped with the package (matcher/data/vocabulary.json)."""
     text = resources.files("matcher.data").joinpath("vocabulary.json").read_text("utf-8")
     return Vocabulary.from_json(json.loads(text))
+
+
+@cache
+def default_vocabulary() -> Vocabulary:
+    """The vocabulary a deployment uses: MATCHER_VOCABULARY (an imported one) or the built-in."""
+    path = os.environ.get("MATCHER_VOCABULARY")
+    return load_vocabulary(Path(path)) if path else builtin_vocabulary()

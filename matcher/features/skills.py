@@ -14,7 +14,7 @@ from scipy import sparse
 
 from matcher.features.base import FeatureScores, Reason
 from matcher.models import Candidate, Vacancy
-from matcher.vocabulary import RELATED_CREDIT, Vocabulary, builtin_vocabulary, normalise
+from matcher.vocabulary import RELATED_CREDIT, Vocabulary, default_vocabulary, normalise
 
 _TEXT = "text:"
 """Prefix of ad-hoc concepts for phrases the vocabulary does not know; they match as text."""
@@ -53,7 +53,7 @@ class SkillsFeature:
         self, settings: SkillsSettings | None = None, *, vocabulary: Vocabulary | None = None
     ) -> None:
         self.settings = settings or SkillsSettings()
-        self.vocabulary = vocabulary or builtin_vocabulary()
+        self.vocabulary = vocabulary or default_vocabulary()
 
     def fit(self, vacancies: Sequence[Vacancy]) -> Self:
         self.concepts_: list[str] = list(self.vocabulary.concepts)
