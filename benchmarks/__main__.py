@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-BENCHMARKS = ["engine", "service"]
+BENCHMARKS = ["engine", "skills", "service"]
 
 
 def main(argv: list[str]) -> int:

@@ -107,3 +107,26 @@ def test_cli_unknown_candidate_and_bad_top_are_clear_errors():
         )
         assert run.returncode != 0
         assert says in run.stderr
+
+
+def test_skills_written_only_in_ukrainian_rank_the_matching_dutch_vacancy_first():
+    from factories import make_candidate, make_vacancy
+
+    # Otherwise equal vacancies: same place, hours, language and employer; only the job differs.
+    jobs = {
+        "v-1": ("Schoonmaker", ["kantoren schoonmaken", "vloeren reinigen"]),
+        "v-2": ("Heftruckchauffeur", ["heftruck rijden", "orderpicking"]),
+        "v-3": ("Kok", ["koken", "voedselhygiëne"]),
+        "v-4": ("Kassamedewerker", ["kassawerk", "klantenservice"]),
+    }
+    vacancies = [make_vacancy(id=i, title=t, skills_required=s) for i, (t, s) in jobs.items()]
+    person = make_candidate(
+        skills=["керування навантажувачем", "комплектування замовлень"],
+        occupations=["водій навантажувача"],
+    )
+    shortlist = Engine().fit(vacancies).shortlist(person, top=4)
+    assert shortlist.results[0].vacancy_id == "v-2"
+    best = shortlist.results[0].features["skills"]
+    assert best.score > 0.9
+    assert best.score > shortlist.results[1].features["skills"].score + 0.5
+    assert "read as" not in best.reasons[0].message  # exact Ukrainian labels, full confidence
