@@ -6,12 +6,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, status
-from fastapi.exception_handlers import http_exception_handler
+from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import Candidate, Vacancy
@@ -44,14 +43,14 @@ def create_app(
         version="1",
         description=DESCRIPTION,
         lifespan=_lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.on_ready = on_ready
     for module in (health, candidates, vacancies, shortlists, weights, keys):
         app.include_router(module.router)
     _add_error_handlers(app)
-    app.add_middleware(QuietErrors)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(QuietErrors)  # outside BodyLimit
     return app
 
 
@@ -107,19 +106,38 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, unavailable)
     app.add_exception_handler(PoolTimeout, unavailable)
 
-    async def too_large_or_other(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, StarletteHTTPException)
-        if error.status_code == status.HTTP_413_CONTENT_TOO_LARGE:
-            limit = app.state.settings.max_body_bytes
-            return JSONResponse(
-                {"detail": f"request body too large: at most {limit} bytes"},
-                status_code=error.status_code,
-            )
-        response = await http_exception_handler(request, error)
-        assert isinstance(response, JSONResponse)
-        return response
 
-    app.add_exception_handler(StarletteHTTPException, too_large_or_other)
+
+class BodyLimit:
+    """413 for a request body over `max_bytes`, by its Content-Length or as it streams in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.message = f"request body too large: at most {max_bytes} bytes"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "0")
+        if not length.isdigit() or int(length) > self.max_bytes:
+            code = status.HTTP_413_CONTENT_TOO_LARGE if length.isdigit() else 400
+            detail = self.message if length.isdigit() else "Content-Length is not a number"
+            await JSONResponse({"detail": detail}, status_code=code)(scope, receive, send)
+            return
+        received = 0
+
+        async def counting() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                # Raised while the route reads its body: FastAPI turns it into the response.
+                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, self.message)
+            return message
+
+        await self.app(scope, counting, send)
 
 
 class QuietErrors:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -38,13 +40,18 @@ def register(sub: Any) -> None:
     p.set_defaults(run=_keys_revoke)
 
 
-def _sessions() -> sessionmaker[Session]:
+@contextmanager
+def _sessions() -> Iterator[sessionmaker[Session]]:
+    """Sessions on the service's database (settings from the environment), migrated first."""
     from service.db import create_db_engine, migrate, session_factory
     from service.settings import Settings
 
     db = create_db_engine(Settings().url)
-    migrate(db)
-    return session_factory(db)
+    try:
+        migrate(db)
+        yield session_factory(db)
+    finally:
+        db.dispose()
 
 
 def _keys_create(args: argparse.Namespace) -> int:
@@ -52,7 +59,7 @@ def _keys_create(args: argparse.Namespace) -> int:
         args.parser.error("--employer NAME is required with --role employer, and only then")
     from service import store
 
-    with _sessions().begin() as session:
+    with _sessions() as sessions, sessions.begin() as session:
         record, key = store.create_key(
             session, role=args.role, employer=args.employer, name=args.name
         )
@@ -70,7 +77,7 @@ def _keys_create(args: argparse.Namespace) -> int:
 def _keys_list(args: argparse.Namespace) -> int:
     from service import store
 
-    with _sessions()() as session:
+    with _sessions() as sessions, sessions() as session:
         for r in store.list_keys(session):
             owner = r.employer or ""
             print(f"{r.id}  {r.role:<11}  {r.created_at:%Y-%m-%d %H:%M}  {owner}  {r.name or ''}")
@@ -81,7 +88,7 @@ def _keys_revoke(args: argparse.Namespace) -> int:
     from service import store
 
     try:
-        with _sessions().begin() as session:
+        with _sessions() as sessions, sessions.begin() as session:
             store.delete_key(session, key_id=args.key_id)
     except store.NotFound as error:
         print(f"error: {error}", file=sys.stderr)

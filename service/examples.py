@@ -10,7 +10,10 @@ from matcher.fixtures import load_candidates, load_vacancies
 
 
 def _body(model: Any) -> dict[str, Any]:
-    """The fixture as a client would post it: no id (the server assigns one), no empty fields."""
+    """The fixture as a client would post it: no id (the server assigns one), no empty fields.
+
+    (The OpenAPI document drops nulls anyway, so a language-light example shows no `dutch`.)
+    """
     data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, exclude={"id"})
     return data
 
