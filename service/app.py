@@ -107,7 +107,6 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PoolTimeout, unavailable)
 
 
-
 class BodyLimit:
     """413 for a request body over `max_bytes`, by its Content-Length or as it streams in."""
 
