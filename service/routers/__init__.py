@@ -9,6 +9,7 @@ from fastapi import Path
 from service.schemas import Message
 
 _ERRORS = {
+    400: "The body is not JSON text at all (e.g. not UTF-8)",
     401: "No X-API-Key header, or a key that is unknown or revoked",
     403: "The key's role (or employer) may not do this",
     404: "No such id",

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/candidates", tags=["candidates"])
 CandidateBody = Annotated[Candidate, Body(openapi_examples=candidate_examples())]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(401, 403, 409, 413))
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 409, 413))
 def create_candidate(
     session: SessionDep, _: PeopleReader, candidate: CandidateBody, response: Response
 ) -> Candidate:
@@ -51,7 +51,7 @@ def get_candidate(session: SessionDep, _: PeopleReader, candidate_id: CandidateI
     return candidate
 
 
-@router.put("/{candidate_id}", responses=errors(401, 403, 404, 413))
+@router.put("/{candidate_id}", responses=errors(400, 401, 403, 404, 413))
 def replace_candidate(
     session: SessionDep,
     _: PeopleReader,

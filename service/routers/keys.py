@@ -12,7 +12,7 @@ from service.schemas import KeyIn, KeyOut, NewKey
 router = APIRouter(prefix="/keys", tags=["keys"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(401, 403, 413))
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 413))
 def create_key(session: SessionDep, _: Admin, body: KeyIn) -> NewKey:
     """A new key; `key` is in this response only (the database keeps its sha256)."""
     record, key = store.create_key(session, role=body.role, employer=body.employer, name=body.name)

@@ -33,7 +33,7 @@ def _owner(principal: Principal) -> str | None:
     return principal.employer if principal.role == "employer" else None
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(401, 403, 409, 413))
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 409, 413))
 def create_vacancy(
     session: SessionDep, principal: VacancyUser, vacancy: VacancyBody, response: Response
 ) -> Vacancy:
@@ -75,7 +75,7 @@ def get_vacancy(session: SessionDep, principal: VacancyUser, vacancy_id: Vacancy
     return vacancy
 
 
-@router.put("/{vacancy_id}", responses=errors(401, 403, 404, 413))
+@router.put("/{vacancy_id}", responses=errors(400, 401, 403, 404, 413))
 def replace_vacancy(
     session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId, vacancy: VacancyBody
 ) -> Vacancy:

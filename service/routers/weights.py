@@ -31,7 +31,7 @@ def current_weights(session: SessionDep, _: PeopleReader) -> WeightsOut:
     return _out(store.get_weights(session, version=store.versions(session)[1]))
 
 
-@router.put("", responses=errors(401, 403, 409, 413))
+@router.put("", responses=errors(400, 401, 403, 409, 413))
 def set_weights(session: SessionDep, principal: Coordinator, body: WeightsIn) -> WeightsOut:
     """Store the next version; the very next shortlist uses it (no restart, no refit)."""
     return _out(
