@@ -30,7 +30,7 @@ def _find(items: Sequence[_Item], ident: str, kind: str) -> _Item:
 
 def format_shortlist(shortlist: Shortlist, *, width: int = 100) -> str:
     """A table a jobhunter can read: one line per result, then the main reason per feature."""
-    vacancy_side = shortlist.vacancy_id is not None and shortlist.candidate_id is None
+    vacancy_side = shortlist.ranks == "candidates"
     head = (
         f"Candidates for vacancy {shortlist.vacancy_id}"
         if vacancy_side
@@ -59,7 +59,7 @@ def _format_match(rank: int, m: Match, title_w: int, width: int, vacancy_side: b
     for name, feature in m.features.items():
         if not feature.reasons:
             continue
-        main = next((r for r in feature.reasons if feature.blocking), feature.reasons[0])
+        main = feature.reasons[0]  # features put what matters most first
         mark = "x" if feature.blocking else " "
         text = textwrap.shorten(main.message, width=max(40, width - 22), placeholder="...")
         lines.append(f"       {mark} {name:<9} {feature.score:4.2f}  {text}")

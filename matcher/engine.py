@@ -19,6 +19,9 @@ from matcher.travel import TravelTimeModel
 from matcher.vocabulary import Vocabulary
 from matcher.weights import FEATURES, Weights, default_weights
 
+SCORE_DECIMALS = 4
+"""Scores are shown, and ranked, to this many decimals."""
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -27,8 +30,11 @@ class Scores:
     features: dict[str, FeatureScores]
     score: FloatMatrix
     blocked: BoolMatrix
-    travel_minutes: FloatMatrix
-    """Fastest one-way minutes, by which the schedule check widens shifts."""
+    shift_minutes: FloatMatrix
+    """(C, shifts) one-way minutes at each shift's hours, by which that shift is widened."""
+    chosen_shift: NDArray[np.intp]
+    """(C, V) the shift a pick-one vacancy is judged on: the best for commute and schedule
+    together, so that both features speak of the same shift."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class Match:
             **ident,
             "title": self.title,
             "employer": self.employer,
-            "score": round(self.score, 4),
+            "score": round(self.score, SCORE_DECIMALS),
             "blocked": self.blocked,
             "features": {name: f.as_dict() for name, f in self.features.items()},
         }
@@ -83,9 +89,11 @@ class Shortlist:
     results: list[Match]
     candidate_id: str | None = None
     vacancy_id: str | None = None
+    ranks: str = "vacancies"
+    """What the results are: "vacancies" for a candidate, or "candidates" for a vacancy."""
 
     def as_dict(self) -> dict[str, Any]:
-        if self.vacancy_id is not None and self.candidate_id is None:
+        if self.ranks == "candidates":
             head: dict[str, Any] = {"vacancy_id": self.vacancy_id}
             counterpart = "candidate"
         else:
@@ -106,8 +114,13 @@ def rank_order(
     top: int,
     include_blocked: bool,
 ) -> NDArray[np.int64]:
-    """Indices of the best `top`: unblocked first, then score descending, then by id."""
-    key = np.where(blocked, 2.0, 0.0) + (1.0 - score)
+    """Indices of the best `top`: unblocked first, then score descending, then by id.
+
+    Scores are compared as shown (4 decimals), so results that look equal are ordered by id.
+    """
+    if top < 1:
+        raise ValueError(f"top must be at least 1, not {top}")
+    key = np.where(blocked, 2.0, 0.0) + (1.0 - np.round(score, SCORE_DECIMALS))
     if not include_blocked:
         key = np.where(blocked, np.inf, key)
     eligible = np.isfinite(key)
@@ -159,17 +172,26 @@ class Engine:
 
     def score(self, candidates: Sequence[Candidate]) -> Scores:
         """Every feature for every (candidate, open vacancy) pair, as arrays."""
-        commute = self.commute_.score(candidates)
+        if not candidates:
+            raise ValueError("score needs at least one candidate")
+        w = self.weights.weights
+        shift_minutes = self.commute_.shift_minutes(candidates)
+        shift_overflow = self.childcare_.shift_overflow(candidates, shift_minutes=shift_minutes)
+        chosen = self._choose_shifts(candidates, shift_minutes, shift_overflow)
         features = {
             "skills": self.skills_.score(candidates),
             "language": self.language_.score(candidates),
-            "commute": commute,
-            "childcare": self.childcare_.score(candidates, travel_minutes=commute.fastest_minutes),
+            "commute": self.commute_.score(candidates, shift_minutes=shift_minutes, chosen=chosen),
+            "childcare": self.childcare_.score(
+                candidates,
+                shift_minutes=shift_minutes,
+                shift_overflow=shift_overflow,
+                chosen=chosen,
+            ),
         }
-        w = self.weights.weights
         total = sum(w[name] for name in FEATURES)
         score = sum(w[name] * features[name].score for name in FEATURES) / total
-        blocked = np.zeros_like(commute.blocking)
+        blocked = np.zeros((len(candidates), len(self.vacancies_)), dtype=np.bool_)
         for name in FEATURES:
             if w[name] > 0:  # a feature weighted zero has no say, not even a veto
                 blocked |= features[name].blocking
@@ -177,8 +199,27 @@ class Engine:
             features=features,
             score=np.clip(score, 0.0, 1.0),
             blocked=blocked,
-            travel_minutes=commute.fastest_minutes,
+            shift_minutes=shift_minutes,
+            chosen_shift=chosen,
         )
+
+    def _choose_shifts(
+        self,
+        candidates: Sequence[Candidate],
+        shift_minutes: FloatMatrix,
+        shift_overflow: FloatMatrix,
+    ) -> NDArray[np.intp]:
+        """For pick-one vacancies, the shift that is best for commute and schedule together."""
+        shifts = self.commute_.shifts_
+        if shifts.pattern_all.all() or not len(shifts.vacancy):
+            return np.zeros((len(candidates), len(self.vacancies_)), dtype=np.intp)
+        w = self.weights.weights
+        commute_score, commute_blocks = self.commute_.rate(candidates, shift_minutes)
+        schedule_score, schedule_blocks = self.childcare_.rate(shift_overflow)
+        together = max(w["commute"] + w["childcare"], 1e-9)
+        quality = (w["commute"] * commute_score + w["childcare"] * schedule_score) / together
+        blocks = (commute_blocks & (w["commute"] > 0)) | (schedule_blocks & (w["childcare"] > 0))
+        return shifts.best_shift(np.where(blocks, 2.0, 0.0) + (1.0 - quality))
 
     def shortlist(
         self, candidate: Candidate, *, top: int = 10, include_blocked: bool = False
@@ -208,7 +249,7 @@ class Engine:
             [vacancy.model_copy(update={"status": "open"})]
         )
         if not candidates:
-            return Shortlist(self.weights.version, [], vacancy_id=vacancy.id)
+            return Shortlist(self.weights.version, [], vacancy_id=vacancy.id, ranks="candidates")
         scores = single.score(candidates)
         order = rank_order(
             scores.score[:, 0],
@@ -218,21 +259,21 @@ class Engine:
             include_blocked=include_blocked,
         )
         results = [single._match(candidates[int(i)], 0, scores, int(i)) for i in order]
-        return Shortlist(self.weights.version, results, vacancy_id=vacancy.id)
+        return Shortlist(self.weights.version, results, vacancy_id=vacancy.id, ranks="candidates")
 
     def _match(self, candidate: Candidate, j: int, scores: Scores, row: int) -> Match:
         vacancy = self.vacancies_[j]
-        trip = self.commute_.trip(candidate, j)
+        chosen = int(scores.chosen_shift[row, j])
+        trip = self.commute_.trip(candidate, j, chosen_shift=chosen)
+        minutes = {
+            k: float(scores.shift_minutes[row, k]) for k in self.commute_.shifts_.of_vacancy(j)
+        }
+        schedule = self.childcare_.explain(candidate, j, shift_minutes=minutes, chosen_shift=chosen)
         reasons = {
             "skills": (self.skills_.explain(candidate, j), {}),
             "language": (self.language_.explain(candidate, j), {}),
             "commute": (trip.reasons, {"minutes": trip.minutes, "mode": trip.mode}),
-            "childcare": (
-                self.childcare_.explain(
-                    candidate, j, travel_minutes=float(scores.travel_minutes[row, j])
-                ),
-                {},
-            ),
+            "childcare": (schedule, {}),
         }
         features = {
             name: FeatureResult(

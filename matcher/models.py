@@ -8,9 +8,11 @@ from typing import Annotated, Literal, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -20,13 +22,29 @@ DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 MINUTES_PER_DAY = 24 * 60
 
-Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Level = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
+DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+LevelName = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
 TransportMode = Literal["walk", "bike", "public_transport", "car"]
 Stage = Literal["intake", "activation", "ready", "placed", "follow_up", "closed"]
 VacancyStatus = Literal["open", "closed", "filled"]
 
-_CLOCK = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+# "8:45", "08:45", "8u45", "8.45", "8h45" and "08:45:00" all mean 08:45.
+_CLOCK = re.compile(r"^(\d{1,2})[:.uh](\d{2})(?::00)?$")
+_DAY_NAMES = {
+    **{d: d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    **dict(zip(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], strict=True)),
+    # Dutch, as Flemish coaches write them
+    **dict(zip(["ma", "di", "wo", "do", "vr", "za", "zo"],
+               ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], strict=True)),
+    **dict(zip(
+        ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], strict=True)),
+}  # fmt: skip
+# Coordinates must lie in Belgium or just across its borders (people near Roosendaal or Lille).
+LAT_RANGE = (49.3, 51.8)
+LON_RANGE = (2.3, 6.6)
 
 
 def level_rank(level: str | None) -> int:
@@ -40,8 +58,30 @@ def clock_minutes(clock: str) -> int:
 
 
 def _check_clock(value: str) -> str:
-    if not _CLOCK.match(value):
+    match = _CLOCK.match(value.strip())
+    hours, minutes = (int(match.group(1)), int(match.group(2))) if match else (99, 99)
+    if not (hours < 24 and minutes < 60 or (hours, minutes) == (24, 0)):
         raise ValueError(f"'{value}' is not a time of day as HH:MM (00:00 to 24:00)")
+    return f"{hours:02d}:{minutes:02d}"
+
+
+def _day_input(value: object) -> object:
+    return _DAY_NAMES.get(value.strip().lower(), value) if isinstance(value, str) else value
+
+
+def _level_input(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip()
+        return "native" if text.lower() == "native" else text.upper()
+    return value
+
+
+def _postcode_input(value: object) -> object:
+    """2100 as a number, "B-2100" or "BE 2100" are all postcode "2100"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return re.sub(r"^(?:BE?)[-\s]?(?=\d{4}$)", "", value.strip().upper())
     return value
 
 
@@ -53,6 +93,8 @@ def _check_language_code(value: str) -> str:
 
 
 ClockTime = Annotated[str, AfterValidator(_check_clock)]
+Day = Annotated[DayName, BeforeValidator(_day_input)]
+Level = Annotated[LevelName, BeforeValidator(_level_input)]
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 Identifier = Annotated[
     str,
@@ -68,7 +110,9 @@ class _Model(BaseModel):
 class Location(_Model):
     """A Belgian postcode, or coordinates."""
 
-    postcode: str | None = Field(default=None, examples=["2100"])
+    postcode: Annotated[str | None, BeforeValidator(_postcode_input)] = Field(
+        default=None, examples=["2100"]
+    )
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
 
@@ -76,6 +120,14 @@ class Location(_Model):
     def _one_way_to_say_where(self) -> Self:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("give both lat and lon, or neither")
+        if self.lat is not None and self.lon is not None:
+            inside = LAT_RANGE[0] <= self.lat <= LAT_RANGE[1]
+            if not (inside and LON_RANGE[0] <= self.lon <= LON_RANGE[1]):
+                (south, north), (west, east) = LAT_RANGE, LON_RANGE
+                raise ValueError(
+                    f"lat {self.lat}, lon {self.lon} lies outside Belgium and its border region "
+                    f"(lat {south} to {north}, lon {west} to {east}); are lat and lon swapped?"
+                )
         if self.postcode is not None:
             code = self.postcode.strip()
             if not is_known_postcode(code):
@@ -164,6 +216,16 @@ class Candidate(_Model):
     hours_per_week: HoursRange | None = None
     stage: Stage = "ready"
 
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _one_level_per_language(cls, value: object) -> object:
+        if isinstance(value, dict):
+            codes = [str(k).strip().lower() for k in value]
+            twice = sorted({c for c in codes if codes.count(c) > 1})
+            if twice:
+                raise ValueError(f"{', '.join(twice)} given more than once (letter case aside)")
+        return value
+
     @property
     def skill_labels(self) -> list[str]:
         return [s if isinstance(s, str) else s.label for s in self.skills]
@@ -175,6 +237,11 @@ class LanguageRequirement(_Model):
     dutch: Level | None = None
     contact_languages: list[LanguageCode] = Field(default_factory=list)
     contact_level: Level | None = None
+
+    @field_validator("contact_languages")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
 
     @model_validator(mode="after")
     def _contact_when_dutch_not_required(self) -> Self:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,19 +54,32 @@ class ShiftTable:
             pattern_all=np.asarray([v.shift_pattern == "all" for v in vacancies], dtype=np.bool_),
         )
 
-    def worst_or_best(self, per_shift: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Reduce (C, shifts) "badness" to (C, vacancies): worst shift for "all", best for "any"."""
-        if per_shift.shape[1] == 0:
-            return np.zeros((per_shift.shape[0], 0))
-        # The best of "any" is minus the worst of the negated values: one pass instead of two.
-        signed = per_shift * self.sign
-        worst: NDArray[np.float64] = np.maximum.reduceat(signed, self.first_shift, axis=1)
-        return worst * self.sign[self.first_shift]
+    def best_shift(self, badness: NDArray[np.float64]) -> NDArray[np.intp]:
+        """(C, V): index of each vacancy's least bad shift (the first of equals)."""
+        least = np.minimum.reduceat(badness, self.first_shift, axis=1)
+        index = np.arange(len(self.vacancy))
+        candidates = np.where(badness <= least[:, self.vacancy], index, len(index))
+        best: NDArray[np.intp] = np.minimum.reduceat(candidates, self.first_shift, axis=1)
+        return best
 
-    @cached_property
-    def sign(self) -> NDArray[np.float64]:
-        """Per shift, +1 for rotating vacancies and -1 for pick-one ones."""
-        return np.where(self.pattern_all[self.vacancy], 1.0, -1.0)
+    def reduce(
+        self, badness: NDArray[np.float64], chosen: NDArray[np.intp] | None = None
+    ) -> NDArray[np.float64]:
+        """(C, shifts) badness to (C, vacancies): the worst shift of a rotating ("all") vacancy,
+        and the chosen shift of a pick-one ("any") vacancy (by default its least bad)."""
+        if badness.shape[1] == 0:
+            return np.zeros((badness.shape[0], len(self.first_shift)))
+        if chosen is None:
+            chosen = self.best_shift(badness)
+        worst = np.maximum.reduceat(badness, self.first_shift, axis=1)
+        picked = np.take_along_axis(badness, chosen, axis=1)
+        result: NDArray[np.float64] = np.where(self.pattern_all[None, :], worst, picked)
+        return result
+
+    def of_vacancy(self, j: int) -> range:
+        """The indices of vacancy j's shifts."""
+        last = self.first_shift[j + 1] if j + 1 < len(self.first_shift) else len(self.vacancy)
+        return range(int(self.first_shift[j]), int(last))
 
 
 def weekly_minutes(windows: Sequence[TimeWindow] | None) -> NDArray[np.bool_]:

@@ -20,12 +20,25 @@ from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 SKELETON_CONFIDENCE = 0.95
 """Confidence when only the transliterated, spelling-folded form matches a label."""
 SUBPHRASE_CONFIDENCE = 0.9
-"""Confidence when a label stands inside a longer phrase ("heftruckchauffeur nachtploeg")."""
+"""Confidence when a label's words all stand in a longer phrase ("heftruckchauffeur
+nachtploeg"), scaled down by the share of the phrase's words the label leaves unexplained."""
+_STEM = 5
+"""Two words of at least this many letters (in skeleton form) are the same word when they share
+their start and differ only in an ending of up to _ENDING letters: that absorbs plural, case and
+gender endings (промышленного/промышленный, schoonmakers/schoonmaker) but not compounds
+(magazijn/magazijnchef)."""
+_ENDING = 3
+_FILLER = frozenset(
+    "en and de het een van voor met in op of the a an for with at on to и в на с по для і та у з "
+    "за".split()
+)
+"""Small words that carry no meaning of their own for matching."""
 RELATED_CREDIT = 0.5
 """How much a related concept counts for (a reach-truck driver for a forklift vacancy)."""
 
@@ -93,6 +106,24 @@ def normalise(text: str) -> str:
     return re.sub(r"[\W_]+", " ", flat).strip()
 
 
+def _words(text: str) -> tuple[str, ...]:
+    """The meaningful words of a phrase, in skeleton form."""
+    words = normalise(text).split()
+    return tuple(dict.fromkeys(skeleton(w) for w in words if w not in _FILLER | _JOB_AD_NOISE))
+
+
+def _same_word(a: str, b: str) -> bool:
+    """The same word but for its ending (see _STEM)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < _STEM or a[:_STEM] != b[:_STEM]:
+        return False
+    shared = _STEM
+    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+        shared += 1
+    return len(a) - shared <= _ENDING and len(b) - shared <= _ENDING
+
+
 def skeleton(text: str) -> str:
     """A Latin, spelling-folded key: the same for a word in Cyrillic and its transliterations."""
     latin = "".join(_CYRILLIC.get(ch, ch) for ch in normalise(text))
@@ -106,8 +137,8 @@ class Vocabulary:
     """Concepts with labels per language; `read` maps a phrase to the best concept."""
 
     concepts: dict[str, Concept]
-    fuzzy_cutoff: float = 86.0
-    """Minimum rapidfuzz score (0-100) for a fuzzy reading to count."""
+    edits_per_letter: float = 0.15
+    """Spelling mistakes tolerated, as edits (Damerau-Levenshtein) per letter of the phrase."""
     tfidf_cutoff: float = 0.6
     """Minimum cosine similarity of character n-grams for the last-resort reading."""
     _exact: dict[str, str] = field(default_factory=dict, init=False, repr=False)
@@ -115,6 +146,9 @@ class Vocabulary:
     _keys: list[str] = field(default_factory=list, init=False, repr=False)
     _key_concepts: list[str] = field(default_factory=list, init=False, repr=False)
     _neighbours: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    _by_stem: dict[str, list[tuple[tuple[str, ...], str]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     _readings: dict[str, Reading] = field(default_factory=dict, init=False, repr=False)
     _tfidf: Any = field(default=None, init=False, repr=False)
 
@@ -137,6 +171,11 @@ class Vocabulary:
         if not key or key in self._exact:
             return  # the first concept to claim a label keeps it (built-in before imported)
         self._exact[key] = concept_id
+        words = _words(label)
+        if words:
+            entry = (words, concept_id)
+            for stem in {w[:_STEM] for w in words}:
+                self._by_stem.setdefault(stem, []).append(entry)
         bones = skeleton(label)
         if bones not in self._skeletons:
             self._skeletons[bones] = concept_id
@@ -195,17 +234,50 @@ class Vocabulary:
         folded = self._skeletons.get(bones)
         if folded is not None:
             return Reading(phrase, folded, SKELETON_CONFIDENCE, "transliteration")
-        inner = self._known_words_inside(key)
-        if inner is not None:
-            return Reading(phrase, inner, SUBPHRASE_CONFIDENCE, "inside a longer phrase")
-        best = process.extractOne(
-            bones, self._keys, scorer=fuzz.WRatio, processor=None, score_cutoff=self.fuzzy_cutoff
-        )
+        best = self._nearest_spelling(bones)
         if best is not None:
-            _, similarity, index = best
-            confidence = round(min(similarity / 100.0, 0.94), 2)
-            return Reading(phrase, self._key_concepts[index], confidence, "spelling")
+            return Reading(phrase, *best, "spelling")
+        inner = self._label_inside(phrase)
+        if inner is not None:
+            return Reading(phrase, *inner, "inside a longer phrase")
         return self._read_by_ngrams(phrase, bones)
+
+    def _nearest_spelling(self, bones: str) -> tuple[str, float] | None:
+        """The label within a few typing mistakes (about one per seven letters)."""
+        if len(bones) < 4:
+            return None  # "IT", "kok": too short to guess at
+        allowed = max(1, round(len(bones) * self.edits_per_letter))
+        found = process.extractOne(
+            bones,
+            self._keys,
+            scorer=DamerauLevenshtein.distance,
+            processor=None,
+            score_cutoff=allowed,
+        )
+        if found is None:
+            return None
+        _, edits, index = found
+        return self._key_concepts[index], round(max(0.5, 0.94 - edits / len(bones)), 2)
+
+    def _label_inside(self, phrase: str) -> tuple[str, float] | None:
+        """The label whose words all appear in the phrase (endings aside), explaining most of it."""
+        words = _words(phrase)
+        if not words:
+            return None
+        best: tuple[int, int, str] | None = None
+        for stem in {w[:_STEM] for w in words}:
+            for label_words, concept_id in self._by_stem.get(stem, ()):
+                if all(any(_same_word(a, b) for b in words) for a in label_words):
+                    rank = (len(label_words), -len(self._concept_labels(concept_id)), concept_id)
+                    if best is None or rank > best:
+                        best = rank
+        if best is None:
+            return None
+        covered, _, concept_id = best
+        return concept_id, round(SUBPHRASE_CONFIDENCE * (0.5 + 0.5 * covered / len(words)), 2)
+
+    def _concept_labels(self, concept_id: str) -> list[str]:
+        return [label for labels in self.concepts[concept_id].labels.values() for label in labels]
 
     def _read_by_ngrams(self, phrase: str, bones: str) -> Reading:
         if self._tfidf is None:
@@ -222,17 +294,6 @@ class Vocabulary:
             return Reading(phrase, None, 0.0)
         confidence = round(float(min(similarity[best], 0.9)), 2)
         return Reading(phrase, self._key_concepts[best], confidence, "similar letters")
-
-    def _known_words_inside(self, key: str) -> str | None:
-        """The concept of the longest run of words that is a label ("kassier schooluren")."""
-        words = [w for w in key.split() if w not in _JOB_AD_NOISE]
-        for length in range(len(words), 0, -1):
-            for first in range(len(words) - length + 1):
-                run = " ".join(words[first : first + length])
-                concept = self._exact.get(run) or self._skeletons.get(skeleton(run))
-                if concept is not None and (length > 1 or len(words[first]) > 3):
-                    return concept
-        return None
 
     def related_ids(self, concept_id: str) -> Iterable[str]:
         """Concepts related either way: a reach-truck driver and a forklift driver."""

@@ -34,7 +34,7 @@ def test_every_ready_candidate_gets_ranked_explained_results(engine):
             continue
         shortlist = engine.shortlist(candidate, top=10, include_blocked=True)
         assert len(shortlist.results) == 10
-        keys = [(m.blocked, -m.score, m.vacancy_id) for m in shortlist.results]
+        keys = [(m.blocked, -round(m.score, 4), m.vacancy_id) for m in shortlist.results]
         assert keys == sorted(keys)
         for match in shortlist.results:
             assert set(match.features) == {"skills", "language", "commute", "childcare"}
@@ -130,3 +130,13 @@ def test_skills_written_only_in_ukrainian_rank_the_matching_dutch_vacancy_first(
     assert best.score > 0.9
     assert best.score > shortlist.results[1].features["skills"].score + 0.5
     assert "read as" not in best.reasons[0].message  # exact Ukrainian labels, full confidence
+
+
+def test_no_open_vacancies_gives_an_empty_shortlist_not_an_error():
+    from factories import make_candidate, make_vacancy
+
+    person = make_candidate()
+    assert Engine().fit([]).shortlist(person).results == []
+    assert Engine().fit([make_vacancy(status="closed")]).shortlist(person).results == []
+    with pytest.raises(ValueError, match="top"):
+        Engine().fit([make_vacancy()]).shortlist(person, top=0)

@@ -21,7 +21,7 @@ def _error(build, **fields):
         ({"home": {"postcode": "9999"}}, ("home",), "not a Belgian postcode"),
         ({"home": {"lat": 51.2}}, ("home",), "lat and lon"),
         (
-            {"availability": [{"days": ["mon"], "start": "8:45", "end": "15:30"}]},
+            {"availability": [{"days": ["mon"], "start": "8:75", "end": "15:30"}]},
             ("availability", 0, "start"),
             "HH:MM",
         ),
@@ -36,7 +36,7 @@ def _error(build, **fields):
             "at least 1",
         ),
         (
-            {"availability": [{"days": ["monday"], "start": "08:45", "end": "15:30"}]},
+            {"availability": [{"days": ["funday"], "start": "08:45", "end": "15:30"}]},
             ("availability", 0, "days", 0),
             "mon",
         ),
@@ -45,6 +45,9 @@ def _error(build, **fields):
         ({"max_commute_minutes": 0}, ("max_commute_minutes",), "greater than"),
         ({"transport": ["horse"]}, ("transport", 0), "public_transport"),
         ({"stage": "hired"}, ("stage",), "ready"),
+        ({"home": {"lat": 4.4, "lon": 51.2}}, ("home",), "swapped"),
+        ({"home": {"lat": 0, "lon": 0}}, ("home",), "outside Belgium"),
+        ({"languages": {"NL": "C2", "nl": "A1"}}, ("languages",), "more than once"),
         ({"nickname": "x"}, ("nickname",), "Extra inputs"),
     ],
 )
@@ -101,3 +104,24 @@ def test_language_codes_are_normalised_and_24_00_ends_a_day():
     )
     assert person.languages == {"nl": "A2"}
     assert person.availability[0].duration_minutes == 24 * 60
+
+
+def test_what_a_hurried_coach_types_is_understood():
+    person = make_candidate(
+        home={"postcode": 2100},
+        languages={"nl": "a2", "uk": "Native"},
+        availability=[
+            {"days": ["Mon", "dinsdag", "wo", "Thursday"], "start": "8u45", "end": "15.30"},
+            {"days": ["fri"], "start": "08:45:00", "end": "12:00"},
+        ],
+    )
+    assert person.home.postcode == "2100"
+    assert person.languages == {"nl": "A2", "uk": "native"}
+    first = person.availability[0]
+    assert (first.days, first.start, first.end) == (["mon", "tue", "wed", "thu"], "08:45", "15:30")
+    assert person.availability[1].start == "08:45"
+    assert make_candidate(home={"postcode": "B-2600"}).home.postcode == "2600"
+    light = make_vacancy(
+        language={"dutch": None, "contact_languages": ["en", "EN", "uk"], "contact_level": "b1"}
+    )
+    assert light.language.contact_languages == ["en", "uk"]

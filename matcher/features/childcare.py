@@ -10,12 +10,13 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import FeatureScores, FloatMatrix, Reason
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
 from matcher.models import DAYS, MINUTES_PER_DAY, Candidate, Vacancy
 from matcher.schedule import MINUTES_PER_WEEK, ShiftTable, format_clock, format_days, weekly_minutes
 
 # Travel above this is blocked by the commute anyway; capping keeps the index arithmetic in range.
 _MAX_WIDENING = 8 * 60
+_FITS = frozenset({"schedule_fits", "available_any_time"})
 
 
 class ChildcareSettings(BaseModel):
@@ -69,27 +70,37 @@ class ChildcareFeature:
     def _overflow_by_shift_day(
         self, prefix: NDArray[np.int32], widen: NDArray[np.int32], days: slice = slice(None)
     ) -> NDArray[np.int32]:
-        """(C, shift days): minutes of [start - widen, end + widen] outside the free hours."""
+        """(C, shift days): minutes of [start - widen, end + widen] outside the free hours,
+        where widen is (C, shifts): each shift's own one-way travel minutes."""
         start, end = self.day_start_[days], self.day_end_[days]
-        vacancy = self.day_vacancy_[days]
+        shift = self.day_shift_[days]
         overflow = np.empty((len(prefix), len(start)), dtype=np.int32)
         for i, busy_before in enumerate(prefix):  # per candidate, whole arrays over shift days
-            w = widen[i].take(vacancy)
+            w = widen[i].take(shift)
             overflow[i] = busy_before.take(end + w)
             overflow[i] -= busy_before.take(start - w)
         return overflow
 
-    def overflow_minutes(
-        self, candidates: Sequence[Candidate], travel_minutes: FloatMatrix
+    def shift_overflow(
+        self, candidates: Sequence[Candidate], *, shift_minutes: FloatMatrix
     ) -> FloatMatrix:
-        """(C, V) minutes outside the free hours: worst shift for rotating, best for pick-one."""
-        shape = (len(candidates), len(self.hours_))
+        """(C, shifts) minutes of each shift, widened by its commute, outside the free hours."""
+        shape = (len(candidates), len(self.shifts_.vacancy))
         if all(c.availability is None for c in candidates) or len(self.day_shift_) == 0:
             return np.zeros(shape)
-        widen = np.ceil(np.minimum(travel_minutes, _MAX_WIDENING)).astype(np.int32)
+        widen = np.ceil(np.minimum(shift_minutes, _MAX_WIDENING)).astype(np.int32)
         by_day = self._overflow_by_shift_day(unavailable_prefix(candidates), widen)
-        by_shift = np.maximum.reduceat(by_day, self.first_day_, axis=1).astype(np.float64)
-        return self.shifts_.worst_or_best(by_shift)
+        by_shift: FloatMatrix = np.maximum.reduceat(by_day, self.first_day_, axis=1).astype(
+            np.float64
+        )
+        return by_shift
+
+    def rate(self, overflow: FloatMatrix) -> tuple[FloatMatrix, BoolMatrix]:
+        """Score and blocking of minutes outside the free hours (hours per week aside)."""
+        s = self.settings
+        blocking = overflow > s.bridgeable_minutes
+        fit = 1.0 - (1.0 - s.score_at_bridgeable) * overflow / max(s.bridgeable_minutes, 1)
+        return np.where(blocking, 0.0, fit), blocking
 
     def _hours_outside(self, candidates: Sequence[Candidate]) -> FloatMatrix:
         low = np.array([c.hours_per_week.min if c.hours_per_week else 0.0 for c in candidates])
@@ -99,12 +110,18 @@ class ChildcareFeature:
         return outside
 
     def score(
-        self, candidates: Sequence[Candidate], *, travel_minutes: FloatMatrix
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        shift_minutes: FloatMatrix,
+        shift_overflow: FloatMatrix | None = None,
+        chosen: NDArray[np.intp] | None = None,
     ) -> FeatureScores:
+        """Per vacancy: its worst shift if rotating, else the chosen (by default, best) one."""
         s = self.settings
-        overflow = self.overflow_minutes(candidates, travel_minutes)
-        blocking = overflow > s.bridgeable_minutes
-        fit = 1.0 - (1.0 - s.score_at_bridgeable) * overflow / max(s.bridgeable_minutes, 1)
+        if shift_overflow is None:
+            shift_overflow = self.shift_overflow(candidates, shift_minutes=shift_minutes)
+        fit, blocking = self.rate(self.shifts_.reduce(shift_overflow, chosen))
         hours_penalty = np.minimum(
             s.penalty_per_hour_outside_range * self._hours_outside(candidates),
             s.max_hours_penalty,
@@ -113,21 +130,35 @@ class ChildcareFeature:
         return FeatureScores(score=score, blocking=blocking)
 
     def explain(
-        self, candidate: Candidate, vacancy_index: int, *, travel_minutes: float
+        self,
+        candidate: Candidate,
+        vacancy_index: int,
+        *,
+        shift_minutes: dict[int, float],
+        chosen_shift: int | None = None,
     ) -> list[Reason]:
+        """Reasons for vacancy j; shift_minutes holds each of its shifts' one-way travel."""
         j = vacancy_index
         reasons: list[Reason] = []
         if candidate.availability is None:
             reasons.append(Reason("available_any_time", "Available at any time of day", {}))
         else:
-            reasons.append(self._window_reason(candidate, j, travel_minutes))
-        reasons += self._hours_reasons(candidate, j)
-        return reasons
+            reasons.append(self._window_reason(candidate, j, shift_minutes, chosen_shift))
+        hours = self._hours_reasons(candidate, j)
+        # What lowers the score comes first, so a one-line summary shows it.
+        return hours + reasons if hours and reasons[0].code in _FITS else reasons + hours
 
-    def _window_reason(self, candidate: Candidate, j: int, travel_minutes: float) -> Reason:
-        widen = math.ceil(min(travel_minutes, _MAX_WIDENING))
-        widen_row = np.full((1, len(self.hours_)), widen, dtype=np.int32)
+    def _window_reason(
+        self,
+        candidate: Candidate,
+        j: int,
+        shift_minutes: dict[int, float],
+        chosen_shift: int | None,
+    ) -> Reason:
         first, last = int(self.day_bounds_[j]), int(self.day_bounds_[j + 1])
+        widen_row = np.zeros((1, len(self.shifts_.vacancy)), dtype=np.int32)
+        for k, minutes in shift_minutes.items():
+            widen_row[0, k] = math.ceil(min(minutes, _MAX_WIDENING))
         overflow = self._overflow_by_shift_day(
             unavailable_prefix([candidate]), widen_row, slice(first, last)
         )[0]
@@ -135,8 +166,13 @@ class ChildcareFeature:
         for d in range(last - first):
             by_shift.setdefault(int(self.day_shift_[first + d]), []).append(d)
         worst = {k: max(int(overflow[d]) for d in ds) for k, ds in by_shift.items()}
-        pick = max if self.shifts_.pattern_all[j] else min
-        shift = pick(worst, key=lambda k: (worst[k], k))
+        if self.shifts_.pattern_all[j]:
+            shift = max(worst, key=lambda k: (worst[k], -k))
+        elif chosen_shift in worst:
+            shift = int(chosen_shift)
+        else:
+            shift = min(worst, key=lambda k: (worst[k], k))
+        widen = int(widen_row[0, shift])
         minutes_out = worst[shift]
         start = int(self.shifts_.start[shift])
         end = start + int(self.shifts_.duration[shift])

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import FeatureScores, FloatMatrix, Reason
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
 from matcher.geo import ANTWERP_CENTRE
 from matcher.models import Candidate, Vacancy
 from matcher.schedule import ShiftTable, format_clock
@@ -42,9 +42,7 @@ class CommuteSettings(BaseModel):
 @dataclass(frozen=True)
 class CommuteScores(FeatureScores):
     minutes: FloatMatrix
-    """(C, V) minutes one way with the best mode that works at the shift hours."""
-    fastest_minutes: FloatMatrix
-    """(C, V) minutes with the person's fastest mode, whatever the hour; shifts widen by this."""
+    """(C, V) minutes one way with the best mode that works at the (worst or chosen) shift."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class CommuteFeature:
         self.shifts_ = ShiftTable.from_vacancies(vacancies)
         self.transport_provided_ = np.array(
             [v.transport_provided for v in vacancies], dtype=np.bool_
-        )
+        ).reshape(-1)
         self.by_postcode_ = np.array([v.location.lat is None for v in vacancies], dtype=np.bool_)
         # Minutes for a trip of postcode_area_km, per mode, from the travel model itself.
         lat, lon = ANTWERP_CENTRE
@@ -134,7 +132,8 @@ class CommuteFeature:
         run = self.travel.running
         return run(mode, start - trip) & run(mode, start) & run(mode, end) & run(mode, end + trip)
 
-    def score(self, candidates: Sequence[Candidate]) -> CommuteScores:
+    def shift_minutes(self, candidates: Sequence[Candidate]) -> FloatMatrix:
+        """(C, shifts) one-way minutes with the best mode that runs at each shift's hours."""
         origins = np.array([c.home.coordinates for c in candidates], dtype=np.float64)
         available = self._mode_available(candidates)
         modes = [m for m in MODES if np.any(available[m])]
@@ -149,26 +148,24 @@ class CommuteFeature:
             m: t if np.all(available[m]) else np.where(available[m], t, np.inf)
             for m, t in minutes_by_mode.items()
         }
-        shape = (len(candidates), len(self.destinations_))
-        around_the_clock = np.full(shape, np.inf)
+        around_the_clock = np.full((len(candidates), len(self.destinations_)), np.inf)
         for mode in modes:
             if mode not in self.timed_modes_:
                 np.minimum(around_the_clock, usable[mode], out=around_the_clock)
-        fastest = around_the_clock.copy()
-        for mode in modes:
-            if mode in self.timed_modes_:
-                np.minimum(fastest, usable[mode], out=fastest)
         shifts = self.shifts_
         per_shift = around_the_clock[:, shifts.vacancy]
         for mode in modes:
-            if mode not in self.timed_modes_:
-                continue
-            at_shifts = usable[mode][:, shifts.vacancy]
-            trip = np.minimum(np.ceil(at_shifts), _LONGEST_TRIP).astype(np.intp)
-            works = self.works_by_trip_[mode][self.shift_hours_, trip]
-            per_shift = np.minimum(per_shift, np.where(works, at_shifts, np.inf))
-        minutes = shifts.worst_or_best(per_shift)
+            if mode in self.timed_modes_:
+                at_shifts = usable[mode][:, shifts.vacancy]
+                trip = np.minimum(np.ceil(at_shifts), _LONGEST_TRIP).astype(np.intp)
+                works = self.works_by_trip_[mode][self.shift_hours_, trip]
+                np.minimum(per_shift, np.where(works, at_shifts, np.inf), out=per_shift)
+        return per_shift
 
+    def rate(
+        self, candidates: Sequence[Candidate], minutes: FloatMatrix
+    ) -> tuple[FloatMatrix, BoolMatrix]:
+        """Score and blocking of one-way minutes, (C, anything): per shift or per vacancy."""
         s = self.settings
         maximum = np.array([c.max_commute_minutes for c in candidates], dtype=np.float64)[:, None]
         over_comfort = (minutes - s.comfortable_minutes) / np.maximum(
@@ -178,20 +175,28 @@ class CommuteFeature:
         score = np.where(
             blocking, 0.0, 1.0 - (1.0 - s.score_at_maximum) * np.clip(over_comfort, 0.0, 1.0)
         )
-        return CommuteScores(
-            score=score, blocking=blocking, minutes=minutes, fastest_minutes=fastest
-        )
+        return score, blocking
 
-    def trip(self, candidate: Candidate, vacancy_index: int) -> Trip:
+    def score(
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        shift_minutes: FloatMatrix | None = None,
+        chosen: NDArray[np.intp] | None = None,
+    ) -> CommuteScores:
+        """Per vacancy: its worst shift if rotating, else the chosen (by default, quickest) one."""
+        if shift_minutes is None:
+            shift_minutes = self.shift_minutes(candidates)
+        minutes = self.shifts_.reduce(shift_minutes, chosen)
+        score, blocking = self.rate(candidates, minutes)
+        return CommuteScores(score=score, blocking=blocking, minutes=minutes)
+
+    def trip(
+        self, candidate: Candidate, vacancy_index: int, *, chosen_shift: int | None = None
+    ) -> Trip:
         """The commute to one vacancy, shift by shift, with reasons naming the hours."""
         j = vacancy_index
         shifts = self.shifts_
-        first = int(shifts.first_shift[j])
-        last = (
-            int(shifts.first_shift[j + 1])
-            if j + 1 < len(shifts.first_shift)
-            else len(shifts.vacancy)
-        )
         modes = sorted(candidate_modes(candidate), key=MODES.index)
         if self.transport_provided_[j]:
             modes.append("employer_transport")
@@ -201,11 +206,11 @@ class CommuteFeature:
             m: max(float(t[0, 0]), self.area_minutes_[m]) if vague else float(t[0, 0])
             for m, t in self.travel.minutes(modes, origin, self.destinations_[j : j + 1]).items()
         }
-        hour_reasons: list[Reason] = []
-        per_shift: list[tuple[float, Mode]] = []
-        for k in range(first, last):
+        per_shift: dict[int, tuple[float, Mode, list[Reason]]] = {}
+        for k in shifts.of_vacancy(j):
             start, duration = shifts.start[k : k + 1], shifts.duration[k : k + 1]
             options: list[tuple[float, Mode]] = []
+            missed: list[tuple[float, Reason]] = []
             for mode in modes:
                 t = np.array([minutes_by_mode[mode]])
                 if self._works_at_shift_hours(mode, start, duration, t)[0]:
@@ -214,12 +219,21 @@ class CommuteFeature:
                     leave = start - math.ceil(t[0])
                     outbound = bool(self.travel.running(mode, leave)[0])
                     outbound &= bool(self.travel.running(mode, start)[0])
-                    hour_reasons.append(
-                        _not_running_reason(mode, int(start[0]), int(duration[0]), t[0], outbound)
+                    reason = _not_running_reason(
+                        mode, int(start[0]), int(duration[0]), t[0], outbound
                     )
-            per_shift.append(min(options) if options else (math.inf, "walk"))
-        chosen = max(per_shift) if shifts.pattern_all[j] else min(per_shift)
-        minutes, mode = chosen
+                    missed.append((minutes_by_mode[mode], reason))
+            best = min(options) if options else (math.inf, "walk")
+            # The hours matter only where they kept the person from a quicker way.
+            relevant = [r for minutes, r in missed if minutes < best[0]]
+            per_shift[k] = (best[0], best[1], relevant)
+        if shifts.pattern_all[j]:
+            k = max(per_shift, key=lambda i: (per_shift[i][0], -i))
+        elif chosen_shift is not None and chosen_shift in per_shift:
+            k = chosen_shift
+        else:
+            k = min(per_shift, key=lambda i: (per_shift[i][0], i))
+        minutes, mode, hour_reasons = per_shift[k]
         limit = candidate.max_commute_minutes
         params = {"minutes": _whole(minutes), "mode": mode, "max_minutes": limit}
         if minutes > limit:
@@ -232,28 +246,17 @@ class CommuteFeature:
                 )
             ]
         elif mode == "employer_transport":
-            reasons = [
-                Reason(
-                    "employer_transport",
-                    f"Employer transport provided: about {_whole(minutes)} min",
-                    params,
-                )
-            ]
+            message = f"Employer transport provided: about {_whole(minutes)} min"
+            reasons = [Reason("employer_transport", message, params)]
         else:
-            reasons = [
-                Reason(
-                    "commute_ok",
-                    f"About {_whole(minutes)} min {MODE_NAMES[mode]} (estimate)",
-                    params,
-                )
-            ]
-        # The hours matter only when they pushed the person to a slower mode or out of reach.
-        if hour_reasons and mode != "employer_transport":
-            reasons += _unique(hour_reasons)
-        return Trip(minutes=_whole(minutes), mode=mode, reasons=reasons)
+            message = f"About {_whole(minutes)} min {MODE_NAMES[mode]} (estimate)"
+            reasons = [Reason("commute_ok", message, params)]
+        return Trip(minutes=_whole(minutes), mode=mode, reasons=reasons + hour_reasons)
 
-    def explain(self, candidate: Candidate, vacancy_index: int) -> list[Reason]:
-        return self.trip(candidate, vacancy_index).reasons
+    def explain(
+        self, candidate: Candidate, vacancy_index: int, *, chosen_shift: int | None = None
+    ) -> list[Reason]:
+        return self.trip(candidate, vacancy_index, chosen_shift=chosen_shift).reasons
 
 
 def _not_running_reason(
@@ -281,10 +284,3 @@ def _not_running_reason(
 
 def _whole(minutes: float) -> int:
     return math.ceil(minutes) if math.isfinite(minutes) else -1
-
-
-def _unique(reasons: list[Reason]) -> list[Reason]:
-    seen: dict[str, Reason] = {}
-    for r in reasons:
-        seen.setdefault(r.message, r)
-    return list(seen.values())

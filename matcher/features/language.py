@@ -104,9 +104,11 @@ class LanguageFeature:
         return int(np.max(np.where(self.accepted_[j], ranks, 0)))
 
     def score(self, candidates: Sequence[Candidate]) -> FeatureScores:
-        shortfall = self.needed_rank_[None, :] - self._best_rank(candidates)
+        best = self._best_rank(candidates)
+        shortfall = self.needed_rank_[None, :] - best
         s = self.settings
-        blocking = shortfall >= s.levels_short_that_block
+        # Not speaking any accepted language at all blocks, even against an A1 requirement.
+        blocking = (shortfall >= s.levels_short_that_block) | ((best == 0) & (shortfall > 0))
         score = np.where(shortfall <= 0, 1.0, np.where(blocking, 0.0, s.one_level_short_score))
         return FeatureScores(score=score.astype(np.float64), blocking=blocking)
 
@@ -120,7 +122,7 @@ class LanguageFeature:
             if shortfall <= 0:
                 message = f"Dutch {dutch['required']} required, has {dutch['has']}"
                 return [Reason("dutch_sufficient", message, dutch)]
-            code = "dutch_one_level_short" if shortfall == 1 else "dutch_too_low"
+            code = "dutch_one_level_short" if shortfall == 1 and best else "dutch_too_low"
             return [Reason(code, f"Needs Dutch {dutch['required']}, has {dutch['has']}", dutch)]
         accepted = [c for c, ok in zip(self.codes_, self.accepted_[j], strict=True) if ok]
         spoken = [c for c in accepted if best and level_rank(candidate.languages.get(c)) == best]
@@ -141,7 +143,11 @@ class LanguageFeature:
                     params,
                 )
             ]
-        code = "contact_language_one_level_short" if shortfall == 1 else "contact_language_too_low"
+        code = (
+            "contact_language_one_level_short"
+            if shortfall == 1 and best
+            else "contact_language_too_low"
+        )
         return [
             Reason(
                 code,

@@ -66,8 +66,10 @@ class SkillsFeature:
         self.title_ = self._matrix([[t] for t in titles])
         self.required_count_ = np.asarray(self.required_.sum(axis=1)).ravel()
         self.preferred_count_ = np.asarray(self.preferred_.sum(axis=1)).ravel()
-        self.titles_known_ = np.array([not t.startswith(_TEXT) for t in titles])
-        self.licence_required_ = np.array([v.driving_licence_required for v in vacancies])
+        self.titles_known_ = np.array([not t.startswith(_TEXT) for t in titles], dtype=np.bool_)
+        self.licence_required_ = np.array(
+            [v.driving_licence_required for v in vacancies], dtype=np.bool_
+        )
         self.unknown_phrases_ = [
             c.removeprefix(_TEXT) for c in self.concepts_ if c.startswith(_TEXT)
         ]
@@ -104,20 +106,28 @@ class SkillsFeature:
         for phrase, worked_as in phrases:
             reading = self.vocabulary.read(phrase)
             if reading.concept_id is None:
-                match = process.extractOne(
-                    normalise(phrase),
-                    self.unknown_phrases_,
-                    scorer=fuzz.WRatio,
-                    score_cutoff=self.settings.unknown_phrase_cutoff,
-                )
-                if match is not None:
-                    offer(_TEXT + match[0], _Credit(match[1] / 100.0, phrase, False, worked_as))
+                # Every vacancy phrase it resembles, not just the closest: each vacancy counts.
+                for text, similarity, _ in self._similar_unknown_phrases(phrase):
+                    offer(_TEXT + text, _Credit(similarity / 100.0, phrase, False, worked_as))
                 continue
             offer(reading.concept_id, _Credit(reading.confidence, phrase, False, worked_as))
             for related in self.vocabulary.related_ids(reading.concept_id):
                 value = RELATED_CREDIT * reading.confidence
                 offer(related, _Credit(value, phrase, True, worked_as))
         return best
+
+    def _similar_unknown_phrases(self, phrase: str) -> list[tuple[str, float, int]]:
+        key = normalise(phrase)
+        if len(key) < 4 or not self.unknown_phrases_:
+            return []
+        found: list[tuple[str, float, int]] = process.extract(
+            key,
+            self.unknown_phrases_,
+            scorer=fuzz.WRatio,
+            score_cutoff=self.settings.unknown_phrase_cutoff,
+            limit=None,
+        )
+        return found
 
     def _have(self, candidates: Sequence[Candidate]) -> NDArray[np.float64]:
         have = np.zeros((len(self.concepts_), len(candidates)))
@@ -141,7 +151,7 @@ class SkillsFeature:
         )
         # A vacancy that states nothing about skills is neutral, neither good nor bad.
         score = np.clip(np.where(total > 0, combined, 0.5), 0.0, 1.0)
-        licences = np.array([c.driving_licence for c in candidates])
+        licences = np.array([c.driving_licence for c in candidates], dtype=np.bool_)
         blocking = self.licence_required_[None, :] & ~licences[:, None]
         return FeatureScores(score=score, blocking=blocking)
 
@@ -154,6 +164,15 @@ class SkillsFeature:
         reasons.append(self._summary(list(dict.fromkeys(required)), credits))
         if title in credits:
             reasons.append(self._title_reason(title, credits[title]))
+        elif not title.startswith(_TEXT):
+            job = self._label(title)
+            reasons.append(
+                Reason(
+                    "no_experience_for_title",
+                    f"No experience or skills recorded for {job}",
+                    {"title": job},
+                )
+            )
         for concepts, kind in ((required, "required"), (preferred, "preferred")):
             for concept in dict.fromkeys(concepts):
                 reasons.append(self._skill_reason(concept, credits.get(concept), kind))

@@ -67,3 +67,11 @@ def test_unspoken_contact_language_one_level_short_is_soft():
     score, blocking, reasons = _one({"uk": "native", "en": "A2"}, requirement)
     assert not blocking and score == 0.5
     assert reasons[0].code == "contact_language_one_level_short"
+
+
+def test_speaking_no_accepted_language_at_all_blocks_even_at_a1():
+    score, blocking, reasons = _one({"ar": "native"}, dutch_required("A1"))
+    assert blocking and score == 0
+    assert reasons[0].code == "dutch_too_low"
+    light = {"dutch": None, "contact_languages": ["en"], "contact_level": "A1"}
+    assert _one({"ar": "native"}, light)[1]

@@ -105,3 +105,34 @@ def test_scores_for_many_candidates_at_once_equal_one_by_one():
     together = feature.score(people).score
     apart = np.vstack([feature.score([p]).score for p in people])
     assert np.array_equal(together, apart)
+
+
+def test_an_unknown_phrase_counts_at_every_vacancy_that_asks_for_it():
+    jobs = [
+        make_vacancy(id=f"v-{i}", title="Beheerder", skills_required=[need])
+        for i, need in enumerate(
+            ["kubernetes", "kubernetes beheer", "ervaring met kubernetes clusters"]
+        )
+    ]
+    feature = SkillsFeature().fit(jobs)
+    scores = feature.score([make_candidate(skills=["Kubernetes"])]).score[0]
+    assert np.all(scores > 0.5), scores
+    alone = [
+        SkillsFeature().fit([j]).score([make_candidate(skills=["Kubernetes"])]).score[0, 0]
+        for j in jobs
+    ]
+    assert np.allclose(scores, alone)
+
+
+def test_short_or_unrelated_words_are_not_forced_onto_a_concept():
+    from matcher.vocabulary import builtin_vocabulary
+
+    for phrase in ("IT", "Dev", "zorg", "kokosnoot", "kantoor"):
+        assert builtin_vocabulary().read(phrase).concept_id is None, phrase
+
+
+def test_a_title_the_person_has_no_experience_for_is_said():
+    job = make_vacancy(title="Heftruckchauffeur")
+    score, _, reasons = _one(make_candidate(skills=["koken"]), job)
+    assert score == 0
+    assert "no_experience_for_title" in _codes(reasons)
