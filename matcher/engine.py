@@ -33,8 +33,8 @@ class Scores:
     shift_minutes: FloatMatrix
     """(C, shifts) one-way minutes at each shift's hours, by which that shift is widened."""
     chosen_shift: NDArray[np.intp]
-    """(C, V) the shift a pick-one vacancy is judged on: the best for commute and schedule
-    together, so that both features speak of the same shift."""
+    """(C, choice vacancies) the shift each pick-one vacancy with a choice is judged on: the
+    best for commute and schedule together, so that both features speak of the same shift."""
 
 
 @dataclass(frozen=True)
@@ -211,11 +211,14 @@ class Engine:
     ) -> NDArray[np.intp]:
         """For pick-one vacancies, the shift that is best for commute and schedule together."""
         shifts = self.commute_.shifts_
-        if shifts.pattern_all.all() or not len(shifts.vacancy):
-            return np.zeros((len(candidates), len(self.vacancies_)), dtype=np.intp)
+        if not len(shifts.choice_vacancy):
+            return np.zeros((len(candidates), 0), dtype=np.intp)
         w = self.weights.weights
-        commute_score, commute_blocks = self.commute_.rate(candidates, shift_minutes)
-        schedule_score, schedule_blocks = self.childcare_.rate(shift_overflow)
+        minutes = shift_minutes[:, shifts.choice_shift]
+        commute_score, commute_blocks = self.commute_.rate(candidates, minutes)
+        schedule_score, schedule_blocks = self.childcare_.rate(
+            shift_overflow[:, shifts.choice_shift]
+        )
         together = max(w["commute"] + w["childcare"], 1e-9)
         quality = (w["commute"] * commute_score + w["childcare"] * schedule_score) / together
         blocks = (commute_blocks & (w["commute"] > 0)) | (schedule_blocks & (w["childcare"] > 0))
@@ -263,7 +266,7 @@ class Engine:
 
     def _match(self, candidate: Candidate, j: int, scores: Scores, row: int) -> Match:
         vacancy = self.vacancies_[j]
-        chosen = int(scores.chosen_shift[row, j])
+        chosen = self.commute_.shifts_.chosen_for(j, scores.chosen_shift[row])
         trip = self.commute_.trip(candidate, j, chosen_shift=chosen)
         minutes = {
             k: float(scores.shift_minutes[row, k]) for k in self.commute_.shifts_.of_vacancy(j)

@@ -16,7 +16,12 @@ IntArray = NDArray[np.int64]
 
 @dataclass(frozen=True)
 class ShiftTable:
-    """All shifts of all vacancies, grouped by vacancy (every vacancy has at least one shift)."""
+    """All shifts of all vacancies, grouped by vacancy (every vacancy has at least one shift).
+
+    Most vacancies are judged on their worst shift: rotating ("all") ones, and pick-one ("any")
+    ones with a single shift. The few pick-one vacancies with a real choice ("choice
+    vacancies") are judged on one chosen shift, and only their shifts take part in choosing.
+    """
 
     vacancy: IntArray
     """Index of the vacancy each shift belongs to; non-decreasing."""
@@ -30,6 +35,12 @@ class ShiftTable:
     """(vacancies,): index of each vacancy's first shift, for np.ufunc.reduceat."""
     pattern_all: NDArray[np.bool_]
     """(vacancies,): every shift must be workable (rotating) rather than any one of them."""
+    choice_vacancy: IntArray
+    """The choice vacancies: pick-one with more than one shift."""
+    choice_shift: IntArray
+    """Their shifts, grouped by vacancy."""
+    choice_first: IntArray
+    """(choice vacancies,): where each one's shifts start within choice_shift."""
 
     @classmethod
     def from_vacancies(cls, vacancies: Sequence[Vacancy]) -> ShiftTable:
@@ -38,8 +49,15 @@ class ShiftTable:
         duration: list[int] = []
         days: list[list[bool]] = []
         first_shift = np.zeros(len(vacancies), dtype=np.int64)
+        choice_vacancy: list[int] = []
+        choice_shift: list[int] = []
+        choice_first: list[int] = []
         for j, v in enumerate(vacancies):
             first_shift[j] = len(vacancy)
+            if v.shift_pattern == "any" and len(v.shifts) > 1:
+                choice_vacancy.append(j)
+                choice_first.append(len(choice_shift))
+                choice_shift += range(len(vacancy), len(vacancy) + len(v.shifts))
             for shift in v.shifts:
                 vacancy.append(j)
                 start.append(shift.start_minute)
@@ -52,29 +70,47 @@ class ShiftTable:
             days=np.asarray(days, dtype=np.bool_).reshape(-1, 7),
             first_shift=first_shift,
             pattern_all=np.asarray([v.shift_pattern == "all" for v in vacancies], dtype=np.bool_),
+            choice_vacancy=np.asarray(choice_vacancy, dtype=np.int64),
+            choice_shift=np.asarray(choice_shift, dtype=np.int64),
+            choice_first=np.asarray(choice_first, dtype=np.int64),
         )
 
     def best_shift(self, badness: NDArray[np.float64]) -> NDArray[np.intp]:
-        """(C, V): index of each vacancy's least bad shift (the first of equals)."""
-        least = np.minimum.reduceat(badness, self.first_shift, axis=1)
-        index = np.arange(len(self.vacancy))
-        candidates = np.where(badness <= least[:, self.vacancy], index, len(index))
-        best: NDArray[np.intp] = np.minimum.reduceat(candidates, self.first_shift, axis=1)
+        """(C, choice vacancies): the least bad shift of each (the first of equals).
+
+        badness is (C, choice_shift), the values of the choice vacancies' shifts only.
+        """
+        if not len(self.choice_vacancy):
+            return np.zeros((badness.shape[0], 0), dtype=np.intp)
+        least = np.minimum.reduceat(badness, self.choice_first, axis=1)
+        group = np.repeat(
+            np.arange(len(self.choice_first)),
+            np.diff(np.append(self.choice_first, len(self.choice_shift))),
+        )
+        index = np.where(badness <= least[:, group], self.choice_shift, len(self.vacancy))
+        best: NDArray[np.intp] = np.minimum.reduceat(index, self.choice_first, axis=1)
         return best
 
     def reduce(
         self, badness: NDArray[np.float64], chosen: NDArray[np.intp] | None = None
     ) -> NDArray[np.float64]:
-        """(C, shifts) badness to (C, vacancies): the worst shift of a rotating ("all") vacancy,
-        and the chosen shift of a pick-one ("any") vacancy (by default its least bad)."""
+        """(C, shifts) badness to (C, vacancies): the worst shift, or for a choice vacancy the
+        chosen one (by default its least bad; chosen is (C, choice vacancies))."""
         if badness.shape[1] == 0:
             return np.zeros((badness.shape[0], len(self.first_shift)))
-        if chosen is None:
-            chosen = self.best_shift(badness)
-        worst = np.maximum.reduceat(badness, self.first_shift, axis=1)
-        picked = np.take_along_axis(badness, chosen, axis=1)
-        result: NDArray[np.float64] = np.where(self.pattern_all[None, :], worst, picked)
+        result: NDArray[np.float64] = np.maximum.reduceat(badness, self.first_shift, axis=1)
+        if len(self.choice_vacancy):
+            if chosen is None:
+                chosen = self.best_shift(badness[:, self.choice_shift])
+            result[:, self.choice_vacancy] = np.take_along_axis(badness, chosen, axis=1)
         return result
+
+    def chosen_for(self, j: int, chosen_row: NDArray[np.intp]) -> int | None:
+        """The chosen shift of vacancy j (from one row of best_shift), if j is a choice vacancy."""
+        where = np.searchsorted(self.choice_vacancy, j)
+        if where < len(self.choice_vacancy) and self.choice_vacancy[where] == j:
+            return int(chosen_row[where])
+        return None
 
     def of_vacancy(self, j: int) -> range:
         """The indices of vacancy j's shifts."""

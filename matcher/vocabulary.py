@@ -12,16 +12,18 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
+from scipy import sparse
 
 SKELETON_CONFIDENCE = 0.95
 """Confidence when only the transliterated, spelling-folded form matches a label."""
@@ -64,6 +66,69 @@ _FOLDS = [
 _REPEATS = re.compile(r"(.)\1+")
 
 
+class CharNgramTfidf:
+    """Character n-gram TF-IDF with cosine similarity, as scikit-learn's
+    TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True) computes it
+    (a test checks they agree). Written out because importing scikit-learn takes about a
+    second here, longer than a whole command-line shortlist may."""
+
+    def __init__(self, ngram_range: tuple[int, int] = (2, 4)) -> None:
+        self.ngram_range = ngram_range
+
+    def _ngrams(self, text: str) -> list[str]:
+        low, high = self.ngram_range
+        grams: list[str] = []
+        for word in text.split():
+            padded = f" {word} "
+            for n in range(low, high + 1):
+                grams += [padded[i : i + n] for i in range(max(1, len(padded) - n + 1))]
+                if len(padded) <= n:
+                    break  # a short word counts once, as in scikit-learn
+        return grams
+
+    def _counts(self, texts: Sequence[str], *, learn: bool) -> sparse.csr_matrix:
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[int] = []
+        for r, text in enumerate(texts):
+            counted: dict[int, int] = {}
+            for gram in self._ngrams(text):
+                column = self.columns_.get(gram)
+                if column is None and learn:
+                    column = self.columns_[gram] = len(self.columns_)
+                if column is not None:
+                    counted[column] = counted.get(column, 0) + 1
+            rows += [r] * len(counted)
+            cols += list(counted)
+            values += list(counted.values())
+        return sparse.csr_matrix(
+            (np.asarray(values, dtype=np.float64), (rows, cols)),
+            shape=(len(texts), len(self.columns_)),
+        )
+
+    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        counts.data = 1.0 + np.log(counts.data)
+        weighted = sparse.csr_matrix(counts.multiply(self.idf_[None, :]))
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        return sparse.csr_matrix(sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
+
+    def fit(self, texts: Sequence[str]) -> Self:
+        self.columns_: dict[str, int] = {}
+        counts = self._counts(texts, learn=True)
+        documents = np.bincount(counts.indices, minlength=len(self.columns_))
+        self.idf_ = np.log((1 + len(texts)) / (1 + documents)) + 1.0
+        self.matrix_ = self._weigh(counts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return self._weigh(self._counts(texts, learn=False))
+
+    def similarity(self, text: str) -> NDArray[np.float64]:
+        """Cosine similarity of text to every fitted text."""
+        product = self.matrix_ @ self.transform([text]).T
+        return np.asarray(product.toarray(), dtype=np.float64).ravel()
+
+
 @dataclass(frozen=True)
 class Concept:
     id: str
@@ -90,6 +155,7 @@ class Reading:
     method: str = "none"
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
     """Lower case, no accents on Latin letters, punctuation as spaces, single spaces."""
     kept: list[str] = []
@@ -124,6 +190,7 @@ def _same_word(a: str, b: str) -> bool:
     return len(a) - shared <= _ENDING and len(b) - shared <= _ENDING
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(text: str) -> str:
     """A Latin, spelling-folded key: the same for a word in Cyrillic and its transliterations."""
     latin = "".join(_CYRILLIC.get(ch, ch) for ch in normalise(text))
@@ -150,7 +217,10 @@ class Vocabulary:
         default_factory=dict, init=False, repr=False
     )
     _readings: dict[str, Reading] = field(default_factory=dict, init=False, repr=False)
-    _tfidf: Any = field(default=None, init=False, repr=False)
+    _tfidf: CharNgramTfidf | None = field(default=None, init=False, repr=False)
+    _keys_by_length: dict[int, tuple[list[str], list[int]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         for concept in self.concepts.values():
@@ -179,6 +249,9 @@ class Vocabulary:
         bones = skeleton(label)
         if bones not in self._skeletons:
             self._skeletons[bones] = concept_id
+            keys, positions = self._keys_by_length.setdefault(len(bones), ([], []))
+            keys.append(bones)
+            positions.append(len(self._keys))
             self._keys.append(bones)
             self._key_concepts.append(concept_id)
         elif self._skeletons[bones] != concept_id:
@@ -247,16 +320,24 @@ class Vocabulary:
         if len(bones) < 4:
             return None  # "IT", "kok": too short to guess at
         allowed = max(1, round(len(bones) * self.edits_per_letter))
-        found = process.extractOne(
-            bones,
-            self._keys,
-            scorer=DamerauLevenshtein.distance,
-            processor=None,
-            score_cutoff=allowed,
-        )
-        if found is None:
+        best: tuple[int, int] | None = None  # (edits, key index)
+        # n edits change the length by at most n: only keys of nearby lengths can be close.
+        for length in range(len(bones) - allowed, len(bones) + allowed + 1):
+            keys = self._keys_by_length.get(length)
+            if not keys:
+                continue
+            found = process.extractOne(
+                bones,
+                keys[0],
+                scorer=DamerauLevenshtein.distance,
+                processor=None,
+                score_cutoff=allowed if best is None else best[0],
+            )
+            if found is not None and (best is None or (found[1], keys[1][found[2]]) < best):
+                best = (int(found[1]), keys[1][found[2]])
+        if best is None:
             return None
-        _, edits, index = found
+        edits, index = best
         return self._key_concepts[index], round(max(0.5, 0.94 - edits / len(bones)), 2)
 
     def _label_inside(self, phrase: str) -> tuple[str, float] | None:
@@ -281,12 +362,8 @@ class Vocabulary:
 
     def _read_by_ngrams(self, phrase: str, bones: str) -> Reading:
         if self._tfidf is None:
-            from sklearn.feature_extraction.text import TfidfVectorizer
-
-            vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-            self._tfidf = (vectorizer, vectorizer.fit_transform(self._keys))
-        vectorizer, matrix = self._tfidf
-        similarity = (matrix @ vectorizer.transform([bones]).T).toarray().ravel()
+            self._tfidf = CharNgramTfidf().fit(self._keys)
+        similarity = self._tfidf.similarity(bones)
         if similarity.size == 0:
             return Reading(phrase, None, 0.0)
         best = int(np.argmax(similarity))

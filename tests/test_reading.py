@@ -1,0 +1,50 @@
+"""Reading free text as vocabulary concepts: the steps and their safeguards."""
+
+import numpy as np
+import pytest
+
+from matcher.vocabulary import CharNgramTfidf, builtin_vocabulary, skeleton
+
+
+def test_character_ngram_tfidf_agrees_with_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["vodi navantazuvaca", "heftruk caufeur", "a b", "sonmakster", "kok", "kok kok x"]
+    queries = ["vodii navantazuvac", "heftruck", "zzz", "kok"]
+    ours = CharNgramTfidf().fit(texts)
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+    matrix = theirs.fit_transform(texts)
+    for query in queries:
+        expected = (matrix @ theirs.transform([query]).T).toarray().ravel()
+        assert np.allclose(ours.similarity(query), expected), query
+
+
+@pytest.mark.parametrize(
+    ("phrase", "concept"),
+    [
+        ("водій навантажувача", "forklift_driver"),  # Ukrainian
+        ("vodii navantazhuvacha", "forklift_driver"),  # its transliteration
+        ("voditel pogruzchika", "forklift_driver"),  # Russian, transliterated
+        ("Heftruckchauffeur (m/v/x) – nachtploeg", "forklift_driver"),  # a job ad's title
+        ("uborshchitsa", "cleaner"),
+        ("casheir", "cashier"),  # misspelt
+        ("kindergarden teacher", "kindergarten_teacher"),
+    ],
+)
+def test_phrases_in_any_language_and_spelling_are_read(phrase, concept):
+    reading = builtin_vocabulary().read(phrase)
+    assert reading.concept_id == concept
+    assert 0.5 <= reading.confidence <= 1
+
+
+def test_transliterations_share_a_skeleton():
+    assert skeleton("водій") == skeleton("vodii") == skeleton("vodiy")
+    assert skeleton("прибиральниця") == skeleton("prybyralnytsia") == skeleton("pribiralnitsya")
+
+
+def test_confidence_falls_as_the_reading_gets_looser():
+    vocabulary = builtin_vocabulary()
+    exact = vocabulary.read("forklift driver").confidence
+    folded = vocabulary.read("vodii navantazhuvacha").confidence
+    misspelt = vocabulary.read("forklfit driver").confidence
+    assert exact == 1.0 > folded > misspelt
