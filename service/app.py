@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from threadpoolctl import threadpool_limits
 
 from matcher import Candidate, Vacancy
 from matcher.fixtures import load_candidates, load_vacancies
@@ -54,20 +56,28 @@ def create_app(
     return app
 
 
+def prepare_database(db: Engine, settings: Settings) -> None:
+    """Migrate, store the default weights, and load the fixtures into an empty database."""
+    migrate(db)
+
+    def fixtures() -> tuple[tuple[Candidate, ...], tuple[Vacancy, ...]]:
+        return load_candidates(), load_vacancies()
+
+    with session_factory(db).begin() as session:
+        if store.initialize(session, fixtures=fixtures if settings.load_fixtures else None):
+            logger.info("loaded the fixtures into the empty database")
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    # Requests are scored in parallel threads; BLAS threads on top of them oversubscribe the
+    # cores (measured: half the throughput at 32 concurrent requests).
+    blas = threadpool_limits(limits=settings.blas_threads, user_api="blas")
     db = create_db_engine(settings.url)
     try:
-        migrate(db)
+        prepare_database(db, settings)
         sessions = session_factory(db)
-
-        def fixtures() -> tuple[tuple[Candidate, ...], tuple[Vacancy, ...]]:
-            return load_candidates(), load_vacancies()
-
-        with sessions.begin() as session:
-            if store.initialize(session, fixtures=fixtures if settings.load_fixtures else None):
-                logger.info("loaded the fixtures into the empty database")
         catalog = Catalog()
         with sessions() as session:
             catalog.current(session)  # fit now, not on the first request
@@ -80,6 +90,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         db.dispose()
+        blas.restore_original_limits()
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
     from sqlalchemy.orm import Session, sessionmaker
 
 ROLES = ("admin", "coordinator", "jobhunter", "employer")
@@ -24,6 +23,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="processes serving requests (default 1)")
     p.set_defaults(run=_serve)
 
     keys = sub.add_parser("keys", help="API keys: create, list, revoke")
@@ -100,30 +100,51 @@ def _keys_revoke(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.app import create_app
+    from service.app import create_app, prepare_database
+    from service.db import create_db_engine, session_factory
     from service.settings import Settings
 
     settings = Settings()
-    app = create_app(settings, on_ready=lambda app: _announce(app, args.host, args.port))
-    uvicorn.run(app, host=args.host, port=args.port)
+    if args.workers == 1:
+        app = create_app(
+            settings,
+            on_ready=lambda app: _announce(app.state.sessions, args.host, args.port),
+        )
+        uvicorn.run(app, host=args.host, port=args.port)
+        return 0
+    # Several processes: prepare the database once, here, then let each worker fit its own
+    # engine; the catalog version in the database keeps them all up to date.
+    db = create_db_engine(settings.url)
+    try:
+        prepare_database(db, settings)
+        _announce(session_factory(db), args.host, args.port)
+    finally:
+        db.dispose()
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+    )
     return 0
 
 
-def _announce(app: FastAPI, host: str, port: int) -> None:
+def _announce(sessions: sessionmaker[Session], host: str, port: int) -> None:
     """How to get a key and ask for a shortlist, printed once the database is ready."""
     from sqlalchemy import select
 
     from service import store
     from service.tables import CandidateRow
 
-    with app.state.sessions() as session:
+    with sessions() as session:
         counts = store.counts(session)
         someone = session.execute(
             select(CandidateRow.id).order_by(CandidateRow.id).limit(1)
         ).scalar_one_or_none()
+        url = session.get_bind().engine.url.render_as_string(hide_password=True)
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     matcher = "./dev matcher" if os.access("dev", os.X_OK) else "matcher"
-    url = app.state.db.url.render_as_string(hide_password=True)
     path = f"/candidates/{someone}/shortlist?top=3" if someone else "/vacancies?limit=3"
     print(
         f"\nMatcher service on {base}  (API docs: {base}/docs)\n"

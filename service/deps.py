@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.orm import Session
@@ -15,15 +16,29 @@ from service.catalog import Catalog, ShortlistCache
 from service.store import Principal, Role
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: committed when the route returns, rolled back if it raises."""
-    with request.app.state.sessions() as session:
-        try:
-            yield session
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request: committed when the route returns, rolled back if it raises.
+
+    Opening a session does no I/O, so it happens on the event loop; the commit (or rollback)
+    and close go to the thread pool, as the routes' own database work does.
+    """
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+    except BaseException:
+        await run_in_threadpool(_finish, session, commit=False)
+        raise
+    await run_in_threadpool(_finish, session, commit=True)
+
+
+def _finish(session: Session, *, commit: bool) -> None:
+    try:
+        if commit:
             session.commit()
-        except BaseException:
+        else:
             session.rollback()
-            raise
+    finally:
+        session.close()
 
 
 # scope="function": the commit happens before the response is sent, so a client that got 201
@@ -31,17 +46,19 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_catalog(request: Request) -> Catalog:
+# The small dependencies below are `async` only so that FastAPI does not send each one to the
+# thread pool (a hop costs more than they do); they never block.
+async def get_catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
 
 
-def get_shortlist_cache(request: Request) -> ShortlistCache:
+async def get_shortlist_cache(request: Request) -> ShortlistCache:
     cache: ShortlistCache = request.app.state.shortlist_cache
     return cache
 
 
-def get_db_engine(request: Request) -> DbEngine:
+async def get_db_engine(request: Request) -> DbEngine:
     engine: DbEngine = request.app.state.db
     return engine
 
@@ -85,7 +102,7 @@ class RoleCheck:
     def __init__(self, *roles: Role) -> None:
         self.roles = roles
 
-    def __call__(self, principal: CurrentKey) -> Principal:
+    async def __call__(self, principal: CurrentKey) -> Principal:
         if principal.role not in self.roles:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

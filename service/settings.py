@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     """Load the synthetic fixtures into an empty database on first start."""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413."""
+    blas_threads: int = Field(default=1, ge=1)
+    """Threads numpy's BLAS may use per request (requests already run in parallel)."""
     shortlist_cache_size: int = Field(default=2048, ge=0)
     """Shortlists kept per process, keyed by everything they depend on; 0 turns the cache off."""
 

@@ -48,8 +48,9 @@ def candidate_shortlist(
     body = cache.get(key)
     if body is None:
         candidate = Candidate.model_validate(data)
-        shortlist = fitted.engine.shortlist(candidate, top=top, include_blocked=include_blocked)
-        body = _json(shortlist.as_dict())
+        with catalog.scoring:
+            shortlist = fitted.engine.shortlist(candidate, top=top, include_blocked=include_blocked)
+            body = _json(shortlist.as_dict())
         cache.put(key, candidate_id, body)
     return Response(body, media_type="application/json")
 
@@ -76,5 +77,9 @@ def vacancy_shortlist(
         raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
     people = store.candidates_at(session, stages=stage or ["ready"])
     engine = catalog.current(session).engine
-    shortlist = engine.rank_candidates(vacancy, people, top=top, include_blocked=include_blocked)
-    return Response(_json(shortlist.as_dict()), media_type="application/json")
+    with catalog.scoring:
+        shortlist = engine.rank_candidates(
+            vacancy, people, top=top, include_blocked=include_blocked
+        )
+        body = _json(shortlist.as_dict())
+    return Response(body, media_type="application/json")

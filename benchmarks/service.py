@@ -1,0 +1,168 @@
+"""Shortlists over HTTP: a uvicorn subprocess on loopback (SQLite, fixtures), keep-alive clients."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from matcher.fixtures import load_candidates
+
+SECONDS = 8.0  # per measurement, or MAX_REQUESTS per client, whichever comes first
+MAX_REQUESTS = 4000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHER_")}
+    return {**env, "MATCHER_DATA_DIR": str(data_dir), **extra}
+
+
+@contextmanager
+def _server(data_dir: Path, workers: int = 1, **settings: str) -> Iterator[str]:
+    """`matcher serve` in a subprocess; yields its base URL once /health answers."""
+    port = _free_port()
+    command = [sys.executable, "-m", "matcher.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
+    process = subprocess.Popen(
+        command,
+        env=_env(data_dir, **settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the service did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _key(data_dir: Path) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "keys", "create", "--role", "jobhunter"],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _load(
+    url: str, key: str, paths: list[str], clients: int, seconds: float = SECONDS
+) -> tuple[float, list[float]]:
+    """`clients` keep-alive connections, each sending requests back to back; (requests/s,
+    latencies in ms). A lean asyncio client, so that the client's own work takes little of
+    the CPU the server is measured on."""
+    return asyncio.run(_load_async(url, key, paths, clients, seconds))
+
+
+async def _load_async(
+    url: str, key: str, paths: list[str], clients: int, seconds: float
+) -> tuple[float, list[float]]:
+    host, port = url.removeprefix("http://").split(":")
+    latencies: list[float] = []
+    errors: list[str] = []
+    connections = [await asyncio.open_connection(host, int(port)) for _ in range(clients)]
+
+    async def get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> None:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-API-Key: {key}\r\n\r\n".encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        await reader.readexactly(length)
+        if not head.startswith(b"HTTP/1.1 200"):
+            errors.append(head.split(b"\r\n")[0].decode())
+
+    async def client(n: int, stop_at: float) -> None:
+        reader, writer = connections[n]
+        i, sent = n * 37, 0  # each client walks the paths from another place
+        while time.perf_counter() < stop_at and sent < MAX_REQUESTS:
+            t0 = time.perf_counter()
+            await get(reader, writer, paths[i % len(paths)])
+            latencies.append((time.perf_counter() - t0) * 1000)
+            i, sent = i + 1, sent + 1
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(n, t0 + seconds) for n in range(clients)))
+    elapsed = time.perf_counter() - t0
+    for _, writer in connections:
+        writer.close()
+    if errors:
+        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[0]}")
+    return len(latencies) / elapsed, latencies
+
+
+def _row(rows: list[tuple[str, str]], label: str, result: tuple[float, list[float]]) -> None:
+    rate, latencies = result
+    cuts = statistics.quantiles(latencies, n=100)
+    rows.append(
+        (
+            label,
+            f"{rate:6.0f} req/s   p50 {cuts[49]:6.1f} ms   p99 {cuts[98]:6.1f} ms"
+            f"   ({len(latencies)} requests)",
+        )
+    )
+
+
+def run(rows: list[tuple[str, str]]) -> None:
+    people = [c.id for c in load_candidates()]
+    shortlists = [f"/candidates/{p}/shortlist?top=10" for p in people]
+    vacancy_side = [f"/vacancies/v-{i:04d}/shortlist" for i in range(1, 200)]
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        rows.append(("uvicorn subprocess on loopback, SQLite, fixtures; asyncio clients", ""))
+        rows.append(("shortlists of all 400 fixture candidates in turn, top 10", ""))
+        for workers in (1, 2):
+            with _server(data, workers, MATCHER_SHORTLIST_CACHE_SIZE="0") as url:
+                key = _key(data)
+                for clients in (1, 32):
+                    _row(
+                        rows,
+                        f"{workers} worker(s), no cache, {clients:2d} client(s)",
+                        _load(url, key, shortlists, clients),
+                    )
+                if workers == 1:
+                    _row(
+                        rows,
+                        "1 worker, vacancy side (290 ready people), 1 client",
+                        _load(url, key, vacancy_side, 1),
+                    )
+            with _server(data, workers) as url:
+                _load(url, key, shortlists, 8, seconds=4)  # warm every worker's cache
+                for clients in (1, 32):
+                    _row(
+                        rows,
+                        f"{workers} worker(s), cache warm, {clients:2d} client(s)",
+                        _load(url, key, shortlists, clients),
+                    )
