@@ -106,8 +106,8 @@ class RoleCheck:
         if principal.role not in self.roles:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
-                f"a {principal.role} key may not do this; it takes a key of role "
-                + " or ".join(self.roles),
+                f"{'an' if principal.role[0] in 'aeiou' else 'a'} {principal.role} key may not"
+                " do this; it takes a key of role " + " or ".join(self.roles),
             )
         return principal
 
