@@ -34,7 +34,7 @@ def version(n: int, status: str) -> dict[str, Any]:
 
 def coherent(vacancy: dict[str, Any]) -> bool:
     n = vacancy["positions"]
-    return vacancy["title"] == f"Concurrent {n}" and vacancy["hours_per_week"] == 10 + n
+    return bool(vacancy["title"] == f"Concurrent {n}" and vacancy["hours_per_week"] == 10 + n)
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
+from schemathesis import Case as _Case
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -27,17 +29,19 @@ from service.app import create_app
 from service.settings import Settings
 
 SCHEMA = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
-OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]  # type: ignore[union-attr]
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
 ]
+Operation = schemathesis.APIOperation[Any, Any, Any, Any]
+Case = _Case[Any]
 EXAMPLES = int(os.environ.get("MATCHER_FUZZ_EXAMPLES", "15"))
 
 
-def _has_inputs(operation: schemathesis.APIOperation) -> bool:
+def _has_inputs(operation: Operation) -> bool:
     return any(len(group) for group in (operation.path_parameters, operation.query, operation.body))
 
 
@@ -70,7 +74,7 @@ def http(live: tuple[LiveServer, FastAPI]) -> Iterator[requests.Session]:
 def test_the_schema_holds_under_fuzzing(
     live: tuple[LiveServer, FastAPI],
     http: requests.Session,
-    operation: schemathesis.APIOperation,
+    operation: Operation,
     mode: GenerationMode,
 ) -> None:
     server, _ = live
@@ -82,7 +86,7 @@ def test_the_schema_holds_under_fuzzing(
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    def run(case: schemathesis.Case) -> None:
+    def run(case: Case) -> None:
         case.call_and_validate(base_url=server.url, session=http, checks=CHECKS)
 
     run()
