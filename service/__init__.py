@@ -1,0 +1,1 @@
+"""The HTTP service over the matcher engine: `service.app.create_app()`, run by `matcher serve`."""
