@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-BENCHMARKS = ["engine", "skills", "service"]
+BENCHMARKS = ["engine", "skills", "service", "plans"]
 
 
 def main(argv: list[str]) -> int:
