@@ -9,6 +9,7 @@ answer costs about as much as one shortlist per variant, never a loop over pairs
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "analyse_barriers",
     "barrier_stats",
     "candidate_changes",
+    "format_barriers",
 ]
 
 CHANGE_CODES: dict[str, str] = {
@@ -448,3 +450,25 @@ def _batches(
         rows += 1 + len(changes)
     if batch:
         yield batch
+
+
+def format_barriers(report: BarrierReport, *, width: int = 100, examples: int = 3) -> str:
+    """A table for a coach: per change, what it unblocks, and the best vacancies it brings in."""
+    lines = [
+        f"Barriers for candidate {report.candidate_id} (weights v{report.weights_version}): "
+        f"{report.blocked} of {report.open_vacancies} open vacancies blocked",
+        "",
+    ]
+    if not report.changes:
+        lines.append("No change applies: nothing in this list would make a difference.")
+        return "\n".join(lines)
+    top = f"new in top {report.top}"
+    lines.append(f"{'unblocks':>8}  {top:>14}  change")
+    for effect in report.changes:
+        lines.append(f"{effect.unblocked:>8}  {len(effect.new_in_top):>14}  {effect.label}")
+        for entry in effect.new_in_top[:examples]:
+            now = "blocked" if entry.blocked_before else f"{entry.score_before:.2f}"
+            text = f"{entry.score:.2f}  {entry.title}, {entry.employer} (now: {now})"
+            short = textwrap.shorten(text, width=max(40, width - 28), placeholder="...")
+            lines.append(f"{'':>26}+ {short}")
+    return "\n".join(lines)

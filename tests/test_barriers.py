@@ -179,3 +179,19 @@ def test_no_open_vacancies_and_empty_groups() -> None:
     report = analyse_barriers(engine, make_candidate())
     assert report.blocked == 0 and all(e.unblocked == 0 for e in report.changes)
     assert barrier_stats(engine, []).as_dict() == BarrierStats().as_dict()
+
+
+def test_the_command_line_prints_changes_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from matcher.cli import main
+
+    assert main(["barriers", "c-0002"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Barriers for candidate c-0002") and "unblocks" in text
+    assert main(["barriers", "c-0002", "--json", "--top", "5"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["candidate_id"] == "c-0002" and body["top"] == 5
+    assert {c["code"] for c in body["changes"]} <= set(CHANGE_CODES)
+    with pytest.raises(SystemExit, match="no candidate with id"):
+        main(["barriers", "c-nobody"])
