@@ -108,6 +108,18 @@ def _import_esco(args: argparse.Namespace) -> int:
     return 0
 
 
+def _barriers(args: argparse.Namespace) -> int:
+    from matcher.barriers import analyse_barriers, format_barriers
+
+    candidate = _find(load_candidates(), args.candidate_id, "candidate")
+    report = analyse_barriers(Engine().fit(load_vacancies()), candidate, top=args.top)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_barriers(report, width=shutil.get_terminal_size((110, 20)).columns))
+    return 0
+
+
 def _print(result: Shortlist, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -154,6 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the merged vocabulary (default var/vocabulary.json)",
     )
     p.set_defaults(run=_import_esco)
+
+    p = sub.add_parser("barriers", help="which single change unblocks most vacancies (fixtures)")
+    p.add_argument("candidate_id", help="e.g. c-0042")
+    p.add_argument("--top", type=_top, default=10, help="size of the top list, 1-100 (default 10)")
+    p.add_argument("--json", action="store_true", help="print the HTTP response's JSON shape")
+    p.set_defaults(run=_barriers)
 
     # The service's commands (serve, keys); they import the web stack only when they run.
     from service.cli import register
