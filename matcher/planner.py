@@ -35,7 +35,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from matcher.engine import SCORE_DECIMALS, Engine, rank_order
 from matcher.features.base import BoolMatrix, FloatMatrix
@@ -234,6 +233,9 @@ def _solve(
     +1/-1 (an arc of a bipartite network) and every slot column a single entry: the matrix is
     totally unimodular, and the dual simplex returns a vertex, which is 0/1.
     """
+    # Imported here: scipy.optimize takes about 0.3 s to import, which every CLI start would pay.
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
     n_pairs = len(weight)
     n_vacancies = len(capacity)
     # Slots of vacancy j: k = 0 .. capacity[j] - 1.
