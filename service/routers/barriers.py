@@ -1,0 +1,105 @@
+"""Barriers: which single change unblocks most vacancies, for one person and for the programme."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from matcher import BarrierStats, Candidate, barrier_stats
+from matcher.barriers import analyse_barriers
+from service import store
+from service.deps import CatalogDep, Coordinator, PeopleReader, SessionDep
+from service.routers import CandidateId, errors
+
+router = APIRouter(tags=["barriers"])
+
+STATS_GROUP = 32
+"""People scored per turn at the scoring gate, so that shortlists are not held up for seconds."""
+
+
+class TopEntry(BaseModel):
+    vacancy_id: str
+    title: str
+    employer: str
+    score: float = Field(ge=0, le=1, description="The score with the change")
+    score_before: float = Field(ge=0, le=1)
+    blocked_before: bool
+
+
+class ChangeEffect(BaseModel):
+    code: str = Field(description="Stable: dutch_up_1, bike, care_early, commute_plus_15, ...")
+    label: str
+    params: dict[str, Any]
+    unblocked: int = Field(description="Open vacancies blocked now and not with the change")
+    new_in_top: list[TopEntry] = Field(
+        description="Vacancies that enter the top list with the change, best first"
+    )
+
+
+class BarrierReport(BaseModel):
+    """A person's changes, most vacancies unblocked first, then most new in the top list."""
+
+    candidate_id: str
+    weights_version: int
+    open_vacancies: int
+    blocked: int
+    top: int
+    changes: list[ChangeEffect]
+
+
+class ChangeStats(BaseModel):
+    code: str
+    label: str
+    applicable: int = Field(description="People to whom the change applies")
+    people: int = Field(description="People for whom it unblocks at least one vacancy")
+    unblocked: int = Field(description="Vacancies unblocked, summed over people")
+    best_for: int = Field(description="People for whom it unblocks the most")
+
+
+class BarrierStatsOut(BaseModel):
+    """Over all `ready` candidates: the changes helping most people first."""
+
+    weights_version: int
+    candidates: int
+    open_vacancies: int
+    blocked: int = Field(description="(person, vacancy) pairs blocked now, summed over people")
+    changes: list[ChangeStats]
+
+
+@router.get(
+    "/candidates/{candidate_id}/barriers",
+    response_model=BarrierReport,
+    responses=errors(401, 403, 404),
+)
+def candidate_barriers(
+    session: SessionDep,
+    _: PeopleReader,
+    catalog: CatalogDep,
+    candidate_id: CandidateId,
+    top: Annotated[int, Query(ge=1, le=100, description="Size of the top list")] = 10,
+) -> dict[str, Any]:
+    """What would unlock the most vacancies for this person: a Dutch course, a bike, a driving
+    licence, childcare at other hours, a longer commute; each scored against every open
+    vacancy, with the best vacancies it would bring into their top list."""
+    candidate = store.get_candidate(session, candidate_id=candidate_id)
+    if candidate is None:
+        raise store.NotFound(f"no candidate with id '{candidate_id}'")
+    engine = catalog.current(session).engine
+    with catalog.scoring:
+        report = analyse_barriers(engine, candidate, top=top)
+    return report.as_dict()
+
+
+@router.get("/stats/barriers", response_model=BarrierStatsOut, responses=errors(401, 403))
+def programme_barriers(session: SessionDep, _: Coordinator, catalog: CatalogDep) -> dict[str, Any]:
+    """For coordinators: over all `ready` candidates, which change unblocks vacancies for the
+    most people, so the programme knows where a course or a childcare deal pays off most."""
+    people: list[Candidate] = store.candidates_at(session, stages=["ready"])
+    engine = catalog.current(session).engine
+    stats = BarrierStats(open_vacancies=len(engine.vacancies_))
+    for first in range(0, len(people), STATS_GROUP):
+        with catalog.scoring:
+            stats = stats.merge(barrier_stats(engine, people[first : first + STATS_GROUP]))
+    return {"weights_version": engine.weights.version, **stats.as_dict()}

@@ -1,0 +1,130 @@
+"""Plans: a week's proposals for many candidates at once, spread so no vacancy drowns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher import Candidate, plan_proposals, top_k_proposals
+from matcher.models import Identifier
+from matcher.planner import DEFAULT_CROWDING, score_matrix
+from service import store
+from service.deps import CatalogDep, PeopleReader, SessionDep
+from service.routers import errors
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+
+
+class PlanIn(BaseModel):
+    """How many proposals are reasonable, and for whom (default: every `ready` candidate)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    per_candidate: int = Field(default=3, ge=1, le=20, description="Proposals per candidate")
+    per_position: int = Field(
+        default=2, ge=1, le=20, description="Proposals per open position of a vacancy"
+    )
+    min_score: float = Field(default=0.0, ge=0, le=1, description="Propose only from this score")
+    crowding: float = Field(
+        default=DEFAULT_CROWDING,
+        ge=0,
+        le=1,
+        description="Score the k-th proposal to a vacancy with p positions gives up: "
+        "crowding x (k - 1) / p; 0 maximises the total score alone",
+    )
+    candidate_ids: list[Identifier] | None = Field(
+        default=None, max_length=500, description="These candidates (any stage) instead"
+    )
+
+
+class Proposal(BaseModel):
+    vacancy_id: str
+    title: str
+    employer: str
+    score: float = Field(ge=0, le=1)
+
+
+class CandidateProposals(BaseModel):
+    candidate_id: str
+    proposals: list[Proposal] = Field(description="Best first")
+
+
+class PlanMetrics(BaseModel):
+    proposals: int
+    total_score: float
+    max_per_vacancy: int = Field(description="Proposals on the most-proposed vacancy")
+    gini: float = Field(description="Gini of proposals over all open vacancies, zeros included")
+    gini_reachable: float = Field(
+        description="The same over vacancies at least one of the candidates is eligible for"
+    )
+    coverage: float = Field(description="Share of open vacancies with at least one proposal")
+    coverage_reachable: float
+    over_capacity: int = Field(description="Vacancies over per_position x positions")
+    candidates_without: int
+
+
+class PlanSummary(BaseModel):
+    planner: PlanMetrics
+    top_k: PlanMetrics = Field(description="Each candidate's best per_candidate, to compare")
+
+
+class PlanOut(BaseModel):
+    """Proposals per candidate (in id order), and how they spread compared with plain top-k."""
+
+    weights_version: int
+    per_candidate: int
+    per_position: int
+    min_score: float
+    crowding: float
+    candidates: list[CandidateProposals]
+    summary: PlanSummary
+
+
+@router.post("", response_model=PlanOut, responses=errors(400, 401, 403, 404, 413))
+def make_plan(
+    session: SessionDep, _: PeopleReader, catalog: CatalogDep, body: PlanIn | None = None
+) -> dict[str, Any]:
+    """Choose proposals that maximise the total score, less a cost for crowding, while each
+    candidate gets at most `per_candidate` and each vacancy at most `per_position` per open
+    position; only unblocked pairs are proposed. Nothing is stored."""
+    body = body or PlanIn()
+    people: list[Candidate]
+    if body.candidate_ids is None:
+        people = store.candidates_at(session, stages=["ready"])
+    else:
+        wanted = list(dict.fromkeys(body.candidate_ids))
+        # One lookup per id: the store has no query by many ids (yet); lists are short.
+        looked_up = {i: store.get_candidate(session, candidate_id=i) for i in wanted}
+        found = {i: c for i, c in looked_up.items() if c is not None}
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            shown = ", ".join(f"'{i}'" for i in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise store.NotFound(f"candidate_ids: no candidate with id {shown}{more}")
+        people = sorted(found.values(), key=lambda c: c.id or "")
+    engine = catalog.current(session).engine
+    with catalog.scoring:
+        scores = score_matrix(engine, people)
+    capacities = {"per_candidate": body.per_candidate, "per_position": body.per_position}
+    plan = plan_proposals(
+        engine,
+        people,
+        **capacities,
+        min_score=body.min_score,
+        crowding=body.crowding,
+        scores=scores,
+    )
+    naive = top_k_proposals(engine, people, **capacities, min_score=body.min_score, scores=scores)
+    return {
+        "weights_version": engine.weights.version,
+        **capacities,
+        "min_score": body.min_score,
+        "crowding": body.crowding,
+        "candidates": [
+            {"candidate_id": ident, "proposals": [p.as_dict() for p in proposals]}
+            for ident, proposals in plan.by_candidate().items()
+        ],
+        "summary": {"planner": plan.metrics.as_dict(), "top_k": naive.metrics.as_dict()},
+    }
