@@ -20,7 +20,16 @@ from matcher.fixtures import load_candidates, load_vacancies
 from service import store
 from service.catalog import Catalog, ShortlistCache
 from service.db import create_db_engine, migrate, session_factory
-from service.routers import candidates, health, keys, shortlists, vacancies, weights
+from service.routers import (
+    barriers,
+    candidates,
+    health,
+    keys,
+    plans,
+    shortlists,
+    vacancies,
+    weights,
+)
 from service.settings import Settings
 
 logger = logging.getLogger("service")
@@ -48,7 +57,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.on_ready = on_ready
-    for module in (health, candidates, vacancies, shortlists, weights, keys):
+    for module in (health, candidates, vacancies, shortlists, weights, keys, barriers, plans):
         app.include_router(module.router)
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
