@@ -190,3 +190,12 @@ def test_without_crowding_the_plan_is_the_best_possible(problem: Problem) -> Non
     best = brute_force_best(score, ~blocked, per_candidate, cap_v)
     total = sum(round(p.score, 4) for p in plan.proposals)
     assert total == pytest.approx(best, abs=1e-6)
+
+
+def test_nobody_to_plan_for_and_nothing_open() -> None:
+    empty = plan_proposals(engine_for([1]), [])
+    assert empty.proposals == [] and empty.metrics.coverage == 0.0
+    closed = Engine().fit([])
+    plan = plan_proposals(closed, people(2))
+    assert plan.proposals == [] and plan.metrics.candidates_without == 2
+    assert top_k_proposals(closed, people(2)).proposals == []
