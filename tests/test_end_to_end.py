@@ -140,3 +140,15 @@ def test_no_open_vacancies_gives_an_empty_shortlist_not_an_error():
     assert Engine().fit([make_vacancy(status="closed")]).shortlist(person).results == []
     with pytest.raises(ValueError, match="top"):
         Engine().fit([make_vacancy()]).shortlist(person, top=0)
+
+
+def test_cli_piped_into_head_ends_quietly():
+    run = subprocess.run(
+        f"{sys.executable} -m matcher.cli shortlist c-0042 --top 30 | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.stdout.startswith("Vacancies for candidate c-0042")
+    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
