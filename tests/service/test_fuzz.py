@@ -81,7 +81,7 @@ def test_the_schema_holds_under_fuzzing(
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=EXAMPLES if _has_inputs(operation) else 2,  # else the same request
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
