@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
-from matcher.features.childcare import ChildcareFeature
+from matcher.features.childcare import ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
 from matcher.features.language import LanguageFeature
 from matcher.features.skills import SkillsFeature
@@ -104,6 +104,12 @@ class Shortlist:
             "weights_version": self.weights_version,
             "results": [m.as_dict(counterpart=counterpart) for m in self.results],
         }
+
+
+@dataclass(frozen=True)
+class _AboutCandidate:
+    credits: dict[str, Any]
+    free_hours: NDArray[np.int32] | None
 
 
 def rank_order(
@@ -236,7 +242,8 @@ class Engine:
             top=top,
             include_blocked=include_blocked,
         )
-        results = [self._match(candidate, int(j), scores, 0) for j in order]
+        about = self._about(candidate)
+        results = [self._match(candidate, int(j), scores, 0, about) for j in order]
         return Shortlist(self.weights.version, results, candidate_id=candidate.id)
 
     def rank_candidates(
@@ -261,19 +268,33 @@ class Engine:
             top=top,
             include_blocked=include_blocked,
         )
-        results = [single._match(candidates[int(i)], 0, scores, int(i)) for i in order]
+        results = [
+            single._match(candidates[int(i)], 0, scores, int(i), single._about(candidates[int(i)]))
+            for i in order
+        ]
         return Shortlist(self.weights.version, results, vacancy_id=vacancy.id, ranks="candidates")
 
-    def _match(self, candidate: Candidate, j: int, scores: Scores, row: int) -> Match:
+    def _about(self, candidate: Candidate) -> _AboutCandidate:
+        """What every explanation for this person needs, worked out once per shortlist."""
+        return _AboutCandidate(
+            credits=self.skills_.credits(candidate),
+            free_hours=unavailable_prefix([candidate]) if candidate.availability else None,
+        )
+
+    def _match(
+        self, candidate: Candidate, j: int, scores: Scores, row: int, about: _AboutCandidate
+    ) -> Match:
         vacancy = self.vacancies_[j]
         chosen = self.commute_.shifts_.chosen_for(j, scores.chosen_shift[row])
         trip = self.commute_.trip(candidate, j, chosen_shift=chosen)
         minutes = {
             k: float(scores.shift_minutes[row, k]) for k in self.commute_.shifts_.of_vacancy(j)
         }
-        schedule = self.childcare_.explain(candidate, j, shift_minutes=minutes, chosen_shift=chosen)
+        schedule = self.childcare_.explain(
+            candidate, j, shift_minutes=minutes, chosen_shift=chosen, prefix=about.free_hours
+        )
         reasons = {
-            "skills": (self.skills_.explain(candidate, j), {}),
+            "skills": (self.skills_.explain(candidate, j, credits=about.credits), {}),
             "language": (self.language_.explain(candidate, j), {}),
             "commute": (trip.reasons, {"minutes": trip.minutes, "mode": trip.mode}),
             "childcare": (schedule, {}),

@@ -29,6 +29,18 @@ class ChildcareSettings(BaseModel):
     max_hours_penalty: float = 0.3
 
 
+def _minutes_outside(
+    busy_before: NDArray[np.int32],
+    start: NDArray[np.int32],
+    end: NDArray[np.int32],
+    widen: NDArray[np.int32],
+) -> NDArray[np.int32]:
+    """Unavailable minutes in [start - widen, end + widen), from a running count."""
+    outside: NDArray[np.int32] = busy_before.take(end + widen)
+    outside -= busy_before.take(start - widen)
+    return outside
+
+
 def unavailable_prefix(candidates: Sequence[Candidate]) -> NDArray[np.int32]:
     """(C, 3 weeks + 1): running count of unavailable minutes, so any span costs two lookups.
 
@@ -68,17 +80,14 @@ class ChildcareFeature:
         return self
 
     def _overflow_by_shift_day(
-        self, prefix: NDArray[np.int32], widen: NDArray[np.int32], days: slice = slice(None)
+        self, prefix: NDArray[np.int32], widen: NDArray[np.int32]
     ) -> NDArray[np.int32]:
-        """(C, shift days): minutes of [start - widen, end + widen] outside the free hours,
-        where widen is (C, shifts): each shift's own one-way travel minutes."""
-        start, end = self.day_start_[days], self.day_end_[days]
-        shift = self.day_shift_[days]
-        overflow = np.empty((len(prefix), len(start)), dtype=np.int32)
+        """(C, shift days): minutes outside the free hours, each shift widened by widen (C,
+        shifts), its own one-way travel minutes."""
+        overflow = np.empty((len(prefix), len(self.day_start_)), dtype=np.int32)
         for i, busy_before in enumerate(prefix):  # per candidate, whole arrays over shift days
-            w = widen[i].take(shift)
-            overflow[i] = busy_before.take(end + w)
-            overflow[i] -= busy_before.take(start - w)
+            w = widen[i].take(self.day_shift_)
+            overflow[i] = _minutes_outside(busy_before, self.day_start_, self.day_end_, w)
         return overflow
 
     def shift_overflow(
@@ -136,6 +145,7 @@ class ChildcareFeature:
         *,
         shift_minutes: dict[int, float],
         chosen_shift: int | None = None,
+        prefix: NDArray[np.int32] | None = None,
     ) -> list[Reason]:
         """Reasons for vacancy j; shift_minutes holds each of its shifts' one-way travel."""
         j = vacancy_index
@@ -143,25 +153,25 @@ class ChildcareFeature:
         if candidate.availability is None:
             reasons.append(Reason("available_any_time", "Available at any time of day", {}))
         else:
-            reasons.append(self._window_reason(candidate, j, shift_minutes, chosen_shift))
+            if prefix is None:
+                prefix = unavailable_prefix([candidate])
+            reasons.append(self._window_reason(j, prefix, shift_minutes, chosen_shift))
         hours = self._hours_reasons(candidate, j)
         # What lowers the score comes first, so a one-line summary shows it.
         return hours + reasons if hours and reasons[0].code in _FITS else reasons + hours
 
     def _window_reason(
         self,
-        candidate: Candidate,
         j: int,
+        prefix: NDArray[np.int32],
         shift_minutes: dict[int, float],
         chosen_shift: int | None,
     ) -> Reason:
         first, last = int(self.day_bounds_[j]), int(self.day_bounds_[j + 1])
-        widen_row = np.zeros((1, len(self.shifts_.vacancy)), dtype=np.int32)
-        for k, minutes in shift_minutes.items():
-            widen_row[0, k] = math.ceil(min(minutes, _MAX_WIDENING))
-        overflow = self._overflow_by_shift_day(
-            unavailable_prefix([candidate]), widen_row, slice(first, last)
-        )[0]
+        widen_by_shift = {k: math.ceil(min(m, _MAX_WIDENING)) for k, m in shift_minutes.items()}
+        days = slice(first, last)
+        w = np.array([widen_by_shift[int(k)] for k in self.day_shift_[days]], dtype=np.int32)
+        overflow = _minutes_outside(prefix[0], self.day_start_[days], self.day_end_[days], w)
         by_shift: dict[int, list[int]] = {}
         for d in range(last - first):
             by_shift.setdefault(int(self.day_shift_[first + d]), []).append(d)
@@ -172,7 +182,7 @@ class ChildcareFeature:
             shift = int(chosen_shift)
         else:
             shift = min(worst, key=lambda k: (worst[k], k))
-        widen = int(widen_row[0, shift])
+        widen = widen_by_shift[shift]
         minutes_out = worst[shift]
         start = int(self.shifts_.start[shift])
         end = start + int(self.shifts_.duration[shift])

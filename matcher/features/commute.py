@@ -132,6 +132,13 @@ class CommuteFeature:
         run = self.travel.running
         return run(mode, start - trip) & run(mode, start) & run(mode, end) & run(mode, end + trip)
 
+    def _works(self, mode: Mode, shift: int, minutes: float) -> bool:
+        """Whether the mode works at this shift's hours for a trip this long (one lookup)."""
+        table = self.works_by_trip_.get(mode)
+        if table is None:
+            return True
+        return bool(table[self.shift_hours_[shift], min(math.ceil(minutes), _LONGEST_TRIP)])
+
     def shift_minutes(self, candidates: Sequence[Candidate]) -> FloatMatrix:
         """(C, shifts) one-way minutes with the best mode that runs at each shift's hours."""
         origins = np.array([c.home.coordinates for c in candidates], dtype=np.float64)
@@ -213,7 +220,7 @@ class CommuteFeature:
             missed: list[tuple[float, Reason]] = []
             for mode in modes:
                 t = np.array([minutes_by_mode[mode]])
-                if self._works_at_shift_hours(mode, start, duration, t)[0]:
+                if self._works(mode, k, minutes_by_mode[mode]):
                     options.append((minutes_by_mode[mode], mode))
                 else:
                     leave = start - math.ceil(t[0])

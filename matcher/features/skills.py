@@ -155,9 +155,13 @@ class SkillsFeature:
         blocking = self.licence_required_[None, :] & ~licences[:, None]
         return FeatureScores(score=score, blocking=blocking)
 
-    def explain(self, candidate: Candidate, vacancy_index: int) -> list[Reason]:
+    def explain(
+        self, candidate: Candidate, vacancy_index: int, *, credits: dict[str, _Credit] | None = None
+    ) -> list[Reason]:
+        """Reasons for one vacancy; `credits` (from `credits(candidate)`) saves recomputing them
+        when explaining several vacancies for the same person."""
         required, preferred, title = self._vacancy_concepts[vacancy_index]
-        credits = self.credits(candidate)
+        credits = self.credits(candidate) if credits is None else credits
         reasons: list[Reason] = []
         if self.licence_required_[vacancy_index] and not candidate.driving_licence:
             reasons.append(Reason("driving_licence_missing", "Needs a driving licence", {}))
