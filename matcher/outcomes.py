@@ -1,0 +1,114 @@
+"""What happened to a proposal: each step from proposed to hired (or not), and its origin."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, StringConstraints, model_validator
+
+from matcher.models import Identifier, ShortText, _Model
+from matcher.weights import FEATURES
+
+ApplicationStatus = Literal["proposed", "applied", "interview", "hired", "rejected", "withdrawn"]
+RejectionReason = Literal[
+    "language", "experience", "schedule", "commute", "no_response", "candidate_declined", "other"
+]
+FINAL_STATUSES: frozenset[str] = frozenset({"hired", "rejected", "withdrawn"})
+_FORWARD: tuple[str, ...] = ("proposed", "applied", "interview", "hired")
+"""The way forward; a step may skip ahead (proposed straight to interview) but never go back."""
+
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class ApplicationStep(_Model):
+    """One step, with the day it happened; rejections say why."""
+
+    status: ApplicationStatus
+    on: date = Field(description="The day it happened")
+    reason: RejectionReason | None = Field(
+        default=None, description="Why, for a rejection (required then, not allowed otherwise)"
+    )
+    note: Note | None = Field(default=None, description="The jobhunter's debrief, free text")
+
+    @model_validator(mode="after")
+    def _reason_only_for_rejections(self) -> Self:
+        if self.status == "rejected" and self.reason is None:
+            raise ValueError(
+                "reason is required for a rejection: language, experience, schedule, commute, "
+                "no_response, candidate_declined or other"
+            )
+        if self.status != "rejected" and self.reason is not None:
+            raise ValueError(f"reason is only for rejections, not for '{self.status}'")
+        return self
+
+
+class ShortlistSnapshot(_Model):
+    """The shortlist line the proposal came from, kept to learn which weights work."""
+
+    weights_version: int = Field(ge=1)
+    score: float = Field(ge=0, le=1)
+    blocked: bool = False
+    features: dict[str, float] = Field(
+        description="Each feature's score in [0, 1]", examples=[{"skills": 0.8, "language": 1.0}]
+    )
+
+    @model_validator(mode="after")
+    def _known_features(self) -> Self:
+        unknown = sorted(set(self.features) - set(FEATURES))
+        if unknown:
+            raise ValueError(f"unknown features {unknown}; the features are {list(FEATURES)}")
+        outside = sorted(f for f, s in self.features.items() if not 0 <= s <= 1)
+        if outside:
+            raise ValueError(f"feature scores must lie in [0, 1]: {outside}")
+        return self
+
+
+class Application(_Model):
+    """A vacancy proposed to a candidate, and every step since."""
+
+    id: Identifier | None = None
+    candidate_id: Identifier
+    vacancy_id: Identifier
+    jobhunter: ShortText | None = Field(default=None, description="Who proposed it")
+    steps: list[ApplicationStep] = Field(min_length=1, max_length=50)
+    snapshot: ShortlistSnapshot | None = None
+
+    @model_validator(mode="after")
+    def _a_possible_journey(self) -> Self:
+        check_journey(self.steps)
+        return self
+
+    @property
+    def status(self) -> str:
+        return self.steps[-1].status
+
+    @property
+    def proposed_on(self) -> date:
+        return self.steps[0].on
+
+    def reached(self, status: str) -> date | None:
+        """The day this application reached a status, if it did."""
+        return next((s.on for s in self.steps if s.status == status), None)
+
+    def with_step(self, step: ApplicationStep) -> Application:
+        """The application with one more step; ValueError if that step is not possible."""
+        return self.model_copy(update={"steps": check_journey([*self.steps, step])})
+
+
+def check_journey(steps: list[ApplicationStep]) -> list[ApplicationStep]:
+    """Starts with proposed, dates never go back, no step after a final one, no going back."""
+    if steps[0].status != "proposed":
+        raise ValueError("the first step must be 'proposed'")
+    for before, after in zip(steps, steps[1:], strict=False):
+        if before.status in FINAL_STATUSES:
+            raise ValueError(f"'{before.status}' is final: no step can follow it")
+        if after.on < before.on:
+            raise ValueError(
+                f"'{after.status}' on {after.on} is before '{before.status}' on {before.on}"
+            )
+        if after.status in _FORWARD and _FORWARD.index(after.status) <= _FORWARD.index(
+            before.status
+        ):
+            raise ValueError(f"cannot go from '{before.status}' to '{after.status}'")
+    return steps
