@@ -1,0 +1,185 @@
+"""The programme's figures: people per stage, activity over time, placements against the target."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, TypeVar, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.models import Candidate, Identifier, Stage
+from matcher.outcomes import Application, RejectionReason
+
+STAGES: tuple[str, ...] = get_args(Stage)
+REJECTION_REASONS: tuple[str, ...] = get_args(RejectionReason)
+_M = TypeVar("_M", bound=BaseModel)
+UNKNOWN_JOBHUNTER = "(unknown)"
+"""Stands in for applications recorded without a jobhunter's name."""
+
+
+class StageChange(BaseModel):
+    """A candidate entered a stage on a day (kept so that durations can be measured)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    candidate_id: Identifier
+    stage: Stage
+    on: date
+
+
+class _Figures(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Activity(_Figures):
+    """Applications proposed, reaching an interview, and ending in a hire, counted by the day
+    each of those steps happened."""
+
+    proposals: int = 0
+    interviews: int = 0
+    hires: int = 0
+
+
+class MonthActivity(Activity):
+    month: str = Field(description="YYYY-MM", examples=["2026-01"])
+
+
+class TimeToHire(_Figures):
+    """Days from a person's first `ready` to their first hire, over people with both dates."""
+
+    count: int
+    median_days: float | None
+    mean_days: float | None
+
+
+class Placements(_Figures):
+    placed: int = Field(description="People hired at least once")
+    target_placed: int
+    target_people: int
+    people: int = Field(description="People in the programme now (all stages)")
+    share_of_target: float = Field(description="placed / target_placed")
+
+
+class ProgrammeFigures(_Figures):
+    """What coordinators follow; every count is as of `as_of` (later events are left out)."""
+
+    as_of: date
+    candidates_per_stage: dict[str, int]
+    per_month: list[MonthActivity] = Field(
+        description="Every month from the first event to `as_of`, zeros included"
+    )
+    per_jobhunter: dict[str, Activity]
+    time_to_first_hire: TimeToHire
+    rejection_reasons: dict[str, int]
+    placements: Placements
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def programme_figures(
+    candidates: Iterable[Candidate | Mapping[str, Any]],
+    applications: Iterable[Application | Mapping[str, Any]],
+    stage_changes: Iterable[StageChange | Mapping[str, Any]],
+    *,
+    target_placed: int = 160,
+    target_people: int = 400,
+    today: date | None = None,
+) -> ProgrammeFigures:
+    """The programme's figures from its people, their applications and their stage history.
+
+    Dicts are accepted wherever models are (as read from JSON). Steps and stage changes after
+    `today` (default: the real today) are ignored, so past figures can be reproduced.
+    """
+    if target_placed < 1 or target_people < 1:
+        raise ValueError("targets must be at least 1")
+    as_of = today or date.today()
+    people = [_as(Candidate, c) for c in candidates]
+    changes = [s for s in (_as(StageChange, s) for s in stage_changes) if s.on <= as_of]
+    apps = [a for a in (_until(_as(Application, a), as_of) for a in applications) if a]
+
+    per_stage: Counter[str] = Counter(p.stage for p in people)
+    months: dict[str, Counter[str]] = {}
+    jobhunters: dict[str, Counter[str]] = {}
+    reasons: Counter[str] = Counter()
+    first_hire: dict[str, date] = {}
+    for app in apps:
+        who = jobhunters.setdefault(app.jobhunter or UNKNOWN_JOBHUNTER, Counter())
+        events = [("proposals", app.proposed_on)]
+        for status, name in (("interview", "interviews"), ("hired", "hires")):
+            on = app.reached(status)
+            if on is not None:
+                events.append((name, on))
+        for name, on in events:
+            months.setdefault(_month(on), Counter())[name] += 1
+            who[name] += 1
+        hired = app.reached("hired")
+        if hired is not None:
+            known = first_hire.get(app.candidate_id)
+            first_hire[app.candidate_id] = hired if known is None else min(known, hired)
+        for step in app.steps:
+            if step.reason is not None:
+                reasons[step.reason] += 1
+
+    first_ready: dict[str, date] = {}
+    for change in changes:
+        if change.stage == "ready":
+            known = first_ready.get(change.candidate_id)
+            first_ready[change.candidate_id] = change.on if known is None else min(known, change.on)
+    waits = [
+        (hired - first_ready[who]).days
+        for who, hired in first_hire.items()
+        if who in first_ready and first_ready[who] <= hired
+    ]
+    placed = len(first_hire)
+    return ProgrammeFigures(
+        as_of=as_of,
+        candidates_per_stage={stage: per_stage[stage] for stage in STAGES},
+        per_month=[
+            MonthActivity(month=m, **months.get(m, Counter())) for m in _months(months, as_of)
+        ],
+        per_jobhunter={name: Activity(**counts) for name, counts in sorted(jobhunters.items())},
+        time_to_first_hire=TimeToHire(
+            count=len(waits),
+            median_days=float(statistics.median(waits)) if waits else None,
+            mean_days=round(statistics.fmean(waits), 2) if waits else None,
+        ),
+        rejection_reasons={reason: reasons[reason] for reason in REJECTION_REASONS},
+        placements=Placements(
+            placed=placed,
+            target_placed=target_placed,
+            target_people=target_people,
+            people=len(people),
+            share_of_target=round(placed / target_placed, 4),
+        ),
+    )
+
+
+def _as(model: type[_M], value: _M | Mapping[str, Any]) -> _M:
+    return value if isinstance(value, model) else model.model_validate(value)
+
+
+def _until(app: Application, as_of: date) -> Application | None:
+    """The application as it stood on `as_of`, or None if it was not proposed yet."""
+    steps = [s for s in app.steps if s.on <= as_of]
+    if not steps:
+        return None
+    return app if len(steps) == len(app.steps) else app.model_copy(update={"steps": steps})
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _months(seen: Mapping[str, object], as_of: date) -> list[str]:
+    if not seen:
+        return []
+    year, month = (int(part) for part in min(seen).split("-"))
+    result = []
+    while (year, month) <= (as_of.year, as_of.month):
+        result.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return result
