@@ -17,6 +17,7 @@ from matcher.fixtures import load_candidates, load_vacancies
 from matcher.models import Candidate, Vacancy
 from matcher.runtime import tune_allocator
 from matcher.travel import MODE_NAMES
+from matcher.weights import Weights, current_weights
 
 _Item = TypeVar("_Item", Candidate, Vacancy)
 
@@ -69,7 +70,7 @@ def _format_match(rank: int, m: Match, title_w: int, width: int, vacancy_side: b
 
 def _shortlist(args: argparse.Namespace) -> int:
     candidate = _find(load_candidates(), args.candidate_id, "candidate")
-    engine = Engine().fit(load_vacancies())
+    engine = Engine(_weights(args)).fit(load_vacancies())
     result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)
     _print(result, args.json)
     return 0
@@ -78,7 +79,7 @@ def _shortlist(args: argparse.Namespace) -> int:
 def _candidates(args: argparse.Namespace) -> int:
     vacancy = _find(load_vacancies(), args.vacancy_id, "vacancy")
     ready = [c for c in load_candidates() if c.stage in ("ready", "activation")]
-    result = Engine().rank_candidates(
+    result = Engine(_weights(args)).rank_candidates(
         vacancy,
         ready,
         top=args.top,
@@ -86,6 +87,14 @@ def _candidates(args: argparse.Namespace) -> int:
     )
     _print(result, args.json)
     return 0
+
+
+def _weights(args: argparse.Namespace) -> Weights:
+    """--weights FILE, else the file MATCHER_WEIGHTS names, else the packaged weights."""
+    try:
+        return Weights.load(args.weights) if args.weights else current_weights()
+    except (OSError, ValueError) as problem:
+        raise SystemExit(f"error: cannot read weights: {problem}") from None
 
 
 def _import_esco(args: argparse.Namespace) -> int:
@@ -135,6 +144,9 @@ def _top(value: str) -> int:
     return n
 
 
+_WEIGHTS_HELP = "a weights file (default: $MATCHER_WEIGHTS, else the packaged weights)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=_top, default=10, help="how many results, 1-100 (default 10)")
     p.add_argument("--include-blocked", action="store_true", help="show near misses too")
     p.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
+    p.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
     p.set_defaults(run=_shortlist)
 
     p = sub.add_parser("candidates", help="rank ready candidates for a vacancy (fixtures)")
@@ -151,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=_top, default=20, help="how many results, 1-100 (default 20)")
     p.add_argument("--include-blocked", action="store_true", help="show near misses too")
     p.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
+    p.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
     p.set_defaults(run=_candidates)
 
     p = sub.add_parser("vocabulary", help="manage the skills vocabulary")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Self
@@ -10,6 +11,8 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FEATURES: tuple[str, ...] = ("skills", "language", "commute", "childcare")
+WEIGHTS_ENV = "MATCHER_WEIGHTS"
+"""Names a weights file (as a notebook writes it) to use instead of the packaged one."""
 
 
 class Weights(BaseModel):
@@ -50,3 +53,9 @@ def default_weights() -> Weights:
     """The weights shipped in the package (matcher/weights.json)."""
     text = resources.files("matcher").joinpath("weights.json").read_text("utf-8")
     return Weights.model_validate_json(text)
+
+
+def current_weights() -> Weights:
+    """The weights in the file MATCHER_WEIGHTS names, else the packaged default."""
+    path = os.environ.get(WEIGHTS_ENV, "").strip()
+    return Weights.load(Path(path)) if path else default_weights()
