@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-BENCHMARKS = ["engine", "skills", "service", "plans"]
+BENCHMARKS = ["engine", "skills", "service", "plans", "tuning"]
 
 
 def main(argv: list[str]) -> int:
