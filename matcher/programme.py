@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,8 @@ from matcher.outcomes import Application, RejectionReason
 STAGES: tuple[str, ...] = get_args(Stage)
 REJECTION_REASONS: tuple[str, ...] = get_args(RejectionReason)
 _M = TypeVar("_M", bound=BaseModel)
+FOLLOW_UP_MONTHS = 2
+"""The programme follows a person up this many calendar months after they start work."""
 UNKNOWN_JOBHUNTER = "(unknown)"
 """Stands in for applications recorded without a jobhunter's name."""
 
@@ -156,6 +159,13 @@ def programme_figures(
             share_of_target=round(placed / target_placed, 4),
         ),
     )
+
+
+def follow_up_due(hired_on: date, *, months: int = FOLLOW_UP_MONTHS) -> date:
+    """The day a follow-up is due: the same day `months` later (or that month's last day)."""
+    year, month = divmod(hired_on.month - 1 + months, 12)
+    year, month = hired_on.year + year, month + 1
+    return date(year, month, min(hired_on.day, calendar.monthrange(year, month)[1]))
 
 
 def _as(model: type[_M], value: _M | Mapping[str, Any]) -> _M:

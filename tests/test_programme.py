@@ -6,7 +6,7 @@ import pytest
 from factories import make_candidate
 
 from matcher.outcomes import Application
-from matcher.programme import StageChange, programme_figures
+from matcher.programme import StageChange, follow_up_due, programme_figures
 
 
 def app(candidate, jobhunter, *steps, vacancy="v-1"):
@@ -142,3 +142,16 @@ def test_a_hire_without_a_ready_date_is_not_timed():
 def test_targets_must_be_positive():
     with pytest.raises(ValueError, match="targets"):
         programme_figures([], [], [], target_placed=0)
+
+
+@pytest.mark.parametrize(
+    ("hired", "due"),
+    [
+        (date(2026, 1, 15), date(2026, 3, 15)),
+        (date(2025, 12, 31), date(2026, 2, 28)),
+        (date(2027, 12, 31), date(2028, 2, 29)),
+        (date(2026, 11, 3), date(2027, 1, 3)),
+    ],
+)
+def test_follow_up_is_due_two_calendar_months_after_the_hire(hired, due):
+    assert follow_up_due(hired) == due
