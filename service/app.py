@@ -20,13 +20,16 @@ from matcher.fixtures import load_candidates, load_vacancies
 from service import store
 from service.catalog import Catalog, ShortlistCache
 from service.db import create_db_engine, migrate, session_factory
+from service.history import History, load_history
 from service.routers import (
+    applications,
     barriers,
     candidates,
     health,
     keys,
     plans,
     shortlists,
+    stats,
     vacancies,
     weights,
 )
@@ -57,7 +60,18 @@ def create_app(
     )
     app.state.settings = settings
     app.state.on_ready = on_ready
-    for module in (health, candidates, vacancies, shortlists, weights, keys, barriers, plans):
+    for module in (
+        health,
+        candidates,
+        vacancies,
+        shortlists,
+        applications,
+        stats,
+        weights,
+        keys,
+        barriers,
+        plans,
+    ):
         app.include_router(module.router)
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
@@ -72,8 +86,13 @@ def prepare_database(db: Engine, settings: Settings) -> None:
     def fixtures() -> tuple[tuple[Candidate, ...], tuple[Vacancy, ...]]:
         return load_candidates(), load_vacancies()
 
+    def history() -> History | None:
+        return load_history(settings.history_file)
+
     with session_factory(db).begin() as session:
-        if store.initialize(session, fixtures=fixtures if settings.load_fixtures else None):
+        if store.initialize(
+            session, fixtures=fixtures if settings.load_fixtures else None, history=history
+        ):
             logger.info("loaded the fixtures into the empty database")
 
 
@@ -113,6 +132,15 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(store.NotOwner, detail(status.HTTP_403_FORBIDDEN))
     app.add_exception_handler(store.AlreadyExists, detail(status.HTTP_409_CONFLICT))
     app.add_exception_handler(store.VersionConflict, detail(status.HTTP_409_CONFLICT))
+
+    def impossible(_: Request, error: Exception) -> JSONResponse:
+        # The shape of FastAPI's own 422s; the message names the steps, never a note.
+        return JSONResponse(
+            {"detail": [{"loc": ["body"], "msg": str(error), "type": "value_error"}]},
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        )
+
+    app.add_exception_handler(store.ImpossibleStep, impossible)
 
     def unavailable(_: Request, error: Exception) -> JSONResponse:
         # The driver's message is not logged: with SQLite it can quote the statement's values.

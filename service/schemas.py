@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from matcher import Candidate, Vacancy, Weights
+from matcher.models import Identifier
+from matcher.outcomes import (
+    Application,
+    ApplicationStatus,
+    ApplicationStep,
+    Note,
+    ShortlistSnapshot,
+)
 from service.store import Role
 
 
@@ -157,3 +165,79 @@ class Health(BaseModel):
     open_vacancies: int
     catalog_version: int
     weights_version: int
+
+
+class ApplicationIn(BaseModel):
+    """A vacancy proposed to a candidate; the server adds who proposed it and the shortlist line."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    candidate_id: Identifier
+    vacancy_id: Identifier
+    id: Identifier | None = Field(default=None, description="Assigned by the server if absent")
+    on: date | None = Field(default=None, description="The day it was proposed (default today)")
+    note: Note | None = Field(default=None, description="The jobhunter's note, free text")
+
+
+class ApplicationOut(BaseModel):
+    """An application with every step, its debrief notes and the shortlist line it came from."""
+
+    id: str
+    candidate_id: str
+    vacancy_id: str
+    jobhunter: str | None
+    status: ApplicationStatus
+    proposed_on: date
+    updated_on: date = Field(description="The day of the latest step")
+    steps: list[ApplicationStep]
+    snapshot: ShortlistSnapshot | None = Field(
+        description="Weights version, score and feature scores when it was proposed (null if it"
+        " was recorded without one)"
+    )
+
+    @classmethod
+    def of(cls, application: Application) -> Self:
+        return cls(
+            id=str(application.id),
+            candidate_id=application.candidate_id,
+            vacancy_id=application.vacancy_id,
+            jobhunter=application.jobhunter,
+            status=application.steps[-1].status,
+            proposed_on=application.proposed_on,
+            updated_on=application.steps[-1].on,
+            steps=application.steps,
+            snapshot=application.snapshot,
+        )
+
+
+class StepDay(BaseModel):
+    status: ApplicationStatus
+    on: date
+
+
+class EmployerApplication(BaseModel):
+    """What an employer sees of a proposal to its own vacancy: no person, no reasons, no notes."""
+
+    id: str
+    vacancy_id: str
+    status: ApplicationStatus
+    proposed_on: date
+    updated_on: date
+    steps: list[StepDay]
+
+    @classmethod
+    def of(cls, application: Application) -> Self:
+        return cls(
+            id=str(application.id),
+            vacancy_id=application.vacancy_id,
+            status=application.steps[-1].status,
+            proposed_on=application.proposed_on,
+            updated_on=application.steps[-1].on,
+            steps=[StepDay(status=s.status, on=s.on) for s in application.steps],
+        )
+
+
+class FollowUpDue(BaseModel):
+    candidate_id: str
+    hired_on: date = Field(description="The day of their latest hire")
+    due_on: date = Field(description="Two calendar months after the hire")

@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     """Folder of the default SQLite file (created if missing), relative to the working directory."""
     load_fixtures: bool = True
     """Load the synthetic fixtures into an empty database on first start."""
+    history_file: Path | None = None
+    """Past applications and stage changes loaded with the fixtures; unset means the fixtures'
+    `history.json`, when there is one."""
+    target_placed: int = Field(default=160, ge=1)
+    """People the programme means to place in work (GET /stats)."""
+    target_people: int = Field(default=400, ge=1)
+    """People the programme means to reach (GET /stats)."""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413."""
     blas_threads: int = Field(default=1, ge=1)

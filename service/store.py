@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, select, true, update
@@ -14,7 +15,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher import Candidate, Vacancy, Weights, default_weights
-from service.tables import ApiKeyRow, CandidateRow, ServiceState, VacancyRow, WeightsRow, utcnow
+from matcher.outcomes import Application, ApplicationStep
+from matcher.programme import StageChange, follow_up_due
+from service.history import History
+from service.tables import (
+    ApiKeyRow,
+    ApplicationRow,
+    CandidateRow,
+    ServiceState,
+    StageChangeRow,
+    VacancyRow,
+    WeightsRow,
+    utcnow,
+)
+
+logger = logging.getLogger("service")
 
 Role = Literal["admin", "coordinator", "jobhunter", "employer"]
 ROLES: tuple[Role, ...] = ("admin", "coordinator", "jobhunter", "employer")
@@ -31,6 +46,10 @@ class NotFound(Exception):
 
 class NotOwner(Exception):
     """The vacancy belongs to another employer than the key's."""
+
+
+class ImpossibleStep(ValueError):
+    """The step cannot follow the application's last one (the message says why)."""
 
 
 class VersionConflict(Exception):
@@ -117,24 +136,52 @@ def create_candidate(session: Session, *, candidate: Candidate) -> Candidate:
         )
     except IntegrityError as error:
         raise AlreadyExists(f"a candidate with id '{candidate.id}' exists already") from error
+    _record_stage(session, candidate_id=str(candidate.id), stage=candidate.stage, on=date.today())
     return candidate
 
 
 def replace_candidate(session: Session, *, candidate: Candidate) -> Candidate:
-    result = session.execute(
+    before = session.execute(
+        select(CandidateRow.stage).where(CandidateRow.id == candidate.id).with_for_update()
+    ).scalar_one_or_none()
+    if before is None:
+        raise NotFound(f"no candidate with id '{candidate.id}'")
+    session.execute(
         update(CandidateRow)
         .where(CandidateRow.id == candidate.id)
         .values(stage=candidate.stage, data=candidate.model_dump(mode="json"), updated_at=utcnow())
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        raise NotFound(f"no candidate with id '{candidate.id}'")
+    if candidate.stage != before:
+        _record_stage(
+            session, candidate_id=str(candidate.id), stage=candidate.stage, on=date.today()
+        )
     return candidate
 
 
 def delete_candidate(session: Session, *, candidate_id: str) -> None:
+    """The person and everything about them: applications (with notes) and stage history."""
+    session.execute(delete(ApplicationRow).where(ApplicationRow.candidate_id == candidate_id))
+    session.execute(delete(StageChangeRow).where(StageChangeRow.candidate_id == candidate_id))
     result = session.execute(delete(CandidateRow).where(CandidateRow.id == candidate_id))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound(f"no candidate with id '{candidate_id}'")
+
+
+def _record_stage(session: Session, *, candidate_id: str, stage: str, on: date) -> None:
+    session.execute(
+        insert(StageChangeRow).values(
+            candidate_id=candidate_id, stage=stage, on=on, recorded_at=utcnow()
+        )
+    )
+
+
+def stage_changes(session: Session, *, candidate_id: str | None = None) -> list[StageChange]:
+    """The stage history, oldest first (of one candidate, or of everyone)."""
+    query = select(StageChangeRow.candidate_id, StageChangeRow.stage, StageChangeRow.on)
+    if candidate_id is not None:
+        query = query.where(StageChangeRow.candidate_id == candidate_id)
+    rows = session.execute(query.order_by(StageChangeRow.on, StageChangeRow.id))
+    return [StageChange(candidate_id=r[0], stage=r[1], on=r[2]) for r in rows]
 
 
 # ---------------------------------------------------------------- vacancies
@@ -243,6 +290,160 @@ def _check_owner(session: Session, *, vacancy_id: str | None, owner: str | None)
         raise NotOwner(
             f"vacancy '{vacancy_id}' belongs to another employer than this key's ('{owner}')"
         )
+
+
+# ---------------------------------------------------------------- applications
+
+
+def _application_id() -> str:
+    return f"a-{secrets.token_hex(6)}"
+
+
+def _application(row: ApplicationRow) -> Application:
+    return Application.model_validate(
+        {
+            "id": row.id,
+            "candidate_id": row.candidate_id,
+            "vacancy_id": row.vacancy_id,
+            "jobhunter": row.jobhunter,
+            "steps": row.steps,
+            "snapshot": row.snapshot,
+        }
+    )
+
+
+def _application_values(application: Application) -> dict[str, Any]:
+    return {
+        "status": application.status,
+        "hired_on": application.reached("hired"),
+        "steps": [s.model_dump(mode="json") for s in application.steps],
+        "updated_at": utcnow(),
+    }
+
+
+def create_application(session: Session, *, application: Application) -> Application:
+    """Store a new application; its candidate must exist (the caller checks, for a clear 404)."""
+    if application.id is None:
+        application = application.model_copy(update={"id": _application_id()})
+    values = _application_values(application)
+    try:
+        session.execute(
+            insert(ApplicationRow).values(
+                id=application.id,
+                candidate_id=application.candidate_id,
+                vacancy_id=application.vacancy_id,
+                jobhunter=application.jobhunter,
+                proposed_on=application.proposed_on,
+                snapshot=(
+                    None
+                    if application.snapshot is None
+                    else application.snapshot.model_dump(mode="json")
+                ),
+                created_at=values["updated_at"],
+                **values,
+            )
+        )
+    except IntegrityError as error:
+        raise AlreadyExists(f"an application with id '{application.id}' exists already") from error
+    return application
+
+
+def get_application(session: Session, *, application_id: str) -> Application | None:
+    row = session.get(ApplicationRow, application_id)
+    return None if row is None else _application(row)
+
+
+def add_step(session: Session, *, application_id: str, step: ApplicationStep) -> Application:
+    """Append a step (ValueError if it cannot follow the last one); a hire places the person."""
+    # The update first takes the row's write lock, so concurrent steps queue up, none lost.
+    touched = session.execute(
+        update(ApplicationRow)
+        .where(ApplicationRow.id == application_id)
+        .values(updated_at=utcnow())
+    )
+    if touched.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"no application with id '{application_id}'")
+    row = session.get(ApplicationRow, application_id, populate_existing=True)
+    assert row is not None
+    try:
+        application = _application(row).with_step(step)
+    except ValueError as error:
+        raise ImpossibleStep(str(error)) from None
+    session.execute(
+        update(ApplicationRow)
+        .where(ApplicationRow.id == application_id)
+        .values(**_application_values(application))
+    )
+    session.expire(row)
+    hired = application.reached("hired")
+    if step.status == "hired" and hired is not None:
+        _place(session, candidate_id=application.candidate_id, on=hired)
+    return application
+
+
+def _place(session: Session, *, candidate_id: str, on: date) -> None:
+    """A hire moves the person to `placed` (recorded in the stage history with the hire's day)."""
+    data = session.execute(
+        select(CandidateRow.data).where(CandidateRow.id == candidate_id).with_for_update()
+    ).scalar_one_or_none()
+    if data is None or data.get("stage") == "placed":
+        return
+    session.execute(
+        update(CandidateRow)
+        .where(CandidateRow.id == candidate_id)
+        .values(stage="placed", data={**data, "stage": "placed"}, updated_at=utcnow())
+    )
+    _record_stage(session, candidate_id=candidate_id, stage="placed", on=on)
+
+
+def applications(
+    session: Session, *, candidate_id: str | None = None, vacancy_id: str | None = None
+) -> list[Application]:
+    """Applications oldest first (of a candidate, of a vacancy, or all)."""
+    query = select(ApplicationRow)
+    if candidate_id is not None:
+        query = query.where(ApplicationRow.candidate_id == candidate_id)
+    if vacancy_id is not None:
+        query = query.where(ApplicationRow.vacancy_id == vacancy_id)
+    rows = session.execute(query.order_by(ApplicationRow.proposed_on, ApplicationRow.id))
+    return [_application(r) for r in rows.scalars()]
+
+
+def vacancy_employer(session: Session, *, vacancy_id: str) -> str | None:
+    return session.execute(
+        select(VacancyRow.employer).where(VacancyRow.id == vacancy_id)
+    ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    candidate_id: str
+    hired_on: date
+    due_on: date
+
+
+def followups_due(session: Session, *, on: date) -> list[FollowUp]:
+    """Placed people whose latest hire is two calendar months or more before `on`.
+
+    The hire's day comes from their applications, or else from when they were set `placed`.
+    """
+    placed = select(CandidateRow.id).where(CandidateRow.stage == "placed")
+    hired: dict[str, date] = {}
+    rows = session.execute(
+        select(ApplicationRow.candidate_id, func.max(ApplicationRow.hired_on))
+        .where(ApplicationRow.candidate_id.in_(placed), ApplicationRow.hired_on.is_not(None))
+        .group_by(ApplicationRow.candidate_id)
+    )
+    hired.update((r[0], r[1]) for r in rows)
+    rows = session.execute(
+        select(StageChangeRow.candidate_id, func.max(StageChangeRow.on))
+        .where(StageChangeRow.candidate_id.in_(placed), StageChangeRow.stage == "placed")
+        .group_by(StageChangeRow.candidate_id)
+    )
+    for who, day in rows:
+        hired.setdefault(who, day)
+    due = [FollowUp(who, day, follow_up_due(day)) for who, day in hired.items()]
+    return sorted((f for f in due if f.due_on <= on), key=lambda f: (f.due_on, f.candidate_id))
 
 
 # ---------------------------------------------------------------- weights
@@ -411,8 +612,10 @@ def initialize(
     session: Session,
     *,
     fixtures: Callable[[], tuple[Iterable[Candidate], Iterable[Vacancy]]] | None,
+    history: Callable[[], History | None] | None = None,
 ) -> bool:
-    """Store the default weights if there are none and, once, `fixtures()` into an empty database.
+    """Store the default weights if there are none and, once, `fixtures()` into an empty database
+    with `history()`, their past applications and stage changes, if it gives any.
 
     Returns whether the fixtures were loaded now.
     """
@@ -449,6 +652,42 @@ def initialize(
                 session.execute(insert(CandidateRow), people)
             if jobs:
                 session.execute(insert(VacancyRow), jobs)
+            past = history() if history is not None else None
+            if past is not None:
+                _load_history(session, past, known={str(p["id"]) for p in people})
             loaded = True
         state.fixtures_loaded = True
     return loaded
+
+
+def _load_history(session: Session, history: History, *, known: set[str]) -> None:
+    """Past applications and stage changes of the people just loaded (others are skipped)."""
+    now = utcnow()
+    changes = [
+        {**c.model_dump(), "recorded_at": now}
+        for c in history.stage_changes
+        if c.candidate_id in known
+    ]
+    rows = []
+    for a in history.applications:
+        if a.candidate_id not in known:
+            continue
+        rows.append(
+            {
+                "id": a.id or _application_id(),
+                "candidate_id": a.candidate_id,
+                "vacancy_id": a.vacancy_id,
+                "jobhunter": a.jobhunter,
+                "proposed_on": a.proposed_on,
+                "snapshot": None if a.snapshot is None else a.snapshot.model_dump(mode="json"),
+                "created_at": now,
+                **_application_values(a),
+            }
+        )
+    if changes:
+        session.execute(insert(StageChangeRow), changes)
+    if rows:
+        session.execute(insert(ApplicationRow), rows)
+    skipped = len(history.stage_changes) + len(history.applications) - len(changes) - len(rows)
+    if skipped:
+        logger.warning("history: skipped %d rows of candidates not in the fixtures", skipped)

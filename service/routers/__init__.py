@@ -1,4 +1,5 @@
-"""One APIRouter per resource: health, candidates, vacancies, shortlists, weights, keys."""
+"""One APIRouter per resource: health, candidates, vacancies, shortlists, applications, stats,
+weights, keys, barriers, plans."""
 
 from __future__ import annotations
 
@@ -33,5 +34,6 @@ def _id_param(example: str) -> Any:
     )
 
 
+ApplicationId = Annotated[str, _id_param("a-0001")]
 CandidateId = Annotated[str, _id_param("c-0002")]
 VacancyId = Annotated[str, _id_param("v-0002")]

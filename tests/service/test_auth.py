@@ -39,6 +39,18 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
     ("PUT", "/vacancies/v-missing", _vacancy, VACANCIES),
     ("DELETE", "/vacancies/v-missing", None, VACANCIES),
     ("GET", "/vacancies/v-0001/shortlist", None, PEOPLE),
+    (
+        "POST",
+        "/applications",
+        lambda: {"candidate_id": "c-missing", "vacancy_id": "v-0001"},
+        PEOPLE,
+    ),
+    ("GET", "/applications/a-missing", None, PEOPLE),
+    ("PATCH", "/applications/a-missing", lambda: {"status": "applied", "on": "2026-01-05"}, PEOPLE),
+    ("GET", "/candidates/c-0001/applications", None, PEOPLE),
+    ("GET", "/vacancies/v-missing/applications", None, VACANCIES),
+    ("GET", "/followups/due", None, PEOPLE),
+    ("GET", "/stats", None, COORDINATOR),
     ("GET", "/weights", None, PEOPLE),
     ("GET", "/weights/history", None, PEOPLE),
     (

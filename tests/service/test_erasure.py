@@ -11,11 +11,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url, select
-from support import Databases, as_role, candidate_body, make_key, settings_for
+from support import Databases, as_role, candidate_body, make_key, settings_for, vacancy_body
 
 from service.app import create_app
 from service.deps import get_catalog
-from service.tables import CandidateRow
+from service.tables import ApplicationRow, CandidateRow, StageChangeRow
 
 
 def distinctive() -> tuple[dict[str, Any], list[str]]:
@@ -40,15 +40,32 @@ def test_delete_erases_the_row_and_its_bytes(databases: Databases) -> None:
         body, values = distinctive()
         assert client.post("/candidates", json=body, headers=key).status_code == 201
         client.get(f"/candidates/{body['id']}/shortlist", headers=key)  # cached, then forgotten
+        # An application with debrief notes, a hire (a stage change) and a rejection reason.
+        note = f"Debrief about {values[0]}"
+        values.append(note)
+        job = vacancy_body()
+        assert client.post("/vacancies", json=job, headers=key).status_code == 201
+        proposal = {"candidate_id": body["id"], "vacancy_id": job["id"], "note": note}
+        made = client.post("/applications", json=proposal, headers=key).json()
+        hired = {"status": "hired", "on": made["proposed_on"], "note": note}
+        assert (
+            client.patch(f"/applications/{made['id']}", json=hired, headers=key).status_code == 200
+        )
         if databases.kind == "sqlite":
             assert all(v.encode() in sqlite_bytes(url) for v in values[:2])  # the check can fail
+            assert note.encode() in sqlite_bytes(url)
         assert client.delete(f"/candidates/{body['id']}", headers=key).status_code == 204
 
         with app.state.sessions() as session:
-            assert (
-                session.execute(select(CandidateRow).where(CandidateRow.id == body["id"])).all()
-                == []
-            )
+            for table, column in (
+                (CandidateRow, CandidateRow.id),
+                (ApplicationRow, ApplicationRow.candidate_id),
+                (StageChangeRow, StageChangeRow.candidate_id),
+            ):
+                assert session.execute(select(table).where(column == body["id"])).all() == []
+        gone = client.get(f"/applications/{made['id']}", headers=key)
+        assert gone.status_code == 404
+        assert client.get(f"/vacancies/{job['id']}/applications", headers=key).json() == []
         assert client.get(f"/candidates/{body['id']}/shortlist", headers=key).status_code == 404
         assert body["id"] not in str(app.state.shortlist_cache._entries.values())
         if databases.kind == "sqlite":

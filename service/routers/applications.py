@@ -1,0 +1,179 @@
+"""Applications: jobhunters record proposals and each step after; hires place people; follow-ups.
+
+Debrief notes are personal: they are stored and returned to jobhunters and coordinators, never
+shown to employers and never logged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from matcher import Candidate, Engine, Vacancy
+from matcher.outcomes import Application, ApplicationStep, ShortlistSnapshot
+from service import store
+from service.catalog import Catalog
+from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser
+from service.routers import ApplicationId, CandidateId, VacancyId, errors
+from service.routers.vacancies import _own
+from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
+
+router = APIRouter(tags=["applications"])
+
+SCORE_DECIMALS = 4
+"""As in shortlists."""
+
+StepBody = Annotated[
+    ApplicationStep,
+    Body(
+        openapi_examples={
+            "interview": {
+                "summary": "Invited to an interview",
+                "value": {"status": "interview", "on": "2026-02-03"},
+            },
+            "rejected": {
+                "summary": "Rejected, with the reason and a debrief",
+                "value": {
+                    "status": "rejected",
+                    "on": "2026-02-10",
+                    "reason": "language",
+                    "note": "Employer wants more Dutch on the floor; retry after the A2 course.",
+                },
+            },
+            "hired": {"summary": "Hired", "value": {"status": "hired", "on": "2026-02-15"}},
+        }
+    ),
+]
+
+
+def _snapshot(
+    session: Session, catalog: Catalog, candidate: Candidate, vacancy: Vacancy
+) -> ShortlistSnapshot:
+    """The candidate's shortlist line for this vacancy, with the weights in use now."""
+    engine = catalog.current(session).engine
+    column = next((j for j, v in enumerate(engine.vacancies_) if v.id == vacancy.id), None)
+    if column is None:  # closed or filled (or newer than the fit): scored on its own, as if open
+        engine = Engine(engine.weights, travel=engine.travel, vocabulary=engine.vocabulary).fit(
+            [vacancy.model_copy(update={"status": "open"})]
+        )
+        column = 0
+    with catalog.scoring:
+        scores = engine.score([candidate])
+    return ShortlistSnapshot(
+        weights_version=engine.weights.version,
+        score=round(float(scores.score[0, column]), SCORE_DECIMALS),
+        blocked=bool(scores.blocked[0, column]),
+        features={
+            name: round(float(f.score[0, column]), SCORE_DECIMALS)
+            for name, f in scores.features.items()
+        },
+    )
+
+
+@router.post(
+    "/applications",
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(400, 401, 403, 404, 409, 413),
+)
+def propose(
+    session: SessionDep,
+    principal: PeopleReader,
+    catalog: CatalogDep,
+    body: ApplicationIn,
+    response: Response,
+) -> ApplicationOut:
+    """Record that a vacancy was proposed to a candidate. The server adds who proposed it (the
+    key's name) and the shortlist line it came from: weights version, score, blocked, features."""
+    candidate = store.get_candidate(session, candidate_id=body.candidate_id)
+    if candidate is None:
+        raise store.NotFound(f"no candidate with id '{body.candidate_id}' (body.candidate_id)")
+    vacancy = store.get_vacancy(session, vacancy_id=body.vacancy_id)
+    if vacancy is None:
+        raise store.NotFound(f"no vacancy with id '{body.vacancy_id}' (body.vacancy_id)")
+    application = Application(
+        id=body.id,
+        candidate_id=body.candidate_id,
+        vacancy_id=body.vacancy_id,
+        jobhunter=principal.name or principal.key_id,
+        steps=[ApplicationStep(status="proposed", on=body.on or date.today(), note=body.note)],
+        snapshot=_snapshot(session, catalog, candidate, vacancy),
+    )
+    created = store.create_application(session, application=application)
+    response.headers["Location"] = f"/applications/{created.id}"
+    return ApplicationOut.of(created)
+
+
+@router.get("/applications/{application_id}", responses=errors(401, 403, 404))
+def get_application(
+    session: SessionDep, _: PeopleReader, application_id: ApplicationId
+) -> ApplicationOut:
+    application = store.get_application(session, application_id=application_id)
+    if application is None:
+        raise store.NotFound(f"no application with id '{application_id}'")
+    return ApplicationOut.of(application)
+
+
+@router.patch(
+    "/applications/{application_id}",
+    responses={
+        **errors(400, 401, 403, 404, 413),
+        422: {"description": "Not a step that can follow the last one (the message says why)"},
+    },
+)
+def add_step(
+    session: SessionDep, _: PeopleReader, application_id: ApplicationId, step: StepBody
+) -> ApplicationOut:
+    """The next step: applied, interview, hired, rejected (with a reason) or withdrawn, with its
+    day and an optional debrief. Steps go forward only; a hire moves the person to `placed`."""
+    return ApplicationOut.of(store.add_step(session, application_id=application_id, step=step))
+
+
+@router.get("/candidates/{candidate_id}/applications", responses=errors(401, 403, 404))
+def candidate_applications(
+    session: SessionDep, _: PeopleReader, candidate_id: CandidateId
+) -> list[ApplicationOut]:
+    """Everything proposed to this person, oldest first."""
+    if store.get_candidate_data(session, candidate_id=candidate_id) is None:
+        raise store.NotFound(f"no candidate with id '{candidate_id}'")
+    return [ApplicationOut.of(a) for a in store.applications(session, candidate_id=candidate_id)]
+
+
+@router.get(
+    "/vacancies/{vacancy_id}/applications",
+    response_model=list[ApplicationOut | EmployerApplication],
+    responses=errors(401, 403, 404),
+)
+def vacancy_applications(
+    session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId
+) -> Response:
+    """Everything proposed for this vacancy, oldest first. An employer key sees only its own
+    vacancies' applications, and of them only ids, status and days (`EmployerApplication`)."""
+    employer = store.vacancy_employer(session, vacancy_id=vacancy_id)
+    if principal.role == "employer":
+        if employer is None:
+            raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
+        _own(principal, employer, f"vacancy '{vacancy_id}'s employer")
+        found = store.applications(session, vacancy_id=vacancy_id)
+        return JSONResponse([EmployerApplication.of(a).model_dump(mode="json") for a in found])
+    found = store.applications(session, vacancy_id=vacancy_id)
+    if employer is None and not found:  # a deleted vacancy's applications stay on record
+        raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
+    return JSONResponse([ApplicationOut.of(a).model_dump(mode="json") for a in found])
+
+
+@router.get("/followups/due", responses=errors(401, 403))
+def followups_due(
+    session: SessionDep,
+    _: PeopleReader,
+    on: Annotated[date | None, Query(description="As of this day (default today)")] = None,
+) -> list[FollowUpDue]:
+    """Placed people whose latest hire was two calendar months ago or more, earliest due first;
+    set them to `follow_up` (PUT /candidates/{id}) once followed up."""
+    due = store.followups_due(session, on=on or date.today())
+    return [
+        FollowUpDue(candidate_id=f.candidate_id, hired_on=f.hired_on, due_on=f.due_on) for f in due
+    ]

@@ -1,0 +1,336 @@
+"""Applications over HTTP: proposals with their shortlist line, steps, hires, follow-ups, roles."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from factories import WEEKDAYS, point_east
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from support import EMPLOYER, as_role, candidate_body, vacancy_body
+
+from service import store
+
+# Far from the fixtures' vacancies, so the test's own vacancy is the only one in reach.
+HOME = (50.71, 5.21)
+
+
+def post(client: TestClient, keys: dict[str, str], path: str, body: Any, role: str) -> Any:
+    response = client.post(path, json=body, headers=as_role(keys, role))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def patch(client: TestClient, keys: dict[str, str], ident: str, step: dict[str, Any]) -> Any:
+    return client.patch(f"/applications/{ident}", json=step, headers=as_role(keys, "jobhunter"))
+
+
+@pytest.fixture(scope="module")
+def vacancy(client: TestClient, keys: dict[str, str]) -> str:
+    """EMPLOYER's vacancy next to HOME."""
+    body = vacancy_body(
+        employer=EMPLOYER,
+        location=point_east(2.0, HOME),
+        shifts=[{"days": WEEKDAYS, "start": "09:00", "end": "17:00"}],
+    )
+    ident: str = post(client, keys, "/vacancies", body, "coordinator")["id"]
+    return ident
+
+
+def new_person(client: TestClient, keys: dict[str, str], **fields: Any) -> str:
+    body = candidate_body(
+        home={"lat": HOME[0], "lon": HOME[1]}, transport=["public_transport", "bike"], **fields
+    )
+    ident: str = post(client, keys, "/candidates", body, "jobhunter")["id"]
+    return ident
+
+
+def propose(
+    client: TestClient, keys: dict[str, str], person: str, vacancy: str, **more: Any
+) -> dict[str, Any]:
+    body = {"candidate_id": person, "vacancy_id": vacancy, **more}
+    made: dict[str, Any] = post(client, keys, "/applications", body, "jobhunter")
+    return made
+
+
+def test_a_proposal_keeps_the_shortlist_line_it_came_from(
+    client: TestClient, keys: dict[str, str], vacancy: str
+) -> None:
+    person = new_person(client, keys)
+    jobhunter = as_role(keys, "jobhunter")
+    line = client.get(f"/candidates/{person}/shortlist?top=1", headers=jobhunter).json()
+    assert line["results"][0]["vacancy_id"] == vacancy
+    response = client.post(
+        "/applications",
+        json={"candidate_id": person, "vacancy_id": vacancy, "note": "Keen, asked about shifts"},
+        headers=jobhunter,
+    )
+    assert response.status_code == 201, response.text
+    made = response.json()
+    assert response.headers["Location"] == f"/applications/{made['id']}"
+    assert made["id"].startswith("a-") and made["jobhunter"] == "test jobhunter"
+    assert made["status"] == "proposed"
+    assert made["proposed_on"] == made["updated_on"] == date.today().isoformat()
+    assert made["steps"] == [
+        {
+            "status": "proposed",
+            "on": date.today().isoformat(),
+            "reason": None,
+            "note": "Keen, asked about shifts",
+        }
+    ]
+    shown = line["results"][0]
+    assert made["snapshot"] == {
+        "weights_version": line["weights_version"],
+        "score": shown["score"],
+        "blocked": shown["blocked"],
+        "features": {name: f["score"] for name, f in shown["features"].items()},
+    }
+    assert client.get(f"/applications/{made['id']}", headers=jobhunter).json() == made
+
+
+def test_a_journey_to_a_hire_places_the_person_and_records_the_stage(
+    app: FastAPI, client: TestClient, keys: dict[str, str], vacancy: str
+) -> None:
+    person = new_person(client, keys, stage="ready")
+    made = propose(client, keys, person, vacancy, on="2026-01-05", id=f"a-{secrets.token_hex(3)}")
+    for step in (
+        {"status": "applied", "on": "2026-01-06"},
+        {"status": "interview", "on": "2026-01-12", "note": "Went well"},
+    ):
+        response = patch(client, keys, made["id"], step)
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == step["status"]
+    hired = patch(client, keys, made["id"], {"status": "hired", "on": "2026-01-20"}).json()
+    assert [s["status"] for s in hired["steps"]] == ["proposed", "applied", "interview", "hired"]
+    assert hired["updated_on"] == "2026-01-20" and hired["snapshot"] == made["snapshot"]
+    person_now = client.get(f"/candidates/{person}", headers=as_role(keys, "coordinator")).json()
+    assert person_now["stage"] == "placed"
+    with app.state.sessions() as session:
+        history = store.stage_changes(session, candidate_id=person)
+    assert {(c.stage, c.on) for c in history} == {
+        ("ready", date.today()),  # when it was created
+        ("placed", date(2026, 1, 20)),  # the hire's day
+    }
+    listed = client.get(f"/candidates/{person}/applications", headers=as_role(keys, "jobhunter"))
+    assert listed.json() == [hired]
+
+
+def test_a_stage_change_by_put_is_recorded_once(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
+    person = new_person(client, keys, stage="intake")
+    who = as_role(keys, "jobhunter")
+    body = client.get(f"/candidates/{person}", headers=who).json()
+    for stage in ("activation", "activation", "ready"):
+        assert client.put(f"/candidates/{person}", json={**body, "stage": stage}, headers=who)
+    with app.state.sessions() as session:
+        history = store.stage_changes(session, candidate_id=person)
+    assert [c.stage for c in history] == ["intake", "activation", "ready"]
+
+
+@pytest.mark.parametrize(
+    ("steps", "step", "says"),
+    [
+        ([], {"status": "proposed", "on": "2026-01-06"}, "cannot go from 'proposed' to 'proposed'"),
+        ([], {"status": "applied", "on": "2026-01-04"}, "before 'proposed' on 2026-01-05"),
+        (
+            [{"status": "interview", "on": "2026-01-08"}],
+            {"status": "applied", "on": "2026-01-09"},
+            "cannot go from 'interview' to 'applied'",
+        ),
+        (
+            [{"status": "withdrawn", "on": "2026-01-08"}],
+            {"status": "interview", "on": "2026-01-09"},
+            "'withdrawn' is final",
+        ),
+        (
+            [{"status": "rejected", "on": "2026-01-08", "reason": "schedule"}],
+            {"status": "hired", "on": "2026-01-09"},
+            "'rejected' is final",
+        ),
+        ([], {"status": "rejected", "on": "2026-01-06"}, "reason is required"),
+        ([], {"status": "applied", "on": "2026-01-06", "reason": "other"}, "only for rejections"),
+        ([], {"status": "rejected", "on": "2026-01-06", "reason": "salary"}, "Input should be"),
+        ([], {"status": "promoted", "on": "2026-01-06"}, "Input should be"),
+        ([], {"status": "applied"}, "Field required"),
+        ([], {"status": "applied", "on": "2026-01-06", "mood": "good"}, "Extra inputs"),
+    ],
+)
+def test_impossible_steps_are_422_saying_why(
+    client: TestClient,
+    keys: dict[str, str],
+    vacancy: str,
+    steps: list[dict[str, Any]],
+    step: dict[str, Any],
+    says: str,
+) -> None:
+    person = new_person(client, keys)
+    made = propose(client, keys, person, vacancy, on="2026-01-05")
+    for earlier in steps:
+        assert patch(client, keys, made["id"], earlier).status_code == 200
+    response = patch(client, keys, made["id"], step)
+    assert response.status_code == 422, response.text
+    errors = response.json()["detail"]
+    assert errors[0]["loc"][0] == "body"
+    assert any(says in e["msg"] for e in errors), errors
+    after = client.get(f"/applications/{made['id']}", headers=as_role(keys, "jobhunter")).json()
+    assert len(after["steps"]) == 1 + len(steps)  # nothing was written
+
+
+def test_unknown_ids_are_404_and_a_taken_id_409(
+    client: TestClient, keys: dict[str, str], vacancy: str
+) -> None:
+    who = as_role(keys, "jobhunter")
+    person = new_person(client, keys)
+    step = {"status": "applied", "on": "2026-01-06"}
+    assert client.patch("/applications/a-missing", json=step, headers=who).status_code == 404
+    assert client.get("/applications/a-missing", headers=who).status_code == 404
+    assert client.get("/candidates/c-missing/applications", headers=who).status_code == 404
+    assert client.get("/vacancies/v-missing/applications", headers=who).status_code == 404
+    for body, field in (
+        ({"candidate_id": "c-missing", "vacancy_id": vacancy}, "body.candidate_id"),
+        ({"candidate_id": person, "vacancy_id": "v-missing"}, "body.vacancy_id"),
+    ):
+        response = client.post("/applications", json=body, headers=who)
+        assert response.status_code == 404 and field in response.json()["detail"]
+    made = propose(client, keys, person, vacancy)
+    again = {"candidate_id": person, "vacancy_id": vacancy, "id": made["id"]}
+    assert client.post("/applications", json=again, headers=who).status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"vacancy_id": "v-0001"}, "candidate_id"),
+        ({"candidate_id": "c-0001", "vacancy_id": "v-0001", "jobhunter": "me"}, "jobhunter"),
+        ({"candidate_id": "c-0001", "vacancy_id": "v-0001", "on": "yesterday"}, "on"),
+        ({"candidate_id": "c 1", "vacancy_id": "v-0001"}, "candidate_id"),
+        ({"candidate_id": "c-0001", "vacancy_id": "v-0001", "note": "x" * 2001}, "note"),
+    ],
+)
+def test_bad_proposals_are_422_naming_the_field(
+    client: TestClient, keys: dict[str, str], body: dict[str, Any], field: str
+) -> None:
+    response = client.post("/applications", json=body, headers=as_role(keys, "jobhunter"))
+    assert response.status_code == 422, response.text
+    assert any(e["loc"] == ["body", field] for e in response.json()["detail"])
+
+
+def test_a_closed_vacancy_is_scored_on_its_own(
+    client: TestClient, keys: dict[str, str], vacancy: str
+) -> None:
+    coordinator = as_role(keys, "coordinator")
+    body = vacancy_body(employer=EMPLOYER, location=point_east(3.0, HOME), status="closed")
+    post(client, keys, "/vacancies", body, "coordinator")
+    person = new_person(client, keys)
+    made = propose(client, keys, person, body["id"])
+    snapshot = made["snapshot"]
+    current = client.get("/weights", headers=coordinator).json()["version"]
+    assert snapshot["weights_version"] == current and 0 < snapshot["score"] <= 1
+    assert set(snapshot["features"]) == {"skills", "language", "commute", "childcare"}
+
+
+def test_employers_see_only_their_own_vacancies_applications_without_people_or_notes(
+    client: TestClient, keys: dict[str, str], vacancy: str
+) -> None:
+    person = new_person(client, keys)
+    made = propose(client, keys, person, vacancy, on="2026-01-05", note="Secret debrief 7319")
+    step = {"status": "rejected", "on": "2026-01-07", "reason": "language", "note": "Notes 7319"}
+    assert patch(client, keys, made["id"], step).status_code == 200
+    path = f"/vacancies/{vacancy}/applications"
+
+    full = client.get(path, headers=as_role(keys, "coordinator"))
+    assert full.status_code == 200
+    mine = [a for a in full.json() if a["id"] == made["id"]]
+    assert mine[0]["steps"][1]["note"] == "Notes 7319" and mine[0]["candidate_id"] == person
+
+    seen = client.get(path, headers=as_role(keys, "employer"))
+    assert seen.status_code == 200, seen.text
+    entry = next(a for a in seen.json() if a["id"] == made["id"])
+    assert entry == {
+        "id": made["id"],
+        "vacancy_id": vacancy,
+        "status": "rejected",
+        "proposed_on": "2026-01-05",
+        "updated_on": "2026-01-07",
+        "steps": [
+            {"status": "proposed", "on": "2026-01-05"},
+            {"status": "rejected", "on": "2026-01-07"},
+        ],
+    }
+    for secret in ("7319", person, "language", "jobhunter", "snapshot", "score"):
+        assert secret not in seen.text
+
+    other = client.get(path, headers=as_role(keys, "other_employer"))
+    assert other.status_code == 403 and "employer" in other.json()["detail"]
+    assert client.get(path, headers=as_role(keys, "admin")).status_code == 403
+    missing = client.get("/vacancies/v-missing/applications", headers=as_role(keys, "employer"))
+    assert missing.status_code == 404
+    for role in ("employer", "admin"):
+        got = client.get(f"/applications/{made['id']}", headers=as_role(keys, role))
+        assert got.status_code == 403
+        assert patch_as(client, keys, role, made["id"]).status_code == 403
+
+
+def patch_as(client: TestClient, keys: dict[str, str], role: str, ident: str) -> Any:
+    step = {"status": "withdrawn", "on": "2026-02-01"}
+    return client.patch(f"/applications/{ident}", json=step, headers=as_role(keys, role))
+
+
+def test_followups_fall_due_two_calendar_months_after_the_hire(
+    client: TestClient, keys: dict[str, str], vacancy: str
+) -> None:
+    who = as_role(keys, "jobhunter")
+    person = new_person(client, keys)
+    made = propose(client, keys, person, vacancy, on="2025-12-20")
+    assert (
+        patch(client, keys, made["id"], {"status": "hired", "on": "2025-12-31"}).status_code == 200
+    )
+
+    def due(on: str) -> list[dict[str, Any]]:
+        response = client.get(f"/followups/due?on={on}", headers=who)
+        assert response.status_code == 200, response.text
+        return [f for f in response.json() if f["candidate_id"] == person]
+
+    assert due("2026-02-27") == []
+    expected = {"candidate_id": person, "hired_on": "2025-12-31", "due_on": "2026-02-28"}
+    assert due("2026-02-28") == [expected]
+    assert due("2026-06-01") == [expected]
+    body = client.get(f"/candidates/{person}", headers=who).json()
+    assert client.put(f"/candidates/{person}", json={**body, "stage": "follow_up"}, headers=who)
+    assert due("2026-06-01") == []
+
+
+def test_followups_default_to_today(client: TestClient, keys: dict[str, str], vacancy: str) -> None:
+    person = new_person(client, keys)
+    long_ago = date.today() - timedelta(days=70)
+    made = propose(client, keys, person, vacancy, on=long_ago.isoformat())
+    step = {"status": "hired", "on": long_ago.isoformat()}
+    assert patch(client, keys, made["id"], step).status_code == 200
+    listed = client.get("/followups/due", headers=as_role(keys, "coordinator")).json()
+    assert person in [f["candidate_id"] for f in listed]
+    assert (
+        client.get("/followups/due?on=soon", headers=as_role(keys, "coordinator")).status_code
+        == 422
+    )
+
+
+def test_debrief_notes_are_never_logged(
+    client: TestClient, keys: dict[str, str], vacancy: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = f"Debrief {secrets.token_hex(6)}"
+    person = new_person(client, keys)
+    made = propose(client, keys, person, vacancy, on="2026-01-05", note=secret)
+    patch(client, keys, made["id"], {"status": "interview", "on": "2026-01-06", "note": secret})
+    bad = {"status": "applied", "on": "2026-01-07", "note": secret}  # going back: 422
+    assert patch(client, keys, made["id"], bad).status_code == 422
+    assert patch(client, keys, made["id"], {**bad, "reason": "x"}).status_code == 422
+    client.get(f"/candidates/{person}/applications", headers=as_role(keys, "jobhunter"))
+    logged = caplog.text + " ".join(str(r.args) for r in caplog.records)
+    assert secret not in logged
