@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
@@ -15,7 +17,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from matcher.frames import FEATURE_COLUMNS
-from matcher.weights import FEATURES, Weights, default_weights
+from matcher.weights import FEATURES, Weights, current_weights, default_weights
 
 __all__ = [
     "Comparison",
@@ -24,9 +26,13 @@ __all__ = [
     "hit_rate_at_k",
     "mean_ndcg_at_k",
     "relevance",
+    "save_tuned_weights",
     "training_data",
+    "tuned_weights_path",
 ]
 
+TUNED_WEIGHTS_ENV = "MATCHER_TUNED_WEIGHTS"
+"""Where a notebook writes tuned weights; default var/weights.json in the repository."""
 _UNDECIDED = ("proposed", "applied")
 """Applications still waiting for an answer: whether they lead to an interview is unknown."""
 
@@ -282,3 +288,31 @@ def compare_weights(
         )
         weights.append(dict(zip(FEATURES, model.weights_.tolist(), strict=True)))
     return Comparison(folds=pd.DataFrame(folds), weights=pd.DataFrame(weights), k=k)
+
+
+def tuned_weights_path() -> Path:
+    """MATCHER_TUNED_WEIGHTS, else var/weights.json under the repository (the nearest folder
+    up from here with a pyproject.toml: notebooks run inside notebooks/), else here."""
+    given = os.environ.get(TUNED_WEIGHTS_ENV, "").strip()
+    if given:
+        return Path(given)
+    here = Path.cwd()
+    root = next((p for p in (here, *here.parents) if (p / "pyproject.toml").is_file()), here)
+    return root / "var" / "weights.json"
+
+
+def save_tuned_weights(
+    tuner: WeightTuner,
+    *,
+    note: str,
+    current: Weights | None = None,
+    path: Path | None = None,
+) -> tuple[Weights, Path]:
+    """The tuner's weights as the next version after `current` (default: the weights in use,
+    see matcher.weights.current_weights), written to `path` (default: tuned_weights_path())."""
+    current = current or current_weights()
+    path = path or tuned_weights_path()
+    tuned = tuner.to_weights(current.version + 1, note)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tuned.save(path)
+    return tuned, path

@@ -14,9 +14,11 @@ from matcher.tuning import (
     compare_weights,
     hit_rate_at_k,
     mean_ndcg_at_k,
+    save_tuned_weights,
     training_data,
+    tuned_weights_path,
 )
-from matcher.weights import FEATURES, default_weights
+from matcher.weights import FEATURES, Weights, default_weights
 
 
 @parametrize_with_checks([WeightTuner()])
@@ -120,3 +122,19 @@ def test_ranking_metrics_known_answers():
     assert hit_rate_at_k([1, 0], [1, 1], k=1) == 0.0
     # a group with nothing relevant, or a single row, says nothing about order
     assert math.isnan(mean_ndcg_at_k([0, 0, 1], [1, 2, 3], ["a", "a", "b"]))
+
+
+def test_tuned_weights_are_saved_as_the_next_version(tmp_path, monkeypatch, history_frame):
+    X, y, groups = training_data(history_frame)
+    tuner = WeightTuner().fit(X, y, groups=groups)
+    monkeypatch.setenv("MATCHER_TUNED_WEIGHTS", str(tmp_path / "out" / "w.json"))
+    current = default_weights().model_copy(update={"version": 4})
+    saved, path = save_tuned_weights(tuner, note="test", current=current)
+    assert path == tmp_path / "out" / "w.json"
+    assert Weights.load(path) == saved and saved.version == 5
+    monkeypatch.delenv("MATCHER_TUNED_WEIGHTS")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert tuned_weights_path() == tmp_path / "var" / "weights.json"
