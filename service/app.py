@@ -16,11 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
 from matcher import Candidate, Vacancy
-from matcher.fixtures import load_candidates, load_vacancies
+from matcher.fixtures import fixtures_dir, load_candidates, load_vacancies
+from matcher.history import History, load_history
 from service import store
 from service.catalog import Catalog, ShortlistCache
 from service.db import create_db_engine, migrate, session_factory
-from service.history import History, load_history
 from service.routers import (
     applications,
     barriers,
@@ -87,7 +87,8 @@ def prepare_database(db: Engine, settings: Settings) -> None:
         return load_candidates(), load_vacancies()
 
     def history() -> History | None:
-        return load_history(settings.history_file)
+        folder = settings.history_dir or fixtures_dir()
+        return load_history(folder) if (folder / "history.json").is_file() else None
 
     with session_factory(db).begin() as session:
         if store.initialize(

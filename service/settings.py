@@ -21,9 +21,9 @@ class Settings(BaseSettings):
     """Folder of the default SQLite file (created if missing), relative to the working directory."""
     load_fixtures: bool = True
     """Load the synthetic fixtures into an empty database on first start."""
-    history_file: Path | None = None
-    """Past applications and stage changes loaded with the fixtures; unset means the fixtures'
-    `history.json`, when there is one."""
+    history_dir: Path | None = None
+    """Folder of the `history.json` (past applications and stage changes) loaded with the
+    fixtures, when it has one; unset means the fixtures' folder."""
     target_placed: int = Field(default=160, ge=1)
     """People the programme means to place in work (GET /stats)."""
     target_people: int = Field(default=400, ge=1)

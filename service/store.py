@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher import Candidate, Vacancy, Weights, default_weights
+from matcher.history import History
 from matcher.outcomes import Application, ApplicationStep
 from matcher.programme import StageChange, follow_up_due
-from service.history import History
 from service.tables import (
     ApiKeyRow,
     ApplicationRow,
