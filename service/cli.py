@@ -1,4 +1,4 @@
-"""The service's commands for `matcher`: serve, keys. Heavy imports stay inside the commands."""
+"""The service's commands for `matcher`: serve, keys, weights. Heavy imports stay inside them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ ROLES = ("admin", "coordinator", "jobhunter", "employer")
 
 
 def register(sub: Any) -> None:
-    """Add `serve` and `keys` to the `matcher` parser's subcommands."""
+    """Add `serve`, `keys` and `weights` to the `matcher` parser's subcommands."""
     p = sub.add_parser(
         "serve",
         help="run the HTTP service (MATCHER_DATABASE_URL, default a SQLite file in ./var)",
@@ -38,6 +39,16 @@ def register(sub: Any) -> None:
     p = keys_sub.add_parser("revoke", help="revoke a key by its id (k-...)")
     p.add_argument("key_id")
     p.set_defaults(run=_keys_revoke)
+
+    weights = sub.add_parser("weights", help="the service's weights")
+    weights_sub = weights.add_subparsers(dest="weights_command", required=True)
+    p = weights_sub.add_parser(
+        "put",
+        help="store a weights file (as the tuning notebook writes) as the service's next version",
+    )
+    p.add_argument("file", type=Path, help="a JSON file of matcher.Weights; its version is ignored")
+    p.add_argument("--note", help="why (default: the file's own note)")
+    p.set_defaults(run=_weights_put)
 
 
 @contextmanager
@@ -94,6 +105,35 @@ def _keys_revoke(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"revoked {args.key_id}")
+    return 0
+
+
+def _weights_put(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from matcher import Weights
+    from service import store
+
+    try:
+        weights = Weights.load(args.file)
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    except ValidationError as error:
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+        print(f"error: {args.file} is not a weights file: {problems}", file=sys.stderr)
+        return 1
+    with _sessions() as sessions, sessions.begin() as session:
+        record = store.set_weights(
+            session,
+            weights=weights.weights,
+            note=args.note if args.note is not None else weights.note,
+            changed_by="cli",
+        )
+    print(
+        f"stored the weights of {args.file} as version {record.weights.version}; the service's"
+        " next shortlists use them"
+    )
     return 0
 
 
