@@ -44,8 +44,14 @@ _FILLER = frozenset(
 RELATED_CREDIT = 0.5
 """How much a related concept counts for (a reach-truck driver for a forklift vacancy)."""
 
-_JOB_AD_NOISE = frozenset({"m", "v", "x", "mv", "mvx", "h", "f", "d"})
-"""Gender markers of job ads ("(m/v/x)"), which say nothing about the job."""
+_JOB_AD_NOISE = frozenset(
+    {"m", "v", "x", "mv", "mvx", "h", "f", "d"}
+    | set(
+        "dienst diensten ploeg ploegen dagploeg nachtploeg avondploeg late vroege wisselende "
+        "shift shifts schooluren deeltijds voltijds weekend weekends".split()
+    )
+)
+"""Gender markers and shift words of job ads ("(m/v/x) – late ploeg"): nothing about the job."""
 
 # Ukrainian and Russian letters in a loose Latin spelling; the skeleton then folds the variants
 # that the national, scholarly and everyday transliterations disagree on.
@@ -349,16 +355,15 @@ class Vocabulary:
         for stem in {w[:_STEM] for w in words}:
             for label_words, concept_id in self._by_stem.get(stem, ()):
                 if all(any(_same_word(a, b) for b in words) for a in label_words):
-                    rank = (len(label_words), -len(self._concept_labels(concept_id)), concept_id)
+                    # More words explained first, then more of them spelt exactly alike.
+                    exact = sum(a in words for a in label_words)
+                    rank = (len(label_words), exact, concept_id)
                     if best is None or rank > best:
                         best = rank
         if best is None:
             return None
         covered, _, concept_id = best
         return concept_id, round(SUBPHRASE_CONFIDENCE * (0.5 + 0.5 * covered / len(words)), 2)
-
-    def _concept_labels(self, concept_id: str) -> list[str]:
-        return [label for labels in self.concepts[concept_id].labels.values() for label in labels]
 
     def _read_by_ngrams(self, phrase: str, bones: str) -> Reading:
         if self._tfidf is None:
