@@ -15,6 +15,7 @@ from matcher.features.commute import CommuteFeature
 from matcher.features.language import LanguageFeature
 from matcher.features.skills import SkillsFeature
 from matcher.models import Candidate, Vacancy
+from matcher.schedule import ShiftTable
 from matcher.travel import TravelTimeModel
 from matcher.vocabulary import Vocabulary
 from matcher.weights import FEATURES, Weights, default_weights
@@ -164,8 +165,9 @@ class Engine:
         self.vacancies_ = [v for v in vacancies if v.status == "open"]
         self.skills_ = SkillsFeature(vocabulary=self.vocabulary).fit(self.vacancies_)
         self.language_ = LanguageFeature().fit(self.vacancies_)
-        self.commute_ = CommuteFeature(travel=self.travel).fit(self.vacancies_)
-        self.childcare_ = ChildcareFeature().fit(self.vacancies_)
+        shifts = ShiftTable.from_vacancies(self.vacancies_)
+        self.commute_ = CommuteFeature(travel=self.travel).fit(self.vacancies_, shifts=shifts)
+        self.childcare_ = ChildcareFeature().fit(self.vacancies_, shifts=shifts)
         self.vacancy_rank_ = _id_rank([v.id for v in self.vacancies_])
         return self
 

@@ -86,31 +86,31 @@ class CharNgramTfidf:
         grams: list[str] = []
         for word in text.split():
             padded = f" {word} "
-            for n in range(low, high + 1):
-                grams += [padded[i : i + n] for i in range(max(1, len(padded) - n + 1))]
-                if len(padded) <= n:
-                    break  # a short word counts once, as in scikit-learn
+            size = len(padded)
+            if size <= low:
+                grams.append(padded)  # a short word counts once, as in scikit-learn
+                continue
+            sizes = range(low, min(high, size) + 1)
+            grams += [padded[i : i + n] for n in sizes for i in range(size - n + 1)]
         return grams
 
     def _counts(self, texts: Sequence[str], *, learn: bool) -> sparse.csr_matrix:
+        columns = self.columns_
         rows: list[int] = []
         cols: list[int] = []
-        values: list[int] = []
         for r, text in enumerate(texts):
-            counted: dict[int, int] = {}
-            for gram in self._ngrams(text):
-                column = self.columns_.get(gram)
-                if column is None and learn:
-                    column = self.columns_[gram] = len(self.columns_)
-                if column is not None:
-                    counted[column] = counted.get(column, 0) + 1
-            rows += [r] * len(counted)
-            cols += list(counted)
-            values += list(counted.values())
-        return sparse.csr_matrix(
-            (np.asarray(values, dtype=np.float64), (rows, cols)),
-            shape=(len(texts), len(self.columns_)),
+            grams = self._ngrams(text)
+            if learn:
+                found = [columns.setdefault(g, len(columns)) for g in grams]
+            else:
+                found = [c for c in map(columns.get, grams) if c is not None]
+            cols += found
+            rows += [r] * len(found)
+        counts = sparse.csr_matrix(
+            (np.ones(len(cols)), (rows, cols)), shape=(len(texts), len(columns))
         )
+        counts.sum_duplicates()  # repeated n-grams of a text add up
+        return counts
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         counts.data = 1.0 + np.log(counts.data)
@@ -224,7 +224,7 @@ class Vocabulary:
     )
     _readings: dict[str, Reading] = field(default_factory=dict, init=False, repr=False)
     _tfidf: CharNgramTfidf | None = field(default=None, init=False, repr=False)
-    _keys_by_length: dict[int, tuple[list[str], list[int]]] = field(
+    _keys_by_shape: dict[tuple[int, str, str], tuple[list[str], list[int]]] = field(
         default_factory=dict, init=False, repr=False
     )
 
@@ -255,9 +255,10 @@ class Vocabulary:
         bones = skeleton(label)
         if bones not in self._skeletons:
             self._skeletons[bones] = concept_id
-            keys, positions = self._keys_by_length.setdefault(len(bones), ([], []))
-            keys.append(bones)
-            positions.append(len(self._keys))
+            for shape in ((len(bones), bones[:1], ""), (len(bones), "", bones[-1:])):
+                keys, positions = self._keys_by_shape.setdefault(shape, ([], []))
+                keys.append(bones)
+                positions.append(len(self._keys))
             self._keys.append(bones)
             self._key_concepts.append(concept_id)
         elif self._skeletons[bones] != concept_id:
@@ -313,10 +314,13 @@ class Vocabulary:
         folded = self._skeletons.get(bones)
         if folded is not None:
             return Reading(phrase, folded, SKELETON_CONFIDENCE, "transliteration")
+        inner = self._label_inside(phrase)
+        if inner is not None and inner[1] >= SUBPHRASE_CONFIDENCE:
+            # A label explains every word ("Kassier – schooluren"): no need to guess spellings.
+            return Reading(phrase, *inner, "inside a longer phrase")
         best = self._nearest_spelling(bones)
         if best is not None:
             return Reading(phrase, *best, "spelling")
-        inner = self._label_inside(phrase)
         if inner is not None:
             return Reading(phrase, *inner, "inside a longer phrase")
         return self._read_by_ngrams(phrase, bones)
@@ -327,9 +331,11 @@ class Vocabulary:
             return None  # "IT", "kok": too short to guess at
         allowed = max(1, round(len(bones) * self.edits_per_letter))
         best: tuple[int, int] | None = None  # (edits, key index)
-        # n edits change the length by at most n: only keys of nearby lengths can be close.
-        for length in range(len(bones) - allowed, len(bones) + allowed + 1):
-            keys = self._keys_by_length.get(length)
+        # n edits change the length by at most n, and a typo in both the first and the last
+        # letter is rare: only keys of nearby length sharing either end are looked at.
+        lengths = range(len(bones) - allowed, len(bones) + allowed + 1)
+        for shape in [(n, bones[:1], "") for n in lengths] + [(n, "", bones[-1:]) for n in lengths]:
+            keys = self._keys_by_shape.get(shape)
             if not keys:
                 continue
             found = process.extractOne(

@@ -62,8 +62,10 @@ class ChildcareFeature:
     def __init__(self, settings: ChildcareSettings | None = None) -> None:
         self.settings = settings or ChildcareSettings()
 
-    def fit(self, vacancies: Sequence[Vacancy]) -> Self:
-        shifts = ShiftTable.from_vacancies(vacancies)
+    def fit(self, vacancies: Sequence[Vacancy], *, shifts: ShiftTable | None = None) -> Self:
+        """Precompute over the vacancies; `shifts` may pass their ShiftTable if already built."""
+        if shifts is None:
+            shifts = ShiftTable.from_vacancies(vacancies)
         self.shifts_ = shifts
         # One entry per (shift, weekday it starts on), grouped by shift.
         shift_of_day, day = np.nonzero(shifts.days)

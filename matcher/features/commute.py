@@ -74,11 +74,12 @@ class CommuteFeature:
         self.settings = settings or CommuteSettings()
         self.travel: TravelTimeModel = travel or EstimatedTravelTimes()
 
-    def fit(self, vacancies: Sequence[Vacancy]) -> Self:
+    def fit(self, vacancies: Sequence[Vacancy], *, shifts: ShiftTable | None = None) -> Self:
+        """Precompute over the vacancies; `shifts` may pass their ShiftTable if already built."""
         self.destinations_ = np.array(
             [v.location.coordinates for v in vacancies], dtype=np.float64
         ).reshape(-1, 2)
-        self.shifts_ = ShiftTable.from_vacancies(vacancies)
+        self.shifts_ = shifts if shifts is not None else ShiftTable.from_vacancies(vacancies)
         self.transport_provided_ = np.array(
             [v.transport_provided for v in vacancies], dtype=np.bool_
         ).reshape(-1)
