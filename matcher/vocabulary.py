@@ -8,8 +8,10 @@ title; rapidfuzz over all skeletons; and a character n-gram TF-IDF as the last r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -371,10 +373,14 @@ class Vocabulary:
         covered, _, concept_id = best
         return concept_id, round(SUBPHRASE_CONFIDENCE * (0.5 + 0.5 * covered / len(words)), 2)
 
-    def _read_by_ngrams(self, phrase: str, bones: str) -> Reading:
+    def build_ngram_index(self) -> CharNgramTfidf:
+        """The character n-gram index of the last reading step (built on first need)."""
         if self._tfidf is None:
             self._tfidf = CharNgramTfidf().fit(self._keys)
-        similarity = self._tfidf.similarity(bones)
+        return self._tfidf
+
+    def _read_by_ngrams(self, phrase: str, bones: str) -> Reading:
+        similarity = self.build_ngram_index().similarity(bones)
         if similarity.size == 0:
             return Reading(phrase, None, 0.0)
         best = int(np.argmax(similarity))
@@ -392,14 +398,58 @@ class Vocabulary:
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
-    return Vocabulary.from_json(json.loads(path.read_text("utf-8")))
+    return prepared_vocabulary(path.read_text("utf-8"))
 
 
 @cache
 def builtin_vocabulary() -> Vocabulary:
     """The vocabulary shipped with the package (matcher/data/vocabulary.json)."""
     text = resources.files("matcher.data").joinpath("vocabulary.json").read_text("utf-8")
-    return Vocabulary.from_json(json.loads(text))
+    return prepared_vocabulary(text)
+
+
+def vocabulary_cache_dir() -> Path | None:
+    """Where built vocabularies are kept: MATCHER_CACHE_DIR ("off" for nowhere), else the
+    user's cache folder."""
+    chosen = os.environ.get("MATCHER_CACHE_DIR")
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "antwerp-matcher"
+
+
+def prepared_vocabulary(text: str) -> Vocabulary:
+    """The vocabulary of this JSON text with its indexes built, from the cache when it has it.
+
+    Building the indexes of ten thousand labels takes about a third of a second, more than a
+    command-line shortlist can spare; the cache key covers the text and this module's code, so
+    an entry is never out of date.
+    """
+    code = Path(__file__).read_bytes()
+    key = hashlib.sha256(code + text.encode("utf-8")).hexdigest()[:32]
+    folder = vocabulary_cache_dir()
+    path = folder / f"vocabulary-{key}.pickle" if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Vocabulary):
+                return cached
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            pass  # unreadable or from another version: build it again
+    vocabulary = Vocabulary.from_json(json.loads(text))
+    vocabulary.build_ngram_index()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            with partial.open("wb") as handle:
+                pickle.dump(vocabulary, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, path)
+        except OSError:
+            pass  # a read-only home folder only costs time
+    return vocabulary
 
 
 @cache

@@ -48,3 +48,43 @@ def test_confidence_falls_as_the_reading_gets_looser():
     folded = vocabulary.read("vodii navantazhuvacha").confidence
     misspelt = vocabulary.read("forklfit driver").confidence
     assert exact == 1.0 > folded > misspelt
+
+
+def test_a_cached_vocabulary_reads_exactly_like_a_freshly_built_one(tmp_path, monkeypatch):
+    import json
+    from importlib import resources
+
+    from matcher.vocabulary import Vocabulary, prepared_vocabulary
+
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path))
+    text = resources.files("matcher.data").joinpath("vocabulary.json").read_text("utf-8")
+    built = prepared_vocabulary(text)  # builds and stores
+    assert len(list(tmp_path.glob("vocabulary-*.pickle"))) == 1
+    cached = prepared_vocabulary(text)  # loads
+    fresh = Vocabulary.from_json(json.loads(text))
+    assert cached is not built
+    for phrase in (
+        "водій навантажувача",
+        "vodii navantazhuvacha",
+        "casheir",
+        "kokosnoot",
+        "Heftruckchauffeur (m/v/x) – nachtploeg",
+        "orgel stemmen",
+    ):
+        assert cached.read(phrase) == fresh.read(phrase) == built.read(phrase)
+
+
+def test_another_vocabulary_text_gets_its_own_cache_entry_and_off_means_none(tmp_path, monkeypatch):
+    import json
+
+    from matcher.vocabulary import prepared_vocabulary
+
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path))
+    small = {"concepts": [{"id": "cook", "kind": "occupation", "labels": {"nl": ["kok"]}}]}
+    other = {"concepts": [{"id": "cook", "kind": "occupation", "labels": {"nl": ["chef"]}}]}
+    assert prepared_vocabulary(json.dumps(small)).read("kok").concept_id == "cook"
+    assert prepared_vocabulary(json.dumps(other)).read("kok").concept_id is None
+    assert len(list(tmp_path.glob("vocabulary-*.pickle"))) == 2
+    monkeypatch.setenv("MATCHER_CACHE_DIR", "off")
+    assert prepared_vocabulary(json.dumps(small)).read("kok").concept_id == "cook"
+    assert len(list(tmp_path.glob("vocabulary-*.pickle"))) == 2
