@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -110,6 +111,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         catalog = Catalog()
         with sessions() as session:
             catalog.current(session)  # fit now, not on the first request
+        # What startup built (the fitted engine, the vocabulary) lives as long as the process:
+        # take it out of the cycle collector's full passes, which otherwise stall requests.
+        gc.collect()
+        gc.freeze()
         app.state.db = db
         app.state.sessions = sessions
         app.state.catalog = catalog
