@@ -107,12 +107,21 @@ class CommuteFeature:
             self.works_by_trip_[mode] = table
         return self
 
-    def _vague_pairs(self, candidates: Sequence[Candidate]) -> NDArray[np.bool_] | None:
-        """(C, V) pairs where either end is only a postcode; None when no pair is."""
+    def _door_to_door(
+        self, candidates: Sequence[Candidate], modes: Sequence[Mode], columns: slice = slice(None)
+    ) -> dict[Mode, FloatMatrix]:
+        """Per mode, (C, V) minutes to the vacancies in `columns`; where either end is only a
+        postcode, at least what a trip across a postcode's area takes."""
+        origins = np.array([c.home.coordinates for c in candidates], dtype=np.float64)
+        minutes = self.travel.minutes(modes, origins, self.destinations_[columns])
         home_by_postcode = np.array([[c.home.lat is None] for c in candidates], dtype=np.bool_)
-        if not home_by_postcode.any() and not self.by_postcode_.any():
-            return None
-        return home_by_postcode | self.by_postcode_[None, :]
+        at_postcode = self.by_postcode_[columns]
+        if not home_by_postcode.any() and not at_postcode.any():
+            return minutes
+        vague = home_by_postcode | at_postcode[None, :]
+        return {
+            m: np.where(vague, np.maximum(t, self.area_minutes_[m]), t) for m, t in minutes.items()
+        }
 
     def _mode_available(self, candidates: Sequence[Candidate]) -> dict[Mode, NDArray[np.bool_]]:
         """Per mode, a (C, V) (broadcastable) mask of who can use it to reach which vacancy."""
@@ -142,16 +151,9 @@ class CommuteFeature:
 
     def shift_minutes(self, candidates: Sequence[Candidate]) -> FloatMatrix:
         """(C, shifts) one-way minutes with the best mode that runs at each shift's hours."""
-        origins = np.array([c.home.coordinates for c in candidates], dtype=np.float64)
         available = self._mode_available(candidates)
         modes = [m for m in MODES if np.any(available[m])]
-        minutes_by_mode = self.travel.minutes(modes, origins, self.destinations_)
-        vague = self._vague_pairs(candidates)
-        if vague is not None:
-            minutes_by_mode = {
-                m: np.where(vague, np.maximum(t, self.area_minutes_[m]), t)
-                for m, t in minutes_by_mode.items()
-            }
+        minutes_by_mode = self._door_to_door(candidates, modes)
         usable = {
             m: t if np.all(available[m]) else np.where(available[m], t, np.inf)
             for m, t in minutes_by_mode.items()
@@ -208,29 +210,24 @@ class CommuteFeature:
         modes = sorted(candidate_modes(candidate), key=MODES.index)
         if self.transport_provided_[j]:
             modes.append("employer_transport")
-        origin = np.array([candidate.home.coordinates])
-        vague = candidate.home.lat is None or bool(self.by_postcode_[j])
         minutes_by_mode = {
-            m: max(float(t[0, 0]), self.area_minutes_[m]) if vague else float(t[0, 0])
-            for m, t in self.travel.minutes(modes, origin, self.destinations_[j : j + 1]).items()
+            m: float(t[0, 0])
+            for m, t in self._door_to_door([candidate], modes, slice(j, j + 1)).items()
         }
         per_shift: dict[int, tuple[float, Mode, list[Reason]]] = {}
         for k in shifts.of_vacancy(j):
-            start, duration = shifts.start[k : k + 1], shifts.duration[k : k + 1]
+            start, duration = int(shifts.start[k]), int(shifts.duration[k])
             options: list[tuple[float, Mode]] = []
             missed: list[tuple[float, Reason]] = []
             for mode in modes:
-                t = np.array([minutes_by_mode[mode]])
-                if self._works(mode, k, minutes_by_mode[mode]):
-                    options.append((minutes_by_mode[mode], mode))
+                minutes = minutes_by_mode[mode]
+                if self._works(mode, k, minutes):
+                    options.append((minutes, mode))
                 else:
-                    leave = start - math.ceil(t[0])
-                    outbound = bool(self.travel.running(mode, leave)[0])
-                    outbound &= bool(self.travel.running(mode, start)[0])
-                    reason = _not_running_reason(
-                        mode, int(start[0]), int(duration[0]), t[0], outbound
-                    )
-                    missed.append((minutes_by_mode[mode], reason))
+                    leaving = np.array([start - math.ceil(minutes), start])
+                    outbound = bool(self.travel.running(mode, leaving).all())
+                    reason = _not_running_reason(mode, start, duration, minutes, outbound)
+                    missed.append((minutes, reason))
             best = min(options) if options else (math.inf, "walk")
             # The hours matter only where they kept the person from a quicker way.
             relevant = [r for minutes, r in missed if minutes < best[0]]
