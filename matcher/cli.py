@@ -148,24 +148,28 @@ def _top(value: str) -> int:
 _WEIGHTS_HELP = "a weights file (default: $MATCHER_WEIGHTS, else the packaged weights)"
 
 
+def _ranking_options(parser: argparse.ArgumentParser, *, top: int) -> None:
+    """What both directions of a shortlist take."""
+    parser.add_argument(
+        "--top", type=_top, default=top, help=f"how many results, 1-100 (default {top})"
+    )
+    parser.add_argument("--include-blocked", action="store_true", help="show near misses too")
+    parser.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
+    parser.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("shortlist", help="rank the open vacancies for a candidate (fixtures)")
     p.add_argument("candidate_id", help="e.g. c-0042")
-    p.add_argument("--top", type=_top, default=10, help="how many results, 1-100 (default 10)")
-    p.add_argument("--include-blocked", action="store_true", help="show near misses too")
-    p.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
-    p.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
+    _ranking_options(p, top=10)
     p.set_defaults(run=_shortlist)
 
     p = sub.add_parser("candidates", help="rank ready candidates for a vacancy (fixtures)")
     p.add_argument("vacancy_id", help="e.g. v-0107")
-    p.add_argument("--top", type=_top, default=20, help="how many results, 1-100 (default 20)")
-    p.add_argument("--include-blocked", action="store_true", help="show near misses too")
-    p.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
-    p.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
+    _ranking_options(p, top=20)
     p.set_defaults(run=_candidates)
 
     p = sub.add_parser("vocabulary", help="manage the skills vocabulary")
