@@ -125,7 +125,8 @@ class CommuteFeature:
 
     def _mode_available(self, candidates: Sequence[Candidate]) -> dict[Mode, NDArray[np.bool_]]:
         """Per mode, a (C, V) (broadcastable) mask of who can use it to reach which vacancy."""
-        has = {m: np.array([[m in candidate_modes(c)] for c in candidates]) for m in MODES}
+        modes = [candidate_modes(c) for c in candidates]
+        has = {m: np.array([[m in own] for own in modes]) for m in MODES}
         has["employer_transport"] = self.transport_provided_[None, :]
         return has
 
