@@ -248,6 +248,12 @@ class Engine:
         results = [self._match(candidate, int(j), scores, 0, about) for j in order]
         return Shortlist(self.weights.version, results, candidate_id=candidate.id)
 
+    def for_vacancy(self, vacancy: Vacancy) -> Engine:
+        """This engine's weights and models fitted on one vacancy, taken as open: to score it
+        against people without scoring every other open vacancy too."""
+        engine = Engine(self.weights, travel=self.travel, vocabulary=self.vocabulary)
+        return engine.fit([vacancy.model_copy(update={"status": "open"})])
+
     def rank_candidates(
         self,
         vacancy: Vacancy,
@@ -257,9 +263,7 @@ class Engine:
         include_blocked: bool = False,
     ) -> Shortlist:
         """The best candidates for one vacancy, explained: the same scores from the other side."""
-        single = Engine(self.weights, travel=self.travel, vocabulary=self.vocabulary).fit(
-            [vacancy.model_copy(update={"status": "open"})]
-        )
+        single = self.for_vacancy(vacancy)
         if not candidates:
             return Shortlist(self.weights.version, [], vacancy_id=vacancy.id, ranks="candidates")
         scores = single.score(candidates)

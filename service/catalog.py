@@ -42,7 +42,6 @@ class Catalog:
         self.scoring = threading.BoundedSemaphore(concurrent_scoring)
         self._fitted: Fitted | None = None
         self._parsed: dict[str, tuple[int, Vacancy]] = {}
-        self.refits = 0
 
     def current(self, session: Session) -> Fitted:
         catalog_version, weights_version = store.versions(session)
@@ -61,7 +60,6 @@ class Catalog:
                 catalog_version = fitted.catalog_version
             else:
                 engine = Engine(weights).fit(self._open_vacancies(session))
-                self.refits += 1
             self._fitted = Fitted(engine, catalog_version, weights_version)
             return self._fitted
 

@@ -112,6 +112,14 @@ def list_candidates(
     return [Candidate.model_validate(d) for d in rows], int(total or 0)
 
 
+def candidates_with_ids(session: Session, *, ids: Sequence[str]) -> list[Candidate]:
+    """The candidates with these ids that exist, in id order (one query)."""
+    rows = session.execute(
+        select(CandidateRow.data).where(CandidateRow.id.in_(ids)).order_by(CandidateRow.id)
+    ).scalars()
+    return [Candidate.model_validate(d) for d in rows]
+
+
 def candidates_at(session: Session, *, stages: Sequence[str]) -> list[Candidate]:
     rows = session.execute(
         select(CandidateRow.data).where(CandidateRow.stage.in_(stages)).order_by(CandidateRow.id)

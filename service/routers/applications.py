@@ -13,7 +13,8 @@ from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from matcher import Candidate, Engine, Vacancy
+from matcher import Candidate, Vacancy
+from matcher.engine import SCORE_DECIMALS
 from matcher.outcomes import Application, ApplicationStep, ShortlistSnapshot
 from service import store
 from service.catalog import Catalog
@@ -23,9 +24,6 @@ from service.routers.vacancies import _own
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 
 router = APIRouter(tags=["applications"])
-
-SCORE_DECIMALS = 4
-"""As in shortlists."""
 
 StepBody = Annotated[
     ApplicationStep,
@@ -54,22 +52,16 @@ def _snapshot(
     session: Session, catalog: Catalog, candidate: Candidate, vacancy: Vacancy
 ) -> ShortlistSnapshot:
     """The candidate's shortlist line for this vacancy, with the weights in use now."""
-    engine = catalog.current(session).engine
-    column = next((j for j, v in enumerate(engine.vacancies_) if v.id == vacancy.id), None)
-    if column is None:  # closed or filled (or newer than the fit): scored on its own, as if open
-        engine = Engine(engine.weights, travel=engine.travel, vocabulary=engine.vocabulary).fit(
-            [vacancy.model_copy(update={"status": "open"})]
-        )
-        column = 0
+    # The pair alone (a closed vacancy as if open): the same scores as its shortlist line.
+    engine = catalog.current(session).engine.for_vacancy(vacancy)
     with catalog.scoring:
         scores = engine.score([candidate])
     return ShortlistSnapshot(
         weights_version=engine.weights.version,
-        score=round(float(scores.score[0, column]), SCORE_DECIMALS),
-        blocked=bool(scores.blocked[0, column]),
+        score=round(float(scores.score[0, 0]), SCORE_DECIMALS),
+        blocked=bool(scores.blocked[0, 0]),
         features={
-            name: round(float(f.score[0, column]), SCORE_DECIMALS)
-            for name, f in scores.features.items()
+            name: round(float(f.score[0, 0]), SCORE_DECIMALS) for name, f in scores.features.items()
         },
     )
 

@@ -95,15 +95,13 @@ def make_plan(
         people = store.candidates_at(session, stages=["ready"])
     else:
         wanted = list(dict.fromkeys(body.candidate_ids))
-        # One lookup per id: the store has no query by many ids (yet); lists are short.
-        looked_up = {i: store.get_candidate(session, candidate_id=i) for i in wanted}
-        found = {i: c for i, c in looked_up.items() if c is not None}
+        people = store.candidates_with_ids(session, ids=wanted)
+        found = {c.id for c in people}
         missing = [i for i in wanted if i not in found]
         if missing:
             shown = ", ".join(f"'{i}'" for i in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             raise store.NotFound(f"candidate_ids: no candidate with id {shown}{more}")
-        people = sorted(found.values(), key=lambda c: c.id or "")
     engine = catalog.current(session).engine
     with catalog.scoring:
         scores = score_matrix(engine, people)
