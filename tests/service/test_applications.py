@@ -302,7 +302,8 @@ def test_followups_fall_due_two_calendar_months_after_the_hire(
     assert due("2026-02-28") == [expected]
     assert due("2026-06-01") == [expected]
     body = client.get(f"/candidates/{person}", headers=who).json()
-    assert client.put(f"/candidates/{person}", json={**body, "stage": "follow_up"}, headers=who)
+    moved = client.put(f"/candidates/{person}", json={**body, "stage": "follow_up"}, headers=who)
+    assert moved.status_code == 200, moved.text
     assert due("2026-06-01") == []
 
 
