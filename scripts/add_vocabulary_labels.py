@@ -40,8 +40,12 @@ def dump(vocabulary: dict[str, Any]) -> str:
     def j(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
-    lines = ["{", f' "version": {j(vocabulary["version"])},', f' "about": {j(vocabulary["about"])},']
-    lines.append(' "concepts": [')
+    lines = [
+        "{",
+        f' "version": {j(vocabulary["version"])},',
+        f' "about": {j(vocabulary["about"])},',
+        ' "concepts": [',
+    ]
     concepts = vocabulary["concepts"]
     for n, c in enumerate(concepts):
         head = ", ".join(f"{j(k)}: {j(c[k])}" for k in ("id", "kind", "sector", "esco_uri"))
