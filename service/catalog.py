@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from sqlalchemy.orm import Session
 
 from matcher import Engine, Vacancy
@@ -40,6 +41,9 @@ class Catalog:
         # Scoring is CPU work under the GIL: more threads at it than cores only make every
         # request slower (measured: 32 at once gave half the throughput of one at a time).
         self.scoring = threading.BoundedSemaphore(concurrent_scoring)
+        # Candidate shortlists wait for one of these few threads rather than all taking one of
+        # the pool's forty: 32 threads taking turns at the GIL halved the requests per second.
+        self.shortlist_threads = anyio.CapacityLimiter(2 * concurrent_scoring)
         self._fitted: Fitted | None = None
         self._parsed: dict[str, tuple[int, Vacancy]] = {}
 

@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request, Security, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine as DbEngine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from service import store
 from service.catalog import Catalog, ShortlistCache
@@ -63,7 +63,14 @@ async def get_db_engine(request: Request) -> DbEngine:
     return engine
 
 
+async def get_sessions(request: Request) -> sessionmaker[Session]:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return sessions
+
+
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
+"""For a route that opens its own session, in the thread it does all its work in."""
 ShortlistCacheDep = Annotated[ShortlistCache, Depends(get_shortlist_cache)]
 DbEngineDep = Annotated[DbEngine, Depends(get_db_engine)]
 
@@ -74,9 +81,12 @@ api_key_header = APIKeyHeader(
 )
 
 
-def get_principal(
-    session: SessionDep, key: Annotated[str | None, Security(api_key_header)]
-) -> Principal:
+ApiKey = Annotated[str | None, Security(api_key_header)]
+"""The key as sent, unchecked: for a route that checks it with `authorize` itself."""
+
+
+def authenticate(session: Session, key: str | None) -> Principal:
+    """Who is calling; 401 without a key or with an unknown or revoked one."""
     if not key:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -93,6 +103,26 @@ def get_principal(
     return principal
 
 
+def permit(principal: Principal, roles: tuple[Role, ...]) -> Principal:
+    """The caller, if their role is one of these; 403 otherwise."""
+    if principal.role not in roles:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"{'an' if principal.role[0] in 'aeiou' else 'a'} {principal.role} key may not"
+            " do this; it takes a key of role " + " or ".join(roles),
+        )
+    return principal
+
+
+def authorize(session: Session, key: str | None, roles: tuple[Role, ...]) -> Principal:
+    """`authenticate` then `permit`, for a route that does its database work in one go."""
+    return permit(authenticate(session, key), roles)
+
+
+def get_principal(session: SessionDep, key: ApiKey) -> Principal:
+    return authenticate(session, key)
+
+
 CurrentKey = Annotated[Principal, Depends(get_principal)]
 
 
@@ -103,17 +133,12 @@ class RoleCheck:
         self.roles = roles
 
     async def __call__(self, principal: CurrentKey) -> Principal:
-        if principal.role not in self.roles:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"{'an' if principal.role[0] in 'aeiou' else 'a'} {principal.role} key may not"
-                " do this; it takes a key of role " + " or ".join(self.roles),
-            )
-        return principal
+        return permit(principal, self.roles)
 
 
 # Least privilege: admin manages keys and nothing else; employers never see people.
-PeopleReader = Annotated[Principal, Depends(RoleCheck("jobhunter", "coordinator"))]
-VacancyUser = Annotated[Principal, Depends(RoleCheck("employer", "jobhunter", "coordinator"))]
+PEOPLE_READERS: tuple[Role, ...] = ("jobhunter", "coordinator")
+PeopleReader = Annotated[Principal, Depends(RoleCheck(*PEOPLE_READERS))]
+VacancyUser = Annotated[Principal, Depends(RoleCheck("employer", *PEOPLE_READERS))]
 Coordinator = Annotated[Principal, Depends(RoleCheck("coordinator"))]
 Admin = Annotated[Principal, Depends(RoleCheck("admin"))]
