@@ -25,6 +25,11 @@ def register(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="processes serving requests (default 1)")
+    p.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per request; off by default, as paths hold people's ids",
+    )
     p.set_defaults(run=_serve)
 
     keys = sub.add_parser("keys", help="API keys: create, list, revoke")
@@ -143,6 +148,8 @@ def _serve(args: argparse.Namespace) -> int:
     from service.app import create_app, prepare_database
     from service.db import create_db_engine, session_factory
     from service.settings import Settings
+    from service.workers import SPREADS_CONNECTIONS
+    from service.workers import serve as serve_workers
 
     settings = Settings()
     if args.workers == 1:
@@ -150,7 +157,7 @@ def _serve(args: argparse.Namespace) -> int:
             settings,
             on_ready=lambda app: _announce(app.state.sessions, args.host, args.port),
         )
-        uvicorn.run(app, host=args.host, port=args.port)
+        uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log)
         return 0
     # Several processes: prepare the database once, here, then let each worker fit its own
     # engine; the catalog version in the database keeps them all up to date.
@@ -160,12 +167,17 @@ def _serve(args: argparse.Namespace) -> int:
         _announce(session_factory(db), args.host, args.port)
     finally:
         db.dispose()
+    if SPREADS_CONNECTIONS:
+        return serve_workers(
+            host=args.host, port=args.port, workers=args.workers, access_log=args.access_log
+        )
     uvicorn.run(
         "service.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
+        access_log=args.access_log,
     )
     return 0
 
