@@ -55,6 +55,23 @@ _JOB_AD_NOISE = frozenset(
 )
 """Gender markers and shift words of job ads ("(m/v/x) – late ploeg"): nothing about the job."""
 
+_GENERIC = frozenset(
+    (
+        "work works worker workers job jobs helper helpers assistant employee employees staff "
+        "experience labour labor industry sector care office "
+        "werk werken medewerker medewerkers medewerkster hulp hulpkracht arbeider arbeiders "
+        "werknemer werknemers ervaring vacature industrie zorg kantoor "
+        "робота роботи роботу праця працівник працівники працівниця помічник помічниця досвід "
+        "вакансія офіс "
+        "работа работы работу труд работник работники работница помощник помощница опыт "
+        "вакансия офис "
+        "travail emploi employe aide bureau"
+    ).split()
+)
+"""Words that on their own name no job or skill: "work", "helper", "робота", a sector ("zorg",
+"office"). A phrase of nothing else is not guessed at (it would land on whichever label
+happens to share its letters); with other words ("робота на складі") it reads as usual."""
+
 # Ukrainian and Russian letters in a loose Latin spelling; the skeleton then folds the variants
 # that the national, scholarly and everyday transliterations disagree on.
 _CYRILLIC = dict(
@@ -321,6 +338,8 @@ class Vocabulary:
         folded = self._skeletons.get(bones)
         if folded is not None:
             return Reading(phrase, folded, SKELETON_CONFIDENCE, "transliteration")
+        if all(w in _GENERIC or w in _FILLER for w in key.split()):
+            return Reading(phrase, None, 0.0)
         inner = self._label_inside(phrase)
         if inner is not None and inner[1] >= SUBPHRASE_CONFIDENCE:
             # A label explains every word ("Kassier – schooluren"): no need to guess spellings.

@@ -248,3 +248,42 @@ def test_a_reach_truck_driver_partly_matches_a_forklift_job():
 )
 def test_an_occupation_relates_to_its_core_skills(occupation, skill):
     assert skill in builtin_vocabulary().related_ids(occupation)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "work",
+        "helper",
+        "worker",
+        "medewerker",
+        "werk",
+        "робота",
+        "працівниця",
+        "работа",
+        "помощник",
+        "опыт работы",
+        "office",
+        "zorg",
+        "Kantoor",
+        "офіс",
+        "aide",
+    ],
+)
+def test_a_word_that_names_no_job_reads_as_nothing(phrase):
+    """Guessing would pick whichever label shares the letters: "робота" was read as machine
+    operation, "work" as MS Office, "worker" as arborist."""
+    assert builtin_vocabulary().read(phrase).concept_id is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "concept"),
+    [
+        ("робота на складі", "warehouse_worker"),
+        ("работа на погрузчике", "forklift_driving"),
+        ("medewerker schoonmaak", "cleaner"),
+        ("kitchen helper", "kitchen_assistant"),
+    ],
+)
+def test_with_a_word_that_names_the_job_it_reads_as_usual(phrase, concept):
+    assert builtin_vocabulary().read(phrase).concept_id == concept
