@@ -632,7 +632,13 @@ def initialize(
 
     Returns whether the fixtures were loaded now.
     """
-    catalog = _bump_catalog(session)  # the write lock first, so two processes starting agree
+    # The write lock first, so two processes starting agree; an unchanged catalog keeps its
+    # version, so a worker (re)starting does not make the running ones refit.
+    session.execute(
+        update(ServiceState)
+        .where(ServiceState.id == 1)
+        .values(catalog_version=ServiceState.catalog_version)
+    )
     state = session.get(ServiceState, 1, populate_existing=True)
     assert state is not None
     if state.weights_version == 0:
@@ -646,6 +652,7 @@ def initialize(
     if fixtures is not None and not state.fixtures_loaded:
         existing = counts(session)
         if existing["candidates"] == 0 and existing["vacancies"] == 0:
+            catalog = _bump_catalog(session)
             candidates, vacancies = fixtures()
             now = utcnow()
             people = [

@@ -48,6 +48,15 @@ def test_fixtures_load_on_first_start_only(databases: Databases) -> None:
         assert client.get("/health").json()["candidates"] == 399  # not loaded again
 
 
+def test_a_process_starting_leaves_the_catalog_version_alone(databases: Databases) -> None:
+    """Otherwise every worker (re)starting would make the running ones refit their engines."""
+    url = databases.new()
+    with TestClient(create_app(settings_for(url))) as client:
+        loaded = client.get("/health").json()["catalog_version"]
+    with TestClient(create_app(settings_for(url))) as client:
+        assert client.get("/health").json()["catalog_version"] == loaded
+
+
 def test_the_migrations_build_the_tables_the_code_uses(databases: Databases) -> None:
     url = databases.new()
     with TestClient(create_app(settings_for(url, load_fixtures=False))):
