@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -20,6 +22,15 @@ from matcher.fixtures import load_candidates
 
 SECONDS = 8.0  # per measurement, or MAX_REQUESTS per client, whichever comes first
 MAX_REQUESTS = 4000
+WRK = shutil.which("wrk")
+"""wrk (C, `apt install wrk`) is used when installed: it takes a fraction of the CPU the asyncio
+client does, CPU the server shares on a small machine. MATCHER_BENCH_CLIENT=asyncio forces the
+Python client."""
+if os.environ.get("MATCHER_BENCH_CLIENT") == "asyncio":
+    WRK = None
+
+Result = tuple[float, float, float, int]
+"""Requests per second, p50 and p99 latency in ms, and requests sent."""
 
 
 def _free_port() -> int:
@@ -75,13 +86,52 @@ def _key(data_dir: Path) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def _load(
-    url: str, key: str, paths: list[str], clients: int, seconds: float = SECONDS
-) -> tuple[float, list[float]]:
-    """`clients` keep-alive connections, each sending requests back to back; (requests/s,
-    latencies in ms). A lean asyncio client, so that the client's own work takes little of
-    the CPU the server is measured on."""
-    return asyncio.run(_load_async(url, key, paths, clients, seconds))
+def _load(url: str, key: str, paths: list[str], clients: int, seconds: float = SECONDS) -> Result:
+    """`clients` keep-alive connections, each sending requests back to back."""
+    if WRK is not None:
+        return _load_wrk(url, key, paths, clients, seconds)
+    rate, latencies = asyncio.run(_load_async(url, key, paths, clients, seconds))
+    cuts = statistics.quantiles(latencies, n=100)
+    return rate, cuts[49], cuts[98], len(latencies)
+
+
+_WRK_SCRIPT = """
+local paths, n = {}, 0
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1], {["X-API-Key"] = os.getenv("BENCH_KEY")})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %f %f %f %d %d\\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.requests,
+    e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def _load_wrk(url: str, key: str, paths: list[str], clients: int, seconds: float) -> Result:
+    with tempfile.TemporaryDirectory() as tmp:
+        script, listing = Path(tmp) / "paths.lua", Path(tmp) / "paths.txt"
+        script.write_text(_WRK_SCRIPT)
+        listing.write_text("\n".join(paths) + "\n")
+        assert WRK is not None
+        out = subprocess.run(
+            [WRK, "-t1", f"-c{clients}", f"-d{seconds:.0f}s", "-s", str(script), url],
+            env={**os.environ, "BENCH_PATHS": str(listing), "BENCH_KEY": key},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    found = re.search(r"RESULT (\S+) (\S+) (\S+) (\d+) (\d+)", out)
+    if found is None:
+        raise RuntimeError(f"wrk printed no result: {out}")
+    rate, p50, p99, sent, failed = found.groups()
+    if int(failed):
+        raise RuntimeError(f"{failed} failed requests")
+    return float(rate), float(p50), float(p99), int(sent)
 
 
 async def _load_async(
@@ -123,15 +173,10 @@ async def _load_async(
     return len(latencies) / elapsed, latencies
 
 
-def _row(rows: list[tuple[str, str]], label: str, result: tuple[float, list[float]]) -> None:
-    rate, latencies = result
-    cuts = statistics.quantiles(latencies, n=100)
+def _row(rows: list[tuple[str, str]], label: str, result: Result) -> None:
+    rate, p50, p99, sent = result
     rows.append(
-        (
-            label,
-            f"{rate:6.0f} req/s   p50 {cuts[49]:6.1f} ms   p99 {cuts[98]:6.1f} ms"
-            f"   ({len(latencies)} requests)",
-        )
+        (label, f"{rate:6.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({sent} requests)")
     )
 
 
@@ -141,7 +186,8 @@ def run(rows: list[tuple[str, str]]) -> None:
     vacancy_side = [f"/vacancies/v-{i:04d}/shortlist" for i in range(1, 200)]
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        rows.append(("uvicorn subprocess on loopback, SQLite, fixtures; asyncio clients", ""))
+        client = "wrk" if WRK else "asyncio"
+        rows.append((f"uvicorn subprocess on loopback, SQLite, fixtures; {client} clients", ""))
         rows.append(("shortlists of all 400 fixture candidates in turn, top 10", ""))
         for workers in (1, 2):
             with _server(data, workers, MATCHER_SHORTLIST_CACHE_SIZE="0") as url:
@@ -159,7 +205,7 @@ def run(rows: list[tuple[str, str]]) -> None:
                         _load(url, key, vacancy_side, 1),
                     )
             with _server(data, workers) as url:
-                _load(url, key, shortlists, 8, seconds=4)  # warm every worker's cache
+                _load(url, key, shortlists, 16, seconds=4)  # warm every worker's cache
                 for clients in (1, 32):
                     _row(
                         rows,
