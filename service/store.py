@@ -451,14 +451,15 @@ def followups_due(session: Session, *, on: date) -> list[FollowUp]:
         .where(ApplicationRow.candidate_id.in_(placed), ApplicationRow.hired_on.is_not(None))
         .group_by(ApplicationRow.candidate_id)
     )
-    hired.update((r[0], r[1]) for r in rows)
+    hired.update((who, day) for who, day in rows if day is not None)
     rows = session.execute(
         select(StageChangeRow.candidate_id, func.max(StageChangeRow.on))
         .where(StageChangeRow.candidate_id.in_(placed), StageChangeRow.stage == "placed")
         .group_by(StageChangeRow.candidate_id)
     )
     for who, day in rows:
-        hired.setdefault(who, day)
+        if day is not None:
+            hired.setdefault(who, day)
     due = [FollowUp(who, day, follow_up_due(day)) for who, day in hired.items()]
     return sorted((f for f in due if f.due_on <= on), key=lambda f: (f.due_on, f.candidate_id))
 
