@@ -114,6 +114,20 @@ def permit(principal: Principal, roles: tuple[Role, ...]) -> Principal:
     return principal
 
 
+def require_own_employer(principal: Principal, employer: str, what: str) -> None:
+    """An employer key acts only for its own employer (403 naming `what` otherwise)."""
+    if principal.role == "employer" and employer != principal.employer:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"{what} must be this key's employer '{principal.employer}', not '{employer}'",
+        )
+
+
+def employer_scope(principal: Principal) -> str | None:
+    """The only employer whose rows this key may touch; None for the other roles."""
+    return principal.employer if principal.role == "employer" else None
+
+
 def authorize(session: Session, key: str | None, roles: tuple[Role, ...]) -> Principal:
     """`authenticate` then `permit`, for a route that does its database work in one go."""
     return permit(authenticate(session, key), roles)

@@ -18,9 +18,8 @@ from matcher.engine import SCORE_DECIMALS
 from matcher.outcomes import Application, ApplicationStep, ShortlistSnapshot
 from service import store
 from service.catalog import Catalog
-from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser
+from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser, require_own_employer
 from service.routers import ApplicationId, CandidateId, VacancyId, errors
-from service.routers.vacancies import _own
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 
 router = APIRouter(tags=["applications"])
@@ -148,7 +147,7 @@ def vacancy_applications(
     if principal.role == "employer":
         if employer is None:
             raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
-        _own(principal, employer, f"vacancy '{vacancy_id}'s employer")
+        require_own_employer(principal, employer, f"vacancy '{vacancy_id}'s employer")
         found = store.applications(session, vacancy_id=vacancy_id)
         return JSONResponse([EmployerApplication.of(a).model_dump(mode="json") for a in found])
     found = store.applications(session, vacancy_id=vacancy_id)

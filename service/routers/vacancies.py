@@ -9,28 +9,14 @@ from fastapi import APIRouter, Body, HTTPException, Query, Response, status
 from matcher import Vacancy
 from matcher.models import VacancyStatus
 from service import store
-from service.deps import SessionDep, VacancyUser
+from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer
 from service.examples import vacancy_examples
 from service.routers import VacancyId, errors
 from service.schemas import VacancyPage
-from service.store import Principal
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 
 VacancyBody = Annotated[Vacancy, Body(openapi_examples=vacancy_examples())]
-
-
-def _own(principal: Principal, employer: str, what: str) -> None:
-    """An employer key acts only for its own employer."""
-    if principal.role == "employer" and employer != principal.employer:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            f"{what} must be this key's employer '{principal.employer}', not '{employer}'",
-        )
-
-
-def _owner(principal: Principal) -> str | None:
-    return principal.employer if principal.role == "employer" else None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 409, 413))
@@ -38,7 +24,7 @@ def create_vacancy(
     session: SessionDep, principal: VacancyUser, vacancy: VacancyBody, response: Response
 ) -> Vacancy:
     """Post a vacancy; `language.dutch: null` with contact languages makes it language-light."""
-    _own(principal, vacancy.employer, "body.employer")
+    require_own_employer(principal, vacancy.employer, "body.employer")
     created = store.create_vacancy(session, vacancy=vacancy)
     response.headers["Location"] = f"/vacancies/{created.id}"
     return created
@@ -58,9 +44,11 @@ def list_vacancies(
 ) -> VacancyPage:
     """Vacancies in id order, a page at a time; an employer key sees only its own."""
     if employer is not None:
-        _own(principal, employer, "query employer")
+        require_own_employer(principal, employer, "query employer")
     where = store.VacancyFilter(
-        employer=_owner(principal) or employer, status=status_, language_light=language_light
+        employer=employer_scope(principal) or employer,
+        status=status_,
+        language_light=language_light,
     )
     jobs, count = store.list_vacancies(session, where=where, limit=limit, offset=offset)
     return VacancyPage(data=jobs, count=count, limit=limit, offset=offset)
@@ -71,7 +59,7 @@ def get_vacancy(session: SessionDep, principal: VacancyUser, vacancy_id: Vacancy
     vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
     if vacancy is None:
         raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
-    _own(principal, vacancy.employer, f"vacancy '{vacancy_id}'s employer")
+    require_own_employer(principal, vacancy.employer, f"vacancy '{vacancy_id}'s employer")
     return vacancy
 
 
@@ -91,11 +79,11 @@ def replace_vacancy(
                 }
             ],
         )
-    _own(principal, vacancy.employer, "body.employer")
+    require_own_employer(principal, vacancy.employer, "body.employer")
     return store.replace_vacancy(
         session,
         vacancy=vacancy.model_copy(update={"id": vacancy_id}),
-        owner=_owner(principal),
+        owner=employer_scope(principal),
     )
 
 
@@ -104,4 +92,4 @@ def replace_vacancy(
 )
 def delete_vacancy(session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId) -> None:
     """Remove a vacancy altogether (to keep it on record, PUT it with status closed instead)."""
-    store.delete_vacancy(session, vacancy_id=vacancy_id, owner=_owner(principal))
+    store.delete_vacancy(session, vacancy_id=vacancy_id, owner=employer_scope(principal))
