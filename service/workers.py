@@ -44,7 +44,10 @@ def _worker(host: str, port: int, access_log: bool, ready: Event) -> None:
         print(f"error: cannot listen on {host}:{port}: {error.strerror}", file=sys.stderr)
         sys.exit(3)
     app = create_app(on_ready=lambda _: ready.set())
-    uvicorn.Server(uvicorn.Config(app, access_log=access_log)).run(sockets=[sock])
+    try:
+        uvicorn.Server(uvicorn.Config(app, access_log=access_log)).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # Ctrl+C reached the whole process group; uvicorn shut down, then raised it again
 
 
 def serve(*, host: str, port: int, workers: int, access_log: bool) -> int:
