@@ -164,13 +164,24 @@ def _serve(args: argparse.Namespace) -> int:
     db = create_db_engine(settings.url)
     try:
         prepare_database(db, settings)
-        _announce(session_factory(db), args.host, args.port)
     finally:
         db.dispose()
+
+    def announce() -> None:
+        try:
+            _announce(session_factory(db), args.host, args.port)
+        finally:
+            db.dispose()
+
     if SPREADS_CONNECTIONS:
         return serve_workers(
-            host=args.host, port=args.port, workers=args.workers, access_log=args.access_log
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=args.access_log,
+            on_ready=announce,
         )
+    announce()
     uvicorn.run(
         "service.app:create_app",
         factory=True,

@@ -13,6 +13,7 @@ import multiprocessing
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import wait
 from multiprocessing.synchronize import Event
 from types import FrameType
@@ -50,9 +51,17 @@ def _worker(host: str, port: int, access_log: bool, ready: Event) -> None:
         pass  # Ctrl+C reached the whole process group; uvicorn shut down, then raised it again
 
 
-def serve(*, host: str, port: int, workers: int, access_log: bool) -> int:
+def serve(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    access_log: bool,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
     """Run `workers` processes until SIGINT or SIGTERM; a process that dies after it was ready is
-    replaced, one that dies before is a fault in the set-up and stops them all (exit 1)."""
+    replaced, one that dies before is a fault in the set-up and stops them all (exit 1).
+    `on_ready` is called once, when every process first serves."""
     spawn = multiprocessing.get_context("spawn")
     stopping = False
 
@@ -73,6 +82,9 @@ def serve(*, host: str, port: int, workers: int, access_log: bool) -> int:
     try:
         while not stopping and not failed:
             wait([process.sentinel for process, _ in running], timeout=0.5)
+            if on_ready is not None and all(ready.is_set() for _, ready in running):
+                on_ready()
+                on_ready = None
             for n, (process, ready) in enumerate(running):
                 if process.is_alive() or stopping:
                     continue

@@ -134,6 +134,7 @@ def test_workers_share_a_burst_of_keep_alive_connections_and_stop_cleanly(tmp_pa
         server.send_signal(signal.SIGTERM)
         out, _ = server.communicate(timeout=60)
     assert server.returncode == 0, out
+    assert "Then ask for a shortlist" in out  # printed once both workers were ready
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
 
 
