@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 ROLES = ("admin", "coordinator", "jobhunter", "employer")
+"""service.store.ROLES, spelt out: importing the store (SQLAlchemy) would slow every CLI command;
+tests/service/test_keys.py checks that the two agree."""
 
 
 def register(sub: Any) -> None:

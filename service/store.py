@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, get_args
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
@@ -32,7 +32,7 @@ from service.tables import (
 logger = logging.getLogger("service")
 
 Role = Literal["admin", "coordinator", "jobhunter", "employer"]
-ROLES: tuple[Role, ...] = ("admin", "coordinator", "jobhunter", "employer")
+ROLES: tuple[Role, ...] = get_args(Role)
 KEY_PREFIX = "mk_"
 
 

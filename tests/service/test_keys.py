@@ -90,3 +90,9 @@ def test_the_command_line_makes_keys_the_service_accepts(
     assert main(["keys", "revoke", key_id]) == 0
     assert client.get("/weights", headers={"X-API-Key": key}).status_code == 401
     assert main(["keys", "revoke", key_id]) == 1
+
+
+def test_the_command_line_offers_exactly_the_service_roles() -> None:
+    from service import cli, store
+
+    assert set(cli.ROLES) == set(store.ROLES) == {"admin", "coordinator", "jobhunter", "employer"}
