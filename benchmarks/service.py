@@ -181,14 +181,16 @@ def _row(rows: list[tuple[str, str]], label: str, result: Result) -> None:
 
 
 def run(rows: list[tuple[str, str]]) -> None:
-    people = [c.id for c in load_candidates()]
+    candidates = load_candidates()
+    people = [c.id for c in candidates]
+    ready = sum(c.stage == "ready" for c in candidates)
     shortlists = [f"/candidates/{p}/shortlist?top=10" for p in people]
     vacancy_side = [f"/vacancies/v-{i:04d}/shortlist" for i in range(1, 200)]
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         client = "wrk" if WRK else "asyncio"
         rows.append((f"uvicorn subprocess on loopback, SQLite, fixtures; {client} clients", ""))
-        rows.append(("shortlists of all 400 fixture candidates in turn, top 10", ""))
+        rows.append((f"shortlists of all {len(people)} fixture candidates in turn, top 10", ""))
         for workers in (1, 2):
             with _server(data, workers, MATCHER_SHORTLIST_CACHE_SIZE="0") as url:
                 key = _key(data)
@@ -201,7 +203,7 @@ def run(rows: list[tuple[str, str]]) -> None:
                 if workers == 1:
                     _row(
                         rows,
-                        "1 worker, vacancy side (290 ready people), 1 client",
+                        f"1 worker, vacancy side ({ready} ready people), 1 client",
                         _load(url, key, vacancy_side, 1),
                     )
             with _server(data, workers) as url:
