@@ -55,22 +55,26 @@ _JOB_AD_NOISE = frozenset(
 )
 """Gender markers and shift words of job ads ("(m/v/x) – late ploeg"): nothing about the job."""
 
-_GENERIC = frozenset(
+_GENERIC_ROLES = frozenset(
     (
         "work works worker workers job jobs helper helpers assistant employee employees staff "
-        "experience labour labor industry sector care office "
+        "experience labour labor "
         "werk werken medewerker medewerkers medewerkster hulp hulpkracht arbeider arbeiders "
-        "werknemer werknemers ervaring vacature industrie zorg kantoor "
+        "werknemer werknemers ervaring vacature "
         "робота роботи роботу праця працівник працівники працівниця помічник помічниця досвід "
-        "вакансія офіс "
+        "вакансія "
         "работа работы работу труд работник работники работница помощник помощница опыт "
-        "вакансия офис "
-        "travail emploi employe aide bureau"
+        "вакансия "
+        "travail emploi employe aide"
     ).split()
 )
-"""Words that on their own name no job or skill: "work", "helper", "робота", a sector ("zorg",
-"office"). A phrase of nothing else is not guessed at (it would land on whichever label
-happens to share its letters); with other words ("робота на складі") it reads as usual."""
+"""Words that name no job or skill: "work", "helper", "робота". A phrase of nothing else is not
+guessed at (it would land on whichever label happens to share its letters); with other words
+("робота на складі") it reads as usual."""
+_SECTOR_WORDS = frozenset(
+    "care office industry sector zorg kantoor industrie офіс офис bureau".split()
+)
+"""A sector alone ("zorg") is no job either; with a role word ("zorg hulp") it may well be."""
 
 # Ukrainian and Russian letters in a loose Latin spelling; the skeleton then folds the variants
 # that the national, scholarly and everyday transliterations disagree on.
@@ -224,6 +228,10 @@ def skeleton(text: str) -> str:
     return _REPEATS.sub(r"\1", latin)
 
 
+_GENERIC_ROLE_BONES = frozenset(skeleton(w) for w in _GENERIC_ROLES)
+_SECTOR_BONES = frozenset(skeleton(w) for w in _SECTOR_WORDS)
+
+
 @dataclass
 class Vocabulary:
     """Concepts with labels per language; `read` maps a phrase to the best concept."""
@@ -338,11 +346,16 @@ class Vocabulary:
         folded = self._skeletons.get(bones)
         if folded is not None:
             return Reading(phrase, folded, SKELETON_CONFIDENCE, "transliteration")
-        if all(w in _GENERIC or w in _FILLER for w in key.split()):
-            return Reading(phrase, None, 0.0)
         inner = self._label_inside(phrase)
         if inner is not None and inner[1] >= SUBPHRASE_CONFIDENCE:
             # A label explains every word ("Kassier – schooluren"): no need to guess spellings.
+            return Reading(phrase, *inner, "inside a longer phrase")
+        words = set(_words(phrase))
+        if words <= _GENERIC_ROLE_BONES or (len(words) == 1 and words <= _SECTOR_BONES):
+            # Nothing but generic words ("robota", "Medewerker (m/v/x)", "zorg"): a label among
+            # them counts, a guess at their letters does not.
+            if inner is None:
+                return Reading(phrase, None, 0.0)
             return Reading(phrase, *inner, "inside a longer phrase")
         best = self._nearest_spelling(bones)
         if best is not None:

@@ -10,7 +10,8 @@ and appending leaves the fixtures unchanged.
 
 A label is skipped, and said so on stderr, when its concept id is unknown, when it repeats a
 label of the same concept, or when it would belong to two concepts under the accent-stripped
-key the vocabulary tests use. ``--check`` reports without writing.
+key or the transliterated skeleton the vocabulary tests use. ``--check`` reports without
+writing. Run it with the project's Python (`.venv/bin/python`), which has `matcher`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
+
+from matcher.vocabulary import skeleton
 
 VOCABULARY = Path(__file__).resolve().parent.parent / "matcher" / "data" / "vocabulary.json"
 LANGUAGES = ("nl", "en", "uk", "ru", "fr")
@@ -67,12 +70,15 @@ def add_labels(
 ) -> tuple[int, list[str]]:
     """Append the new labels in place; return how many were added and why others were not."""
     by_id = {c["id"]: c for c in vocabulary["concepts"]}
-    owner = {
-        clash_key(label): c["id"]
+    every_label = [
+        (label, c["id"])
         for c in vocabulary["concepts"]
         for labels in c["labels"].values()
         for label in labels
-    }
+    ]
+    owner = {clash_key(label): concept_id for label, concept_id in every_label}
+    # The reader also meets labels by their transliterated, spelling-folded skeleton.
+    folded_owner = {skeleton(label): concept_id for label, concept_id in every_label}
     added, skipped = 0, []
     for concept_id, per_language in additions.items():
         concept = by_id.get(concept_id)
@@ -90,11 +96,16 @@ def add_labels(
                     skipped.append(f"{concept_id}/{lang}: empty label {label!r}")
                 elif owner.get(key, concept_id) != concept_id:
                     skipped.append(f"{concept_id}/{lang}: {label!r} already means {owner[key]}")
+                elif folded_owner.get(skeleton(label), concept_id) != concept_id:
+                    other = folded_owner[skeleton(label)]
+                    skipped.append(
+                        f"{concept_id}/{lang}: {label!r} is spelt like a label of {other}"
+                    )
                 elif label in concept["labels"].get(lang, []) or key in owner:
                     continue  # already there, perhaps with other accents or in another language
                 else:
                     concept["labels"].setdefault(lang, []).append(label)
-                    owner[key] = concept_id
+                    owner[key] = folded_owner[skeleton(label)] = concept_id
                     added += 1
     return added, skipped
 
