@@ -8,17 +8,17 @@ the kernel spreads new connections over the processes by their addresses.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
+import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import wait
 from multiprocessing.synchronize import Event
 from types import FrameType
-
-logger = logging.getLogger("service")
 
 SPREADS_CONNECTIONS = hasattr(socket, "SO_REUSEPORT")
 """False on systems without SO_REUSEPORT (Windows), where uvicorn's own workers are used."""
@@ -34,11 +34,20 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, access_log: bool, ready: Event) -> None:
+def _watch_parent(parent: int) -> None:
+    """SIGTERM this worker once its parent is gone (killed with SIGKILL, say), so no worker
+    keeps serving the port on its own."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker(host: str, port: int, access_log: bool, ready: Event, parent: int) -> None:
     import uvicorn
 
     from service.app import create_app
 
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
         sock = listening_socket(host, port)
     except OSError as error:
@@ -51,6 +60,25 @@ def _worker(host: str, port: int, access_log: bool, ready: Event) -> None:
         pass  # Ctrl+C reached the whole process group; uvicorn shut down, then raised it again
 
 
+def _port_is_free(host: str, port: int) -> bool:
+    """Nobody listens there, not even another of our services (whose SO_REUSEPORT sockets ours
+    would silently join, sharing its traffic)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+RESTARTS_ALLOWED = 5
+"""Workers that may die and be replaced within RESTART_WINDOW seconds before all are stopped:
+a worker that keeps dying (out of memory while fitting, say) is a fault to report, not loop on."""
+RESTART_WINDOW = 60.0
+
+
 def serve(
     *,
     host: str,
@@ -59,9 +87,13 @@ def serve(
     access_log: bool,
     on_ready: Callable[[], None] | None = None,
 ) -> int:
-    """Run `workers` processes until SIGINT or SIGTERM; a process that dies after it was ready is
-    replaced, one that dies before is a fault in the set-up and stops them all (exit 1).
-    `on_ready` is called once, when every process first serves."""
+    """Run `workers` processes until SIGINT or SIGTERM (exit 0). A worker that dies is replaced;
+    if one of the first ones dies before it serves, or more than RESTARTS_ALLOWED die within
+    RESTART_WINDOW seconds, all are stopped (exit 1). `on_ready` is called once, when every
+    process first serves."""
+    if not _port_is_free(host, port):
+        print(f"error: cannot listen on {host}:{port}: something listens there", file=sys.stderr)
+        return 1
     spawn = multiprocessing.get_context("spawn")
     stopping = False
 
@@ -73,34 +105,49 @@ def serve(
 
     def start() -> tuple[multiprocessing.process.BaseProcess, Event]:
         ready = spawn.Event()
-        process = spawn.Process(target=_worker, args=(host, port, access_log, ready))
+        process = spawn.Process(target=_worker, args=(host, port, access_log, ready, os.getpid()))
         process.start()
         return process, ready
 
     running = [start() for _ in range(workers)]
-    failed = False
+    restarts: list[float] = []
+    problem = ""
+    all_served = False
     try:
-        while not stopping and not failed:
+        while not stopping and not problem:
             wait([process.sentinel for process, _ in running], timeout=0.5)
-            if on_ready is not None and all(ready.is_set() for _, ready in running):
-                on_ready()
-                on_ready = None
+            if not all_served and all(ready.is_set() for _, ready in running):
+                all_served = True
+                if on_ready is not None:
+                    on_ready()
             for n, (process, ready) in enumerate(running):
                 if process.is_alive() or stopping:
                     continue
-                if not ready.is_set():
-                    failed = True
-                    break
-                logger.warning("worker %s exited (code %s); starting another", n, process.exitcode)
-                running[n] = start()
+                now = time.monotonic()
+                restarts = [t for t in restarts if now - t < RESTART_WINDOW] + [now]
+                if not all_served and not ready.is_set():
+                    problem = "a worker did not start; see its message above"
+                elif len(restarts) > RESTARTS_ALLOWED:
+                    problem = f"workers died {len(restarts)} times in {RESTART_WINDOW:.0f} s"
+                else:
+                    print(
+                        f"worker {n} exited (code {process.exitcode}); starting another",
+                        file=sys.stderr,
+                    )
+                    running[n] = start()
+                    continue
+                break
     finally:
         for process, _ in running:
             process.terminate()  # SIGTERM: uvicorn finishes the requests under way
         for process, _ in running:
             process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+                process.join()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if failed:
-        print("error: a worker did not start; see its message above", file=sys.stderr)
+    if problem:
+        print(f"error: {problem}; stopped", file=sys.stderr)
         return 1
     return 0

@@ -98,6 +98,14 @@ def _listening(worker: Any, port: int, psutil: Any) -> bool:
     )
 
 
+def _wait_until_listening(workers: list[Any], port: int, psutil: Any) -> None:
+    """Every worker has its socket listening (a worker still fitting gets no connections)."""
+    deadline = time.monotonic() + 120
+    while not all(_listening(worker, port, psutil) for worker in workers):
+        assert time.monotonic() < deadline, "a worker did not start listening"
+        time.sleep(0.2)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="this system has no SO_REUSEPORT")
 def test_workers_share_a_burst_of_keep_alive_connections_and_stop_cleanly(tmp_path: Path) -> None:
@@ -106,13 +114,9 @@ def test_workers_share_a_burst_of_keep_alive_connections_and_stop_cleanly(tmp_pa
     server = _serve(tmp_path, port, "--workers", "2")
     try:
         _wait_for_health(f"http://127.0.0.1:{port}", server)
-        children = psutil.Process(server.pid).children()
-        workers = [p for p in children if "spawn_main" in " ".join(p.cmdline())]
+        workers = _workers(server, psutil)
         assert len(workers) == 2
-        deadline = time.monotonic() + 120
-        while not all(_listening(worker, port, psutil) for worker in workers):
-            assert time.monotonic() < deadline, "a worker did not start listening"
-            time.sleep(0.2)
+        _wait_until_listening(workers, port, psutil)
         connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
         for connection in connections:  # answered, so accepted by some worker
             connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -138,14 +142,72 @@ def test_workers_share_a_burst_of_keep_alive_connections_and_stop_cleanly(tmp_pa
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
 
 
+def _workers(server: subprocess.Popen[str], psutil: Any) -> list[Any]:
+    """The live worker processes (not the resource tracker, not one dead and not yet reaped)."""
+    found = []
+    for child in psutil.Process(server.pid).children():
+        try:
+            if "spawn_main" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            pass
+    return found
+
+
+def _gone(process: Any, psutil: Any) -> bool:
+    try:
+        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="this system has no SO_REUSEPORT")
-def test_workers_on_a_port_taken_by_another_program_stop_with_a_message(tmp_path: Path) -> None:
+def test_a_worker_that_dies_is_replaced_and_none_outlives_a_killed_parent(tmp_path: Path) -> None:
+    psutil = pytest.importorskip("psutil")
+    port = free_port()
+    server = _serve(tmp_path, port, "--workers", "2")
+    now: list[Any] = []
+    try:
+        _wait_for_health(f"http://127.0.0.1:{port}", server)
+        first = _workers(server, psutil)
+        _wait_until_listening(first, port, psutil)
+        first[0].kill()
+        deadline = time.monotonic() + 120
+        while True:
+            now = _workers(server, psutil)
+            if len(now) == 2 and first[0] not in now and _listening(now[-1], port, psutil):
+                break
+            assert time.monotonic() < deadline and server.poll() is None, "no replacement"
+            time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+        server.kill()  # as the OOM killer would: no chance to stop the workers
+        server.communicate(timeout=30)
+        deadline = time.monotonic() + 15
+        while not all(_gone(w, psutil) for w in now):
+            assert time.monotonic() < deadline, "a worker outlived its parent"
+            time.sleep(0.2)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate(timeout=30)
+        for worker in now:
+            if not _gone(worker, psutil):
+                worker.kill()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="this system has no SO_REUSEPORT")
+@pytest.mark.parametrize("shared", [False, True], ids=["plain socket", "another service's"])
+def test_workers_on_a_port_taken_stop_with_a_message(tmp_path: Path, shared: bool) -> None:
+    """Another service's SO_REUSEPORT socket would accept our workers' sockets beside it and
+    share the traffic: that too is refused."""
     with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, int(shared))
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        server = _serve(tmp_path, taken.getsockname()[1], "--workers", "2")
+        port = taken.getsockname()[1]
+        server = _serve(tmp_path, port, "--workers", "2")
         out, _ = server.communicate(timeout=120)
     assert server.returncode == 1
-    assert "cannot listen on 127.0.0.1" in out
-    assert "a worker did not start" in out
+    assert f"cannot listen on 127.0.0.1:{port}" in out
