@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,42 +108,6 @@ def _wait_until_listening(workers: list[Any], port: int, psutil: Any) -> None:
         time.sleep(0.2)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="this system has no SO_REUSEPORT")
-def test_workers_share_a_burst_of_keep_alive_connections_and_stop_cleanly(tmp_path: Path) -> None:
-    psutil = pytest.importorskip("psutil")
-    port = free_port()
-    server = _serve(tmp_path, port, "--workers", "2")
-    try:
-        _wait_for_health(f"http://127.0.0.1:{port}", server)
-        workers = _workers(server, psutil)
-        assert len(workers) == 2
-        _wait_until_listening(workers, port, psutil)
-        connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
-        for connection in connections:  # answered, so accepted by some worker
-            connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-            assert connection.recv(4096).startswith(b"HTTP/1.1 200")
-        held = [
-            sum(
-                1
-                for c in worker.net_connections(kind="tcp")
-                if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port
-            )
-            for worker in workers
-        ]
-        # One shared socket gave 30 and 2; spread by the kernel, fewer than 4 of 32 on either
-        # worker has a chance of about one in a million.
-        assert sum(held) == 32 and min(held) >= 4, held
-        for connection in connections:
-            connection.close()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        out, _ = server.communicate(timeout=60)
-    assert server.returncode == 0, out
-    assert "Then ask for a shortlist" in out  # printed once both workers were ready
-    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
-
-
 def _workers(server: subprocess.Popen[str], psutil: Any) -> list[Any]:
     """The live worker processes (not the resource tracker, not one dead and not yet reaped)."""
     found = []
@@ -161,39 +127,100 @@ def _gone(process: Any, psutil: Any) -> bool:
         return True
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="this system has no SO_REUSEPORT")
-def test_a_worker_that_dies_is_replaced_and_none_outlives_a_killed_parent(tmp_path: Path) -> None:
+@dataclass
+class TwoWorkers:
+    server: subprocess.Popen[str]
+    port: int
+    psutil: Any
+    started: list[Any]
+    """The two workers, both listening."""
+
+
+@pytest.fixture
+def two_workers(tmp_path: Path) -> Iterator[TwoWorkers]:
+    """`matcher serve --workers 2`, once both workers listen; whatever is left is killed after."""
+    if not SPREADS_CONNECTIONS:
+        pytest.skip("this system has no SO_REUSEPORT")
     psutil = pytest.importorskip("psutil")
     port = free_port()
     server = _serve(tmp_path, port, "--workers", "2")
-    now: list[Any] = []
+    seen: list[Any] = []
     try:
         _wait_for_health(f"http://127.0.0.1:{port}", server)
-        first = _workers(server, psutil)
-        _wait_until_listening(first, port, psutil)
-        first[0].kill()
-        deadline = time.monotonic() + 120
-        while True:
-            now = _workers(server, psutil)
-            if len(now) == 2 and first[0] not in now and _listening(now[-1], port, psutil):
-                break
-            assert time.monotonic() < deadline and server.poll() is None, "no replacement"
-            time.sleep(0.2)
-        assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
-        server.kill()  # as the OOM killer would: no chance to stop the workers
-        server.communicate(timeout=30)
-        deadline = time.monotonic() + 15
-        while not all(_gone(w, psutil) for w in now):
-            assert time.monotonic() < deadline, "a worker outlived its parent"
-            time.sleep(0.2)
+        started = _workers(server, psutil)
+        seen += started
+        assert len(started) == 2
+        _wait_until_listening(started, port, psutil)
+        yield TwoWorkers(server, port, psutil, started)
     finally:
         if server.poll() is None:
+            seen += _workers(server, psutil)
             server.kill()
             server.communicate(timeout=30)
-        for worker in now:
+        for worker in seen:
             if not _gone(worker, psutil):
                 worker.kill()
+
+
+@pytest.mark.slow
+def test_workers_share_a_burst_of_keep_alive_connections_and_stop_cleanly(
+    two_workers: TwoWorkers,
+) -> None:
+    server, port, psutil, workers = (
+        two_workers.server,
+        two_workers.port,
+        two_workers.psutil,
+        two_workers.started,
+    )
+    connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
+    for connection in connections:  # answered, so accepted by some worker
+        connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+    held = [
+        sum(
+            1
+            for c in worker.net_connections(kind="tcp")
+            if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port
+        )
+        for worker in workers
+    ]
+    for connection in connections:
+        connection.close()
+    # One shared socket gave 30 and 2; spread by the kernel, fewer than 4 of 32 on either
+    # worker has a chance of about one in a million.
+    assert sum(held) == 32 and min(held) >= 4, held
+    server.send_signal(signal.SIGTERM)
+    out, _ = server.communicate(timeout=60)
+    assert server.returncode == 0, out
+    assert "Then ask for a shortlist" in out  # printed once both workers were ready
+    assert all(_gone(w, psutil) for w in workers)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_replaced_and_none_outlives_a_killed_parent(
+    two_workers: TwoWorkers,
+) -> None:
+    server, port, psutil, first = (
+        two_workers.server,
+        two_workers.port,
+        two_workers.psutil,
+        two_workers.started,
+    )
+    first[0].kill()
+    deadline = time.monotonic() + 120
+    while True:
+        now = _workers(server, psutil)
+        if len(now) == 2 and first[0] not in now and _listening(now[-1], port, psutil):
+            break
+        assert time.monotonic() < deadline and server.poll() is None, "no replacement"
+        time.sleep(0.2)
+    assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+    server.kill()  # as the OOM killer would: no chance to stop the workers
+    server.communicate(timeout=30)
+    deadline = time.monotonic() + 15
+    while not all(_gone(w, psutil) for w in now):
+        assert time.monotonic() < deadline, "a worker outlived its parent"
+        time.sleep(0.2)
 
 
 @pytest.mark.slow
