@@ -81,25 +81,30 @@ api_key_header = APIKeyHeader(
 )
 
 
-ApiKey = Annotated[str | None, Security(api_key_header)]
-"""The key as sent, unchecked: for a route that checks it with `authorize` itself."""
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "APIKey"}
+    )
 
 
-def authenticate(session: Session, key: str | None) -> Principal:
-    """Who is calling; 401 without a key or with an unknown or revoked one."""
+async def get_api_key(key: Annotated[str | None, Security(api_key_header)]) -> str:
+    """The key as sent (401 if none), not yet looked up."""
     if not key:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "missing X-API-Key header",
-            headers={"WWW-Authenticate": "APIKey"},
-        )
+        raise _unauthorized("missing X-API-Key header")
+    return key
+
+
+ApiKey = Annotated[str, Depends(get_api_key)]
+"""For a route that looks the key up with `authorize` itself. A request without a key gets 401
+before its parameters are checked, as on every route; one with a key that `authorize` then
+refuses may get 422 for a bad parameter first."""
+
+
+def authenticate(session: Session, key: str) -> Principal:
+    """Who is calling; 401 for an unknown or revoked key."""
     principal = store.find_key(session, key=key)
     if principal is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "invalid API key in X-API-Key (unknown or revoked)",
-            headers={"WWW-Authenticate": "APIKey"},
-        )
+        raise _unauthorized("invalid API key in X-API-Key (unknown or revoked)")
     return principal
 
 
@@ -128,7 +133,7 @@ def employer_scope(principal: Principal) -> str | None:
     return principal.employer if principal.role == "employer" else None
 
 
-def authorize(session: Session, key: str | None, roles: tuple[Role, ...]) -> Principal:
+def authorize(session: Session, key: str, roles: tuple[Role, ...]) -> Principal:
     """`authenticate` then `permit`, for a route that does its database work in one go."""
     return permit(authenticate(session, key), roles)
 

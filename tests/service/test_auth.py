@@ -104,6 +104,14 @@ def test_no_key_or_a_wrong_key_is_401(
     assert "X-API-Key" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/candidates/c-0001/shortlist?top=1000", "/vacancies/v-0001/shortlist?top=1000"]
+)
+def test_without_a_key_a_bad_parameter_is_still_401(client: TestClient, path: str) -> None:
+    """Nothing about the request is checked for someone who sent no key."""
+    assert client.get(path).status_code == 401
+
+
 def test_health_needs_no_key(client: TestClient) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok"
