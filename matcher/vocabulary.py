@@ -13,6 +13,7 @@ import json
 import os
 import pickle
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -476,6 +477,7 @@ def prepared_vocabulary(text: str) -> Vocabulary:
             with path.open("rb") as handle:
                 cached = pickle.load(handle)
             if isinstance(cached, Vocabulary):
+                os.utime(path)  # in use: kept when older entries are cleared out
                 return cached
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
             pass  # unreadable or from another version: build it again
@@ -488,9 +490,25 @@ def prepared_vocabulary(text: str) -> Vocabulary:
             with partial.open("wb") as handle:
                 pickle.dump(vocabulary, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(partial, path)
+            _clear_unused(path.parent)
         except OSError:
             pass  # a read-only home folder only costs time
     return vocabulary
+
+
+CACHE_UNUSED_DAYS = 30
+"""A cached vocabulary not loaded for this long is deleted when a new one is written: each
+change to the vocabulary or its reading code leaves an entry of some 16 MB behind."""
+
+
+def _clear_unused(folder: Path) -> None:
+    stale = time.time() - CACHE_UNUSED_DAYS * 86400
+    for entry in folder.glob("vocabulary-*.pickle"):
+        try:
+            if entry.stat().st_mtime < stale:
+                entry.unlink()
+        except OSError:
+            pass  # another process removed or is replacing it
 
 
 @cache

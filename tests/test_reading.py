@@ -88,3 +88,30 @@ def test_another_vocabulary_text_gets_its_own_cache_entry_and_off_means_none(tmp
     monkeypatch.setenv("MATCHER_CACHE_DIR", "off")
     assert prepared_vocabulary(json.dumps(small)).read("kok").concept_id == "cook"
     assert len(list(tmp_path.glob("vocabulary-*.pickle"))) == 2
+
+
+def test_cache_entries_unused_for_a_month_are_cleared_when_a_new_one_is_written(
+    tmp_path, monkeypatch
+):
+    import json
+    import os
+    import time
+
+    from matcher.vocabulary import CACHE_UNUSED_DAYS, prepared_vocabulary
+
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path))
+    texts = [
+        json.dumps({"concepts": [{"id": "cook", "kind": "occupation", "labels": {"nl": [n]}}]})
+        for n in ("kok", "chef", "keukenchef")
+    ]
+    prepared_vocabulary(texts[0])
+    (old,) = tmp_path.glob("vocabulary-*.pickle")
+    prepared_vocabulary(texts[1])
+    (used,) = set(tmp_path.glob("vocabulary-*.pickle")) - {old}
+    long_ago = time.time() - (CACHE_UNUSED_DAYS + 1) * 86400
+    for entry in (old, used):
+        os.utime(entry, (long_ago, long_ago))
+    prepared_vocabulary(texts[1])  # loading marks an entry as used
+    prepared_vocabulary(texts[2])  # writing clears what went unused
+    left = set(tmp_path.glob("vocabulary-*.pickle"))
+    assert old not in left and used in left and len(left) == 2
