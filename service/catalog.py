@@ -1,4 +1,5 @@
-"""The fitted engine each process holds, refitted when the database's catalog is newer than it."""
+"""The fitted engine each process holds, refitted when the database's catalog is newer than it,
+and the people it has validated, validated again when their stored data changes."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
 from sqlalchemy.orm import Session
 
-from matcher import Engine, Vacancy
+from matcher import Candidate, Engine, Vacancy
 from service import store
 
 
@@ -46,6 +48,8 @@ class Catalog:
         self.shortlist_threads = anyio.CapacityLimiter(2 * concurrent_scoring)
         self._fitted: Fitted | None = None
         self._parsed: dict[str, tuple[int, Vacancy]] = {}
+        self._people: dict[str, tuple[str, Candidate]] = {}
+        self._people_lock = threading.Lock()
 
     def current(self, session: Session) -> Fitted:
         catalog_version, weights_version = store.versions(session)
@@ -78,6 +82,31 @@ class Catalog:
                 parsed[ident] = (revision, Vacancy.model_validate(data))
         self._parsed = parsed
         return [vacancy for _, vacancy in parsed.values()]
+
+    def candidates_at(self, session: Session, *, stages: Sequence[str]) -> list[Candidate]:
+        """The people at these stages, in id order, validating only those whose stored JSON
+        changed since this process last read them (validating 290 people took 17 ms a request).
+
+        Everyone's row is read, so a person erased by any process is dropped from memory here
+        too, at the latest on the next call.
+        """
+        rows = store.candidate_texts(session)
+        with self._people_lock:
+            known = self._people
+            people = {
+                ident: (text, known[ident][1])
+                if ident in known and known[ident][0] == text
+                else (text, Candidate.model_validate_json(text))
+                for ident, _, text in rows
+            }
+            self._people = people
+        wanted = set(stages)
+        return [people[ident][1] for ident, stage, _ in rows if stage in wanted]
+
+    def forget(self, candidate_id: str) -> None:
+        """Drop an erased person from memory now, not at the next call."""
+        with self._people_lock:
+            self._people.pop(candidate_id, None)
 
 
 class ShortlistCache:

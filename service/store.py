@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal, cast, get_args
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, func, insert, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -61,9 +72,8 @@ class VersionConflict(Exception):
 # as much as the rest of a cached shortlist.
 _STATE = ServiceState.__table__.c
 _VERSIONS = select(_STATE.catalog_version, _STATE.weights_version).where(_STATE.id == 1)
-_CANDIDATE_DATA = select(CandidateRow.__table__.c.data).where(
-    CandidateRow.__table__.c.id == bindparam("candidate_id")
-)
+_CANDIDATES = CandidateRow.__table__.c
+_CANDIDATE_DATA = select(_CANDIDATES.data).where(_CANDIDATES.id == bindparam("candidate_id"))
 _KEYS = ApiKeyRow.__table__.c
 _KEY_BY_HASH = select(_KEYS.id, _KEYS.role, _KEYS.employer, _KEYS.name).where(
     _KEYS.key_hash == bindparam("key_hash")
@@ -127,6 +137,17 @@ def candidates_with_ids(session: Session, *, ids: Sequence[str]) -> list[Candida
         select(CandidateRow.data).where(CandidateRow.id.in_(ids)).order_by(CandidateRow.id)
     ).scalars()
     return [Candidate.model_validate(d) for d in rows]
+
+
+def candidate_texts(session: Session) -> list[tuple[str, str, str]]:
+    """(id, stage, stored JSON as text) of every candidate, in id order: the text tells a
+    process whether the person it validated before is still the same, without decoding."""
+    rows = session.execute(
+        select(CandidateRow.id, CandidateRow.stage, _CANDIDATES.data.cast(Text)).order_by(
+            CandidateRow.id
+        )
+    )
+    return [(str(i), str(stage), str(text)) for i, stage, text in rows]
 
 
 def candidates_at(session: Session, *, stages: Sequence[str]) -> list[Candidate]:

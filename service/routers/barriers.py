@@ -96,7 +96,7 @@ def candidate_barriers(
 def programme_barriers(session: SessionDep, _: Coordinator, catalog: CatalogDep) -> dict[str, Any]:
     """For coordinators: over all `ready` candidates, which change unblocks vacancies for the
     most people, so the programme knows where a course or a childcare deal pays off most."""
-    people: list[Candidate] = store.candidates_at(session, stages=["ready"])
+    people: list[Candidate] = catalog.candidates_at(session, stages=["ready"])
     engine = catalog.current(session).engine
     stats = BarrierStats(open_vacancies=len(engine.vacancies_))
     for first in range(0, len(people), STATS_GROUP):

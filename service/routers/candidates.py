@@ -10,7 +10,7 @@ from matcher import Candidate
 from matcher.models import Stage
 from service import store
 from service.db import checkpoint_sqlite
-from service.deps import DbEngineDep, PeopleReader, SessionDep, ShortlistCacheDep
+from service.deps import CatalogDep, DbEngineDep, PeopleReader, SessionDep, ShortlistCacheDep
 from service.examples import candidate_examples
 from service.routers import CandidateId, errors
 from service.schemas import CandidatePage
@@ -87,9 +87,11 @@ def erase_candidate(
     _: PeopleReader,
     candidate_id: CandidateId,
     cache: ShortlistCacheDep,
+    catalog: CatalogDep,
 ) -> None:
     """Erase the person: the row is deleted (not flagged) and overwritten in the database file."""
     store.delete_candidate(session, candidate_id=candidate_id)
     session.commit()  # committed before the file is compacted, not after the response
     cache.forget(candidate_id)
+    catalog.forget(candidate_id)
     checkpoint_sqlite(db)

@@ -92,7 +92,7 @@ def make_plan(
     body = body or PlanIn()
     people: list[Candidate]
     if body.candidate_ids is None:
-        people = store.candidates_at(session, stages=["ready"])
+        people = catalog.candidates_at(session, stages=["ready"])
     else:
         wanted = list(dict.fromkeys(body.candidate_ids))
         people = store.candidates_with_ids(session, ids=wanted)

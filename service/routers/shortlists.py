@@ -117,7 +117,7 @@ def vacancy_shortlist(
     vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
     if vacancy is None:
         raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
-    people = store.candidates_at(session, stages=stage or ["ready"])
+    people = catalog.candidates_at(session, stages=stage or ["ready"])
     engine = catalog.current(session).engine
     with catalog.scoring:
         shortlist = engine.rank_candidates(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi import FastAPI
@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import make_url, select
 from support import Databases, as_role, candidate_body, make_key, settings_for, vacancy_body
 
+from matcher.models import Stage
 from service.app import create_app
 from service.deps import get_catalog
 from service.tables import ApplicationRow, CandidateRow, StageChangeRow
@@ -54,6 +55,10 @@ def test_delete_erases_the_row_and_its_bytes(databases: Databases) -> None:
         if databases.kind == "sqlite":
             assert all(v.encode() in sqlite_bytes(url) for v in values[:2])  # the check can fail
             assert note.encode() in sqlite_bytes(url)
+        every_stage = "&".join(f"stage={s}" for s in get_args(Stage))
+        ranked = client.get(f"/vacancies/{job['id']}/shortlist?{every_stage}", headers=key)
+        assert ranked.status_code == 200, ranked.text
+        assert body["id"] in str(app.state.catalog._people)  # validated and kept, for now
         assert client.delete(f"/candidates/{body['id']}", headers=key).status_code == 204
 
         with app.state.sessions() as session:
@@ -68,6 +73,7 @@ def test_delete_erases_the_row_and_its_bytes(databases: Databases) -> None:
         assert client.get(f"/vacancies/{job['id']}/applications", headers=key).json() == []
         assert client.get(f"/candidates/{body['id']}/shortlist", headers=key).status_code == 404
         assert body["id"] not in str(app.state.shortlist_cache._entries.values())
+        assert body["id"] not in str(app.state.catalog._people)
         if databases.kind == "sqlite":
             stored = sqlite_bytes(url)
             for value in values:

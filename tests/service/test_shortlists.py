@@ -181,3 +181,31 @@ def test_another_process_sees_the_write_at_once(
         assert deleted["id"] in ids(second, who, path)
         assert client.delete(f"/vacancies/{deleted['id']}", headers=who).status_code == 204
         assert deleted["id"] not in ids(second, who, path)
+
+
+def test_a_vacancy_side_shortlist_sees_people_changed_or_erased_in_another_process(
+    app: FastAPI, database_url: str, client: TestClient, who: dict[str, str]
+) -> None:
+    """Each process keeps the people it validated; a change or an erasure made through another
+    process must show in its very next ranking all the same."""
+    vacancy = vacancy_body(**NEXT_DOOR)
+    assert client.post("/vacancies", json=vacancy, headers=who).status_code == 201
+    body = candidate_body(**HOMEBOUND, stage="ready")
+    assert client.post("/candidates", json=body, headers=who).status_code == 201
+    path = f"/vacancies/{vacancy['id']}/shortlist?top=100&include_blocked=true"
+
+    def ranked(on: TestClient) -> dict[str, dict[str, Any]]:
+        return {r["candidate_id"]: r for r in shortlist(on, who, path)["results"]}
+
+    other = create_app(settings_for(database_url, load_fixtures=False))
+    with TestClient(other) as second:
+        assert not ranked(second)[body["id"]]["blocked"]  # next door: validated, kept
+        moved = {**body, "home": {"postcode": "3600"}}  # Genk, far beyond a 10-minute walk
+        assert client.put(f"/candidates/{body['id']}", json=moved, headers=who).status_code == 200
+        assert ranked(second)[body["id"]]["blocked"]
+        placed = {**moved, "stage": "placed"}
+        assert client.put(f"/candidates/{body['id']}", json=placed, headers=who).status_code == 200
+        assert body["id"] not in ranked(second)
+        assert client.delete(f"/candidates/{body['id']}", headers=who).status_code == 204
+        ranked(second)
+        assert body["id"] not in str(other.state.catalog._people)
