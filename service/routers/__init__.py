@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import HTTPException, Path, status
 
 from service.schemas import Message
 
@@ -32,6 +32,21 @@ def _id_param(example: str) -> Any:
         description="The id: letters, digits and _ . : - (at most 64)",
         examples=[example],
     )
+
+
+def require_path_id(body_id: str | None, path_id: str) -> None:
+    """A body may repeat the path's id, not name another (422 on `body.id` otherwise)."""
+    if body_id is not None and body_id != path_id:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [
+                {
+                    "loc": ["body", "id"],
+                    "msg": f"id '{body_id}' differs from the path's '{path_id}'",
+                    "type": "value_error",
+                }
+            ],
+        )
 
 
 ApplicationId = Annotated[str, _id_param("a-0001")]

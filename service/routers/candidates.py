@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from matcher import Candidate
 from matcher.models import Stage
@@ -12,7 +12,7 @@ from service import store
 from service.db import checkpoint_sqlite
 from service.deps import CatalogDep, DbEngineDep, PeopleReader, SessionDep, ShortlistCacheDep
 from service.examples import candidate_examples
-from service.routers import CandidateId, errors
+from service.routers import CandidateId, errors, require_path_id
 from service.schemas import CandidatePage
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
@@ -60,17 +60,7 @@ def replace_candidate(
     cache: ShortlistCacheDep,
 ) -> Candidate:
     """Replace a person's profile; the body's `id`, if given, must be the path's."""
-    if candidate.id is not None and candidate.id != candidate_id:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [
-                {
-                    "loc": ["body", "id"],
-                    "msg": f"id '{candidate.id}' differs from the path's '{candidate_id}'",
-                    "type": "value_error",
-                }
-            ],
-        )
+    require_path_id(candidate.id, candidate_id)
     replaced = store.replace_candidate(
         session, candidate=candidate.model_copy(update={"id": candidate_id})
     )

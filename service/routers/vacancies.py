@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from matcher import Vacancy
 from matcher.models import VacancyStatus
 from service import store
 from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer
 from service.examples import vacancy_examples
-from service.routers import VacancyId, errors
+from service.routers import VacancyId, errors, require_path_id
 from service.schemas import VacancyPage
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
@@ -68,17 +68,7 @@ def replace_vacancy(
     session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId, vacancy: VacancyBody
 ) -> Vacancy:
     """Change a vacancy (set `status` to closed or filled to take it out of shortlists)."""
-    if vacancy.id is not None and vacancy.id != vacancy_id:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [
-                {
-                    "loc": ["body", "id"],
-                    "msg": f"id '{vacancy.id}' differs from the path's '{vacancy_id}'",
-                    "type": "value_error",
-                }
-            ],
-        )
+    require_path_id(vacancy.id, vacancy_id)
     require_own_employer(principal, vacancy.employer, "body.employer")
     return store.replace_vacancy(
         session,
