@@ -4,7 +4,6 @@ and the people it has validated, validated again when their stored data changes.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -122,10 +121,9 @@ class ShortlistCache:
         self._entries: OrderedDict[tuple[Any, ...], tuple[str, bytes]] = OrderedDict()
 
     @staticmethod
-    def key(data: dict[str, Any], fitted: Fitted, *query: Any) -> tuple[Any, ...]:
-        digest = hashlib.blake2b(
-            json.dumps(data, sort_keys=True, separators=(",", ":")).encode(), digest_size=16
-        ).digest()
+    def key(stored: str, fitted: Fitted, *query: Any) -> tuple[Any, ...]:
+        """`stored` is the person's JSON text as the database holds it."""
+        digest = hashlib.blake2b(stored.encode(), digest_size=16).digest()
         return (digest, fitted.catalog_version, fitted.weights_version, *query)
 
     def get(self, key: tuple[Any, ...]) -> bytes | None:

@@ -73,7 +73,10 @@ class VersionConflict(Exception):
 _STATE = ServiceState.__table__.c
 _VERSIONS = select(_STATE.catalog_version, _STATE.weights_version).where(_STATE.id == 1)
 _CANDIDATES = CandidateRow.__table__.c
-_CANDIDATE_DATA = select(_CANDIDATES.data).where(_CANDIDATES.id == bindparam("candidate_id"))
+# A person's stored JSON as its text: hashed for cache keys and validated straight from text, it
+# need not be decoded into a dict first (and, for a key, encoded again).
+_CANDIDATE_JSON = _CANDIDATES.data.cast(Text)
+_CANDIDATE_TEXT = select(_CANDIDATE_JSON).where(_CANDIDATES.id == bindparam("candidate_id"))
 _KEYS = ApiKeyRow.__table__.c
 _KEY_BY_HASH = select(_KEYS.id, _KEYS.role, _KEYS.employer, _KEYS.name).where(
     _KEYS.key_hash == bindparam("key_hash")
@@ -108,16 +111,14 @@ def _candidate_id() -> str:
 
 
 def get_candidate(session: Session, *, candidate_id: str) -> Candidate | None:
-    data = get_candidate_data(session, candidate_id=candidate_id)
-    return None if data is None else Candidate.model_validate(data)
+    text = get_candidate_text(session, candidate_id=candidate_id)
+    return None if text is None else Candidate.model_validate_json(text)
 
 
-def get_candidate_data(session: Session, *, candidate_id: str) -> dict[str, Any] | None:
-    """The stored JSON, unvalidated (for cache keys)."""
-    data: dict[str, Any] | None = session.execute(
-        _CANDIDATE_DATA, {"candidate_id": candidate_id}
-    ).scalar_one_or_none()
-    return data
+def get_candidate_text(session: Session, *, candidate_id: str) -> str | None:
+    """The stored JSON as text, unvalidated; None if there is no such person."""
+    text = session.execute(_CANDIDATE_TEXT, {"candidate_id": candidate_id}).scalar_one_or_none()
+    return None if text is None else str(text)
 
 
 def list_candidates(
@@ -143,18 +144,9 @@ def candidate_texts(session: Session) -> list[tuple[str, str, str]]:
     """(id, stage, stored JSON as text) of every candidate, in id order: the text tells a
     process whether the person it validated before is still the same, without decoding."""
     rows = session.execute(
-        select(CandidateRow.id, CandidateRow.stage, _CANDIDATES.data.cast(Text)).order_by(
-            CandidateRow.id
-        )
+        select(CandidateRow.id, CandidateRow.stage, _CANDIDATE_JSON).order_by(CandidateRow.id)
     )
     return [(str(i), str(stage), str(text)) for i, stage, text in rows]
-
-
-def candidates_at(session: Session, *, stages: Sequence[str]) -> list[Candidate]:
-    rows = session.execute(
-        select(CandidateRow.data).where(CandidateRow.stage.in_(stages)).order_by(CandidateRow.id)
-    ).scalars()
-    return [Candidate.model_validate(d) for d in rows]
 
 
 def create_candidate(session: Session, *, candidate: Candidate) -> Candidate:

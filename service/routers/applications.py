@@ -128,7 +128,7 @@ def candidate_applications(
     session: SessionDep, _: PeopleReader, candidate_id: CandidateId
 ) -> list[ApplicationOut]:
     """Everything proposed to this person, oldest first."""
-    if store.get_candidate_data(session, candidate_id=candidate_id) is None:
+    if store.get_candidate_text(session, candidate_id=candidate_id) is None:
         raise store.NotFound(f"no candidate with id '{candidate_id}'")
     return [ApplicationOut.of(a) for a in store.applications(session, candidate_id=candidate_id)]
 

@@ -82,14 +82,14 @@ def _candidate_shortlist(
 ) -> bytes:
     with sessions.begin() as session:
         authorize(session, api_key, PEOPLE_READERS)
-        data = store.get_candidate_data(session, candidate_id=candidate_id)
-        if data is None:
+        stored = store.get_candidate_text(session, candidate_id=candidate_id)
+        if stored is None:
             raise store.NotFound(f"no candidate with id '{candidate_id}'")
         fitted = catalog.current(session)
-    key = cache.key(data, fitted, "candidate", top, include_blocked)
+    key = cache.key(stored, fitted, "candidate", top, include_blocked)
     body = cache.get(key)
     if body is None:
-        candidate = Candidate.model_validate(data)
+        candidate = Candidate.model_validate_json(stored)
         with catalog.scoring:
             shortlist = fitted.engine.shortlist(candidate, top=top, include_blocked=include_blocked)
             body = _json(shortlist.as_dict())

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 
 from matcher.programme import STAGES, ProgrammeFigures, programme_figures
 from service import store
-from service.deps import Coordinator, SessionDep
+from service.deps import CatalogDep, Coordinator, SessionDep
 from service.routers import errors
 from service.settings import Settings
 
@@ -21,6 +21,7 @@ def stats(
     request: Request,
     session: SessionDep,
     _: Coordinator,
+    catalog: CatalogDep,
     target_placed: Annotated[
         int | None, Query(ge=1, le=1_000_000, description="Default MATCHER_TARGET_PLACED (160)")
     ] = None,
@@ -35,7 +36,7 @@ def stats(
     from `ready` to the first hire; rejection reasons; people placed against the target."""
     settings: Settings = request.app.state.settings
     return programme_figures(
-        store.candidates_at(session, stages=STAGES),
+        catalog.candidates_at(session, stages=STAGES),
         store.applications(session),
         store.stage_changes(session),
         target_placed=target_placed or settings.target_placed,
