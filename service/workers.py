@@ -24,13 +24,18 @@ SPREADS_CONNECTIONS = hasattr(socket, "SO_REUSEPORT")
 """False on systems without SO_REUSEPORT (Windows), where uvicorn's own workers are used."""
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to host:port that other processes of this user may bind as well."""
+def _bound_socket(host: str, port: int, *, shared: bool) -> socket.socket:
+    """A TCP socket bound to host:port; `shared`: other processes of this user may bind it too."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if shared:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
@@ -49,7 +54,7 @@ def _worker(host: str, port: int, access_log: bool, ready: Event, parent: int) -
 
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
-        sock = listening_socket(host, port)
+        sock = _bound_socket(host, port, shared=True)
     except OSError as error:
         print(f"error: cannot listen on {host}:{port}: {error.strerror}", file=sys.stderr)
         sys.exit(3)
@@ -63,13 +68,10 @@ def _worker(host: str, port: int, access_log: bool, ready: Event, parent: int) -
 def _port_is_free(host: str, port: int) -> bool:
     """Nobody listens there, not even another of our services (whose SO_REUSEPORT sockets ours
     would silently join, sharing its traffic)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
+    try:
+        _bound_socket(host, port, shared=False).close()
+    except OSError:
+        return False
     return True
 
 

@@ -24,16 +24,8 @@ from service.workers import SPREADS_CONNECTIONS
 
 @pytest.mark.slow
 def test_serve_prints_commands_that_work(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHER_")}
-    env["MATCHER_DATA_DIR"] = str(tmp_path / "var")
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "matcher.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = _serve(tmp_path, port)
     try:
         assert server.stdout is not None
         printed: list[str] = []
@@ -48,7 +40,7 @@ def test_serve_prints_commands_that_work(tmp_path: Path) -> None:
 
         made = subprocess.run(
             [sys.executable, "-m", "matcher.cli", "keys", "create", "--role", "jobhunter"],
-            env=env,
+            env=_env(tmp_path),
             capture_output=True,
             text=True,
             check=True,
@@ -70,12 +62,16 @@ def test_serve_prints_commands_that_work(tmp_path: Path) -> None:
         server.communicate(timeout=30)  # waits, and closes the pipe
 
 
-def _serve(tmp_path: Path, port: int, *extra: str) -> subprocess.Popen[str]:
+def _env(tmp_path: Path) -> dict[str, str]:
+    """This test's data folder, and none of the caller's MATCHER_ settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHER_")}
-    env["MATCHER_DATA_DIR"] = str(tmp_path / "var")
+    return {**env, "MATCHER_DATA_DIR": str(tmp_path / "var")}
+
+
+def _serve(tmp_path: Path, port: int, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "matcher.cli", "serve", "--port", str(port), *extra],
-        env=env,
+        env=_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
