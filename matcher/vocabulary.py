@@ -202,6 +202,14 @@ def normalise(text: str) -> str:
     return re.sub(r"[\W_]+", " ", flat).strip()
 
 
+def accentless(label: str) -> str:
+    """`normalise` stricter still: every accent stripped, a Cyrillic й or ї too. No two concepts
+    may share a label under this key (nor under `normalise` or `skeleton`)."""
+    s = unicodedata.normalize("NFKD", label.casefold())
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", s).split())
+
+
 def _words(text: str) -> tuple[str, ...]:
     """The meaningful words of a phrase, in skeleton form."""
     words = normalise(text).split()

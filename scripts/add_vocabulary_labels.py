@@ -18,23 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
-from matcher.vocabulary import skeleton
+from matcher.vocabulary import accentless, skeleton
 
 VOCABULARY = Path(__file__).resolve().parent.parent / "matcher" / "data" / "vocabulary.json"
 LANGUAGES = ("nl", "en", "uk", "ru", "fr")
-
-
-def clash_key(label: str) -> str:
-    """The strictest key the vocabulary tests compare labels by (every accent stripped)."""
-    s = unicodedata.normalize("NFKD", label.casefold())
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", s).split())
 
 
 def dump(vocabulary: dict[str, Any]) -> str:
@@ -76,7 +67,7 @@ def add_labels(
         for labels in c["labels"].values()
         for label in labels
     ]
-    owner = {clash_key(label): concept_id for label, concept_id in every_label}
+    owner = {accentless(label): concept_id for label, concept_id in every_label}
     # The reader also meets labels by their transliterated, spelling-folded skeleton.
     folded_owner = {skeleton(label): concept_id for label, concept_id in every_label}
     added, skipped = 0, []
@@ -91,7 +82,7 @@ def add_labels(
                 continue
             for label in labels:
                 label = " ".join(label.split())
-                key = clash_key(label)
+                key = accentless(label)
                 if not key:
                     skipped.append(f"{concept_id}/{lang}: empty label {label!r}")
                 elif owner.get(key, concept_id) != concept_id:
