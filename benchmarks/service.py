@@ -22,12 +22,10 @@ from matcher.fixtures import load_candidates
 
 SECONDS = 8.0  # per measurement, or MAX_REQUESTS per client, whichever comes first
 MAX_REQUESTS = 4000
-WRK = shutil.which("wrk")
+WRK = None if os.environ.get("MATCHER_BENCH_CLIENT") == "asyncio" else shutil.which("wrk")
 """wrk (C, `apt install wrk`) is used when installed: it takes a fraction of the CPU the asyncio
 client does, CPU the server shares on a small machine. MATCHER_BENCH_CLIENT=asyncio forces the
 Python client."""
-if os.environ.get("MATCHER_BENCH_CLIENT") == "asyncio":
-    WRK = None
 
 Result = tuple[float, float, float, int]
 """Requests per second, p50 and p99 latency in ms, and requests sent."""
