@@ -38,6 +38,8 @@ class ServiceState(Base):
     weights_version: Mapped[int] = mapped_column(Integer)
     """The current weights' version (0 until the defaults are stored)."""
     fixtures_loaded: Mapped[bool] = mapped_column(Boolean)
+    erasures: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Bumped by every erasure, so each process drops erased people from its caches."""
 
 
 class CandidateRow(Base):
@@ -62,6 +64,18 @@ class VacancyRow(Base):
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RetiredVacancyId(Base):
+    """A deleted vacancy's id: never given out again (409 names why), and the catalog version of
+    the deletion, so a fitted engine knows which vacancies left since it was fitted."""
+
+    __tablename__ = "retired_vacancy_ids"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    employer: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(BigInteger, index=True)
+    retired_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class WeightsRow(Base):
@@ -102,6 +116,8 @@ class ApplicationRow(Base):
     vacancy_id: Mapped[str] = mapped_column(String(64), index=True)
     """No foreign key: outcomes stay on record when a vacancy is deleted."""
     jobhunter: Mapped[str | None] = mapped_column(String(200))
+    employer: Mapped[str | None] = mapped_column(String(200), index=True)
+    """The vacancy's employer when it was proposed: the application stays that employer's."""
     status: Mapped[str] = mapped_column(String(16), index=True)
     proposed_on: Mapped[date] = mapped_column(Date)
     hired_on: Mapped[date | None] = mapped_column(Date)
