@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from matcher.models import Identifier, ShortText, _Model
 from matcher.weights import FEATURES
@@ -20,9 +20,53 @@ _FORWARD: tuple[str, ...] = ("proposed", "applied", "interview", "hired")
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
+EARLIEST_DAY = date(2000, 1, 1)
+"""No day the service takes is earlier: the programme began in 2025, so this leaves decades for
+records carried over from earlier schemes while refusing typos such as 0202-01-05, and it keeps
+every day far from `date.min`, so no arithmetic on it can run off the calendar."""
+LATEST_DAY = date(2100, 12, 31)
+"""No day the service takes is later (nor is any step's day after today): months added to it for
+a follow-up stay far inside the calendar, which ends on 9999-12-31."""
+Day = Annotated[
+    date,
+    Field(
+        ge=EARLIEST_DAY,
+        le=LATEST_DAY,
+        description=f"A day from {EARLIEST_DAY} to {LATEST_DAY}",
+    ),
+]
+"""A day as the service takes it (in a query, say "as of")."""
+
+
+def _not_after_today(day: date) -> date:
+    # The server's day: a client's clock or time zone cannot make tomorrow acceptable.
+    today = date.today()
+    if day > today:
+        raise ValueError(
+            f"{day} is in the future: a step is recorded once it happened (today is {today})"
+        )
+    return day
+
+
+PastDay = Annotated[Day, AfterValidator(_not_after_today)]
+"""The day something happened, as a client sends it: from EARLIEST_DAY to today."""
+
+
+def _check_reason(status: str, reason: str | None) -> None:
+    if status == "rejected" and reason is None:
+        raise ValueError(
+            "reason is required for a rejection: language, experience, schedule, commute, "
+            "no_response, candidate_declined or other"
+        )
+    if status != "rejected" and reason is not None:
+        raise ValueError(f"reason is only for rejections, not for '{status}'")
+
 
 class ApplicationStep(_Model):
-    """One step, with the day it happened; rejections say why."""
+    """One step, with the day it happened; rejections say why.
+
+    Stored steps are read back as they are: the bounds on a new step's day are `NewStep`'s.
+    """
 
     status: ApplicationStatus
     on: date = Field(description="The day it happened")
@@ -33,14 +77,33 @@ class ApplicationStep(_Model):
 
     @model_validator(mode="after")
     def _reason_only_for_rejections(self) -> Self:
-        if self.status == "rejected" and self.reason is None:
-            raise ValueError(
-                "reason is required for a rejection: language, experience, schedule, commute, "
-                "no_response, candidate_declined or other"
-            )
-        if self.status != "rejected" and self.reason is not None:
-            raise ValueError(f"reason is only for rejections, not for '{self.status}'")
+        _check_reason(self.status, self.reason)
         return self
+
+
+class NewStep(_Model):
+    """A step as a client records it: its day is not in the future, and defaults to today."""
+
+    status: ApplicationStatus
+    on: PastDay | None = Field(
+        default=None,
+        description=f"The day it happened, from {EARLIEST_DAY} to today (default today)",
+    )
+    reason: RejectionReason | None = Field(
+        default=None, description="Why, for a rejection (required then, not allowed otherwise)"
+    )
+    note: Note | None = Field(default=None, description="The jobhunter's debrief, free text")
+
+    @model_validator(mode="after")
+    def _reason_only_for_rejections(self) -> Self:
+        _check_reason(self.status, self.reason)
+        return self
+
+    def step(self) -> ApplicationStep:
+        """The step to store, dated today if the client gave no day."""
+        return ApplicationStep(
+            status=self.status, on=self.on or date.today(), reason=self.reason, note=self.note
+        )
 
 
 class ShortlistSnapshot(_Model):

@@ -6,7 +6,7 @@ import calendar
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -162,9 +162,18 @@ def programme_figures(
 
 
 def follow_up_due(hired_on: date, *, months: int = FOLLOW_UP_MONTHS) -> date:
-    """The day a follow-up is due: the same day `months` later (or that month's last day)."""
+    """The day a follow-up is due: the same day `months` later (or that month's last day).
+
+    A day past the calendar's end is `date.max` (before its start, `date.min`): the service
+    refuses such hires now, but a database may hold one from before, and one stored row must not
+    break the follow-up list for everyone.
+    """
     year, month = divmod(hired_on.month - 1 + months, 12)
     year, month = hired_on.year + year, month + 1
+    if year > MAXYEAR:
+        return date.max
+    if year < MINYEAR:
+        return date.min
     return date(year, month, min(hired_on.day, calendar.monthrange(year, month)[1]))
 
 

@@ -14,6 +14,7 @@ from matcher.outcomes import (
     ApplicationStatus,
     ApplicationStep,
     Note,
+    PastDay,
     ShortlistSnapshot,
 )
 from service.store import Role
@@ -175,7 +176,9 @@ class ApplicationIn(BaseModel):
     candidate_id: Identifier
     vacancy_id: Identifier
     id: Identifier | None = Field(default=None, description="Assigned by the server if absent")
-    on: date | None = Field(default=None, description="The day it was proposed (default today)")
+    on: PastDay | None = Field(
+        default=None, description="The day it was proposed, not after today (default today)"
+    )
     note: Note | None = Field(default=None, description="The jobhunter's note, free text")
 
 

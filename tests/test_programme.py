@@ -1,9 +1,12 @@
 """Programme figures on small hand-built histories whose answers are plain to see."""
 
+import calendar
 from datetime import date
 
 import pytest
 from factories import make_candidate
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from matcher.outcomes import Application
 from matcher.programme import StageChange, follow_up_due, programme_figures
@@ -155,3 +158,19 @@ def test_targets_must_be_positive():
 )
 def test_follow_up_is_due_two_calendar_months_after_the_hire(hired, due):
     assert follow_up_due(hired) == due
+
+
+@example(date.max)  # a hire on the calendar's last day, as found in a database
+@example(date(9999, 11, 1))
+@example(date(9999, 10, 31))
+@example(date.min)
+@given(st.dates())
+def test_a_follow_up_day_exists_for_any_hire(hired):
+    """No hire, however far out, makes the due day raise: two calendar months on (the month's
+    last day when the day is missing), or the calendar's last day when that is past its end."""
+    due = follow_up_due(hired)
+    if (hired.year, hired.month) >= (9999, 11):
+        assert due == date.max
+    else:
+        assert (due.year - hired.year) * 12 + due.month - hired.month == 2
+        assert due.day == min(hired.day, calendar.monthrange(due.year, due.month)[1])

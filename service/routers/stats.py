@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from matcher.outcomes import Day
 from matcher.programme import STAGES, ProgrammeFigures, programme_figures
 from service import store
 from service.deps import CatalogDep, Coordinator, SessionDep
@@ -29,7 +29,8 @@ def stats(
         int | None, Query(ge=1, le=1_000_000, description="Default MATCHER_TARGET_PEOPLE (400)")
     ] = None,
     on: Annotated[
-        date | None, Query(description="As of this day: later steps are left out (default today)")
+        Day | None,
+        Query(description="As of this day: later steps are left out (default today)"),
     ] = None,
 ) -> ProgrammeFigures:
     """Candidates per stage; proposals, interviews and hires per month and per jobhunter; days
