@@ -128,6 +128,15 @@ def require_own_employer(principal: Principal, employer: str, what: str) -> None
         )
 
 
+def sees(principal: Principal, employer: str) -> bool:
+    """Whether this key may see `employer`'s rows; an employer key's only employer is its own.
+
+    Routes answer a row it may not see exactly as a missing one (404): a 403 would tell an
+    employer which ids its competitors use.
+    """
+    return principal.role != "employer" or employer == principal.employer
+
+
 def employer_scope(principal: Principal) -> str | None:
     """The only employer whose rows this key may touch; None for the other roles."""
     return principal.employer if principal.role == "employer" else None

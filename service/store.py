@@ -33,6 +33,7 @@ from service.tables import (
     ApiKeyRow,
     ApplicationRow,
     CandidateRow,
+    RetiredVacancyId,
     ServiceState,
     StageChangeRow,
     VacancyRow,
@@ -53,6 +54,10 @@ class AlreadyExists(Exception):
 
 class NotFound(Exception):
     """No row with this id."""
+
+
+class RetiredId(AlreadyExists):
+    """The id was a deleted row's: ids are never given out again."""
 
 
 class NotOwner(Exception):
@@ -221,6 +226,28 @@ def _vacancy_id() -> str:
     return f"v-{secrets.token_hex(6)}"
 
 
+def vacancy_not_found(vacancy_id: str) -> NotFound:
+    """The one answer for a vacancy that is missing and for one an employer key may not see, so
+    that a key cannot tell another employer's vacancy from no vacancy at all."""
+    return NotFound(f"no vacancy with id '{vacancy_id}'")
+
+
+def _is_retired(session: Session, vacancy_id: str) -> bool:
+    found = session.execute(
+        select(RetiredVacancyId.id).where(RetiredVacancyId.id == vacancy_id)
+    ).scalar_one_or_none()
+    return found is not None
+
+
+def _new_vacancy_id(session: Session) -> str:
+    """A random id that no vacancy, live or deleted, ever had (under the counters' lock)."""
+    while True:
+        candidate = _vacancy_id()
+        live = session.execute(select(VacancyRow.id).where(VacancyRow.id == candidate)).first()
+        if live is None and not _is_retired(session, candidate):
+            return candidate
+
+
 @dataclass(frozen=True)
 class VacancyFilter:
     employer: str | None = None
@@ -278,9 +305,19 @@ def _vacancy_values(vacancy: Vacancy, revision: int) -> dict[str, Any]:
 
 
 def create_vacancy(session: Session, *, vacancy: Vacancy) -> Vacancy:
+    """Store a new vacancy: AlreadyExists if its id is taken, RetiredId if it was taken once.
+
+    A deleted vacancy's applications stay on record under its id, so handing the id to a new
+    vacancy would show them as the new one's (to another employer, even).
+    """
     revision = _bump_catalog(session)
     if vacancy.id is None:
-        vacancy = vacancy.model_copy(update={"id": _vacancy_id()})
+        vacancy = vacancy.model_copy(update={"id": _new_vacancy_id(session)})
+    elif _is_retired(session, vacancy.id):
+        raise RetiredId(
+            f"vacancy id '{vacancy.id}' was used by a deleted vacancy; ids are never reused"
+            " (leave id out to get a new one)"
+        )
     values = _vacancy_values(vacancy, revision)
     try:
         session.execute(
@@ -292,7 +329,8 @@ def create_vacancy(session: Session, *, vacancy: Vacancy) -> Vacancy:
 
 
 def replace_vacancy(session: Session, *, vacancy: Vacancy, owner: str | None = None) -> Vacancy:
-    """Replace a vacancy; with `owner`, only if it is that employer's (else NotOwner)."""
+    """Replace a vacancy; with `owner`, only if it is that employer's (else NotFound, as for
+    a missing one)."""
     revision = _bump_catalog(session)
     _check_owner(session, vacancy_id=vacancy.id, owner=owner)
     session.execute(
@@ -304,22 +342,27 @@ def replace_vacancy(session: Session, *, vacancy: Vacancy, owner: str | None = N
 
 
 def delete_vacancy(session: Session, *, vacancy_id: str, owner: str | None = None) -> None:
-    _bump_catalog(session)
-    _check_owner(session, vacancy_id=vacancy_id, owner=owner)
+    """Delete a vacancy and retire its id, with the catalog version of the deletion (so a fitted
+    engine can tell which vacancies left since it was fitted); `owner` as for replace_vacancy."""
+    revision = _bump_catalog(session)
+    employer = _check_owner(session, vacancy_id=vacancy_id, owner=owner)
     session.execute(delete(VacancyRow).where(VacancyRow.id == vacancy_id))
+    session.execute(
+        insert(RetiredVacancyId).values(
+            id=vacancy_id, employer=employer, revision=revision, retired_at=utcnow()
+        )
+    )
 
 
-def _check_owner(session: Session, *, vacancy_id: str | None, owner: str | None) -> None:
-    """Inside the write transaction (after the counters' lock), so the answer stays true."""
+def _check_owner(session: Session, *, vacancy_id: str | None, owner: str | None) -> str:
+    """The vacancy's employer, if `owner` (when given) is it; inside the write transaction
+    (after the counters' lock), so the answer stays true."""
     employer = session.execute(
         select(VacancyRow.employer).where(VacancyRow.id == vacancy_id)
     ).scalar_one_or_none()
-    if employer is None:
-        raise NotFound(f"no vacancy with id '{vacancy_id}'")
-    if owner is not None and employer != owner:
-        raise NotOwner(
-            f"vacancy '{vacancy_id}' belongs to another employer than this key's ('{owner}')"
-        )
+    if employer is None or (owner is not None and employer != owner):
+        raise vacancy_not_found(str(vacancy_id))
+    return str(employer)
 
 
 # ---------------------------------------------------------------- applications
@@ -351,8 +394,10 @@ def _application_values(application: Application) -> dict[str, Any]:
     }
 
 
-def create_application(session: Session, *, application: Application) -> Application:
-    """Store a new application; its candidate must exist (the caller checks, for a clear 404)."""
+def create_application(session: Session, *, application: Application, employer: str) -> Application:
+    """Store a new application for a vacancy of `employer`; its candidate must exist (the caller
+    checks, for a clear 404). The application stays that employer's, whatever becomes of the
+    vacancy."""
     if application.id is None:
         application = application.model_copy(update={"id": _application_id()})
     values = _application_values(application)
@@ -363,6 +408,7 @@ def create_application(session: Session, *, application: Application) -> Applica
                 candidate_id=application.candidate_id,
                 vacancy_id=application.vacancy_id,
                 jobhunter=application.jobhunter,
+                employer=employer,
                 proposed_on=application.proposed_on,
                 snapshot=(
                     None
@@ -427,14 +473,24 @@ def _place(session: Session, *, candidate_id: str, on: date) -> None:
 
 
 def applications(
-    session: Session, *, candidate_id: str | None = None, vacancy_id: str | None = None
+    session: Session,
+    *,
+    candidate_id: str | None = None,
+    vacancy_id: str | None = None,
+    employer: str | None = None,
 ) -> list[Application]:
-    """Applications oldest first (of a candidate, of a vacancy, or all)."""
+    """Applications oldest first (of a candidate, of a vacancy, of an employer, or all).
+
+    `employer` is the one stored with each application when it was proposed, not the employer
+    of whatever vacancy has that id now.
+    """
     query = select(ApplicationRow)
     if candidate_id is not None:
         query = query.where(ApplicationRow.candidate_id == candidate_id)
     if vacancy_id is not None:
         query = query.where(ApplicationRow.vacancy_id == vacancy_id)
+    if employer is not None:
+        query = query.where(ApplicationRow.employer == employer)
     rows = session.execute(query.order_by(ApplicationRow.proposed_on, ApplicationRow.id))
     return [_application(r) for r in rows.scalars()]
 
@@ -655,6 +711,7 @@ def initialize(
     )
     state = session.get(ServiceState, 1, populate_existing=True)
     assert state is not None
+    _backfill_application_employers(session)
     if state.weights_version == 0:
         set_weights(
             session,
@@ -679,23 +736,61 @@ def initialize(
                 }
                 for c in candidates
             ]
+            # Ids are never reused, not even by the fixtures (possible only if vacancies were
+            # posted and all deleted before fixtures were first switched on).
+            retired = set(session.execute(select(RetiredVacancyId.id)).scalars())
+            offered = list(vacancies)
             jobs = [
-                {"id": v.id, "created_at": now, **_vacancy_values(v, catalog)} for v in vacancies
+                {"id": v.id, "created_at": now, **_vacancy_values(v, catalog)}
+                for v in offered
+                if v.id not in retired
             ]
+            if len(jobs) < len(offered):
+                logger.warning(
+                    "fixtures: skipped %d vacancies whose ids were retired",
+                    len(offered) - len(jobs),
+                )
             if people:
                 session.execute(insert(CandidateRow), people)
             if jobs:
                 session.execute(insert(VacancyRow), jobs)
             past = history() if history is not None else None
             if past is not None:
-                _load_history(session, past, known={str(p["id"]) for p in people})
+                _load_history(
+                    session,
+                    past,
+                    known={str(p["id"]) for p in people},
+                    employers={str(j["id"]): str(j["employer"]) for j in jobs},
+                )
             loaded = True
         state.fixtures_loaded = True
     return loaded
 
 
-def _load_history(session: Session, history: History, *, known: set[str]) -> None:
-    """Past applications and stage changes of the people just loaded (others are skipped)."""
+def _backfill_application_employers(session: Session) -> None:
+    """Applications stored without their employer (by a version that did not record it, after
+    migration 0003 filled in the older ones) get their vacancy's, as the migration did; those
+    whose vacancy is gone stay without, so no employer key sees them."""
+    owner = (
+        select(VacancyRow.employer)
+        .where(VacancyRow.id == ApplicationRow.vacancy_id)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(ApplicationRow)
+        .where(
+            ApplicationRow.employer.is_(None),
+            ApplicationRow.vacancy_id.in_(select(VacancyRow.id)),
+        )
+        .values(employer=owner)
+    )
+
+
+def _load_history(
+    session: Session, history: History, *, known: set[str], employers: dict[str, str]
+) -> None:
+    """Past applications and stage changes of the people just loaded (others are skipped); each
+    application keeps its vacancy's employer from `employers` (vacancy id to employer)."""
     now = utcnow()
     changes = [
         {**c.model_dump(), "recorded_at": now}
@@ -712,6 +807,7 @@ def _load_history(session: Session, history: History, *, known: set[str]) -> Non
                 "candidate_id": a.candidate_id,
                 "vacancy_id": a.vacancy_id,
                 "jobhunter": a.jobhunter,
+                "employer": employers.get(a.vacancy_id),
                 "proposed_on": a.proposed_on,
                 "snapshot": None if a.snapshot is None else a.snapshot.model_dump(mode="json"),
                 "created_at": now,

@@ -15,17 +15,25 @@ from sqlalchemy.orm import Session
 
 from matcher import Candidate, Vacancy
 from matcher.engine import SCORE_DECIMALS
-from matcher.outcomes import Application, ApplicationStep, ShortlistSnapshot
+from matcher.outcomes import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    Application,
+    ApplicationStep,
+    Day,
+    NewStep,
+    ShortlistSnapshot,
+)
 from service import store
 from service.catalog import Catalog
-from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser, require_own_employer
+from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser
 from service.routers import ApplicationId, CandidateId, VacancyId, errors
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 
 router = APIRouter(tags=["applications"])
 
 StepBody = Annotated[
-    ApplicationStep,
+    NewStep,
     Body(
         openapi_examples={
             "interview": {
@@ -42,6 +50,7 @@ StepBody = Annotated[
                 },
             },
             "hired": {"summary": "Hired", "value": {"status": "hired", "on": "2026-02-15"}},
+            "today": {"summary": "Applied, today", "value": {"status": "applied"}},
         }
     ),
 ]
@@ -93,7 +102,7 @@ def propose(
         steps=[ApplicationStep(status="proposed", on=body.on or date.today(), note=body.note)],
         snapshot=_snapshot(session, catalog, candidate, vacancy),
     )
-    created = store.create_application(session, application=application)
+    created = store.create_application(session, application=application, employer=vacancy.employer)
     response.headers["Location"] = f"/applications/{created.id}"
     return ApplicationOut.of(created)
 
@@ -119,8 +128,11 @@ def add_step(
     session: SessionDep, _: PeopleReader, application_id: ApplicationId, step: StepBody
 ) -> ApplicationOut:
     """The next step: applied, interview, hired, rejected (with a reason) or withdrawn, with its
-    day and an optional debrief. Steps go forward only; a hire moves the person to `placed`."""
-    return ApplicationOut.of(store.add_step(session, application_id=application_id, step=step))
+    day (default today, never in the future) and an optional debrief. Steps go forward only; a
+    hire moves the person to `placed`."""
+    return ApplicationOut.of(
+        store.add_step(session, application_id=application_id, step=step.step())
+    )
 
 
 @router.get("/candidates/{candidate_id}/applications", responses=errors(401, 403, 404))
@@ -141,18 +153,20 @@ def candidate_applications(
 def vacancy_applications(
     session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId
 ) -> Response:
-    """Everything proposed for this vacancy, oldest first. An employer key sees only its own
-    vacancies' applications, and of them only ids, status and days (`EmployerApplication`)."""
+    """Everything proposed for this vacancy, oldest first. An employer key sees only applications
+    made to its own vacancies (deleted ones included), and of them only ids, status and days
+    (`EmployerApplication`); another employer's vacancy is as missing to it (404) as no vacancy."""
     employer = store.vacancy_employer(session, vacancy_id=vacancy_id)
     if principal.role == "employer":
-        if employer is None:
-            raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
-        require_own_employer(principal, employer, f"vacancy '{vacancy_id}'s employer")
-        found = store.applications(session, vacancy_id=vacancy_id)
+        # By the employer stored with each application, not the vacancy's now: what was
+        # proposed to one employer's vacancy stays that employer's.
+        found = store.applications(session, vacancy_id=vacancy_id, employer=principal.employer)
+        if not found and employer != principal.employer:
+            raise store.vacancy_not_found(vacancy_id)
         return JSONResponse([EmployerApplication.of(a).model_dump(mode="json") for a in found])
     found = store.applications(session, vacancy_id=vacancy_id)
     if employer is None and not found:  # a deleted vacancy's applications stay on record
-        raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
+        raise store.vacancy_not_found(vacancy_id)
     return JSONResponse([ApplicationOut.of(a).model_dump(mode="json") for a in found])
 
 
@@ -160,7 +174,10 @@ def vacancy_applications(
 def followups_due(
     session: SessionDep,
     _: PeopleReader,
-    on: Annotated[date | None, Query(description="As of this day (default today)")] = None,
+    on: Annotated[
+        Day | None,
+        Query(description=f"As of this day, from {EARLIEST_DAY} to {LATEST_DAY} (default today)"),
+    ] = None,
 ) -> list[FollowUpDue]:
     """Placed people whose latest hire was two calendar months ago or more, earliest due first;
     set them to `follow_up` (PUT /candidates/{id}) once followed up."""

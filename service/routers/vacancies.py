@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 from matcher import Vacancy
 from matcher.models import VacancyStatus
 from service import store
-from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer
+from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer, sees
 from service.examples import vacancy_examples
 from service.routers import VacancyId, errors, require_path_id
 from service.schemas import VacancyPage
@@ -23,7 +23,9 @@ VacancyBody = Annotated[Vacancy, Body(openapi_examples=vacancy_examples())]
 def create_vacancy(
     session: SessionDep, principal: VacancyUser, vacancy: VacancyBody, response: Response
 ) -> Vacancy:
-    """Post a vacancy; `language.dutch: null` with contact languages makes it language-light."""
+    """Post a vacancy; `language.dutch: null` with contact languages makes it language-light.
+
+    Leave `id` out to get a new one; a deleted vacancy's id is never given out again (409)."""
     require_own_employer(principal, vacancy.employer, "body.employer")
     created = store.create_vacancy(session, vacancy=vacancy)
     response.headers["Location"] = f"/vacancies/{created.id}"
@@ -56,10 +58,10 @@ def list_vacancies(
 
 @router.get("/{vacancy_id}", responses=errors(401, 403, 404))
 def get_vacancy(session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId) -> Vacancy:
+    """A vacancy; to an employer key, another employer's is as missing (404) as no vacancy."""
     vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
-    if vacancy is None:
-        raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
-    require_own_employer(principal, vacancy.employer, f"vacancy '{vacancy_id}'s employer")
+    if vacancy is None or not sees(principal, vacancy.employer):
+        raise store.vacancy_not_found(vacancy_id)
     return vacancy
 
 

@@ -11,9 +11,20 @@ import pytest
 from factories import WEEKDAYS, point_east
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from support import EMPLOYER, as_role, candidate_body, vacancy_body
+from sqlalchemy import insert, select, update
+from support import (
+    EMPLOYER,
+    Databases,
+    as_role,
+    candidate_body,
+    make_key,
+    settings_for,
+    vacancy_body,
+)
 
 from service import store
+from service.app import create_app
+from service.tables import ApplicationRow, VacancyRow
 
 # Far from the fixtures' vacancies, so the test's own vacancy is the only one in reach.
 HOME = (50.71, 5.21)
@@ -157,7 +168,9 @@ def test_a_stage_change_by_put_is_recorded_once(
         ([], {"status": "applied", "on": "2026-01-06", "reason": "other"}, "only for rejections"),
         ([], {"status": "rejected", "on": "2026-01-06", "reason": "salary"}, "Input should be"),
         ([], {"status": "promoted", "on": "2026-01-06"}, "Input should be"),
-        ([], {"status": "applied"}, "Field required"),
+        ([], {"status": "applied", "on": "2100-12-31"}, "in the future"),
+        ([], {"status": "applied", "on": "2101-01-01"}, "less than or equal to 2100-12-31"),
+        ([], {"status": "applied", "on": "1999-12-31"}, "greater than or equal to 2000-01-01"),
         ([], {"status": "applied", "on": "2026-01-06", "mood": "good"}, "Extra inputs"),
     ],
 )
@@ -267,7 +280,7 @@ def test_employers_see_only_their_own_vacancies_applications_without_people_or_n
         assert secret not in seen.text
 
     other = client.get(path, headers=as_role(keys, "other_employer"))
-    assert other.status_code == 403 and "employer" in other.json()["detail"]
+    assert other.status_code == 404 and "7319" not in other.text
     assert client.get(path, headers=as_role(keys, "admin")).status_code == 403
     missing = client.get("/vacancies/v-missing/applications", headers=as_role(keys, "employer"))
     assert missing.status_code == 404
@@ -335,3 +348,155 @@ def test_debrief_notes_are_never_logged(
     client.get(f"/candidates/{person}/applications", headers=as_role(keys, "jobhunter"))
     logged = caplog.text + " ".join(str(r.args) for r in caplog.records)
     assert secret not in logged
+
+
+def test_the_fixtures_history_keeps_each_vacancys_employer(app: FastAPI) -> None:
+    """Applications loaded with the fixtures are their vacancy's employer's, like new ones."""
+    with app.state.sessions() as session:
+        pairs = session.execute(
+            select(ApplicationRow.employer, VacancyRow.employer).join(
+                VacancyRow, VacancyRow.id == ApplicationRow.vacancy_id
+            )
+        ).all()
+    assert len(pairs) > 1000  # the fixtures' history, at least
+    assert all(stored == vacancys for stored, vacancys in pairs), {p for p in pairs if p[0] != p[1]}
+
+
+def test_a_step_without_a_day_is_dated_today(
+    client: TestClient, keys: dict[str, str], vacancy: str
+) -> None:
+    made = propose(client, keys, new_person(client, keys), vacancy, on="2026-01-05")
+    response = patch(client, keys, made["id"], {"status": "applied"})
+    assert response.status_code == 200, response.text
+    assert response.json()["steps"][-1] == {
+        "status": "applied",
+        "on": date.today().isoformat(),
+        "reason": None,
+        "note": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("on", "says"),
+    [
+        (date.today() + timedelta(days=1), "in the future"),
+        (date(9999, 12, 31), "less than or equal to 2100-12-31"),
+        (date(1999, 12, 31), "greater than or equal to 2000-01-01"),
+        (date(1, 1, 1), "greater than or equal to 2000-01-01"),
+    ],
+)
+def test_a_step_is_never_dated_in_the_future_nor_outside_2000_to_2100(
+    client: TestClient, keys: dict[str, str], vacancy: str, on: date, says: str
+) -> None:
+    """Both ways a step's day comes in (the proposal, each step after) are checked alike, and
+    the answer names the field."""
+    who = as_role(keys, "jobhunter")
+    person = new_person(client, keys)
+    body = {"candidate_id": person, "vacancy_id": vacancy, "on": on.isoformat()}
+    proposal = client.post("/applications", json=body, headers=who)
+    assert proposal.status_code == 422, proposal.text
+    assert any(e["loc"] == ["body", "on"] and says in e["msg"] for e in proposal.json()["detail"])
+    assert client.get(f"/candidates/{person}/applications", headers=who).json() == []
+
+    made = propose(client, keys, person, vacancy)  # today: the latest day allowed
+    for status in ("applied", "hired"):
+        step = client.patch(
+            f"/applications/{made['id']}",
+            json={"status": status, "on": on.isoformat()},
+            headers=who,
+        )
+        assert step.status_code == 422, step.text
+        assert any(e["loc"] == ["body", "on"] and says in e["msg"] for e in step.json()["detail"])
+    after = client.get(f"/applications/{made['id']}", headers=who).json()
+    assert after["steps"] == made["steps"]  # nothing was written
+    assert client.get(f"/candidates/{person}", headers=who).json()["stage"] != "placed"
+
+
+@pytest.mark.parametrize(
+    ("path", "role"), [("/followups/due", "jobhunter"), ("/stats", "coordinator")]
+)
+@pytest.mark.parametrize("on", ["9999-12-31", "2101-01-01", "1999-12-31", "0001-01-01"])
+def test_as_of_days_outside_2000_to_2100_are_422_naming_the_query(
+    client: TestClient, keys: dict[str, str], path: str, role: str, on: str
+) -> None:
+    response = client.get(f"{path}?on={on}", headers=as_role(keys, role))
+    assert response.status_code == 422, response.text
+    assert [e["loc"] for e in response.json()["detail"]] == [["query", "on"]]
+    # a day ahead is a fair question for an "as of" (who falls due next month)
+    ahead = client.get(f"{path}?on=2100-12-31", headers=as_role(keys, role))
+    assert ahead.status_code == 200, ahead.text
+
+
+def test_one_hire_stored_at_the_calendars_end_does_not_break_the_follow_up_list(
+    app: FastAPI, client: TestClient, keys: dict[str, str], vacancy: str
+) -> None:
+    """A database written before days were bounded may hold a hire on 9999-12-31, whose
+    follow-up would fall past the calendar's end; the list (and everything else reading the
+    application) works for everyone, and the person is not due before the end of time."""
+    who = as_role(keys, "coordinator")
+    person = new_person(client, keys, stage="placed")
+    due_before = client.get("/followups/due?on=2100-12-31", headers=who).json()
+    stored = f"a-{secrets.token_hex(4)}"
+    steps = [{"status": "proposed", "on": "2026-01-05"}, {"status": "hired", "on": "9999-12-31"}]
+    with app.state.sessions.begin() as session:
+        session.execute(
+            insert(ApplicationRow).values(
+                id=stored,
+                candidate_id=person,
+                vacancy_id=vacancy,
+                jobhunter="an old client",
+                employer=EMPLOYER,
+                status="hired",
+                proposed_on=date(2026, 1, 5),
+                hired_on=date(9999, 12, 31),
+                steps=[{**s, "reason": None, "note": None} for s in steps],
+                snapshot=None,
+            )
+        )
+    for query in ("", "?on=2100-12-31"):
+        response = client.get(f"/followups/due{query}", headers=who)
+        assert response.status_code == 200, response.text
+    # Their latest hire is now the far one, due on no day one can ask about; nobody else moved.
+    assert person in {f["candidate_id"] for f in due_before}
+    assert response.json() == [f for f in due_before if f["candidate_id"] != person]
+    assert client.get(f"/applications/{stored}", headers=who).json()["steps"][1] == {
+        "status": "hired",
+        "on": "9999-12-31",
+        "reason": None,
+        "note": None,
+    }
+    assert client.get("/stats", headers=who).status_code == 200
+    listed = client.get(f"/vacancies/{vacancy}/applications", headers=as_role(keys, "employer"))
+    assert stored in {a["id"] for a in listed.json()}
+
+
+def test_applications_stored_without_their_employer_get_it_on_the_next_start(
+    databases: Databases,
+) -> None:
+    """Rows written by the version before this one (after migration 0003) lack the employer: on
+    start they get their vacancy's, so its employer keeps seeing them; one whose vacancy is
+    gone stays nobody's."""
+    url = databases.new()
+    first = create_app(settings_for(url, load_fixtures=False))
+    with TestClient(first) as client:
+        keys = {
+            "jobhunter": make_key(first, "jobhunter"),
+            "coordinator": make_key(first, "coordinator"),
+        }
+        kept, gone = vacancy_body(employer=EMPLOYER), vacancy_body(employer=EMPLOYER)
+        for body in (kept, gone):
+            post(client, keys, "/vacancies", body, "coordinator")
+        person = post(client, keys, "/candidates", candidate_body(), "jobhunter")["id"]
+        made = {v["id"]: propose(client, keys, person, v["id"])["id"] for v in (kept, gone)}
+        assert client.delete(f"/vacancies/{gone['id']}", headers=as_role(keys, "jobhunter"))
+        with first.state.sessions.begin() as session:
+            session.execute(update(ApplicationRow).values(employer=None))
+
+    again = create_app(settings_for(url, load_fixtures=False))
+    with TestClient(again) as client:
+        with again.state.sessions() as session:
+            stored = dict(session.execute(select(ApplicationRow.id, ApplicationRow.employer)).all())
+        assert stored == {made[kept["id"]]: EMPLOYER, made[gone["id"]]: None}
+        employer = {"X-API-Key": make_key(again, "employer", EMPLOYER)}
+        seen = client.get(f"/vacancies/{kept['id']}/applications", headers=employer).json()
+        assert [a["id"] for a in seen] == [made[kept["id"]]]
