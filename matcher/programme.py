@@ -7,9 +7,9 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import MAXYEAR, MINYEAR, date
-from typing import Any, TypeVar, get_args
+from typing import Any, Self, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matcher.models import Candidate, Identifier, Stage
 from matcher.outcomes import Application, RejectionReason
@@ -31,6 +31,44 @@ class StageChange(BaseModel):
     candidate_id: Identifier
     stage: Stage
     on: date
+
+
+PROGRAMME_MONTHS = 15
+"""A programme runs this many months unless its coordinator sets its end."""
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+class Programme(BaseModel):
+    """The programme as a record: when it runs and what it means to reach."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    starts_on: date = Field(ge=FIRST_DAY, le=LAST_DAY, description="Its first day")
+    ends_on: date = Field(ge=FIRST_DAY, le=LAST_DAY, description="Its last day")
+    target_people: int = Field(ge=1, le=1_000_000, description="People it means to reach")
+    target_placed: int = Field(ge=1, le=1_000_000, description="People it means to place in work")
+
+    @model_validator(mode="after")
+    def _a_real_span(self) -> Self:
+        if self.ends_on <= self.starts_on:
+            raise ValueError(f"ends_on {self.ends_on} must come after starts_on {self.starts_on}")
+        if self.target_placed > self.target_people:
+            raise ValueError(
+                f"target_placed {self.target_placed} is more than target_people "
+                f"{self.target_people}: nobody can be placed who was not reached"
+            )
+        return self
+
+    @classmethod
+    def starting(cls, on: date, *, target_people: int, target_placed: int) -> Programme:
+        """A programme of the usual length from `on`."""
+        return cls(
+            starts_on=on,
+            ends_on=add_months(on, PROGRAMME_MONTHS),
+            target_people=target_people,
+            target_placed=target_placed,
+        )
 
 
 class _Figures(BaseModel):
@@ -66,6 +104,24 @@ class Placements(_Figures):
     share_of_target: float = Field(description="placed / target_placed")
 
 
+class Pace(_Figures):
+    """Placements against a straight line from nobody at the start to the target at the end."""
+
+    starts_on: date
+    ends_on: date
+    days_elapsed: int = Field(description="Days from the start to `as_of` (0 before it starts)")
+    days_total: int
+    expected_by_now: float = Field(
+        description="Placements a straight line to the target reaches by `as_of`"
+    )
+    placed: int = Field(description="People placed by `as_of` (their first hire)")
+    projected_at_end: float | None = Field(
+        description="Placements at the end if they go on at the pace so far (null before the"
+        " first day)"
+    )
+    on_track: bool = Field(description="placed >= expected_by_now")
+
+
 class ProgrammeFigures(_Figures):
     """What coordinators follow; every count is as of `as_of` (later events are left out)."""
 
@@ -78,6 +134,9 @@ class ProgrammeFigures(_Figures):
     time_to_first_hire: TimeToHire
     rejection_reasons: dict[str, int]
     placements: Placements
+    pace: Pace | None = Field(
+        default=None, description="Against the programme's span (when it has one)"
+    )
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -91,11 +150,13 @@ def programme_figures(
     target_placed: int = 160,
     target_people: int = 400,
     today: date | None = None,
+    programme: Programme | None = None,
 ) -> ProgrammeFigures:
     """The programme's figures from its people, their applications and their stage history.
 
     Dicts are accepted wherever models are (as read from JSON). Steps and stage changes after
-    `today` (default: the real today) are ignored, so past figures can be reproduced.
+    `today` (default: the real today) are ignored, so past figures can be reproduced. With a
+    `programme`, the figures also give the pace against its span and target_placed.
     """
     if target_placed < 1 or target_people < 1:
         raise ValueError("targets must be at least 1")
@@ -158,7 +219,32 @@ def programme_figures(
             people=len(people),
             share_of_target=round(placed / target_placed, 4),
         ),
+        pace=None if programme is None else pace(programme, first_hire.values(), as_of=as_of),
     )
+
+
+def pace(programme: Programme, first_hires: Iterable[date], *, as_of: date) -> Pace:
+    """Where the placements stand against a straight line to the target, and where they head."""
+    total = (programme.ends_on - programme.starts_on).days
+    elapsed = min(max((as_of - programme.starts_on).days, 0), total)
+    placed = sum(1 for day in first_hires if programme.starts_on <= day <= as_of)
+    expected = round(programme.target_placed * elapsed / total, 2)
+    return Pace(
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
+        days_elapsed=elapsed,
+        days_total=total,
+        expected_by_now=expected,
+        placed=placed,
+        # Too early to extrapolate from nothing: one hire on day one is not 450 by the end.
+        projected_at_end=round(placed * total / elapsed, 1) if elapsed > 0 else None,
+        on_track=placed >= expected,
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or that month's last day), never past LAST_DAY."""
+    return min(_months_later(day, months), LAST_DAY)
 
 
 def follow_up_due(hired_on: date, *, months: int = FOLLOW_UP_MONTHS) -> date:
@@ -168,13 +254,19 @@ def follow_up_due(hired_on: date, *, months: int = FOLLOW_UP_MONTHS) -> date:
     refuses such hires now, but a database may hold one from before, and one stored row must not
     break the follow-up list for everyone.
     """
-    year, month = divmod(hired_on.month - 1 + months, 12)
-    year, month = hired_on.year + year, month + 1
+    return _months_later(hired_on, months)
+
+
+def _months_later(day: date, months: int) -> date:
+    """The same day `months` later (or that month's last day); `date.max`/`date.min` beyond the
+    calendar's ends rather than an overflow."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
     if year > MAXYEAR:
         return date.max
     if year < MINYEAR:
         return date.min
-    return date(year, month, min(hired_on.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _as(model: type[_M], value: _M | Mapping[str, Any]) -> _M:

@@ -29,6 +29,7 @@ from service.routers import (
     health,
     keys,
     plans,
+    programme,
     shortlists,
     stats,
     vacancies,
@@ -72,6 +73,7 @@ def create_app(
         keys,
         barriers,
         plans,
+        programme,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)
@@ -93,7 +95,11 @@ def prepare_database(db: Engine, settings: Settings) -> None:
 
     with session_factory(db).begin() as session:
         if store.initialize(
-            session, fixtures=fixtures if settings.load_fixtures else None, history=history
+            session,
+            fixtures=fixtures if settings.load_fixtures else None,
+            history=history,
+            target_people=settings.target_people,
+            target_placed=settings.target_placed,
         ):
             logger.info("loaded the fixtures into the empty database")
 

@@ -25,9 +25,10 @@ class Settings(BaseSettings):
     """Folder of the `history.json` (past applications and stage changes) loaded with the
     fixtures, when it has one; unset means the fixtures' folder."""
     target_placed: int = Field(default=160, ge=1)
-    """People the programme means to place in work (GET /stats)."""
+    """People the programme means to place in work: stored at first start, then set by
+    coordinators (PUT /programme)."""
     target_people: int = Field(default=400, ge=1)
-    """People the programme means to reach (GET /stats)."""
+    """People the programme means to reach: stored at first start, then PUT /programme."""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413."""
     blas_threads: int = Field(default=1, ge=1)

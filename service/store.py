@@ -28,11 +28,12 @@ from sqlalchemy.orm import Session
 from matcher import Candidate, Vacancy, Weights, default_weights
 from matcher.history import History
 from matcher.outcomes import Application, ApplicationStep
-from matcher.programme import StageChange, follow_up_due
+from matcher.programme import Programme, StageChange, follow_up_due
 from service.tables import (
     ApiKeyRow,
     ApplicationRow,
     CandidateRow,
+    ProgrammeRow,
     RetiredVacancyId,
     ServiceState,
     StageChangeRow,
@@ -600,6 +601,65 @@ def set_weights(
     return _record(row)
 
 
+# ---------------------------------------------------------------- the programme
+
+
+@dataclass(frozen=True)
+class ProgrammeRecord:
+    programme: Programme
+    changed_by: str
+    changed_at: datetime
+
+
+def get_programme(session: Session) -> ProgrammeRecord:
+    """The programme's span and targets (stored at first start, so always there)."""
+    row = session.get(ProgrammeRow, 1)
+    if row is None:
+        raise NotFound("the programme is not set up yet: start the service once")
+    programme = Programme(
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        target_people=row.target_people,
+        target_placed=row.target_placed,
+    )
+    return ProgrammeRecord(programme, row.changed_by, _aware(row.changed_at))
+
+
+def set_programme(session: Session, *, programme: Programme, changed_by: str) -> ProgrammeRecord:
+    values = {**programme.model_dump(), "changed_by": changed_by, "changed_at": utcnow()}
+    touched = session.execute(update(ProgrammeRow).where(ProgrammeRow.id == 1).values(**values))
+    if touched.rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(insert(ProgrammeRow).values(id=1, **values))
+    return get_programme(session)
+
+
+def set_excluded(session: Session, *, candidate_id: str, excluded: bool) -> None:
+    """Leave a person out of the programme's figures (a test or intake record), or back in."""
+    touched = session.execute(
+        update(CandidateRow).where(CandidateRow.id == candidate_id).values(excluded=excluded)
+    )
+    if touched.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"no candidate with id '{candidate_id}'")
+
+
+def excluded_ids(session: Session) -> set[str]:
+    rows = session.execute(select(CandidateRow.id).where(CandidateRow.excluded.is_(True)))
+    return {str(ident) for ident in rows.scalars()}
+
+
+def _default_programme(session: Session, *, target_people: int, target_placed: int) -> None:
+    """At first start: a programme of the usual length from the earliest stage on record."""
+    if session.get(ProgrammeRow, 1) is not None:
+        return
+    first = session.execute(select(func.min(StageChangeRow.on))).scalar()
+    programme = Programme.starting(
+        first or date.today(),
+        target_people=target_people,
+        target_placed=min(target_placed, target_people),
+    )
+    set_programme(session, programme=programme, changed_by="system (first start)")
+
+
 # ---------------------------------------------------------------- API keys
 
 
@@ -696,9 +756,13 @@ def initialize(
     *,
     fixtures: Callable[[], tuple[Iterable[Candidate], Iterable[Vacancy]]] | None,
     history: Callable[[], History | None] | None = None,
+    target_people: int = 400,
+    target_placed: int = 160,
 ) -> bool:
     """Store the default weights if there are none and, once, `fixtures()` into an empty database
-    with `history()`, their past applications and stage changes, if it gives any.
+    with `history()`, their past applications and stage changes, if it gives any; and the
+    programme's span and targets if none are stored (the targets given here, from the start of
+    the earliest stage on record).
 
     Returns whether the fixtures were loaded now.
     """
@@ -764,6 +828,7 @@ def initialize(
                 )
             loaded = True
         state.fixtures_loaded = True
+    _default_programme(session, target_people=target_people, target_placed=target_placed)
     return loaded
 
 

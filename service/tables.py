@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 
 def utcnow() -> datetime:
@@ -48,6 +49,8 @@ class CandidateRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     stage: Mapped[str] = mapped_column(String(16), index=True)
     data: Mapped[dict[str, Any]]
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A test or intake record the coordinator leaves out of the programme's figures."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -76,6 +79,20 @@ class RetiredVacancyId(Base):
     employer: Mapped[str] = mapped_column(String(200))
     revision: Mapped[int] = mapped_column(BigInteger, index=True)
     retired_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProgrammeRow(Base):
+    """One row: the programme's span and targets, and who set them last."""
+
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    target_people: Mapped[int] = mapped_column(Integer)
+    target_placed: Mapped[int] = mapped_column(Integer)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class WeightsRow(Base):

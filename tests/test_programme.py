@@ -1,7 +1,7 @@
 """Programme figures on small hand-built histories whose answers are plain to see."""
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from factories import make_candidate
@@ -9,7 +9,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from matcher.outcomes import Application
-from matcher.programme import StageChange, follow_up_due, programme_figures
+from matcher.programme import (
+    Programme,
+    StageChange,
+    add_months,
+    follow_up_due,
+    pace,
+    programme_figures,
+)
 
 
 def app(candidate, jobhunter, *steps, vacancy="v-1"):
@@ -174,3 +181,48 @@ def test_a_follow_up_day_exists_for_any_hire(hired):
     else:
         assert (due.year - hired.year) * 12 + due.month - hired.month == 2
         assert due.day == min(hired.day, calendar.monthrange(due.year, due.month)[1])
+
+
+# ---------------------------------------------------------------- the pace against the span
+
+
+def test_pace_halfway_with_half_the_target_placed_is_on_track():
+    programme = Programme(
+        starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), target_people=400, target_placed=160
+    )
+    halfway = date(2026, 1, 1) + timedelta(days=182)
+    hires = [date(2026, 2, 1)] * 80 + [date(2027, 1, 5)]  # the last is after as_of: not counted
+    figures = pace(programme, hires, as_of=halfway)
+    assert figures.placed == 80 and figures.expected_by_now == 80.0 and figures.on_track
+    assert figures.projected_at_end == 160.0
+
+
+def test_pace_before_the_start_expects_nothing_and_projects_nothing():
+    programme = Programme.starting(date(2027, 1, 1), target_people=400, target_placed=160)
+    figures = pace(programme, [], as_of=date(2026, 12, 1))
+    assert figures.days_elapsed == 0 and figures.expected_by_now == 0
+    assert figures.projected_at_end is None and figures.on_track
+
+
+@given(
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 1, 1)),
+    days=st.integers(min_value=1, max_value=3000),
+    offset=st.integers(min_value=-500, max_value=4000),
+    target=st.integers(min_value=1, max_value=1000),
+)
+def test_expected_placements_never_exceed_the_target_and_grow_with_time(
+    start, days, offset, target
+):
+    end = min(start + timedelta(days=days), date(2100, 12, 31))
+    programme = Programme(starts_on=start, ends_on=end, target_people=target, target_placed=target)
+    as_of = start + timedelta(days=offset)
+    now = pace(programme, [], as_of=as_of)
+    later = pace(programme, [], as_of=as_of + timedelta(days=30))
+    assert 0 <= now.expected_by_now <= later.expected_by_now <= target
+
+
+@given(st.dates(), st.integers(min_value=0, max_value=1200))
+def test_adding_months_never_overflows(day, months):
+    result = add_months(day, months)
+    assert result >= day or result == date(2100, 12, 31)
+    assert result <= max(day, date(2100, 12, 31))

@@ -1,0 +1,147 @@
+"""A database of an earlier version, filled with data, upgrades with all of it intact."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from support import Databases, settings_for
+
+from matcher.fixtures import load_candidates, load_vacancies
+from service import store
+from service.app import create_app
+from service.db import create_db_engine, migrate
+
+PREVIOUS = "0002"
+"""The revision the last release shipped with."""
+
+
+def _fill_at_previous_revision(url: str) -> dict[str, Any]:
+    """Rows written as the previous version wrote them (its columns only), by plain SQL."""
+    db = create_db_engine(url)
+    migrate(db, revision=PREVIOUS)
+    now = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+    people = list(load_candidates()[:5])
+    jobs = list(load_vacancies()[:4])
+    key = "mk_an-old-key-that-still-works"
+    steps = [
+        {"status": "proposed", "on": "2026-10-01", "reason": None, "note": "first try"},
+        {"status": "rejected", "on": "2026-10-08", "reason": "language", "note": "more Dutch"},
+    ]
+    with db.begin() as connection:
+        for person in people:
+            connection.execute(
+                text(
+                    "INSERT INTO candidates (id, stage, data, created_at, updated_at)"
+                    " VALUES (:id, :stage, :data, :now, :now)"
+                ),
+                {
+                    "id": person.id,
+                    "stage": person.stage,
+                    "data": json.dumps(person.model_dump(mode="json")),
+                    "now": now,
+                },
+            )
+            connection.execute(
+                text(
+                    'INSERT INTO stage_changes (candidate_id, stage, "on", recorded_at)'
+                    " VALUES (:id, :stage, :on, :now)"
+                ),
+                {"id": person.id, "stage": person.stage, "on": date(2026, 9, 15), "now": now},
+            )
+        for job in jobs:
+            connection.execute(
+                text(
+                    "INSERT INTO vacancies (id, employer, status, language_light, revision, data,"
+                    " created_at, updated_at) VALUES (:id, :employer, :status, :light, 1, :data,"
+                    " :now, :now)"
+                ),
+                {
+                    "id": job.id,
+                    "employer": job.employer,
+                    "status": job.status,
+                    "light": job.language.language_light,
+                    "data": json.dumps(job.model_dump(mode="json")),
+                    "now": now,
+                },
+            )
+        connection.execute(
+            text(
+                "INSERT INTO applications (id, candidate_id, vacancy_id, jobhunter, status,"
+                " proposed_on, hired_on, steps, snapshot, created_at, updated_at) VALUES"
+                " ('a-old-1', :candidate, :vacancy, 'An', 'rejected', :proposed, NULL, :steps,"
+                " NULL, :now, :now)"
+            ),
+            {
+                "candidate": people[0].id,
+                "vacancy": jobs[0].id,
+                "proposed": date(2026, 10, 1),
+                "steps": json.dumps(steps),
+                "now": now,
+            },
+        )
+        connection.execute(
+            text(
+                "INSERT INTO weights (version, weights, note, changed_by, changed_at) VALUES"
+                " (1, :weights, 'as it was', 'system', :now)"
+            ),
+            {
+                "weights": json.dumps(
+                    {"skills": 0.4, "language": 0.3, "commute": 0.2, "childcare": 0.1}
+                ),
+                "now": now,
+            },
+        )
+        connection.execute(
+            text(
+                "INSERT INTO api_keys (id, key_hash, role, employer, name, created_at) VALUES"
+                " ('k-old', :hash, 'coordinator', NULL, 'Old key', :now)"
+            ),
+            {"hash": store.hash_key(key), "now": now},
+        )
+        connection.execute(
+            text(
+                "UPDATE service_state SET catalog_version = 1, weights_version = 1,"
+                " fixtures_loaded = :yes"
+            ),
+            {"yes": True},
+        )
+    db.dispose()
+    return {"people": people, "jobs": jobs, "key": key, "steps": steps}
+
+
+def test_a_previous_version_database_upgrades_with_its_data_intact(databases: Databases) -> None:
+    url = databases.new()
+    old = _fill_at_previous_revision(url)
+    app = create_app(settings_for(url))  # migrates to the newest revision on start
+    with TestClient(app) as client:
+        headers = {"X-API-Key": old["key"]}  # the old key still opens the door
+        listed = client.get("/candidates?limit=500", headers=headers).json()
+        assert listed["count"] == len(old["people"])  # no fixtures piled on top
+        for person in old["people"]:
+            got = client.get(f"/candidates/{person.id}", headers=headers)
+            assert got.status_code == 200 and got.json() == person.model_dump(mode="json")
+        for job in old["jobs"]:
+            got = client.get(f"/vacancies/{job.id}", headers=headers)
+            assert got.status_code == 200 and got.json() == job.model_dump(mode="json")
+        first = old["people"][0]
+        [application] = client.get(f"/candidates/{first.id}/applications", headers=headers).json()
+        assert application["id"] == "a-old-1" and application["status"] == "rejected"
+        assert [s["note"] for s in application["steps"]] == [s["note"] for s in old["steps"]]
+        weights = client.get("/weights", headers=headers).json()
+        assert weights["version"] == 1 and weights["note"] == "as it was"
+        shortlist = client.get(f"/candidates/{first.id}/shortlist", headers=headers)
+        assert shortlist.status_code == 200 and shortlist.json()["weights_version"] == 1
+        programme = client.get("/programme", headers=headers).json()
+        assert programme["starts_on"] == "2026-09-15"  # the earliest stage on record
+        stats = client.get("/stats", headers=headers).json()
+        assert sum(stats["candidates_per_stage"].values()) == len(old["people"])
+        assert stats["rejection_reasons"]["language"] == 1
+    with app.state.sessions() as session:
+        employer = session.execute(
+            text("SELECT employer FROM applications WHERE id = 'a-old-1'")
+        ).scalar_one()
+    assert employer == old["jobs"][0].employer  # filled in from its vacancy by the upgrade
