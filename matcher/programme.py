@@ -12,7 +12,7 @@ from typing import Any, Self, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matcher.models import Candidate, Identifier, Stage
-from matcher.outcomes import Application, RejectionReason
+from matcher.outcomes import LATEST_DAY, Application, Day, RejectionReason
 
 STAGES: tuple[str, ...] = get_args(Stage)
 REJECTION_REASONS: tuple[str, ...] = get_args(RejectionReason)
@@ -35,8 +35,6 @@ class StageChange(BaseModel):
 
 PROGRAMME_MONTHS = 15
 """A programme runs this many months unless its coordinator sets its end."""
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2100, 12, 31)
 
 
 class Programme(BaseModel):
@@ -44,8 +42,8 @@ class Programme(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    starts_on: date = Field(ge=FIRST_DAY, le=LAST_DAY, description="Its first day")
-    ends_on: date = Field(ge=FIRST_DAY, le=LAST_DAY, description="Its last day")
+    starts_on: Day = Field(description="Its first day")
+    ends_on: Day = Field(description="Its last day")
     target_people: int = Field(ge=1, le=1_000_000, description="People it means to reach")
     target_placed: int = Field(ge=1, le=1_000_000, description="People it means to place in work")
 
@@ -243,8 +241,8 @@ def pace(programme: Programme, first_hires: Iterable[date], *, as_of: date) -> P
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or that month's last day), never past LAST_DAY."""
-    return min(_months_later(day, months), LAST_DAY)
+    """The same day `months` later (or that month's last day), never past LATEST_DAY."""
+    return min(_months_later(day, months), LATEST_DAY)
 
 
 def follow_up_due(hired_on: date, *, months: int = FOLLOW_UP_MONTHS) -> date:
