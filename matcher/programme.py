@@ -6,13 +6,14 @@ import calendar
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date
-from typing import Any, Self, TypeVar, get_args
+from typing import Any, Literal, Self, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matcher.models import Candidate, Identifier, Stage
-from matcher.outcomes import LATEST_DAY, Application, Day, RejectionReason
+from matcher.outcomes import LATEST_DAY, Application, Day, Note, PastDay, RejectionReason
 
 STAGES: tuple[str, ...] = get_args(Stage)
 REJECTION_REASONS: tuple[str, ...] = get_args(RejectionReason)
@@ -292,3 +293,134 @@ def _months(seen: Mapping[str, object], as_of: date) -> list[str]:
         result.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return result
+
+
+# ---------------------------------------------------------------- what needs attention
+
+OPEN_STATUSES: frozenset[str] = frozenset({"proposed", "applied", "interview"})
+"""An application in progress: something is still expected to happen."""
+STALE_DAYS = 14
+"""A proposal with no step for this many days needs someone to ask what became of it."""
+READY_DAYS = 30
+"""A person ready this long without a proposal is being left behind."""
+
+FollowUpOutcomeName = Literal["still_working", "stopped", "problem_reported"]
+StopReason = Literal[
+    "contract_ended", "quit", "dismissed", "health", "childcare", "commute", "moved", "other"
+]
+STAGE_AFTER_FOLLOW_UP: Mapping[str, Stage] = {
+    "still_working": "follow_up",
+    "problem_reported": "follow_up",
+    # Out of work again: back to the people jobhunters propose vacancies to.
+    "stopped": "ready",
+}
+"""The stage a follow-up's outcome moves the person to."""
+IN_WORK: frozenset[str] = frozenset({"placed", "follow_up"})
+"""The stages at which a follow-up can be recorded."""
+
+
+class FollowUpOutcome(BaseModel):
+    """What the follow-up two months after a hire found."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    outcome: FollowUpOutcomeName = Field(
+        description="still_working; stopped (with a reason); problem_reported (with a note)"
+    )
+    on: PastDay | None = Field(default=None, description="The day of the follow-up (default today)")
+    reason: StopReason | None = Field(
+        default=None, description="Why they stopped (required for, and only for, stopped)"
+    )
+    note: Note | None = Field(default=None, description="The coach's notes, free text")
+
+    @model_validator(mode="after")
+    def _what_each_outcome_needs(self) -> Self:
+        if (self.outcome == "stopped") != (self.reason is not None):
+            raise ValueError(
+                "reason is required when they stopped, and only then: "
+                + ", ".join(get_args(StopReason))
+            )
+        if self.outcome == "problem_reported" and not self.note:
+            raise ValueError("note is required for a reported problem: say what it is")
+        return self
+
+
+@dataclass(frozen=True)
+class StaleProposal:
+    application: Application
+    last_step_on: date
+    days_without_step: int
+
+
+@dataclass(frozen=True)
+class ReadyWithoutProposal:
+    candidate_id: str
+    ready_since: date
+    days_ready: int
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What a jobhunter or coordinator should act on, each list most urgent first."""
+
+    stale_proposals: list[StaleProposal]
+    proposals_to_closed_vacancies: list[tuple[Application, str]]
+    """Open applications whose vacancy is no longer open, with that vacancy's status."""
+    ready_without_proposal: list[ReadyWithoutProposal]
+
+
+def needs_attention(
+    applications: Iterable[Application],
+    stage_changes: Iterable[StageChange],
+    *,
+    stages: Mapping[str, str],
+    vacancy_status: Mapping[str, str],
+    as_of: date,
+    stale_days: int = STALE_DAYS,
+    ready_days: int = READY_DAYS,
+) -> Attention:
+    """Proposals gone quiet, proposals to vacancies that closed, and ready people left waiting.
+
+    `stages` maps each person to their stage now, `vacancy_status` each vacancy to its status
+    (a vacancy missing from it was deleted).
+    """
+    apps = list(applications)
+    stale: list[StaleProposal] = []
+    closed: list[tuple[Application, str]] = []
+    for app in apps:
+        if app.status not in OPEN_STATUSES:
+            continue
+        status = vacancy_status.get(app.vacancy_id, "deleted")
+        if status != "open":
+            closed.append((app, status))
+        quiet = (as_of - app.steps[-1].on).days
+        if quiet >= stale_days:
+            stale.append(StaleProposal(app, app.steps[-1].on, quiet))
+    ready_since: dict[str, date] = {}
+    for change in sorted(stage_changes, key=lambda c: c.on):
+        if change.on <= as_of:
+            # The start of their current spell at `ready`: a later stage ends it.
+            if change.stage == "ready":
+                ready_since.setdefault(change.candidate_id, change.on)
+            else:
+                ready_since.pop(change.candidate_id, None)
+    last_proposed: dict[str, date] = {}
+    for app in apps:
+        known = last_proposed.get(app.candidate_id)
+        if known is None or app.proposed_on > known:
+            last_proposed[app.candidate_id] = app.proposed_on
+    waiting = []
+    for who, since in ready_since.items():
+        if stages.get(who) != "ready":
+            continue
+        proposed = last_proposed.get(who)
+        if proposed is not None and proposed >= since:
+            continue
+        days = (as_of - since).days
+        if days >= ready_days:
+            waiting.append(ReadyWithoutProposal(who, since, days))
+    return Attention(
+        stale_proposals=sorted(stale, key=lambda s: (-s.days_without_step, str(s.application.id))),
+        proposals_to_closed_vacancies=sorted(closed, key=lambda c: str(c[0].id)),
+        ready_without_proposal=sorted(waiting, key=lambda w: (-w.days_ready, w.candidate_id)),
+    )

@@ -24,8 +24,10 @@ from service.catalog import Catalog, ShortlistCache
 from service.db import create_db_engine, migrate, session_factory
 from service.routers import (
     applications,
+    attention,
     barriers,
     candidates,
+    followups,
     health,
     keys,
     plans,
@@ -74,6 +76,8 @@ def create_app(
         barriers,
         plans,
         programme,
+        followups,
+        attention,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)
@@ -144,6 +148,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(store.NotOwner, detail(status.HTTP_403_FORBIDDEN))
     app.add_exception_handler(store.AlreadyExists, detail(status.HTTP_409_CONFLICT))
     app.add_exception_handler(store.VersionConflict, detail(status.HTTP_409_CONFLICT))
+    app.add_exception_handler(store.NotInWork, detail(status.HTTP_409_CONFLICT))
 
     def impossible(_: Request, error: Exception) -> JSONResponse:
         # The shape of FastAPI's own 422s; the message names the steps, never a note.

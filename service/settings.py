@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     coordinators (PUT /programme)."""
     target_people: int = Field(default=400, ge=1)
     """People the programme means to reach: stored at first start, then PUT /programme."""
+    attention_stale_days: int = Field(default=14, ge=1, le=365)
+    """A proposal with no step for this many days shows in GET /attention."""
+    attention_ready_days: int = Field(default=30, ge=1, le=365)
+    """A person ready this many days without a proposal shows in GET /attention."""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413."""
     blas_threads: int = Field(default=1, ge=1)

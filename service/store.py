@@ -28,11 +28,19 @@ from sqlalchemy.orm import Session
 from matcher import Candidate, Vacancy, Weights, default_weights
 from matcher.history import History
 from matcher.outcomes import Application, ApplicationStep
-from matcher.programme import Programme, StageChange, follow_up_due
+from matcher.programme import (
+    IN_WORK,
+    STAGE_AFTER_FOLLOW_UP,
+    FollowUpOutcome,
+    Programme,
+    StageChange,
+    follow_up_due,
+)
 from service.tables import (
     ApiKeyRow,
     ApplicationRow,
     CandidateRow,
+    FollowUpRow,
     ProgrammeRow,
     RetiredVacancyId,
     ServiceState,
@@ -67,6 +75,10 @@ class NotOwner(Exception):
 
 class ImpossibleStep(ValueError):
     """The step cannot follow the application's last one (the message says why)."""
+
+
+class NotInWork(Exception):
+    """A follow-up for someone who is not in work (the message says their stage)."""
 
 
 class VersionConflict(Exception):
@@ -195,8 +207,10 @@ def replace_candidate(session: Session, *, candidate: Candidate) -> Candidate:
 
 
 def delete_candidate(session: Session, *, candidate_id: str) -> None:
-    """The person and everything about them: applications (with notes) and stage history."""
+    """The person and everything about them: applications (with notes), stage history and
+    follow-ups (with notes)."""
     session.execute(delete(ApplicationRow).where(ApplicationRow.candidate_id == candidate_id))
+    session.execute(delete(FollowUpRow).where(FollowUpRow.candidate_id == candidate_id))
     session.execute(delete(StageChangeRow).where(StageChangeRow.candidate_id == candidate_id))
     result = session.execute(delete(CandidateRow).where(CandidateRow.id == candidate_id))
     if result.rowcount == 0:  # type: ignore[attr-defined]
@@ -454,23 +468,24 @@ def add_step(session: Session, *, application_id: str, step: ApplicationStep) ->
     session.expire(row)
     hired = application.reached("hired")
     if step.status == "hired" and hired is not None:
-        _place(session, candidate_id=application.candidate_id, on=hired)
+        # A hire places the person (in the stage history with the hire's day).
+        _move_stage(session, candidate_id=application.candidate_id, stage="placed", on=hired)
     return application
 
 
-def _place(session: Session, *, candidate_id: str, on: date) -> None:
-    """A hire moves the person to `placed` (recorded in the stage history with the hire's day)."""
+def _move_stage(session: Session, *, candidate_id: str, stage: str, on: date) -> None:
+    """Set a person's stage as a step of their record did, and note it in the stage history."""
     data = session.execute(
         select(CandidateRow.data).where(CandidateRow.id == candidate_id).with_for_update()
     ).scalar_one_or_none()
-    if data is None or data.get("stage") == "placed":
+    if data is None or data.get("stage") == stage:
         return
     session.execute(
         update(CandidateRow)
         .where(CandidateRow.id == candidate_id)
-        .values(stage="placed", data={**data, "stage": "placed"}, updated_at=utcnow())
+        .values(stage=stage, data={**data, "stage": stage}, updated_at=utcnow())
     )
-    _record_stage(session, candidate_id=candidate_id, stage="placed", on=on)
+    _record_stage(session, candidate_id=candidate_id, stage=stage, on=on)
 
 
 def applications(
@@ -532,6 +547,95 @@ def followups_due(session: Session, *, on: date) -> list[FollowUp]:
             hired.setdefault(who, day)
     due = [FollowUp(who, day, follow_up_due(day)) for who, day in hired.items()]
     return sorted((f for f in due if f.due_on <= on), key=lambda f: (f.due_on, f.candidate_id))
+
+
+@dataclass(frozen=True)
+class FollowUpRecord:
+    candidate_id: str
+    on: date
+    outcome: str
+    reason: str | None
+    note: str | None
+    recorded_by: str
+    stage: str
+    """The person's stage after it."""
+
+
+def record_followup(
+    session: Session, *, candidate_id: str, outcome: FollowUpOutcome, recorded_by: str
+) -> FollowUpRecord:
+    """Store what a follow-up found and move the person's stage as its outcome says.
+
+    Only for people in work (NotInWork otherwise): a follow-up is of a hire.
+    """
+    stage = session.execute(
+        select(CandidateRow.stage).where(CandidateRow.id == candidate_id).with_for_update()
+    ).scalar_one_or_none()
+    if stage is None:
+        raise NotFound(f"no candidate with id '{candidate_id}' (body.candidate_id)")
+    if stage not in IN_WORK:
+        raise NotInWork(
+            f"candidate '{candidate_id}' is at stage '{stage}': a follow-up is of a hire, for"
+            " people placed or already followed up"
+        )
+    on = outcome.on or date.today()
+    session.execute(
+        insert(FollowUpRow).values(
+            candidate_id=candidate_id,
+            on=on,
+            outcome=outcome.outcome,
+            reason=outcome.reason,
+            note=outcome.note,
+            recorded_by=recorded_by,
+            recorded_at=utcnow(),
+        )
+    )
+    after = STAGE_AFTER_FOLLOW_UP[outcome.outcome]
+    _move_stage(session, candidate_id=candidate_id, stage=after, on=on)
+    return FollowUpRecord(
+        candidate_id, on, outcome.outcome, outcome.reason, outcome.note, recorded_by, after
+    )
+
+
+def followups(session: Session, *, candidate_id: str) -> list[FollowUpRecord]:
+    """A person's follow-ups, oldest first, each with the stage it moved them to."""
+    rows = session.execute(
+        select(FollowUpRow)
+        .where(FollowUpRow.candidate_id == candidate_id)
+        .order_by(FollowUpRow.on, FollowUpRow.id)
+    ).scalars()
+    return [
+        FollowUpRecord(
+            r.candidate_id,
+            r.on,
+            r.outcome,
+            r.reason,
+            r.note,
+            r.recorded_by,
+            STAGE_AFTER_FOLLOW_UP[r.outcome],
+        )
+        for r in rows
+    ]
+
+
+def vacancy_statuses(session: Session, *, ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+    """(status, title, employer) of the vacancies with these ids that exist (deleted ones are
+    missing)."""
+    wanted = sorted(set(ids))
+    found: dict[str, tuple[str, str, str]] = {}
+    for first in range(0, len(wanted), 500):  # bounded IN lists
+        rows = session.execute(
+            select(VacancyRow.id, VacancyRow.status, VacancyRow.data).where(
+                VacancyRow.id.in_(wanted[first : first + 500])
+            )
+        )
+        for ident, status, data in rows:
+            found[str(ident)] = (str(status), str(data["title"]), str(data["employer"]))
+    return found
+
+
+def candidate_stages(session: Session) -> dict[str, str]:
+    return {str(i): str(s) for i, s in session.execute(select(CandidateRow.id, CandidateRow.stage))}
 
 
 # ---------------------------------------------------------------- weights
@@ -671,6 +775,11 @@ class Principal:
     role: Role
     employer: str | None
     name: str | None
+
+    @property
+    def actor(self) -> str:
+        """How the record names them as the one who proposed or followed up."""
+        return self.name or self.key_id
 
     @property
     def label(self) -> str:

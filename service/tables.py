@@ -156,3 +156,20 @@ class StageChangeRow(Base):
     stage: Mapped[str] = mapped_column(String(16))
     on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowUpRow(Base):
+    """What a follow-up after a hire found, with the coach's notes; erased with the candidate."""
+
+    __tablename__ = "followups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    candidate_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

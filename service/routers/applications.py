@@ -98,7 +98,7 @@ def propose(
         id=body.id,
         candidate_id=body.candidate_id,
         vacancy_id=body.vacancy_id,
-        jobhunter=principal.name or principal.key_id,
+        jobhunter=principal.actor,
         steps=[ApplicationStep(status="proposed", on=body.on or date.today(), note=body.note)],
         snapshot=_snapshot(session, catalog, candidate, vacancy),
     )

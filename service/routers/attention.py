@@ -1,0 +1,149 @@
+"""What needs attention: proposals gone quiet or to vacancies that closed, follow-ups due, and
+ready people nobody has proposed anything to."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from matcher.outcomes import Day
+from matcher.programme import needs_attention
+from service import store
+from service.deps import PeopleReader, SessionDep
+from service.routers import errors
+from service.schemas import FollowUpDue
+from service.settings import Settings
+
+router = APIRouter(tags=["attention"])
+
+
+class QuietProposal(BaseModel):
+    application_id: str
+    candidate_id: str
+    vacancy_id: str
+    title: str | None = Field(description="The vacancy's title (null if it was deleted)")
+    employer: str | None
+    status: str
+    jobhunter: str | None
+    last_step_on: date
+    days_without_step: int
+
+
+class ProposalToClosedVacancy(BaseModel):
+    application_id: str
+    candidate_id: str
+    vacancy_id: str
+    title: str | None = Field(description="The vacancy's title (null if it was deleted)")
+    employer: str | None
+    status: str
+    jobhunter: str | None
+    vacancy_status: str = Field(description="closed, filled or deleted")
+
+
+class WaitingPerson(BaseModel):
+    candidate_id: str
+    ready_since: date
+    days_ready: int
+
+
+class AttentionOut(BaseModel):
+    """Each list most urgent first. A jobhunter's key sees the proposals and follow-ups of the
+    hires it recorded; everyone sees the ready people nobody proposed anything to."""
+
+    as_of: date
+    stale_days: int
+    ready_days: int
+    quiet_proposals: list[QuietProposal] = Field(
+        description="Proposals in progress with no step for stale_days or more"
+    )
+    proposals_to_closed_vacancies: list[ProposalToClosedVacancy] = Field(
+        description="Proposals in progress whose vacancy closed, filled or was deleted"
+    )
+    followups_due: list[FollowUpDue]
+    ready_without_proposal: list[WaitingPerson] = Field(
+        description="People ready for ready_days or more with nothing proposed since"
+    )
+
+
+@router.get("/attention", responses=errors(401, 403))
+def attention(
+    request: Request,
+    session: SessionDep,
+    principal: PeopleReader,
+    on: Annotated[Day | None, Query(description="As of this day (default today)")] = None,
+) -> AttentionOut:
+    """What a jobhunter (their own) or a coordinator (everyone's) should act on now."""
+    settings: Settings = request.app.state.settings
+    as_of = on or date.today()
+    everything = store.applications(session)
+    mine = (
+        everything
+        if principal.role == "coordinator"
+        else [a for a in everything if a.jobhunter == principal.actor]
+    )
+    in_progress = {a.vacancy_id for a in mine if a.status in ("proposed", "applied", "interview")}
+    vacancies = store.vacancy_statuses(session, ids=in_progress)
+    found = needs_attention(
+        everything,
+        store.stage_changes(session),
+        stages=store.candidate_stages(session),
+        vacancy_status={ident: v[0] for ident, v in vacancies.items()},
+        as_of=as_of,
+        stale_days=settings.attention_stale_days,
+        ready_days=settings.attention_ready_days,
+    )
+    own = {a.id for a in mine}
+    hires_of_mine = {a.candidate_id for a in mine if a.reached("hired") is not None}
+
+    def about(vacancy_id: str) -> tuple[str | None, str | None]:
+        known = vacancies.get(vacancy_id)
+        return (known[1], known[2]) if known else (None, None)
+
+    return AttentionOut(
+        as_of=as_of,
+        stale_days=settings.attention_stale_days,
+        ready_days=settings.attention_ready_days,
+        quiet_proposals=[
+            QuietProposal(
+                application_id=str(s.application.id),
+                candidate_id=s.application.candidate_id,
+                vacancy_id=s.application.vacancy_id,
+                title=about(s.application.vacancy_id)[0],
+                employer=about(s.application.vacancy_id)[1],
+                status=s.application.status,
+                jobhunter=s.application.jobhunter,
+                last_step_on=s.last_step_on,
+                days_without_step=s.days_without_step,
+            )
+            for s in found.stale_proposals
+            if s.application.id in own
+        ],
+        proposals_to_closed_vacancies=[
+            ProposalToClosedVacancy(
+                application_id=str(app.id),
+                candidate_id=app.candidate_id,
+                vacancy_id=app.vacancy_id,
+                title=about(app.vacancy_id)[0],
+                employer=about(app.vacancy_id)[1],
+                status=app.status,
+                jobhunter=app.jobhunter,
+                vacancy_status=vacancy_status,
+            )
+            for app, vacancy_status in found.proposals_to_closed_vacancies
+            if app.id in own
+        ],
+        followups_due=[
+            FollowUpDue(candidate_id=f.candidate_id, hired_on=f.hired_on, due_on=f.due_on)
+            for f in store.followups_due(session, on=as_of)
+            if principal.role == "coordinator" or f.candidate_id in hires_of_mine
+        ],
+        ready_without_proposal=[
+            WaitingPerson(
+                candidate_id=w.candidate_id, ready_since=w.ready_since, days_ready=w.days_ready
+            )
+            for w in found.ready_without_proposal
+        ],
+    )
