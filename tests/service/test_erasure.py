@@ -6,16 +6,26 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, make_url, select, text
-from support import Databases, as_role, candidate_body, make_key, settings_for, vacancy_body
+from support import (
+    Databases,
+    LiveServer,
+    as_role,
+    candidate_body,
+    make_key,
+    settings_for,
+    vacancy_body,
+)
 
 from matcher.models import Stage
 from matcher.vocabulary import default_vocabulary
@@ -91,6 +101,12 @@ def postgres_files(db: Engine) -> Callable[[], dict[str, bytes]]:
     return read
 
 
+def files_reader(kind: str, url: str, app: FastAPI) -> Callable[[], dict[str, bytes]]:
+    if kind == "sqlite":
+        return lambda: dict.fromkeys(PEOPLE_TABLES, sqlite_bytes(url))
+    return postgres_files(app.state.db)
+
+
 def test_an_erased_person_is_in_no_table_file(databases: Databases) -> None:
     """The profile, the debrief notes and the stage history are in none of the files of the
     tables (heap, TOAST, indexes; SQLite's file and its log) a few seconds after DELETE."""
@@ -116,12 +132,7 @@ def test_an_erased_person_is_in_no_table_file(databases: Databases) -> None:
         expected = {"candidates": [skill, job, ident], "applications": [note, ident]}
         expected["stage_changes"] = [ident]
 
-        if databases.kind == "sqlite":
-
-            def read() -> dict[str, bytes]:
-                return dict.fromkeys(PEOPLE_TABLES, sqlite_bytes(url))
-        else:
-            read = postgres_files(app.state.db)
+        read = files_reader(databases.kind, url, app)
         before = read()
         for table, wanted in expected.items():
             for value in wanted:
@@ -150,6 +161,72 @@ def test_an_erased_person_is_in_no_table_file(databases: Databases) -> None:
                 break
             time.sleep(0.25)
         assert not left, f"still in the files after 30 s: {sorted(left)}"
+
+
+def test_erasures_under_load_finish_without_errors_or_deadlock(databases: Databases) -> None:
+    """People erased one after another while others are proposed, hired and shortlisted: every
+    request succeeds, every rewrite finishes, and none of the erased is left in the files."""
+    url = databases.new()
+    app = create_app(settings_for(url, load_fixtures=False))
+    with LiveServer(app) as server:
+        headers = {"X-API-Key": make_key(app, "coordinator")}
+        http = httpx.Client(base_url=server.url, headers=headers, timeout=60)
+        leaving = [distinctive() for _ in range(5)]
+        staying = [candidate_body() for _ in range(3)]
+        job_ad = vacancy_body()
+        assert http.post("/vacancies", json=job_ad).status_code == 201
+        for person in [body for body, _ in leaving] + staying:
+            assert http.post("/candidates", json=person).status_code == 201
+        for body, values in leaving:
+            note = {"candidate_id": body["id"], "vacancy_id": job_ad["id"], "note": values[0]}
+            assert http.post("/applications", json=note).status_code == 201
+        read = files_reader(databases.kind, url, app)
+        done, problems = threading.Event(), []
+
+        def busy(n: int) -> None:
+            person = staying[n % len(staying)]["id"]
+            with httpx.Client(base_url=server.url, headers=headers, timeout=60) as client:
+                while not done.is_set():
+                    proposal = {"candidate_id": person, "vacancy_id": job_ad["id"], "note": "ok"}
+                    made = client.post("/applications", json=proposal)
+                    answers = [made]
+                    if made.status_code == 201:
+                        step = {"status": "rejected", "on": made.json()["proposed_on"]}
+                        step["reason"] = "schedule"
+                        answers.append(
+                            client.patch(f"/applications/{made.json()['id']}", json=step)
+                        )
+                    answers.append(client.get(f"/candidates/{person}/shortlist"))
+                    answers.append(client.get(f"/vacancies/{job_ad['id']}/shortlist?{EVERY_STAGE}"))
+                    problems.extend(
+                        f"{a.request.method} {a.request.url.path}: {a.status_code}"
+                        for a in answers
+                        if a.status_code >= 400
+                    )
+
+        workers = [threading.Thread(target=busy, args=(n,)) for n in range(4)]
+        for worker in workers:
+            worker.start()
+        try:
+            for body, _ in leaving:
+                assert http.delete(f"/candidates/{body['id']}").status_code == 204
+                time.sleep(0.1)
+            assert app.state.erasures.wait_rewritten(60), "a rewrite did not finish in 60 s"
+        finally:
+            done.set()
+            for worker in workers:
+                worker.join()
+            http.close()
+        assert problems == []
+        stored = read()
+        left = [
+            (table, value)
+            for table, data in stored.items()
+            for _, values in leaving
+            for value in values
+            if value.encode() in data
+        ]
+        assert left == []
 
 
 def test_an_erased_person_leaves_this_process_memory_at_once(databases: Databases) -> None:
