@@ -113,10 +113,6 @@ class Erasures:
         self._forget({candidate_id})
         self._request_rewrite()
 
-    def holds(self, candidate_id: str) -> bool:
-        """Whether any cache of this process still keeps the person."""
-        return any(candidate_id in cache.held() for cache in self.caches)
-
     def wait_rewritten(self, timeout: float) -> bool:
         """Wait until every erasure asked for so far is out of the table files; False on timeout."""
         deadline = time.monotonic() + timeout
@@ -135,9 +131,7 @@ class Erasures:
         for cache in self.caches:
             for candidate_id in ids:
                 cache.forget(candidate_id)
-        # The person's phrases (skills, occupations as they wrote them) are remembered by their
-        # text, not by whose they are: forget all (measured: no slower shortlists afterwards).
-        default_vocabulary().forget_readings()
+        _forget_phrases()
 
     def _sweep(self) -> None:
         held: set[str] = set().union(*(cache.held() for cache in self.caches))
@@ -150,16 +144,22 @@ class Erasures:
 
     def _watch(self) -> None:
         seen = self._seen
-        settle_until = 0.0
+        settle_until: float | None = None
         while not self._stopping.wait(self.poll_seconds):
             try:
                 with self._sessions() as session:
                     count = store.erasure_count(session)
                 if count != seen:
+                    # Phrases may have been read from the person by this process even if no
+                    # cache here keeps them now.
+                    _forget_phrases()
                     settle_until = time.monotonic() + self.settle_seconds
                 seen = count
-                if time.monotonic() < settle_until:
+                if settle_until is not None:
                     self._sweep()
+                    if time.monotonic() >= settle_until:
+                        _forget_phrases()  # what a request in flight at the erasure read
+                        settle_until = None
             except Exception as error:  # the database may be restarting: try again next time
                 logger.warning("erasure watch failed (%s); retrying", type(error).__name__)
 
@@ -174,11 +174,11 @@ class Erasures:
         delay = 0.5
         while True:
             self._due.wait()
+            self._due.clear()  # before reading the target: a later erasure sets it again
             with self._progress:
                 target = self._requested
             if self._rewritten >= target and self._stopping.is_set():
                 return
-            self._due.clear()
             try:
                 self._rewrite()
             except _Stopped:
@@ -237,6 +237,12 @@ class Erasures:
             time.sleep(pause)
             waited += pause
             pause = min(pause * 2, 1.0)
+
+
+def _forget_phrases() -> None:
+    """The phrases people wrote (skills, occupations) are remembered by their text, not by whose
+    they are: forget them all (measured: shortlists are no slower afterwards)."""
+    default_vocabulary().forget_readings()
 
 
 async def get_erasures(request: Request) -> Erasures:
