@@ -1,12 +1,13 @@
 """Where an erased person's bytes are on a local PostgreSQL's disk, step by step.
 
-`python -m benchmarks.erasure_disk postgresql+psycopg://postgres@127.0.0.1:5432/test [PEOPLE [MB]]`
-(run as a user that can read the server's data directory, e.g. root on the same machine). Loads
-the fixtures (and PEOPLE extra people, default 0) into a fresh schema, adds a person with a marker
-in their profile and in a debrief note, then counts the marker's copies in the tables' files and
-in pg_wal after: DELETE; VACUUM; the service's rewrite (VACUUM FULL); CHECKPOINT +
-pg_switch_wal() + CHECKPOINT; and, with MB, after writing up to MB of other WAL. Also times each table's rewrite and the longest read that waited
-for it. Drops the schema at the end.
+    python -m benchmarks.erasure_disk postgresql+psycopg://postgres@127.0.0.1/test [PEOPLE [MB]]
+
+Run it as a user that can read the server's data directory (e.g. root on the same machine). It
+loads the fixtures (and PEOPLE extra people, default 0) into a fresh schema, adds a person with a
+marker in their profile and in a debrief note, then counts the marker's copies in the tables'
+files and in pg_wal after: DELETE; VACUUM; the service's rewrite (VACUUM FULL); pg_switch_wal()
++ CHECKPOINT; and, given MB, after writing up to MB of other WAL. It also times each table's
+rewrite and the longest read that waited for it, and drops the schema at the end.
 """
 
 from __future__ import annotations

@@ -202,22 +202,32 @@ class Erasures:
         # VACUUM cannot run inside a transaction.
         with self.db.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             self._wait_for_older_transactions(connection)
+            # A session setting: it would outlive this pass on the pooled connection and give
+            # some later request a 100 ms lock timeout (seen as a 503), unless reset.
             connection.execute(text(f"SET lock_timeout = {int(self.lock_timeout_ms)}"))
-            left = list(PEOPLE_TABLES)
-            delay = 0.05
-            while left:
-                try:
-                    connection.execute(text(f"VACUUM FULL {left[0]}"))
-                except DBAPIError as error:
-                    if getattr(error.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
-                        raise
-                    if self._stopping.is_set():
-                        raise _Stopped from None
-                    # Busy table: let the queued requests through, then try again.
-                    time.sleep(delay * (1 + random.random()))
-                    delay = min(delay * 2, 2.0)
-                    continue
-                left.pop(0)
+            try:
+                self._rewrite_tables(connection)
+            except BaseException:
+                connection.invalidate()  # whatever state it is in, it is not reused
+                raise
+            connection.execute(text("RESET lock_timeout"))
+
+    def _rewrite_tables(self, connection: Connection) -> None:
+        left = list(PEOPLE_TABLES)
+        delay = 0.05
+        while left:
+            try:
+                connection.execute(text(f"VACUUM FULL {left[0]}"))
+            except DBAPIError as error:
+                if getattr(error.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+                    raise
+                if self._stopping.is_set():
+                    raise _Stopped from None
+                # Busy table: let the queued requests through, then try again.
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 2.0)
+                continue
+            left.pop(0)
 
     def _wait_for_older_transactions(self, connection: Connection) -> None:
         """Until no transaction in this database began before now: a snapshot from before the

@@ -229,6 +229,28 @@ def test_erasures_under_load_finish_without_errors_or_deadlock(databases: Databa
         assert left == []
 
 
+def test_requests_after_a_rewrite_wait_for_locks_as_long_as_before(databases: Databases) -> None:
+    """The rewrite's short lock timeout is its own: no pooled connection keeps it for the
+    requests that get that connection next (they would fail with 503 on any lock wait)."""
+    if databases.kind != "postgres":
+        pytest.skip("SQLite has no lock timeout setting to leak")
+    app = create_app(settings_for(databases.new(), load_fixtures=False))
+    with TestClient(app) as client:
+        key = {"X-API-Key": make_key(app, "jobhunter")}
+        body = candidate_body()
+        assert client.post("/candidates", json=body, headers=key).status_code == 201
+        assert client.delete(f"/candidates/{body['id']}", headers=key).status_code == 204
+        assert app.state.erasures.wait_rewritten(30)
+        db: Engine = app.state.db
+        held = [db.connect() for _ in range(db.pool.checkedin() + 1)]  # type: ignore[attr-defined]
+        try:
+            settings = {c.execute(text("SHOW lock_timeout")).scalar_one() for c in held}
+        finally:
+            for connection in held:
+                connection.close()
+        assert settings == {"0"}
+
+
 def test_an_erased_person_leaves_this_process_memory_at_once(databases: Databases) -> None:
     url = databases.new()
     app = create_app(settings_for(url, load_fixtures=False))
