@@ -164,7 +164,7 @@ def test_an_erased_person_is_in_no_table_file(databases: Databases) -> None:
 
 
 def test_erasures_under_load_finish_without_errors_or_deadlock(databases: Databases) -> None:
-    """People erased one after another while others are proposed, hired and shortlisted: every
+    """People erased one after another while others are proposed, turned down and shortlisted: every
     request succeeds, every rewrite finishes, and none of the erased is left in the files."""
     url = databases.new()
     app = create_app(settings_for(url, load_fixtures=False))
