@@ -344,6 +344,17 @@ class Vocabulary:
                 self._readings[phrase] = cached
         return cached
 
+    def has_read(self, phrase: str) -> bool:
+        """Whether this phrase's reading is remembered (people's phrases are personal data)."""
+        return phrase in self._readings
+
+    def forget_readings(self) -> None:
+        """Forget every phrase read so far, with the module's spelling caches: what an erasure
+        calls, since a phrase cannot be traced back to the people who wrote it."""
+        self._readings.clear()
+        normalise.cache_clear()
+        skeleton.cache_clear()
+
     def _read(self, phrase: str) -> Reading:
         key = normalise(phrase)
         if not key:

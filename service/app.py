@@ -22,6 +22,7 @@ from matcher.history import History, load_history
 from service import store
 from service.catalog import Catalog, ShortlistCache
 from service.db import create_db_engine, migrate, session_factory
+from service.erasure import Erasures
 from service.routers import (
     applications,
     attention,
@@ -115,6 +116,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # cores (measured: half the throughput at 32 concurrent requests).
     blas = threadpool_limits(limits=settings.blas_threads, user_api="blas")
     db = create_db_engine(settings.url)
+    erasures: Erasures | None = None
     try:
         prepare_database(db, settings)
         sessions = session_factory(db)
@@ -129,10 +131,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.sessions = sessions
         app.state.catalog = catalog
         app.state.shortlist_cache = ShortlistCache(settings.shortlist_cache_size)
+        erasures = Erasures(db, [catalog, app.state.shortlist_cache])
+        erasures.start()
+        app.state.erasures = erasures
         if app.state.on_ready is not None:
             app.state.on_ready(app)
         yield
     finally:
+        if erasures is not None:
+            erasures.stop()
         db.dispose()
         blas.restore_original_limits()
 

@@ -107,6 +107,15 @@ class Catalog:
         with self._people_lock:
             self._people.pop(candidate_id, None)
 
+    def holds(self, candidate_id: str) -> bool:
+        """Whether this process keeps the person's validated profile."""
+        return candidate_id in self._people
+
+    def held(self) -> set[str]:
+        """The ids of the people kept in memory."""
+        with self._people_lock:
+            return set(self._people)
+
 
 class ShortlistCache:
     """Rendered shortlists keyed by everything they depend on, so a hit is never stale.
@@ -149,3 +158,13 @@ class ShortlistCache:
         with self._lock:
             for key in [k for k, (owner, _) in self._entries.items() if owner == candidate_id]:
                 del self._entries[key]
+
+    def holds(self, candidate_id: str) -> bool:
+        """Whether a shortlist of this person is kept."""
+        with self._lock:
+            return any(owner == candidate_id for owner, _ in self._entries.values())
+
+    def held(self) -> set[str]:
+        """The ids of the people with a shortlist kept."""
+        with self._lock:
+            return {owner for owner, _ in self._entries.values()}

@@ -208,13 +208,39 @@ def replace_candidate(session: Session, *, candidate: Candidate) -> Candidate:
 
 def delete_candidate(session: Session, *, candidate_id: str) -> None:
     """The person and everything about them: applications (with notes), stage history and
-    follow-ups (with notes)."""
+    follow-ups (with notes).
+
+    The erasure counter moves in the same transaction, so every process sees that someone left.
+    It is taken first, as vacancy writes take the counters row first: no lock-order deadlock.
+    """
+    session.execute(
+        update(ServiceState).where(ServiceState.id == 1).values(erasures=ServiceState.erasures + 1)
+    )
     session.execute(delete(ApplicationRow).where(ApplicationRow.candidate_id == candidate_id))
     session.execute(delete(FollowUpRow).where(FollowUpRow.candidate_id == candidate_id))
     session.execute(delete(StageChangeRow).where(StageChangeRow.candidate_id == candidate_id))
     result = session.execute(delete(CandidateRow).where(CandidateRow.id == candidate_id))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound(f"no candidate with id '{candidate_id}'")
+
+
+_ERASURES = select(_STATE.erasures).where(_STATE.id == 1)  # built once: read 4 times a second
+
+
+def erasure_count(session: Session) -> int:
+    """How many erasures were ever committed (the counter every process compares)."""
+    return int(session.execute(_ERASURES).scalar_one())
+
+
+def existing_candidate_ids(session: Session, *, ids: Iterable[str]) -> set[str]:
+    """Which of these ids are people still in the database."""
+    wanted, found = sorted(ids), set[str]()
+    for start in range(0, len(wanted), 500):  # bounded IN lists
+        chunk = wanted[start : start + 500]
+        found.update(
+            session.execute(select(CandidateRow.id).where(CandidateRow.id.in_(chunk))).scalars()
+        )
+    return found
 
 
 def _record_stage(session: Session, *, candidate_id: str, stage: str, on: date) -> None:

@@ -10,7 +10,8 @@ from matcher import Candidate
 from matcher.models import Stage
 from service import store
 from service.db import checkpoint_sqlite
-from service.deps import CatalogDep, DbEngineDep, PeopleReader, SessionDep, ShortlistCacheDep
+from service.deps import DbEngineDep, PeopleReader, SessionDep, ShortlistCacheDep
+from service.erasure import ErasuresDep
 from service.examples import candidate_examples
 from service.routers import CandidateId, errors, require_path_id
 from service.schemas import CandidatePage
@@ -76,12 +77,12 @@ def erase_candidate(
     db: DbEngineDep,
     _: PeopleReader,
     candidate_id: CandidateId,
-    cache: ShortlistCacheDep,
-    catalog: CatalogDep,
+    erasures: ErasuresDep,
 ) -> None:
-    """Erase the person: the row is deleted (not flagged) and overwritten in the database file."""
+    """Erase the person, their applications (with notes) and stage history: the rows are deleted
+    (not flagged) and leave every process's memory at once; on SQLite they are overwritten in
+    the file before the answer, on PostgreSQL the tables are rewritten within seconds after."""
     store.delete_candidate(session, candidate_id=candidate_id)
     session.commit()  # committed before the file is compacted, not after the response
-    cache.forget(candidate_id)
-    catalog.forget(candidate_id)
+    erasures.erased(candidate_id)
     checkpoint_sqlite(db)
