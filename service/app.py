@@ -154,6 +154,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(store.NotFound, detail(status.HTTP_404_NOT_FOUND))
     app.add_exception_handler(store.NotOwner, detail(status.HTTP_403_FORBIDDEN))
     app.add_exception_handler(store.AlreadyExists, detail(status.HTTP_409_CONFLICT))
+
+    def second_story(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, store.ApplicationExists)
+        body = {"detail": str(error), "application_id": error.application_id}
+        return JSONResponse(body, status_code=status.HTTP_409_CONFLICT)
+
+    app.add_exception_handler(store.ApplicationExists, second_story)
     app.add_exception_handler(store.VersionConflict, detail(status.HTTP_409_CONFLICT))
     app.add_exception_handler(store.NotInWork, detail(status.HTTP_409_CONFLICT))
 

@@ -180,6 +180,11 @@ class ApplicationIn(BaseModel):
         default=None, description="The day it was proposed, not after today (default today)"
     )
     note: Note | None = Field(default=None, description="The jobhunter's note, free text")
+    again: bool = Field(
+        default=False,
+        description="Propose a pair once more whose earlier application ended (rejected, withdrawn"
+        " or hired); without it that is 409, as is any pair with an application in progress",
+    )
 
 
 class ApplicationOut(BaseModel):
@@ -198,9 +203,17 @@ class ApplicationOut(BaseModel):
         " was recorded without one)"
     )
 
+    title: str | None = Field(
+        default=None, description="The vacancy's title (null only if it was deleted long ago)"
+    )
+    employer: str | None = Field(default=None, description="The vacancy's employer")
+
     @classmethod
-    def of(cls, application: Application) -> Self:
+    def of(cls, application: Application, *, vacancy: tuple[str, str] | None = None) -> Self:
+        """`vacancy` is its (title, employer), where known."""
         return cls(
+            title=vacancy[0] if vacancy else None,
+            employer=vacancy[1] if vacancy else None,
             id=str(application.id),
             candidate_id=application.candidate_id,
             vacancy_id=application.vacancy_id,

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from matcher import Candidate, Vacancy, Weights, default_weights
 from matcher.history import History
-from matcher.outcomes import Application, ApplicationStep
+from matcher.outcomes import FINAL_STATUSES, Application, ApplicationStep
 from matcher.programme import (
     IN_WORK,
     STAGE_AFTER_FOLLOW_UP,
@@ -79,6 +79,14 @@ class ImpossibleStep(ValueError):
 
 class NotInWork(Exception):
     """A follow-up for someone who is not in work (the message says their stage)."""
+
+
+class ApplicationExists(AlreadyExists):
+    """The pair has an application in progress, or one that ended and `again` was not said."""
+
+    def __init__(self, message: str, *, application_id: str) -> None:
+        super().__init__(message)
+        self.application_id = application_id
 
 
 class VersionConflict(Exception):
@@ -435,10 +443,22 @@ def _application_values(application: Application) -> dict[str, Any]:
     }
 
 
-def create_application(session: Session, *, application: Application, employer: str) -> Application:
+def create_application(
+    session: Session, *, application: Application, employer: str, again: bool = False
+) -> Application:
     """Store a new application for a vacancy of `employer`; its candidate must exist (the caller
     checks, for a clear 404). The application stays that employer's, whatever becomes of the
-    vacancy."""
+    vacancy.
+
+    One pair, one story: with an application in progress for this person and vacancy, a new one
+    is refused (ApplicationExists); after one ended (rejected, withdrawn, hired) only `again`.
+    """
+    # The person's row lock first, so two proposals of the same pair at once queue up and the
+    # second sees the first.
+    session.execute(
+        select(CandidateRow.id).where(CandidateRow.id == application.candidate_id).with_for_update()
+    )
+    _refuse_a_second_story(session, application=application, again=again)
     if application.id is None:
         application = application.model_copy(update={"id": _application_id()})
     values = _application_values(application)
@@ -463,6 +483,34 @@ def create_application(session: Session, *, application: Application, employer: 
     except IntegrityError as error:
         raise AlreadyExists(f"an application with id '{application.id}' exists already") from error
     return application
+
+
+def _refuse_a_second_story(session: Session, *, application: Application, again: bool) -> None:
+    rows = session.execute(
+        select(ApplicationRow)
+        .where(
+            ApplicationRow.candidate_id == application.candidate_id,
+            ApplicationRow.vacancy_id == application.vacancy_id,
+        )
+        .order_by(ApplicationRow.proposed_on.desc(), ApplicationRow.id.desc())
+    ).scalars()
+    for row in rows:
+        before = _application(row)
+        last = before.steps[-1]
+        pair = f"'{application.candidate_id}' and vacancy '{application.vacancy_id}'"
+        if last.status not in FINAL_STATUSES:
+            raise ApplicationExists(
+                f"application '{before.id}' for candidate {pair} is in progress ({last.status}"
+                f" since {last.on}): record its next step instead",
+                application_id=str(before.id),
+            )
+        if not again:
+            why = f", reason {last.reason}" if last.reason else ""
+            raise ApplicationExists(
+                f"application '{before.id}' for candidate {pair} ended ({last.status} on"
+                f' {last.on}{why}): send "again": true to propose it once more',
+                application_id=str(before.id),
+            )
 
 
 def get_application(session: Session, *, application_id: str) -> Application | None:

@@ -102,9 +102,11 @@ def propose(
         steps=[ApplicationStep(status="proposed", on=body.on or date.today(), note=body.note)],
         snapshot=_snapshot(session, catalog, candidate, vacancy),
     )
-    created = store.create_application(session, application=application, employer=vacancy.employer)
+    created = store.create_application(
+        session, application=application, employer=vacancy.employer, again=body.again
+    )
     response.headers["Location"] = f"/applications/{created.id}"
-    return ApplicationOut.of(created)
+    return ApplicationOut.of(created, vacancy=(vacancy.title, vacancy.employer))
 
 
 @router.get("/applications/{application_id}", responses=errors(401, 403, 404))
@@ -114,7 +116,7 @@ def get_application(
     application = store.get_application(session, application_id=application_id)
     if application is None:
         raise store.NotFound(f"no application with id '{application_id}'")
-    return ApplicationOut.of(application)
+    return _with_vacancies(session, [application])[0]
 
 
 @router.patch(
@@ -130,9 +132,8 @@ def add_step(
     """The next step: applied, interview, hired, rejected (with a reason) or withdrawn, with its
     day (default today, never in the future) and an optional debrief. Steps go forward only; a
     hire moves the person to `placed`."""
-    return ApplicationOut.of(
-        store.add_step(session, application_id=application_id, step=step.step())
-    )
+    changed = store.add_step(session, application_id=application_id, step=step.step())
+    return _with_vacancies(session, [changed])[0]
 
 
 @router.get("/candidates/{candidate_id}/applications", responses=errors(401, 403, 404))
@@ -142,7 +143,7 @@ def candidate_applications(
     """Everything proposed to this person, oldest first."""
     if store.get_candidate_text(session, candidate_id=candidate_id) is None:
         raise store.NotFound(f"no candidate with id '{candidate_id}'")
-    return [ApplicationOut.of(a) for a in store.applications(session, candidate_id=candidate_id)]
+    return _with_vacancies(session, store.applications(session, candidate_id=candidate_id))
 
 
 @router.get(
@@ -167,7 +168,22 @@ def vacancy_applications(
     found = store.applications(session, vacancy_id=vacancy_id)
     if employer is None and not found:  # a deleted vacancy's applications stay on record
         raise store.vacancy_not_found(vacancy_id)
-    return JSONResponse([ApplicationOut.of(a).model_dump(mode="json") for a in found])
+    return JSONResponse([a.model_dump(mode="json") for a in _with_vacancies(session, found)])
+
+
+def _with_vacancies(session: Session, found: list[Application]) -> list[ApplicationOut]:
+    """The applications as the API shows them, each with its vacancy's title and employer (one
+    query for all; closed and filled vacancies keep theirs)."""
+    known = store.vacancy_statuses(session, ids=(a.vacancy_id for a in found))
+    return [
+        ApplicationOut.of(
+            a,
+            vacancy=(known[a.vacancy_id][1], known[a.vacancy_id][2])
+            if a.vacancy_id in known
+            else None,
+        )
+        for a in found
+    ]
 
 
 @router.get("/followups/due", responses=errors(401, 403))
