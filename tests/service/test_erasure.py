@@ -183,11 +183,23 @@ def test_erasures_under_load_finish_without_errors_or_deadlock(databases: Databa
         read = files_reader(databases.kind, url, app)
         done, problems = threading.Event(), []
 
+        # A vacancy of each worker's own: two workers proposing one pair at once is a 409.
+        own_ads = [vacancy_body() for _ in range(4)]
+        for ad in own_ads:
+            assert http.post("/vacancies", json=ad).status_code == 201
+
         def busy(n: int) -> None:
             person = staying[n % len(staying)]["id"]
+            job_ad = own_ads[n]
             with httpx.Client(base_url=server.url, headers=headers, timeout=60) as client:
                 while not done.is_set():
-                    proposal = {"candidate_id": person, "vacancy_id": job_ad["id"], "note": "ok"}
+                    # Each proposal of the pair is turned down, so the next one needs `again`.
+                    proposal = {
+                        "candidate_id": person,
+                        "vacancy_id": job_ad["id"],
+                        "note": "ok",
+                        "again": True,
+                    }
                     made = client.post("/applications", json=proposal)
                     answers = [made]
                     if made.status_code == 201:
