@@ -390,17 +390,60 @@ def replace_vacancy(session: Session, *, vacancy: Vacancy, owner: str | None = N
     return vacancy
 
 
-def delete_vacancy(session: Session, *, vacancy_id: str, owner: str | None = None) -> None:
-    """Delete a vacancy and retire its id, with the catalog version of the deletion (so a fitted
-    engine can tell which vacancies left since it was fitted); `owner` as for replace_vacancy."""
+def delete_vacancy(session: Session, *, vacancy_id: str, owner: str | None = None) -> bool:
+    """Remove a vacancy, or archive it when it has a history; returns whether it was archived.
+
+    A vacancy with applications is closed and kept, so the record of what was proposed (and
+    where people were hired) keeps its title and employer. One without is deleted and its id
+    retired, with the catalog version of the deletion (so a fitted engine can tell which
+    vacancies left since it was fitted). `owner` as for replace_vacancy.
+    """
     revision = _bump_catalog(session)
     employer = _check_owner(session, vacancy_id=vacancy_id, owner=owner)
+    history = session.execute(
+        select(ApplicationRow.id).where(ApplicationRow.vacancy_id == vacancy_id).limit(1)
+    ).first()
+    if history is not None:
+        _set_vacancy_status(session, vacancy_id=vacancy_id, status="closed", revision=revision)
+        return True
     session.execute(delete(VacancyRow).where(VacancyRow.id == vacancy_id))
     session.execute(
         insert(RetiredVacancyId).values(
             id=vacancy_id, employer=employer, revision=revision, retired_at=utcnow()
         )
     )
+    return False
+
+
+def _set_vacancy_status(session: Session, *, vacancy_id: str, status: str, revision: int) -> None:
+    """Change a stored vacancy's status, as a write of the catalog at `revision`."""
+    data = session.execute(
+        select(VacancyRow.data).where(VacancyRow.id == vacancy_id)
+    ).scalar_one_or_none()
+    if data is None:
+        return
+    vacancy = Vacancy.model_validate({**data, "status": status})
+    session.execute(
+        update(VacancyRow)
+        .where(VacancyRow.id == vacancy_id)
+        .values(**_vacancy_values(vacancy, revision))
+    )
+
+
+def _fill_if_all_hired(session: Session, *, vacancy_id: str, revision: int) -> None:
+    """An open vacancy whose hires reach its positions becomes `filled`, leaving shortlists."""
+    data = session.execute(
+        select(VacancyRow.data).where(VacancyRow.id == vacancy_id)
+    ).scalar_one_or_none()
+    if data is None or data.get("status") != "open":
+        return
+    hires = session.execute(
+        select(func.count())
+        .select_from(ApplicationRow)
+        .where(ApplicationRow.vacancy_id == vacancy_id, ApplicationRow.status == "hired")
+    ).scalar()
+    if int(hires or 0) >= int(data.get("positions", 1)):
+        _set_vacancy_status(session, vacancy_id=vacancy_id, status="filled", revision=revision)
 
 
 def _check_owner(session: Session, *, vacancy_id: str | None, owner: str | None) -> str:
@@ -519,7 +562,11 @@ def get_application(session: Session, *, application_id: str) -> Application | N
 
 
 def add_step(session: Session, *, application_id: str, step: ApplicationStep) -> Application:
-    """Append a step (ValueError if it cannot follow the last one); a hire places the person."""
+    """Append a step (ValueError if it cannot follow the last one); a hire places the person and
+    fills a position of the vacancy (the last one fills the vacancy)."""
+    # A hire may change the vacancy, a write of the catalog: its counters' lock comes first, as
+    # in every vacancy write and erasure, so none of them can deadlock with this one.
+    revision = _bump_catalog(session) if step.status == "hired" else None
     # The update first takes the row's write lock, so concurrent steps queue up, none lost.
     touched = session.execute(
         update(ApplicationRow)
@@ -544,6 +591,8 @@ def add_step(session: Session, *, application_id: str, step: ApplicationStep) ->
     if step.status == "hired" and hired is not None:
         # A hire places the person (in the stage history with the hire's day).
         _move_stage(session, candidate_id=application.candidate_id, stage="placed", on=hired)
+        assert revision is not None
+        _fill_if_all_hired(session, vacancy_id=application.vacancy_id, revision=revision)
     return application
 
 

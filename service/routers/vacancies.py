@@ -83,5 +83,7 @@ def replace_vacancy(
     "/{vacancy_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 404)
 )
 def delete_vacancy(session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId) -> None:
-    """Remove a vacancy altogether (to keep it on record, PUT it with status closed instead)."""
+    """Take a vacancy away: one with applications is archived (status `closed`, kept with its
+    history, so its applications keep their title and employer); one without is removed and its
+    id never given out again."""
     store.delete_vacancy(session, vacancy_id=vacancy_id, owner=employer_scope(principal))

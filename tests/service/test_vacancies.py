@@ -225,20 +225,25 @@ def _propose(client: TestClient, keys: dict[str, str], vacancy_id: str) -> str:
 def test_a_deleted_vacancys_id_is_never_given_to_another_employer(
     app: FastAPI, client: TestClient, keys: dict[str, str]
 ) -> None:
-    """Employer A deletes a vacancy with applications; employer B cannot take its id, so cannot
-    see A's applications under it, while A (and the coordinators) still can."""
+    """Employer A deletes a vacancy with applications (it is archived) and one without (it is
+    removed, its id retired); employer B can take neither id, so cannot see A's applications
+    under it, while A (and the coordinators) still can."""
     a, b = as_role(keys, "employer"), as_role(keys, "other_employer")
-    body = vacancy_body(employer=EMPLOYER)
+    body, bare = vacancy_body(employer=EMPLOYER), vacancy_body(employer=EMPLOYER)
     path = f"/vacancies/{body['id']}"
-    assert client.post("/vacancies", json=body, headers=a).status_code == 201
+    for made in (body, bare):
+        assert client.post("/vacancies", json=made, headers=a).status_code == 201
     proposed = {_propose(client, keys, body["id"]) for _ in range(3)}
     assert client.delete(path, headers=a).status_code == 204
+    assert client.delete(f"/vacancies/{bare['id']}", headers=a).status_code == 204
     catalog_version = client.get("/health").json()["catalog_version"]
 
     for who, employer in ((b, OTHER_EMPLOYER), (a, EMPLOYER), (as_role(keys, "coordinator"), "X")):
-        again = client.post("/vacancies", json={**body, "employer": employer}, headers=who)
-        assert again.status_code == 409, again.text
-        assert "was used by a deleted vacancy; ids are never reused" in again.json()["detail"]
+        archived = client.post("/vacancies", json={**body, "employer": employer}, headers=who)
+        assert archived.status_code == 409, archived.text
+        retired = client.post("/vacancies", json={**bare, "employer": employer}, headers=who)
+        assert retired.status_code == 409, retired.text
+        assert "was used by a deleted vacancy; ids are never reused" in retired.json()["detail"]
     assert client.get(path, headers=b).status_code == 404
     assert client.get(f"{path}/applications", headers=b).status_code == 404
     theirs = client.get(f"{path}/applications", headers=a)
@@ -247,10 +252,11 @@ def test_a_deleted_vacancys_id_is_never_given_to_another_employer(
     assert {x["id"] for x in everyone} == proposed
 
     with app.state.sessions() as session:
-        retired = session.get(RetiredVacancyId, body["id"])
-        assert retired is not None
+        assert session.get(RetiredVacancyId, body["id"]) is None  # archived, not retired
+        retired_row = session.get(RetiredVacancyId, bare["id"])
+        assert retired_row is not None
         # the catalog version the deletion moved to: what a fitted engine compares with its own
-        assert (retired.employer, retired.revision) == (EMPLOYER, catalog_version)
+        assert (retired_row.employer, retired_row.revision) == (EMPLOYER, catalog_version)
 
 
 def test_a_refused_delete_retires_nothing(
