@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security, status
 from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
@@ -87,11 +89,57 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-async def get_api_key(key: Annotated[str | None, Security(api_key_header)]) -> str:
-    """The key as sent (401 if none), not yet looked up."""
+async def get_api_key(
+    request: Request, key: Annotated[str | None, Security(api_key_header)]
+) -> str:
+    """The key as sent (401 if none), not yet looked up; then 422 for a query parameter the
+    route does not take (a misspelt filter must not silently return everything)."""
     if not key:
         raise _unauthorized("missing X-API-Key header")
+    refuse_unknown_query(request)
     return key
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """422 naming each query parameter the matched route does not take."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "none"
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ["query", name],
+                    "msg": f"unknown query parameter '{name}'; this endpoint takes: {takes}",
+                    "input": request.query_params.get(name),
+                }
+                for name in unknown
+            ]
+        )
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Dependant) -> frozenset[str]:
+    """The query parameters a route and its dependencies take (by the name clients send)."""
+    known = _QUERY_NAMES.get(id(dependant))
+    if known is None:
+        names: set[str] = set()
+        pending = [dependant]
+        while pending:
+            current = pending.pop()
+            names.update(field.alias for field in current.query_params)
+            pending.extend(current.dependencies)
+        known = _QUERY_NAMES[id(dependant)] = frozenset(names)
+    return known
 
 
 ApiKey = Annotated[str, Depends(get_api_key)]

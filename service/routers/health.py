@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from service import store
-from service.deps import SessionDep
+from service.deps import SessionDep, refuse_unknown_query
 from service.schemas import Health
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(prefix="/health", tags=["health"], dependencies=[Depends(refuse_unknown_query)])
 
 
 @router.get("")
