@@ -150,7 +150,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from service.app import create_app, prepare_database
     from service.db import create_db_engine, session_factory
-    from service.http import configure_access_log, protocol_for
+    from service.http import protocol_for
     from service.settings import Settings
     from service.workers import SPREADS_CONNECTIONS
     from service.workers import serve as serve_workers
@@ -163,8 +163,6 @@ def _serve(args: argparse.Namespace) -> int:
             settings,
             on_ready=lambda app: _announce(app.state.sessions, args.host, args.port),
         )
-        if settings.access_log:
-            configure_access_log()
         uvicorn.run(
             app,
             host=args.host,
@@ -196,7 +194,6 @@ def _serve(args: argparse.Namespace) -> int:
         )
     announce()
     # uvicorn's own workers import the protocol by name; it reads its limits from MATCHER_*.
-    # (Their access log lines are not configured there: only uvicorn's, which are off.)
     uvicorn.run(
         "service.app:create_app",
         factory=True,

@@ -285,6 +285,8 @@ class AccessLog:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        if not access_logger.hasHandlers():  # nobody configured logging: as uvicorn's lines
+            configure_access_log()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not access_logger.isEnabledFor(logging.INFO):
@@ -318,7 +320,7 @@ class AccessLog:
 
 
 def configure_access_log() -> None:
-    """Send the access log to stdout, formatted as uvicorn's own lines."""
+    """Send the access log to stdout at level INFO, formatted as uvicorn's own lines."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(DefaultFormatter("%(levelprefix)s %(message)s", use_colors=None))
     access_logger.handlers = [handler]

@@ -51,7 +51,7 @@ def _worker(host: str, port: int, ready: Event, parent: int) -> None:
     import uvicorn
 
     from service.app import create_app
-    from service.http import configure_access_log, protocol_for
+    from service.http import protocol_for
     from service.settings import Settings
 
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
@@ -64,8 +64,6 @@ def _worker(host: str, port: int, ready: Event, parent: int) -> None:
     app = create_app(settings, on_ready=lambda _: ready.set())
     # uvicorn's access lines hold the path and query (people's ids); service.http logs instead.
     config = uvicorn.Config(app, http=protocol_for(settings), access_log=False)
-    if settings.access_log:
-        configure_access_log()
     try:
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
