@@ -212,11 +212,14 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         self._header_timer = None
         if self.transport.is_closing():
             return
-        if self._in_headers:
+        answering = self.cycle is not None and not self.cycle.response_complete
+        if self._in_headers and not answering:
             within = self.bounds.header_timeout
             self._answer_and_close(408, f"request headers not received within {within:g} s")
-        elif self.cycle is None or self.cycle.response_complete:
-            self.transport.close()  # connected, and sent nothing
+        else:
+            # Connected and sent nothing; or a pipelined request too slow while the one before
+            # is still being answered, where a 408 would land inside that answer.
+            self.transport.close()
 
     def _body_late(self) -> None:
         self._body_timer = None
