@@ -23,6 +23,7 @@ from service import store
 from service.catalog import Catalog, ShortlistCache
 from service.db import create_db_engine, migrate, session_factory
 from service.erasure import Erasures
+from service.http import AccessLog
 from service.routers import (
     applications,
     attention,
@@ -84,6 +85,8 @@ def create_app(
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(QuietErrors)  # outside BodyLimit
+    if settings.access_log:
+        app.add_middleware(AccessLog)  # outside QuietErrors, so its 500s are logged too
     return app
 
 

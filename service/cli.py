@@ -30,7 +30,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--access-log",
         action="store_true",
-        help="log a line per request; off by default, as paths hold people's ids",
+        help="log a line per request (method, route template, status, time; never the path, which"
+        " holds people's ids); the same as MATCHER_ACCESS_LOG=1",
     )
     p.set_defaults(run=_serve)
 
@@ -149,17 +150,26 @@ def _serve(args: argparse.Namespace) -> int:
 
     from service.app import create_app, prepare_database
     from service.db import create_db_engine, session_factory
+    from service.http import protocol_for
     from service.settings import Settings
     from service.workers import SPREADS_CONNECTIONS
     from service.workers import serve as serve_workers
 
+    if args.access_log:
+        os.environ["MATCHER_ACCESS_LOG"] = "1"  # for the worker processes too
     settings = Settings()
     if args.workers == 1:
         app = create_app(
             settings,
             on_ready=lambda app: _announce(app.state.sessions, args.host, args.port),
         )
-        uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log)
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            http=protocol_for(settings),
+            access_log=False,  # uvicorn's lines hold the path and query; service.http logs
+        )
         return 0
     # Several processes: prepare the database once, here, then let each worker fit its own
     # engine; the catalog version in the database keeps them all up to date.
@@ -180,17 +190,18 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
-            access_log=args.access_log,
             on_ready=announce,
         )
     announce()
+    # uvicorn's own workers import the protocol by name; it reads its limits from MATCHER_*.
     uvicorn.run(
         "service.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        access_log=args.access_log,
+        http="service.http:LimitedHttpProtocol",
+        access_log=False,
     )
     return 0
 

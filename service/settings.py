@@ -39,6 +39,24 @@ class Settings(BaseSettings):
     """Threads numpy's BLAS may use per request (requests already run in parallel)."""
     shortlist_cache_size: int = Field(default=2048, ge=0)
     """Shortlists kept per process, keyed by everything they depend on; 0 turns the cache off."""
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024)
+    """Largest request line and headers together, in bytes; larger get 431 (`matcher serve`)."""
+    max_header_line_bytes: int = Field(default=8 * 1024, ge=256)
+    """Longest request line (414 beyond) or header line (431 beyond), in bytes."""
+    header_timeout: float = Field(default=10.0, gt=0)
+    """Seconds a client has to send a request's headers, from connecting or from the request's
+    first byte; later, it gets 408 and its connection is closed."""
+    body_timeout: float = Field(default=30.0, gt=0)
+    """Seconds a client has to send a request's whole body once its headers are in; later, 408
+    and the connection is closed."""
+    max_connections: int = Field(default=1000, ge=1)
+    """Open connections per process; a request on one beyond them gets 503 with Retry-After, and
+    its connection is closed."""
+    max_requests_in_flight: int = Field(default=128, ge=1)
+    """Requests being answered at once per process; beyond them, 503 with Retry-After at once."""
+    access_log: bool = False
+    """Log a line per request: method, route template (never the path: it holds ids), status,
+    milliseconds. `matcher serve --access-log` sets it."""
 
     @property
     def url(self) -> str:

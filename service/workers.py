@@ -47,10 +47,12 @@ def _watch_parent(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _worker(host: str, port: int, access_log: bool, ready: Event, parent: int) -> None:
+def _worker(host: str, port: int, ready: Event, parent: int) -> None:
     import uvicorn
 
     from service.app import create_app
+    from service.http import protocol_for
+    from service.settings import Settings
 
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
@@ -58,9 +60,12 @@ def _worker(host: str, port: int, access_log: bool, ready: Event, parent: int) -
     except OSError as error:
         print(f"error: cannot listen on {host}:{port}: {error.strerror}", file=sys.stderr)
         sys.exit(3)
-    app = create_app(on_ready=lambda _: ready.set())
+    settings = Settings()
+    app = create_app(settings, on_ready=lambda _: ready.set())
+    # uvicorn's access lines hold the path and query (people's ids); service.http logs instead.
+    config = uvicorn.Config(app, http=protocol_for(settings), access_log=False)
     try:
-        uvicorn.Server(uvicorn.Config(app, access_log=access_log)).run(sockets=[sock])
+        uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
         pass  # Ctrl+C reached the whole process group; uvicorn shut down, then raised it again
 
@@ -86,7 +91,6 @@ def serve(
     host: str,
     port: int,
     workers: int,
-    access_log: bool,
     on_ready: Callable[[], None] | None = None,
 ) -> int:
     """Run `workers` processes until SIGINT or SIGTERM (exit 0). A worker that dies is replaced;
@@ -107,7 +111,7 @@ def serve(
 
     def start() -> tuple[multiprocessing.process.BaseProcess, Event]:
         ready = spawn.Event()
-        process = spawn.Process(target=_worker, args=(host, port, access_log, ready, os.getpid()))
+        process = spawn.Process(target=_worker, args=(host, port, ready, os.getpid()))
         process.start()
         return process, ready
 

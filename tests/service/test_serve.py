@@ -234,3 +234,25 @@ def test_workers_on_a_port_taken_stop_with_a_message(tmp_path: Path, shared: boo
         out, _ = server.communicate(timeout=120)
     assert server.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="this system has no SO_REUSEPORT")
+def test_workers_refuse_oversized_headers_and_log_routes_not_ids(tmp_path: Path) -> None:
+    """Each worker process has the limits and the access log of `matcher serve` itself."""
+    port = free_port()
+    server = _serve(tmp_path, port, "--workers", "2", "--access-log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_health(url, server)
+        for _ in range(8):  # new connections, spread over both workers
+            big = httpx.get(f"{url}/health", headers={"X-Big": "b" * 64 * 1024})
+            assert big.status_code == 431
+            asked = httpx.get(f"{url}/candidates/c-nobody-7f3a/shortlist?top=9")
+            assert asked.status_code == 401
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=60)
+    assert "c-nobody-7f3a" not in out and "top=9" not in out
+    assert out.count("GET /candidates/{candidate_id}/shortlist 401 ") == 8, out
+    assert out.count("(refused: header line too long") == 8, out
