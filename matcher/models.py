@@ -96,15 +96,37 @@ ClockTime = Annotated[str, AfterValidator(_check_clock)]
 Day = Annotated[DayName, BeforeValidator(_day_input)]
 Level = Annotated[LevelName, BeforeValidator(_level_input)]
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
+# What an id may not contain, as one negated class: ASCII punctuation except _ . : - (so "/",
+# "?", "#" and "%" never need escaping in a path), controls, spaces and invisible format
+# characters (bidi overrides, zero-width space, BOM), U+FFF9..U+FFFF (U+FFFD is what a path's
+# broken UTF-8 decodes to). Stated this way because it means the same in every regex dialect
+# that reads it: pydantic checks with Rust's `regex`, the OpenAPI schema is ECMA-262 (where \w
+# is ASCII only, so the old `^[\w.:-]+$` was published narrower than it was checked) and
+# schemathesis generates with Python's `re`. Only \xNN and \uNNNN escapes are used, which all
+# three read alike; surrogates are not listed, so ECMA-262 without the u flag (which sees an
+# astral letter as two UTF-16 units) still accepts a string if and only if the others do; lone
+# surrogates are refused for all text elsewhere (service.app). The length is min/maxLength, not
+# a quantifier, since JSON Schema counts code points there and ECMA-262 quantifiers count units.
+# Every id the earlier pattern (`^[\w.:-]+$` with Unicode \w) accepted matches this one
+# (tests/service/test_ids.py checks each code point), so ids stored before stay reachable.
+ID_PATTERN = (
+    r"^[^\x00-\x2c\x2f\x3b-\x40\x5b-\x5e\x60\x7b-\xa0\xad\u1680\u180e\u2000-\u200b"
+    r"\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff\ufff9-\uffff]+$"
+)
+ID_MAX_LENGTH = 64
 Identifier = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:-]+$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN
+    ),
 ]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinities would pass every range check unnoticed (NaN compares false) and JSON
+    # cannot carry them back out.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Location(_Model):

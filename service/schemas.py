@@ -19,6 +19,12 @@ from matcher.outcomes import (
 from service.store import Role
 
 
+class RequestBody(BaseModel):
+    """A body the service reads: no unknown fields, no NaN or infinities."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
 class Message(BaseModel):
     """An error: FastAPI's `{"detail": ...}`."""
 
@@ -99,10 +105,8 @@ class VacancyShortlist(BaseModel):
     results: list[CandidateMatch]
 
 
-class WeightsIn(BaseModel):
+class WeightsIn(RequestBody):
     """New weights; `version`, if given, must be the next version (else 409: someone was first)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     weights: dict[str, float] = Field(
         examples=[{"skills": 0.4, "language": 0.25, "commute": 0.2, "childcare": 0.15}]
@@ -128,9 +132,7 @@ class WeightsOut(BaseModel):
     changed_at: datetime
 
 
-class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class KeyIn(RequestBody):
     role: Role
     employer: str | None = Field(default=None, min_length=1, max_length=200)
     """Required for (and only for) employer keys: the vacancies' `employer` this key owns."""
@@ -167,10 +169,8 @@ class Health(BaseModel):
     weights_version: int
 
 
-class ApplicationIn(BaseModel):
+class ApplicationIn(RequestBody):
     """A vacancy proposed to a candidate; the server adds who proposed it and the shortlist line."""
-
-    model_config = ConfigDict(extra="forbid")
 
     candidate_id: Identifier
     vacancy_id: Identifier

@@ -19,7 +19,7 @@ from matcher.outcomes import Application, ApplicationStep, ShortlistSnapshot
 from service import store
 from service.catalog import Catalog
 from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser, require_own_employer
-from service.routers import ApplicationId, CandidateId, VacancyId, errors
+from service.routers import ApplicationId, CandidateId, VacancyId, errors, location
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 
 router = APIRouter(tags=["applications"])
@@ -94,7 +94,7 @@ def propose(
         snapshot=_snapshot(session, catalog, candidate, vacancy),
     )
     created = store.create_application(session, application=application)
-    response.headers["Location"] = f"/applications/{created.id}"
+    response.headers["Location"] = location("applications", str(created.id))
     return ApplicationOut.of(created)
 
 
