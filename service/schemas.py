@@ -16,6 +16,7 @@ from matcher.outcomes import (
     Note,
     ShortlistSnapshot,
 )
+from matcher.travel import Mode
 from service.store import Role
 
 
@@ -61,7 +62,10 @@ class Feature(BaseModel):
 
 class Commute(Feature):
     minutes: int
-    mode: Literal["walk", "bike", "public_transport", "car"]
+    mode: Mode = Field(
+        description="How the trip is made; employer_transport when the employer"
+        " fetches the person (a vacancy with transport_provided)"
+    )
 
 
 class Features(BaseModel):
