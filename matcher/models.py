@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -12,11 +12,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from matcher.geo import is_known_postcode, postcode_place
+from matcher.geo import is_known_postcode, known_postcodes, postcode_place
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
@@ -92,10 +93,21 @@ def _check_language_code(value: str) -> str:
     return code
 
 
-ClockTime = Annotated[str, AfterValidator(_check_clock)]
+# The schema publishes the canonical spelling of what these accept (a request written so is
+# never refused for it), not every spelling the validators also read ("8u45", "NL"): a schema
+# that says less than is checked sends generated clients and fuzzers mostly refused bodies.
+_CLOCK_SCHEMA = {"type": "string", "pattern": r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}
+_START_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+ClockTime = Annotated[
+    str, AfterValidator(_check_clock), WithJsonSchema(_CLOCK_SCHEMA, mode="validation")
+]
 Day = Annotated[DayName, BeforeValidator(_day_input)]
 Level = Annotated[LevelName, BeforeValidator(_level_input)]
-LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
+LanguageCode = Annotated[
+    str,
+    AfterValidator(_check_language_code),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z]{2}$"}, mode="validation"),
+]
 # What an id may not contain, as one negated class: ASCII punctuation except _ . : - (so "/",
 # "?", "#" and "%" never need escaping in a path), controls, spaces and invisible format
 # characters (bidi overrides, zero-width space, BOM), U+FFF9..U+FFFF (U+FFFD is what a path's
@@ -129,14 +141,34 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+def _location_schema(schema: dict[str, Any]) -> None:
+    # A postcode, or both coordinates (they win when both are given).
+    schema["anyOf"] = [{"required": ["postcode"]}, {"required": ["lat", "lon"]}]
+    schema["dependentRequired"] = {"lat": ["lon"], "lon": ["lat"]}
+
+
 class Location(_Model):
     """A Belgian postcode, or coordinates."""
 
-    postcode: Annotated[str | None, BeforeValidator(_postcode_input)] = Field(
-        default=None, examples=["2100"]
-    )
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    model_config = ConfigDict(json_schema_extra=_location_schema)
+
+    postcode: Annotated[
+        str | None,
+        BeforeValidator(_postcode_input),
+        WithJsonSchema({"type": "string", "enum": known_postcodes()}, mode="validation"),
+    ] = Field(default=None, examples=["2100"])
+    lat: Annotated[
+        float | None,
+        WithJsonSchema(
+            {"type": "number", "minimum": LAT_RANGE[0], "maximum": LAT_RANGE[1]}, mode="validation"
+        ),
+    ] = Field(default=None, ge=-90, le=90)
+    lon: Annotated[
+        float | None,
+        WithJsonSchema(
+            {"type": "number", "minimum": LON_RANGE[0], "maximum": LON_RANGE[1]}, mode="validation"
+        ),
+    ] = Field(default=None, ge=-180, le=180)
 
     @model_validator(mode="after")
     def _one_way_to_say_where(self) -> Self:
@@ -173,8 +205,12 @@ class Location(_Model):
 class TimeWindow(_Model):
     """Days of the week and a time span; an end before the start crosses midnight."""
 
-    days: list[Day] = Field(min_length=1, examples=[["mon", "tue", "wed", "thu", "fri"]])
-    start: ClockTime = Field(examples=["08:45"])
+    days: list[Day] = Field(
+        min_length=1,
+        examples=[["mon", "tue", "wed", "thu", "fri"]],
+        json_schema_extra={"uniqueItems": True},
+    )
+    start: ClockTime = Field(examples=["08:45"], json_schema_extra={"pattern": _START_PATTERN})
     end: ClockTime = Field(examples=["15:30"])
 
     @model_validator(mode="after")
@@ -227,7 +263,9 @@ class Candidate(_Model):
 
     id: Identifier | None = None
     home: Location
-    languages: dict[LanguageCode, Level] = Field(default_factory=dict)
+    languages: dict[LanguageCode, Level] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"pattern": "^[a-z]{2}$"}}
+    )
     skills: list[SkillEntry] = Field(default_factory=list, max_length=100)
     occupations: list[ShortText] = Field(default_factory=list, max_length=20)
     # Walking is always possible; these are the other ways the person can travel.
@@ -253,8 +291,23 @@ class Candidate(_Model):
         return [s if isinstance(s, str) else s.label for s in self.skills]
 
 
+def _language_requirement_schema(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [
+        {"required": ["dutch"], "properties": {"dutch": {"type": "string"}}},
+        {
+            "required": ["contact_languages", "contact_level"],
+            "properties": {
+                "contact_languages": {"minItems": 1},
+                "contact_level": {"type": "string"},
+            },
+        },
+    ]
+
+
 class LanguageRequirement(_Model):
     """Dutch at a level, or (dutch null) a contact language at a level: a language-light job."""
+
+    model_config = ConfigDict(json_schema_extra=_language_requirement_schema)
 
     dutch: Level | None = None
     contact_languages: list[LanguageCode] = Field(default_factory=list)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Generic, Literal, Self, TypeVar
+from typing import Any, Generic, Literal, Self, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -17,6 +17,7 @@ from matcher.outcomes import (
     ShortlistSnapshot,
 )
 from matcher.travel import Mode
+from matcher.weights import FEATURES
 from service.store import Role
 
 
@@ -113,7 +114,13 @@ class WeightsIn(RequestBody):
     """New weights; `version`, if given, must be the next version (else 409: someone was first)."""
 
     weights: dict[str, float] = Field(
-        examples=[{"skills": 0.4, "language": 0.25, "commute": 0.2, "childcare": 0.15}]
+        examples=[{"skills": 0.4, "language": 0.25, "commute": 0.2, "childcare": 0.15}],
+        # One weight per feature, each 0 to 100 (as Weights checks; at least one above zero).
+        json_schema_extra={
+            "properties": {f: {"type": "number", "minimum": 0, "maximum": 100} for f in FEATURES},
+            "required": list(FEATURES),
+            "additionalProperties": False,
+        },
     )
     note: str | None = Field(default=None, max_length=2000)
     version: int | None = Field(default=None, ge=1)
@@ -136,7 +143,24 @@ class WeightsOut(BaseModel):
     changed_at: datetime
 
 
+def _key_schema(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [
+        {
+            "properties": {"role": {"const": "employer"}, "employer": {"type": "string"}},
+            "required": ["role", "employer"],
+        },
+        {
+            "properties": {
+                "role": {"enum": [r for r in get_args(Role) if r != "employer"]},
+                "employer": {"type": "null"},
+            }
+        },
+    ]
+
+
 class KeyIn(RequestBody):
+    model_config = ConfigDict(json_schema_extra=_key_schema)
+
     role: Role
     employer: str | None = Field(default=None, min_length=1, max_length=200)
     """Required for (and only for) employer keys: the vacancies' `employer` this key owns."""
