@@ -148,19 +148,22 @@ def unstorable(value: object) -> str | None:
 
 
 def _unstorable_parts(value: object, loc: tuple[str | int, ...]) -> Iterator[dict[str, Any]]:
-    reason = unstorable(value)
-    if reason is not None:
-        kind = "finite_number" if isinstance(value, float) else "string_unstorable"
-        yield {"type": kind, "loc": loc, "msg": reason}
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if (key_reason := unstorable(key)) is not None:
-                yield {"type": "string_unstorable", "loc": loc, "msg": f"a key: {key_reason}"}
-            else:
-                yield from _unstorable_parts(item, (*loc, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _unstorable_parts(item, (*loc, index))
+    # A stack, not recursion: a body may nest as deep as the JSON reader allows.
+    pending: list[tuple[object, tuple[str | int, ...]]] = [(value, loc)]
+    while pending:
+        item, where = pending.pop()
+        reason = unstorable(item)
+        if reason is not None:
+            kind = "finite_number" if isinstance(item, float) else "string_unstorable"
+            yield {"type": kind, "loc": where, "msg": reason}
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if (key_reason := unstorable(key)) is not None:
+                    yield {"type": "string_unstorable", "loc": where, "msg": f"a key: {key_reason}"}
+                else:
+                    pending.append((inner, (*where, key)))
+        elif isinstance(item, list):
+            pending.extend((inner, (*where, i)) for i, inner in enumerate(item))
 
 
 async def refuse_unstorable_input(request: Request) -> None:
@@ -188,17 +191,22 @@ async def refuse_unstorable_input(request: Request) -> None:
         raise RequestValidationError(found)
 
 
-def _json_safe(value: object) -> object:
-    """A validation error's echoed input made writable as JSON (no NaN, no lone surrogates)."""
+def _echoable(error: dict[str, Any]) -> dict[str, Any]:
+    """A validation error as FastAPI writes it, but writable whatever the input was: a value
+    is echoed made JSON-safe (no NaN, no lone surrogates), a whole object or list is not (it can
+    nest deeper than any encoder recurses, and the client sent it)."""
+    shown = {k: v for k, v in error.items() if k not in {"input", "ctx"}}
+    value = error.get("input")
     if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, str) and unstorable(value) is not None:
-        return value.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
-    if isinstance(value, dict):
-        return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
+        shown["input"] = str(value)
+    elif isinstance(value, str) and unstorable(value) is not None:
+        safe = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        shown["input"] = safe.replace("\x00", "\\x00")
+    elif isinstance(value, str | int | float | bool) or value is None and "input" in error:
+        shown["input"] = value
+    if "ctx" in error:  # the reason a value error gives, as text
+        shown["ctx"] = {k: str(v) for k, v in error["ctx"].items()}
+    return shown
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -206,7 +214,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         # FastAPI's own 422 body, but one whose echoed input cannot break the response itself.
         assert isinstance(error, RequestValidationError)
         return JSONResponse(
-            {"detail": _json_safe(jsonable_encoder(error.errors()))},
+            {"detail": [jsonable_encoder(_echoable(e)) for e in error.errors()]},
             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         )
 

@@ -204,3 +204,18 @@ def test_any_field_holding_an_unstorable_value_is_named_in_a_422(
     )
     assert answer.status_code == 422, answer.text
     assert ["body", *where] in [error["loc"] for error in answer.json()["detail"]]
+
+
+@pytest.mark.parametrize("depth", [900, 5000])
+@pytest.mark.parametrize("where", ["body", "skills"])
+def test_a_deeply_nested_body_is_refused_not_a_500(
+    client: TestClient, keys: dict[str, str], depth: int, where: str
+) -> None:
+    nested = "[" * depth + "]" * depth
+    text = nested if where == "body" else f'{{"id": "c-deep", "skills": {nested}}}'
+    answer = client.post(
+        "/candidates",
+        content=text,
+        headers={**as_role(keys, "coordinator"), "content-type": "application/json"},
+    )
+    assert answer.status_code in (400, 422), answer.text

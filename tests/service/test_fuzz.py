@@ -56,6 +56,7 @@ Case = _Case[Any]
 EXAMPLES = int(os.environ.get("MATCHER_FUZZ_EXAMPLES", "6"))
 STATEFUL_SCENARIOS = int(os.environ.get("MATCHER_FUZZ_SCENARIOS", "12"))
 KEYS = ("coordinator", "employer", "jobhunter")
+TIMEOUT = 60  # seconds per request; the heavy reports (plans, barriers) on a busy CI runner
 
 
 def _has_inputs(operation: Operation) -> bool:
@@ -163,8 +164,16 @@ def test_the_schema_holds_under_fuzzing(
             # (run is called right away, so the loop's role is the one meant: noqa B023)
             session = sessions[role]  # noqa: B023
             key = {"X-API-Key": session.headers["X-API-Key"]}
-            response = case.call(base_url=server.url, session=session, headers=key)
-            tallies[role].check(case, response)  # noqa: B023
+            tally = tallies[role]  # noqa: B023
+            try:
+                response = case.call(
+                    base_url=server.url, session=session, headers=key, timeout=TIMEOUT
+                )
+            except requests.RequestException as error:  # no answer in time is a failure too
+                tally.requests += 1
+                tally.failures.append(f"{case.operation.label}: {type(error).__name__}")
+                return
+            tally.check(case, response)
 
         run()
     new = [f for role, t in tallies.items() for f in t.failures[failures_before[role] :]]
@@ -185,7 +194,12 @@ def test_the_schema_holds_along_the_links(
     class Workflow(SCHEMA.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Case) -> dict[str, Any]:
             key = {"X-API-Key": sessions[role].headers["X-API-Key"]}
-            return {"base_url": server.url, "session": sessions[role], "headers": key}
+            return {
+                "base_url": server.url,
+                "session": sessions[role],
+                "headers": key,
+                "timeout": TIMEOUT,
+            }
 
         def validate_response(self, response: Any, case: Case, *_: Any, **__: Any) -> None:
             tally.check(case, response)
