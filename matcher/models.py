@@ -98,15 +98,13 @@ def _check_language_code(value: str) -> str:
 # that says less than is checked sends generated clients and fuzzers mostly refused bodies.
 _CLOCK_SCHEMA = {"type": "string", "pattern": r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}
 _START_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
-ClockTime = Annotated[
-    str, AfterValidator(_check_clock), WithJsonSchema(_CLOCK_SCHEMA, mode="validation")
-]
+ClockTime = Annotated[str, AfterValidator(_check_clock), WithJsonSchema(_CLOCK_SCHEMA)]
 Day = Annotated[DayName, BeforeValidator(_day_input)]
 Level = Annotated[LevelName, BeforeValidator(_level_input)]
 LanguageCode = Annotated[
     str,
     AfterValidator(_check_language_code),
-    WithJsonSchema({"type": "string", "pattern": "^[a-z]{2}$"}, mode="validation"),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z]{2}$"}),
 ]
 # What an id may not contain, as one negated class: ASCII punctuation except _ . : - (so "/",
 # "?", "#" and "%" never need escaping in a path), controls, spaces and invisible format
@@ -142,9 +140,22 @@ class _Model(BaseModel):
 
 
 def _location_schema(schema: dict[str, Any]) -> None:
-    # A postcode, or both coordinates (they win when both are given).
-    schema["anyOf"] = [{"required": ["postcode"]}, {"required": ["lat", "lon"]}]
-    schema["dependentRequired"] = {"lat": ["lon"], "lon": ["lat"]}
+    # A postcode, or both coordinates (they win when both are given). Stated so that it holds
+    # for what is sent and for what is returned (every field present, unused ones null), so one
+    # schema serves both and keeps its name.
+    schema["anyOf"] = [
+        {"required": ["postcode"], "properties": {"postcode": {"type": "string"}}},
+        {
+            "required": ["lat", "lon"],
+            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+        },
+    ]
+
+
+def _number_or_null(low: float, high: float) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": low, "maximum": high}, {"type": "null"}]}
+    )
 
 
 class Location(_Model):
@@ -155,20 +166,12 @@ class Location(_Model):
     postcode: Annotated[
         str | None,
         BeforeValidator(_postcode_input),
-        WithJsonSchema({"type": "string", "enum": known_postcodes()}, mode="validation"),
+        WithJsonSchema(
+            {"anyOf": [{"type": "string", "enum": known_postcodes()}, {"type": "null"}]}
+        ),
     ] = Field(default=None, examples=["2100"])
-    lat: Annotated[
-        float | None,
-        WithJsonSchema(
-            {"type": "number", "minimum": LAT_RANGE[0], "maximum": LAT_RANGE[1]}, mode="validation"
-        ),
-    ] = Field(default=None, ge=-90, le=90)
-    lon: Annotated[
-        float | None,
-        WithJsonSchema(
-            {"type": "number", "minimum": LON_RANGE[0], "maximum": LON_RANGE[1]}, mode="validation"
-        ),
-    ] = Field(default=None, ge=-180, le=180)
+    lat: Annotated[float | None, _number_or_null(*LAT_RANGE)] = Field(default=None, ge=-90, le=90)
+    lon: Annotated[float | None, _number_or_null(*LON_RANGE)] = Field(default=None, ge=-180, le=180)
 
     @model_validator(mode="after")
     def _one_way_to_say_where(self) -> Self:

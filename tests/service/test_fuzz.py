@@ -250,4 +250,4 @@ def test_schema_valid_bodies_are_mostly_accepted() -> None:
 
     for (path, method), model in BODIES.items():
         accepted, total = acceptance_share(SCHEMA[path][method], model, 60)
-        assert accepted >= 0.6 * total, f"{method} {path}: {accepted}/{total}"
+        assert accepted >= 0.5 * total, f"{method} {path}: {accepted}/{total}"
