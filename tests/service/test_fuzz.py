@@ -82,6 +82,14 @@ class Tally:
                 self.failures.append(text)
 
 
+def as_own_employer(case: Case, role: str) -> None:
+    """An employer's vacancy bodies name its own employer, so its writes get past the owner
+    check (which no schema can state) and reach the write logic."""
+    body = case.body
+    if role == "employer" and isinstance(body, dict) and isinstance(body.get("employer"), str):
+        body["employer"] = EMPLOYER
+
+
 @pytest.fixture(scope="module")
 def live(database_url: str) -> Iterator[tuple[LiveServer, FastAPI]]:
     app = create_app(settings_for(database_url))
@@ -165,6 +173,7 @@ def test_the_schema_holds_under_fuzzing(
             session = sessions[role]  # noqa: B023
             key = {"X-API-Key": session.headers["X-API-Key"]}
             tally = tallies[role]  # noqa: B023
+            as_own_employer(case, role)  # noqa: B023
             try:
                 response = case.call(
                     base_url=server.url, session=session, headers=key, timeout=TIMEOUT
@@ -200,6 +209,9 @@ def test_the_schema_holds_along_the_links(
                 "headers": key,
                 "timeout": TIMEOUT,
             }
+
+        def before_call(self, case: Case) -> None:
+            as_own_employer(case, role)
 
         def validate_response(self, response: Any, case: Case, *_: Any, **__: Any) -> None:
             tally.check(case, response)
