@@ -60,6 +60,11 @@ def postcode_place(postcode: str) -> Place | None:
     return _places().get(postcode.strip())
 
 
+def known_postcodes() -> list[str]:
+    """Every postcode in the table, in order."""
+    return sorted(_places())
+
+
 def is_known_postcode(postcode: str) -> bool:
     """Whether a postcode is one of Belgium's (surrounding whitespace ignored)"""
     return postcode.strip() in _places()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -12,11 +12,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from matcher.geo import is_known_postcode, postcode_place
+from matcher.geo import is_known_postcode, known_postcodes, postcode_place
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
@@ -92,29 +93,85 @@ def _check_language_code(value: str) -> str:
     return code
 
 
-ClockTime = Annotated[str, AfterValidator(_check_clock)]
+# The schema publishes the canonical spelling of what these accept (a request written so is
+# never refused for it), not every spelling the validators also read ("8u45", "NL"): a schema
+# that says less than is checked sends generated clients and fuzzers mostly refused bodies.
+_CLOCK_SCHEMA = {"type": "string", "pattern": r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}
+_START_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+ClockTime = Annotated[str, AfterValidator(_check_clock), WithJsonSchema(_CLOCK_SCHEMA)]
 Day = Annotated[DayName, BeforeValidator(_day_input)]
 Level = Annotated[LevelName, BeforeValidator(_level_input)]
-LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
+LanguageCode = Annotated[
+    str,
+    AfterValidator(_check_language_code),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z]{2}$"}),
+]
+# What an id may not contain, as one negated class: ASCII punctuation except _ . : - (so "/",
+# "?", "#" and "%" never need escaping in a path), controls, spaces and invisible format
+# characters (bidi overrides, zero-width space, BOM), U+FFF9..U+FFFF (U+FFFD is what a path's
+# broken UTF-8 decodes to). Stated this way because it means the same in every regex dialect
+# that reads it: pydantic checks with Rust's `regex`, the OpenAPI schema is ECMA-262 (where \w
+# is ASCII only, so the old `^[\w.:-]+$` was published narrower than it was checked) and
+# schemathesis generates with Python's `re`. Only \xNN and \uNNNN escapes are used, which all
+# three read alike; surrogates are not listed, so ECMA-262 without the u flag (which sees an
+# astral letter as two UTF-16 units) still accepts a string if and only if the others do; lone
+# surrogates are refused for all text elsewhere (service.app). The length is min/maxLength, not
+# a quantifier, since JSON Schema counts code points there and ECMA-262 quantifiers count units.
+# Every id the earlier pattern (`^[\w.:-]+$` with Unicode \w) accepted matches this one
+# (tests/service/test_ids.py checks each code point), so ids stored before stay reachable.
+ID_PATTERN = (
+    r"^[^\x00-\x2c\x2f\x3b-\x40\x5b-\x5e\x60\x7b-\xa0\xad\u1680\u180e\u2000-\u200b"
+    r"\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff\ufff9-\uffff]+$"
+)
+ID_MAX_LENGTH = 64
 Identifier = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:-]+$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN
+    ),
 ]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinities would pass every range check unnoticed (NaN compares false) and JSON
+    # cannot carry them back out.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _location_schema(schema: dict[str, Any]) -> None:
+    # A postcode, or both coordinates (they win when both are given). Stated so that it holds
+    # for what is sent and for what is returned (every field present, unused ones null), so one
+    # schema serves both and keeps its name.
+    schema["anyOf"] = [
+        {"required": ["postcode"], "properties": {"postcode": {"type": "string"}}},
+        {
+            "required": ["lat", "lon"],
+            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+        },
+    ]
+
+
+def _number_or_null(low: float, high: float) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": low, "maximum": high}, {"type": "null"}]}
+    )
 
 
 class Location(_Model):
     """A Belgian postcode, or coordinates."""
 
-    postcode: Annotated[str | None, BeforeValidator(_postcode_input)] = Field(
-        default=None, examples=["2100"]
-    )
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    model_config = ConfigDict(json_schema_extra=_location_schema)
+
+    postcode: Annotated[
+        str | None,
+        BeforeValidator(_postcode_input),
+        WithJsonSchema(
+            {"anyOf": [{"type": "string", "enum": known_postcodes()}, {"type": "null"}]}
+        ),
+    ] = Field(default=None, examples=["2100"])
+    lat: Annotated[float | None, _number_or_null(*LAT_RANGE)] = Field(default=None, ge=-90, le=90)
+    lon: Annotated[float | None, _number_or_null(*LON_RANGE)] = Field(default=None, ge=-180, le=180)
 
     @model_validator(mode="after")
     def _one_way_to_say_where(self) -> Self:
@@ -151,8 +208,12 @@ class Location(_Model):
 class TimeWindow(_Model):
     """Days of the week and a time span; an end before the start crosses midnight."""
 
-    days: list[Day] = Field(min_length=1, examples=[["mon", "tue", "wed", "thu", "fri"]])
-    start: ClockTime = Field(examples=["08:45"])
+    days: list[Day] = Field(
+        min_length=1,
+        examples=[["mon", "tue", "wed", "thu", "fri"]],
+        json_schema_extra={"uniqueItems": True},
+    )
+    start: ClockTime = Field(examples=["08:45"], json_schema_extra={"pattern": _START_PATTERN})
     end: ClockTime = Field(examples=["15:30"])
 
     @model_validator(mode="after")
@@ -205,7 +266,9 @@ class Candidate(_Model):
 
     id: Identifier | None = None
     home: Location
-    languages: dict[LanguageCode, Level] = Field(default_factory=dict)
+    languages: dict[LanguageCode, Level] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"pattern": "^[a-z]{2}$"}}
+    )
     skills: list[SkillEntry] = Field(default_factory=list, max_length=100)
     occupations: list[ShortText] = Field(default_factory=list, max_length=20)
     # Walking is always possible; these are the other ways the person can travel.
@@ -231,8 +294,23 @@ class Candidate(_Model):
         return [s if isinstance(s, str) else s.label for s in self.skills]
 
 
+def _language_requirement_schema(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [
+        {"required": ["dutch"], "properties": {"dutch": {"type": "string"}}},
+        {
+            "required": ["contact_languages", "contact_level"],
+            "properties": {
+                "contact_languages": {"minItems": 1},
+                "contact_level": {"type": "string"},
+            },
+        },
+    ]
+
+
 class LanguageRequirement(_Model):
     """Dutch at a level, or (dutch null) a contact language at a level: a language-light job."""
+
+    model_config = ConfigDict(json_schema_extra=_language_requirement_schema)
 
     dutch: Level | None = None
     contact_languages: list[LanguageCode] = Field(default_factory=list)

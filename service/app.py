@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+import math
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -63,6 +67,7 @@ def create_app(
         version="1",
         description=DESCRIPTION,
         lifespan=_lifespan,
+        dependencies=[Depends(refuse_unstorable_input)],
     )
     app.state.settings = settings
     app.state.on_ready = on_ready
@@ -147,7 +152,94 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         blas.restore_original_limits()
 
 
+def unstorable(value: object) -> str | None:
+    """Why a decoded JSON or query value cannot be kept as given, or None if it can."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "Input should be a finite number (not NaN, Infinity or beyond ±1.8e308)"
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "Text may not contain the NUL character (U+0000): the database cannot store it"
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "Text may not contain a lone UTF-16 surrogate (such as \\ud800)"
+    return None
+
+
+def _unstorable_parts(value: object, loc: tuple[str | int, ...]) -> Iterator[dict[str, Any]]:
+    # A stack, not recursion: a body may nest as deep as the JSON reader allows.
+    pending: list[tuple[object, tuple[str | int, ...]]] = [(value, loc)]
+    while pending:
+        item, where = pending.pop()
+        reason = unstorable(item)
+        if reason is not None:
+            kind = "finite_number" if isinstance(item, float) else "string_unstorable"
+            yield {"type": kind, "loc": where, "msg": reason}
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if (key_reason := unstorable(key)) is not None:
+                    yield {"type": "string_unstorable", "loc": where, "msg": f"a key: {key_reason}"}
+                else:
+                    pending.append((inner, (*where, key)))
+        elif isinstance(item, list):
+            pending.extend((inner, (*where, i)) for i, inner in enumerate(item))
+
+
+async def refuse_unstorable_input(request: Request) -> None:
+    """422 naming the field for NaN or infinite numbers, NUL characters and lone surrogates, in
+    the body, the query or the path, whatever model reads them.
+
+    One check for every route instead of a rule on each text field: Python's JSON reader accepts
+    all of them, most fields would too, and they then fail only where the value goes: the
+    database (PostgreSQL stores no NUL, no encoding stores a lone surrogate), a header or the
+    JSON of the response (which has no NaN); each of those was a 500.
+    """
+    found = [
+        part
+        for where, values in (("query", request.query_params), ("path", request.path_params))
+        for name, value in values.items()
+        for part in _unstorable_parts(value, (where, name))
+    ]
+    if await request.body():
+        try:
+            body = await request.json()  # cached: the route's own reading parses nothing again
+        except ValueError:
+            body = None  # FastAPI answers for text that is not JSON
+        found.extend(_unstorable_parts(body, ("body",)))
+    if found:
+        raise RequestValidationError(found)
+
+
+def _echoable(error: dict[str, Any]) -> dict[str, Any]:
+    """A validation error as FastAPI writes it, but writable whatever the input was: a value
+    is echoed made JSON-safe (no NaN, no lone surrogates), a whole object or list is not (it can
+    nest deeper than any encoder recurses, and the client sent it)."""
+    shown = {k: v for k, v in error.items() if k not in {"input", "ctx"}}
+    value = error.get("input")
+    if isinstance(value, float) and not math.isfinite(value):
+        shown["input"] = str(value)
+    elif isinstance(value, str) and unstorable(value) is not None:
+        safe = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        shown["input"] = safe.replace("\x00", "\\x00")
+    elif isinstance(value, str | int | float | bool) or value is None and "input" in error:
+        shown["input"] = value
+    if "ctx" in error:  # the reason a value error gives, as text
+        shown["ctx"] = {k: str(v) for k, v in error["ctx"].items()}
+    return shown
+
+
 def _add_error_handlers(app: FastAPI) -> None:
+    def invalid(_: Request, error: Exception) -> JSONResponse:
+        # FastAPI's own 422 body, but one whose echoed input cannot break the response itself.
+        assert isinstance(error, RequestValidationError)
+        return JSONResponse(
+            {"detail": [jsonable_encoder(_echoable(e)) for e in error.errors()]},
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        )
+
+    app.add_exception_handler(RequestValidationError, invalid)
+
     def detail(code: int) -> Callable[[Request, Exception], JSONResponse]:
         def handle(_: Request, error: Exception) -> JSONResponse:
             return JSONResponse({"detail": str(error)}, status_code=code)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Generic, Literal, Self, TypeVar
+from typing import Any, Generic, Literal, Self, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -17,7 +17,15 @@ from matcher.outcomes import (
     PastDay,
     ShortlistSnapshot,
 )
+from matcher.travel import Mode
+from matcher.weights import FEATURES
 from service.store import Role
+
+
+class RequestBody(BaseModel):
+    """A body the service reads: no unknown fields, no NaN or infinities."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Message(BaseModel):
@@ -56,7 +64,10 @@ class Feature(BaseModel):
 
 class Commute(Feature):
     minutes: int
-    mode: Literal["walk", "bike", "public_transport", "car"]
+    mode: Mode = Field(
+        description="How the trip is made; employer_transport when the employer"
+        " fetches the person (a vacancy with transport_provided)"
+    )
 
 
 class Features(BaseModel):
@@ -100,13 +111,17 @@ class VacancyShortlist(BaseModel):
     results: list[CandidateMatch]
 
 
-class WeightsIn(BaseModel):
+class WeightsIn(RequestBody):
     """New weights; `version`, if given, must be the next version (else 409: someone was first)."""
 
-    model_config = ConfigDict(extra="forbid")
-
     weights: dict[str, float] = Field(
-        examples=[{"skills": 0.4, "language": 0.25, "commute": 0.2, "childcare": 0.15}]
+        examples=[{"skills": 0.4, "language": 0.25, "commute": 0.2, "childcare": 0.15}],
+        # One weight per feature, each 0 to 100 (as Weights checks; at least one above zero).
+        json_schema_extra={
+            "properties": {f: {"type": "number", "minimum": 0, "maximum": 100} for f in FEATURES},
+            "required": list(FEATURES),
+            "additionalProperties": False,
+        },
     )
     note: str | None = Field(default=None, max_length=2000)
     version: int | None = Field(default=None, ge=1)
@@ -129,8 +144,23 @@ class WeightsOut(BaseModel):
     changed_at: datetime
 
 
-class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _key_schema(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [
+        {
+            "properties": {"role": {"const": "employer"}, "employer": {"type": "string"}},
+            "required": ["role", "employer"],
+        },
+        {
+            "properties": {
+                "role": {"enum": [r for r in get_args(Role) if r != "employer"]},
+                "employer": {"type": "null"},
+            }
+        },
+    ]
+
+
+class KeyIn(RequestBody):
+    model_config = ConfigDict(json_schema_extra=_key_schema)
 
     role: Role
     employer: str | None = Field(default=None, min_length=1, max_length=200)
@@ -168,10 +198,8 @@ class Health(BaseModel):
     weights_version: int
 
 
-class ApplicationIn(BaseModel):
+class ApplicationIn(RequestBody):
     """A vacancy proposed to a candidate; the server adds who proposed it and the shortlist line."""
-
-    model_config = ConfigDict(extra="forbid")
 
     candidate_id: Identifier
     vacancy_id: Identifier

@@ -4,9 +4,11 @@ weights, keys, barriers, plans."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import HTTPException, Path, status
 
+from matcher.models import Identifier
 from service.schemas import Message
 
 _ERRORS = {
@@ -25,13 +27,26 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _id_param(example: str) -> Any:
+    # The id's own rules come from `Identifier` (the type the body's `id` has too), so a path
+    # can name every id a body was allowed to create.
     return Path(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_.:-]+$",
-        description="The id: letters, digits and _ . : - (at most 64)",
+        description="The id as created, percent-encoded: 1 to 64 characters of any script, no"
+        " spaces, controls or ASCII punctuation other than _ . : -",
         examples=[example],
     )
+
+
+def location(collection: str, record_id: str) -> str:
+    """The path of a created record, for its `Location` header.
+
+    Headers are Latin-1 on the wire, so a Cyrillic or Arabic-Indic id written as it is would
+    fail the response; percent-encoded UTF-8 is ASCII. The ids "." and ".." have their dots
+    encoded too, since clients resolve them as dot segments (RFC 3986) before sending.
+    """
+    segment = quote(record_id, safe=":")
+    if record_id in {".", ".."}:
+        segment = segment.replace(".", "%2E")
+    return f"/{collection}/{segment}"
 
 
 def require_path_id(body_id: str | None, path_id: str) -> None:
@@ -49,6 +64,6 @@ def require_path_id(body_id: str | None, path_id: str) -> None:
         )
 
 
-ApplicationId = Annotated[str, _id_param("a-0001")]
-CandidateId = Annotated[str, _id_param("c-0002")]
-VacancyId = Annotated[str, _id_param("v-0002")]
+ApplicationId = Annotated[Identifier, _id_param("a-0001")]
+CandidateId = Annotated[Identifier, _id_param("c-0002")]
+VacancyId = Annotated[Identifier, _id_param("v-0002")]

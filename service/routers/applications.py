@@ -27,7 +27,7 @@ from matcher.outcomes import (
 from service import store
 from service.catalog import Catalog
 from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser
-from service.routers import ApplicationId, CandidateId, VacancyId, errors
+from service.routers import ApplicationId, CandidateId, VacancyId, errors, location
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 
 router = APIRouter(tags=["applications"])
@@ -105,7 +105,7 @@ def propose(
     created = store.create_application(
         session, application=application, employer=vacancy.employer, again=body.again
     )
-    response.headers["Location"] = f"/applications/{created.id}"
+    response.headers["Location"] = location("applications", str(created.id))
     return ApplicationOut.of(created, vacancy=(vacancy.title, vacancy.employer))
 
 

@@ -13,7 +13,7 @@ from service.db import checkpoint_sqlite
 from service.deps import DbEngineDep, PeopleReader, SessionDep, ShortlistCacheDep
 from service.erasure import ErasuresDep
 from service.examples import candidate_examples
-from service.routers import CandidateId, errors, require_path_id
+from service.routers import CandidateId, errors, location, require_path_id
 from service.schemas import CandidatePage
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
@@ -27,7 +27,7 @@ def create_candidate(
 ) -> Candidate:
     """Add a person; without an `id` the server assigns one."""
     created = store.create_candidate(session, candidate=candidate)
-    response.headers["Location"] = f"/candidates/{created.id}"
+    response.headers["Location"] = location("candidates", str(created.id))
     return created
 
 

@@ -11,7 +11,7 @@ from matcher.models import Identifier, Stage
 from matcher.programme import FollowUpOutcome
 from service import store
 from service.deps import PeopleReader, SessionDep
-from service.routers import CandidateId, errors
+from service.routers import CandidateId, errors, location
 
 router = APIRouter(tags=["followups"])
 
@@ -64,7 +64,7 @@ def record_followup(
     record = store.record_followup(
         session, candidate_id=body.candidate_id, outcome=outcome, recorded_by=principal.actor
     )
-    response.headers["Location"] = f"/candidates/{_quote(body.candidate_id)}/followups"
+    response.headers["Location"] = location("candidates", body.candidate_id) + "/followups"
     return FollowUpOut.of(record)
 
 
@@ -76,9 +76,3 @@ def candidate_followups(
     if store.get_candidate_text(session, candidate_id=candidate_id) is None:
         raise store.NotFound(f"no candidate with id '{candidate_id}'")
     return [FollowUpOut.of(r) for r in store.followups(session, candidate_id=candidate_id)]
-
-
-def _quote(ident: str) -> str:
-    from urllib.parse import quote
-
-    return quote(ident, safe="")

@@ -11,7 +11,7 @@ from matcher.models import VacancyStatus
 from service import store
 from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer, sees
 from service.examples import vacancy_examples
-from service.routers import VacancyId, errors, require_path_id
+from service.routers import VacancyId, errors, location, require_path_id
 from service.schemas import VacancyPage
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
@@ -28,7 +28,7 @@ def create_vacancy(
     Leave `id` out to get a new one; a deleted vacancy's id is never given out again (409)."""
     require_own_employer(principal, vacancy.employer, "body.employer")
     created = store.create_vacancy(session, vacancy=vacancy)
-    response.headers["Location"] = f"/vacancies/{created.id}"
+    response.headers["Location"] = location("vacancies", str(created.id))
     return created
 
 
