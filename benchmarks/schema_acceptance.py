@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from pydantic import BaseModel, ValidationError
 
 from matcher import Candidate, Vacancy
-from matcher.outcomes import ApplicationStep
+from matcher.outcomes import NewStep
 from service.app import create_app
 from service.schemas import ApplicationIn, KeyIn, WeightsIn
 from service.settings import Settings
@@ -26,7 +26,7 @@ BODIES: dict[tuple[str, str], type[BaseModel]] = {
     ("/vacancies", "POST"): Vacancy,
     ("/weights", "PUT"): WeightsIn,
     ("/applications", "POST"): ApplicationIn,
-    ("/applications/{application_id}", "PATCH"): ApplicationStep,
+    ("/applications/{application_id}", "PATCH"): NewStep,
     ("/keys", "POST"): KeyIn,
 }
 

@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 from matcher import Candidate, Vacancy
 from matcher.fixtures import fixtures_dir, load_candidates, load_vacancies
 from matcher.history import History, load_history
-from service import store
+from service import schemas, store
 from service.catalog import Catalog, ShortlistCache
 from service.db import create_db_engine, migrate, session_factory
 from service.erasure import Erasures
@@ -57,6 +57,18 @@ Roles: **jobhunter** (candidates, vacancies, shortlists, reading weights), **coo
 """
 
 
+PROTOCOL_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "Not a valid HTTP request (e.g. a malformed header), or a body that is"
+        " not JSON text; the HTTP server's own answers are plain text",
+        "model": schemas.Message,
+        "content": {"text/plain": {}},
+    },
+}
+"""What any operation may answer before it is reached: the HTTP server refuses a request it
+cannot parse (the limits of `matcher serve` have codes of their own: 408, 414, 431, 503)."""
+
+
 def create_app(
     settings: Settings | None = None, *, on_ready: Callable[[FastAPI], None] | None = None
 ) -> FastAPI:
@@ -68,6 +80,7 @@ def create_app(
         description=DESCRIPTION,
         lifespan=_lifespan,
         dependencies=[Depends(refuse_unstorable_input)],
+        responses=PROTOCOL_ERRORS,
     )
     app.state.settings = settings
     app.state.on_ready = on_ready
