@@ -141,7 +141,7 @@ def read_records(database: Database, *, on: date | None = None) -> Records:
 
 
 def put_weights(
-    database: Database,
+    sessions: sessionmaker[Session],
     weights: Weights,
     *,
     note: str | None,
@@ -149,8 +149,9 @@ def put_weights(
     expected_version: int | None = None,
 ) -> Weights:
     """Store `weights` as the service's next version (its own version number is ignored); with
-    `expected_version`, only if that is the next one (else store.VersionConflict)."""
-    with database.sessions.begin() as session:
+    `expected_version`, only if that is the next one (else store.VersionConflict). `matcher
+    weights put` and the tuning notebook both send weights this way."""
+    with sessions.begin() as session:
         record = store.set_weights(
             session,
             weights=weights.weights,
