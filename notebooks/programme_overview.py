@@ -20,18 +20,18 @@
 #
 # **Data.** The service's database: the one `matcher serve` uses (`MATCHER_DATABASE_URL`, else
 # the SQLite file in the repository's `var/`); a fresh one holds the fixtures and their
-# *simulated* history. Set `FIXTURES = True` below to read the fixture files instead. The
-# figures are those of `GET /stats` (the same function computes them) and are drawn by
-# `matcher.plots`; this notebook only calls them.
-
-# %% tags=["parameters"]
-FIXTURES = False
+# *simulated* history. Set `FIXTURES = True` in the cell after the imports to read the fixture
+# files instead. The figures are those of `GET /stats` (the same function computes them) and
+# are drawn by `matcher.plots`; this notebook only calls them.
 
 # %%
 # %matplotlib inline
 from matcher import barrier_stats
 from matcher.plots import barriers_plot, funnel_plot, hires_plot, rejections_plot
 from matcher.records import load_records
+
+# %% tags=["parameters"]
+FIXTURES = False
 
 # %%
 records = load_records(fixtures=FIXTURES)

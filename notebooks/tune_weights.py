@@ -21,21 +21,21 @@
 #
 # **Data.** The service's database: the one `matcher serve` uses (`MATCHER_DATABASE_URL`, else
 # the SQLite file in the repository's `var/`). A fresh database holds the fixtures' *simulated*
-# history until the programme records its own. Set `FIXTURES = True` below to read the fixture
-# files instead; the weights then go to a file (`$MATCHER_TUNED_WEIGHTS`, default
-# `var/weights.json`), not to the service.
+# history until the programme records its own. Set `FIXTURES = True` in the cell after the
+# imports to read the fixture files instead; the weights then go to a file
+# (`$MATCHER_TUNED_WEIGHTS`, default `var/weights.json`), not to the service.
 #
 # The logic lives in `matcher` (`matcher.records`, `matcher.frames`, `matcher.tuning`,
 # `matcher.plots`); this notebook only calls it and shows the results.
-
-# %% tags=["parameters"]
-FIXTURES = False
 
 # %%
 # %matplotlib inline
 from matcher.plots import comparison_plot, weights_plot
 from matcher.records import load_records
 from matcher.tuning import training_data, tune
+
+# %% tags=["parameters"]
+FIXTURES = False
 
 # %% [markdown]
 # ## Outcomes
