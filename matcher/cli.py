@@ -324,6 +324,16 @@ def format_stats(figures: dict[str, Any], *, source: str, months: int = 6) -> st
         lines.append(
             f"{month['month']:<9}{month['proposals']:>10}{month['interviews']:>11}{month['hires']:>7}"
         )
+    pace = figures.get("pace")
+    if pace:
+        projected = pace["projected_at_end"]
+        lines.insert(
+            6,
+            f"pace        {pace['expected_by_now']:.0f} expected by now on a straight line from"
+            f" {pace['starts_on']} to the target on {pace['ends_on']}"
+            f" ({'on track' if pace['on_track'] else 'behind'}); at this pace"
+            f" {'-' if projected is None else f'{projected:.0f}'} by the end",
+        )
     reasons = sorted(figures["rejection_reasons"].items(), key=lambda kv: -kv[1])
     lines += ["", "rejections  " + ", ".join(f"{r} {n}" for r, n in reasons if n)]
     return "\n".join(lines)

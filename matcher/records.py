@@ -40,7 +40,8 @@ class Records:
     MATCHER_WEIGHTS names, else the packaged ones."""
     figures: ProgrammeFigures
     programme_start: date
-    """The fixtures' programme start; for a database, its first recorded stage change."""
+    """The programme's start (GET /programme); for the fixtures, their history's start; for a
+    database without one, its first recorded event."""
     true_model: Mapping[str, Any] | None = None
     """Only for the fixtures' simulated history: the hidden model that made it."""
     _database: Any = field(default=None, repr=False)
@@ -141,7 +142,11 @@ def load_records(
         stage_changes=read.stage_changes,
         weights=read.weights,
         figures=read.figures,
-        programme_start=min(starts, default=read.figures.as_of),
+        programme_start=(
+            read.figures.pace.starts_on
+            if read.figures.pace is not None
+            else min(starts, default=read.figures.as_of)
+        ),
         _database=settings,
     )
 
