@@ -1,4 +1,5 @@
-"""The `matcher` command: shortlists on the command line, the service, and API keys."""
+"""The `matcher` command: shortlists, barriers, plans and figures from the service's database (or
+the fixture files), the service itself, and API keys."""
 
 from __future__ import annotations
 
@@ -9,16 +10,25 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from matcher.engine import Engine, Match, Shortlist
 from matcher.fixtures import load_candidates, load_vacancies
-from matcher.models import Candidate, Vacancy
+from matcher.models import Candidate, Stage, Vacancy
 from matcher.runtime import tune_allocator
 from matcher.travel import MODE_NAMES
-from matcher.weights import Weights, current_weights
+from matcher.weights import WEIGHTS_ENV, Weights, current_weights
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from service.local import Database
+
+STAGES: tuple[str, ...] = get_args(Stage)
 
 _Item = TypeVar("_Item", Candidate, Vacancy)
 
@@ -31,7 +41,7 @@ def _find(items: Sequence[_Item], ident: str, kind: str) -> _Item:
     raise SystemExit(f"error: no {kind} with id '{ident}' (ids look like {known}, ...)")
 
 
-def format_shortlist(shortlist: Shortlist, *, width: int = 100) -> str:
+def format_shortlist(shortlist: Shortlist, *, width: int = 100, source: str | None = None) -> str:
     """A table a jobhunter can read: one line per result, then the main reason per feature."""
     vacancy_side = shortlist.ranks == "candidates"
     head = (
@@ -39,7 +49,10 @@ def format_shortlist(shortlist: Shortlist, *, width: int = 100) -> str:
         if vacancy_side
         else f"Vacancies for candidate {shortlist.candidate_id}"
     )
-    lines = [f"{head} (weights v{shortlist.weights_version})", ""]
+    lines = [f"{head} (weights v{shortlist.weights_version})"]
+    if source:
+        lines.append(f"from {source}")
+    lines.append("")
     if not shortlist.results:
         lines.append("No results: everything is blocked. Try --include-blocked to see why.")
         return "\n".join(lines)
@@ -69,29 +82,93 @@ def _format_match(rank: int, m: Match, title_w: int, width: int, vacancy_side: b
     return lines
 
 
+def _describe(weights: Weights) -> str:
+    values = ", ".join(f"{name} {value:g}" for name, value in weights.weights.items())
+    return f"weights v{weights.version}: {values}"
+
+
+@contextmanager
+def _database(*, fixtures: bool = False) -> Iterator[Database]:
+    """The service's database as `matcher serve` opens it; with `fixtures`, a throwaway one
+    loaded with the fixture files, so that plans and figures go through the same code."""
+    import tempfile
+
+    from sqlalchemy.exc import OperationalError
+
+    from service.local import Unknown, opened
+    from service.settings import Settings
+
+    try:
+        if fixtures:
+            with (
+                tempfile.TemporaryDirectory(prefix="matcher-fixtures-") as folder,
+                opened(Settings(database_url=f"sqlite:///{folder}/fixtures.sqlite3")) as db,
+            ):
+                yield db
+        else:
+            with opened() as db:
+                if os.environ.get(WEIGHTS_ENV, "").strip():
+                    print(
+                        f"note: {WEIGHTS_ENV} is ignored here: the service's database holds the"
+                        " weights (use --weights FILE, or store them: matcher weights put FILE)",
+                        file=sys.stderr,
+                    )
+                yield db
+    except Unknown as error:
+        raise SystemExit(f"error: {error}") from None
+    except OperationalError as error:
+        # The driver's message names the server and the reason, never rows.
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        raise SystemExit(f"error: cannot use the service's database: {reason}") from None
+
+
+def _engine(db: Database, session: Session, args: argparse.Namespace) -> Engine:
+    """The service's fitted engine with the service's weights, or those of --weights FILE."""
+    engine = db.catalog.current(session).engine
+    return engine.with_weights(_weights(args)) if args.weights else engine
+
+
 def _shortlist(args: argparse.Namespace) -> int:
-    candidate = _find(load_candidates(), args.candidate_id, "candidate")
-    engine = Engine(_weights(args)).fit(load_vacancies())
-    result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)
-    _print(result, args.json)
+    if args.fixtures:
+        candidate = _find(load_candidates(), args.candidate_id, "candidate")
+        engine = Engine(_weights(args)).fit(load_vacancies())
+        result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)
+        _print(result, args.json, f"the fixture files ({_describe(engine.weights)})")
+        return 0
+    from service.local import candidate_in
+
+    with _database() as db, db.sessions() as session:
+        person = candidate_in(db, session, args.candidate_id.strip())
+        engine = _engine(db, session, args)
+    result = engine.shortlist(person, top=args.top, include_blocked=args.include_blocked)
+    _print(result, args.json, f"{db.url} ({_describe(engine.weights)})")
     return 0
 
 
 def _candidates(args: argparse.Namespace) -> int:
-    vacancy = _find(load_vacancies(), args.vacancy_id, "vacancy")
-    ready = [c for c in load_candidates() if c.stage in ("ready", "activation")]
-    result = Engine(_weights(args)).rank_candidates(
-        vacancy,
-        ready,
-        top=args.top,
-        include_blocked=args.include_blocked,
-    )
-    _print(result, args.json)
+    stages = args.stage or ["ready"]  # as GET /vacancies/{id}/shortlist
+    options = {"top": args.top, "include_blocked": args.include_blocked}
+    if args.fixtures:
+        vacancy = _find(load_vacancies(), args.vacancy_id, "vacancy")
+        people = [c for c in load_candidates() if c.stage in stages]
+        engine = Engine(_weights(args))
+        result = engine.rank_candidates(vacancy, people, **options)
+        _print(result, args.json, f"the fixture files ({_describe(engine.weights)})")
+        return 0
+    from service.local import vacancy_in
+
+    with _database() as db, db.sessions() as session:
+        job = vacancy_in(db, session, args.vacancy_id.strip())
+        people = db.catalog.candidates_at(session, stages=stages)
+        engine = _engine(db, session, args)
+    result = engine.rank_candidates(job, people, **options)
+    _print(result, args.json, f"{db.url} ({_describe(engine.weights)})")
     return 0
 
 
 def _weights(args: argparse.Namespace) -> Weights:
-    """--weights FILE, else the file MATCHER_WEIGHTS names, else the packaged weights."""
+    """--weights FILE, else (with --fixtures) the file MATCHER_WEIGHTS names, else the packaged
+    weights."""
     try:
         return Weights.load(args.weights) if args.weights else current_weights()
     except (OSError, ValueError) as problem:
@@ -122,20 +199,152 @@ def _import_esco(args: argparse.Namespace) -> int:
 def _barriers(args: argparse.Namespace) -> int:
     from matcher.barriers import analyse_barriers, format_barriers
 
-    candidate = _find(load_candidates(), args.candidate_id, "candidate")
-    report = analyse_barriers(Engine().fit(load_vacancies()), candidate, top=args.top)
+    if args.fixtures:
+        candidate = _find(load_candidates(), args.candidate_id, "candidate")
+        report = analyse_barriers(Engine().fit(load_vacancies()), candidate, top=args.top)
+        source = "the fixture files"
+    else:
+        from service.local import candidate_in
+
+        with _database() as db, db.sessions() as session:
+            candidate = candidate_in(db, session, args.candidate_id.strip())
+            engine = db.catalog.current(session).engine
+        report = analyse_barriers(engine, candidate, top=args.top)  # as the route does
+        source = f"{db.url} ({_describe(engine.weights)})"
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_barriers(report, width=shutil.get_terminal_size((110, 20)).columns))
+        width = shutil.get_terminal_size((110, 20)).columns
+        print(f"{format_barriers(report, width=width)}\n\nfrom {source}")
     return 0
 
 
-def _print(result: Shortlist, as_json: bool) -> None:
+def _plan(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from service.routers.plans import PlanIn, plan_for
+
+    chosen = {
+        "per_candidate": args.per_candidate,
+        "per_position": args.per_position,
+        "min_score": args.min_score,
+        "crowding": args.crowding,
+        "candidate_ids": args.candidate,
+    }
+    try:
+        body = PlanIn(**{k: v for k, v in chosen.items() if v is not None})
+    except ValidationError as error:
+        problems = "; ".join(
+            f"--{e['loc'][0]}: {e['msg']}".replace("_", "-") for e in error.errors()
+        )
+        raise SystemExit(f"error: {problems}") from None
+    from service.store import NotFound
+
+    with _database(fixtures=args.fixtures) as db, db.sessions() as session:
+        try:
+            plan = plan_for(session, db.catalog, body)
+        except NotFound as error:
+            raise SystemExit(f"error: {error}") from None
+    if args.json:
+        print(json.dumps(plan, ensure_ascii=False, indent=2))
+    else:
+        print(format_plan(plan, source=db.url if not args.fixtures else "the fixture files"))
+    return 0
+
+
+def format_plan(plan: dict[str, Any], *, source: str) -> str:
+    """Each candidate's proposals on a line, then how they spread against plain top-k."""
+    planner, naive = plan["summary"]["planner"], plan["summary"]["top_k"]
+    lines = [
+        f"Plan (weights v{plan['weights_version']}): {planner['proposals']} proposals for"
+        f" {len(plan['candidates'])} candidates, at most {plan['per_candidate']} each and"
+        f" {plan['per_position']} per open position",
+        f"from {source}",
+        "",
+    ]
+    for entry in plan["candidates"]:
+        shown = "; ".join(
+            f"{p['vacancy_id']} {p['score']:.2f} {p['title']} ({p['employer']})"
+            for p in entry["proposals"]
+        )
+        lines.append(f"{entry['candidate_id']:<12} {shown or '(nothing unblocked)'}")
+    lines += ["", f"{'':<22}{'plan':>10}{'top-k':>10}"]
+    for key, label in (
+        ("total_score", "total score"),
+        ("max_per_vacancy", "most on one vacancy"),
+        ("over_capacity", "over capacity"),
+        ("coverage", "vacancies reached"),
+        ("gini", "gini"),
+        ("candidates_without", "candidates without"),
+    ):
+        lines.append(f"{label:<22}{planner[key]:>10g}{naive[key]:>10g}")
+    return "\n".join(lines)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from service.routers.stats import figures as programme_figures
+
+    with _database(fixtures=args.fixtures) as db, db.sessions() as session:
+        figures = programme_figures(
+            session,
+            db.catalog,
+            target_placed=args.target_placed,
+            target_people=args.target_people,
+            on=args.on,
+        )
+    if args.json:
+        print(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(
+            format_stats(
+                figures.as_dict(), source=db.url if not args.fixtures else "the fixture files"
+            )
+        )
+    return 0
+
+
+def format_stats(figures: dict[str, Any], *, source: str, months: int = 6) -> str:
+    """The figures a coordinator looks at first; --json has them all."""
+    placements, waits = figures["placements"], figures["time_to_first_hire"]
+    stages = ", ".join(f"{stage} {n}" for stage, n in figures["candidates_per_stage"].items())
+    median = waits["median_days"]
+    lines = [
+        f"Programme as of {figures['as_of']}",
+        f"from {source}",
+        "",
+        f"people      {placements['people']} of {placements['target_people']} targeted ({stages})",
+        f"placed      {placements['placed']} of {placements['target_placed']} targeted"
+        f" ({placements['share_of_target']:.0%})",
+        f"to a job    median {'-' if median is None else f'{median:g}'} days from ready to the"
+        f" first hire ({waits['count']} people)",
+        "",
+        f"{'month':<9}{'proposals':>10}{'interviews':>11}{'hires':>7}",
+    ]
+    for month in figures["per_month"][-months:]:
+        lines.append(
+            f"{month['month']:<9}{month['proposals']:>10}{month['interviews']:>11}{month['hires']:>7}"
+        )
+    pace = figures.get("pace")
+    if pace:
+        projected = pace["projected_at_end"]
+        lines.insert(
+            6,
+            f"pace        {pace['expected_by_now']:.0f} expected by now on a straight line from"
+            f" {pace['starts_on']} to the target on {pace['ends_on']}"
+            f" ({'on track' if pace['on_track'] else 'behind'}); at this pace"
+            f" {'-' if projected is None else f'{projected:.0f}'} by the end",
+        )
+    reasons = sorted(figures["rejection_reasons"].items(), key=lambda kv: -kv[1])
+    lines += ["", "rejections  " + ", ".join(f"{r} {n}" for r, n in reasons if n)]
+    return "\n".join(lines)
+
+
+def _print(result: Shortlist, as_json: bool, source: str) -> None:
     if as_json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_shortlist(result, width=shutil.get_terminal_size((110, 20)).columns))
+        width = shutil.get_terminal_size((110, 20)).columns
+        print(format_shortlist(result, width=width, source=source))
 
 
 def _top(value: str) -> int:
@@ -145,7 +354,25 @@ def _top(value: str) -> int:
     return n
 
 
-_WEIGHTS_HELP = "a weights file (default: $MATCHER_WEIGHTS, else the packaged weights)"
+_WEIGHTS_HELP = (
+    "a weights file instead of the service's current weights (with --fixtures the default is"
+    " $MATCHER_WEIGHTS, else the packaged weights)"
+)
+_FIXTURES_HELP = "read the fixture files instead of the service's database"
+
+
+def _count(value: str) -> int:
+    n = int(value)
+    if not 1 <= n <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 1000000")
+    return n
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a date, YYYY-MM-DD") from None
 
 
 def _ranking_options(parser: argparse.ArgumentParser, *, top: int) -> None:
@@ -156,20 +383,27 @@ def _ranking_options(parser: argparse.ArgumentParser, *, top: int) -> None:
     parser.add_argument("--include-blocked", action="store_true", help="show near misses too")
     parser.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
     parser.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
+    parser.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("shortlist", help="rank the open vacancies for a candidate (fixtures)")
+    p = sub.add_parser("shortlist", help="rank the open vacancies for a candidate")
     p.add_argument("candidate_id", help="e.g. c-0042")
     _ranking_options(p, top=10)
     p.set_defaults(run=_shortlist)
 
-    p = sub.add_parser("candidates", help="rank ready candidates for a vacancy (fixtures)")
+    p = sub.add_parser("candidates", help="rank the ready candidates for a vacancy")
     p.add_argument("vacancy_id", help="e.g. v-0107")
     _ranking_options(p, top=20)
+    p.add_argument(
+        "--stage",
+        action="append",
+        choices=STAGES,
+        help="candidates at this stage (repeat for more; default: ready)",
+    )
     p.set_defaults(run=_candidates)
 
     p = sub.add_parser("vocabulary", help="manage the skills vocabulary")
@@ -187,11 +421,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_import_esco)
 
-    p = sub.add_parser("barriers", help="which single change unblocks most vacancies (fixtures)")
+    p = sub.add_parser("barriers", help="which single change unblocks most vacancies")
     p.add_argument("candidate_id", help="e.g. c-0042")
     p.add_argument("--top", type=_top, default=10, help="size of the top list, 1-100 (default 10)")
     p.add_argument("--json", action="store_true", help="print the HTTP response's JSON shape")
+    p.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
     p.set_defaults(run=_barriers)
+
+    p = sub.add_parser("plan", help="the week's proposals for the ready candidates (POST /plans)")
+    p.add_argument("--per-candidate", type=int, help="proposals per candidate (default 3)")
+    p.add_argument("--per-position", type=int, help="proposals per open position (default 2)")
+    p.add_argument("--min-score", type=float, help="propose only from this score (default 0)")
+    p.add_argument("--crowding", type=float, help="0 maximises the total score alone")
+    p.add_argument(
+        "--candidate", action="append", metavar="ID", help="these candidates instead (repeat)"
+    )
+    p.add_argument("--json", action="store_true", help="print the HTTP response's JSON shape")
+    p.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
+    p.set_defaults(run=_plan)
+
+    p = sub.add_parser("stats", help="the programme's figures (GET /stats)")
+    p.add_argument("--on", type=_day, help="as of this day, YYYY-MM-DD (default today)")
+    p.add_argument("--target-placed", type=_count, help="default MATCHER_TARGET_PLACED (160)")
+    p.add_argument("--target-people", type=_count, help="default MATCHER_TARGET_PEOPLE (400)")
+    p.add_argument("--json", action="store_true", help="print the HTTP response's JSON shape")
+    p.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
+    p.set_defaults(run=_stats)
 
     # The service's commands (serve, keys); they import the web stack only when they run.
     from service.cli import register
@@ -200,7 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_ONE_OFF = frozenset({"shortlist", "candidates", "barriers", "vocabulary"})
+_ONE_OFF = frozenset({"shortlist", "candidates", "barriers", "plan", "stats", "vocabulary"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Self
 
@@ -21,6 +22,7 @@ from matcher.weights import FEATURES, Weights, current_weights, default_weights
 
 __all__ = [
     "Comparison",
+    "Tuning",
     "WeightTuner",
     "compare_weights",
     "hit_rate_at_k",
@@ -28,6 +30,7 @@ __all__ = [
     "relevance",
     "save_tuned_weights",
     "training_data",
+    "tune",
     "tuned_weights_path",
 ]
 
@@ -232,6 +235,9 @@ class Comparison:
     weights: pd.DataFrame
     """One row per fold: the tuned weights learned on the other folds."""
     k: int
+    people: pd.DataFrame | None = None
+    """One row per held-out person who can be ranked (two decided applications or more, one
+    relevant): candidate_id, fold, default_ndcg, tuned_ndcg."""
 
     def summary(self) -> pd.DataFrame:
         """Mean over the folds, default and tuned side by side, with the gain."""
@@ -269,8 +275,12 @@ def compare_weights(
     base /= base.sum()
     X, y, groups = training_data(frame)
     X_ = X.to_numpy()
-    folds, weights = [], []
-    for fold, (train, test) in enumerate(GroupKFold(n_splits=n_splits).split(X_, y, groups)):
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise ValueError(f"cross-validation needs two people or more, not {n_groups}")
+    folds, weights, people = [], [], []
+    splits = GroupKFold(n_splits=min(n_splits, n_groups)).split(X_, y, groups)
+    for fold, (train, test) in enumerate(splits):
         model = WeightTuner(**(tuner.get_params() if tuner else {}))
         model.fit(X.iloc[train], y[train], groups=groups[train])
         tuned = model.decision_function(X.iloc[test])
@@ -287,7 +297,138 @@ def compare_weights(
             }
         )
         weights.append(dict(zip(FEATURES, model.weights_.tolist(), strict=True)))
-    return Comparison(folds=pd.DataFrame(folds), weights=pd.DataFrame(weights), k=k)
+        before, after = _ndcg_per_group(yt, default, gt, k), _ndcg_per_group(yt, tuned, gt, k)
+        people += [
+            {"candidate_id": g, "fold": fold, "default_ndcg": before[g], "tuned_ndcg": after[g]}
+            for g in before
+        ]
+    columns = ["candidate_id", "fold", "default_ndcg", "tuned_ndcg"]
+    return Comparison(
+        folds=pd.DataFrame(folds),
+        weights=pd.DataFrame(weights),
+        k=k,
+        people=pd.DataFrame(people, columns=columns),
+    )
+
+
+def _ndcg_per_group(
+    y: NDArray[np.float64], y_score: NDArray[np.float64], groups: NDArray[Any], k: int
+) -> dict[Any, float]:
+    """NDCG@k of each group that can be ranked (as in mean_ndcg_at_k), by group id."""
+    result = {}
+    for g in dict.fromkeys(groups.tolist()):
+        rows = groups == g
+        rel, score = y[rows], y_score[rows]
+        if len(rel) >= 2 and rel.sum() > 0:
+            result[g] = float(ndcg_score(rel[None, :], score[None, :], k=k))
+    return result
+
+
+MIN_PEOPLE = 30
+"""People with two decided proposals or more, one of them relevant, needed before tuned weights
+can be judged against the current ones (fewer: five folds of a handful each say nothing)."""
+MIN_GAIN = 0.01
+"""The NDCG@k gain on held-out people below which new weights are not worth a new version."""
+_ONE_SIDED_95 = 1.645
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Whether tuned weights beat the current ones on people they did not learn from, and why."""
+
+    current: Weights
+    better: bool
+    """Send `tuned` as the next version only when this is true."""
+    message: str
+    """In plain words: what was compared, what came out, and what to do."""
+    decided: int
+    """Decided applications (an answer is known) learnt from."""
+    people: int
+    """People whose decided applications can be ranked (two or more, one relevant)."""
+    tuned: Weights | None = None
+    """Learnt on everyone, numbered as the version after `current`; None if nothing could be
+    learnt."""
+    comparison: Comparison | None = None
+    gain: float | None = None
+    """Mean NDCG@k gain over held-out people."""
+    lower: float | None = None
+    """One-sided 95% lower bound of that gain."""
+
+    @property
+    def note(self) -> str:
+        """What the weights' note says about where they came from."""
+        if self.gain is None:
+            return self.message
+        return (
+            f"Tuned on {self.decided} decided applications of {self.people} people: NDCG@10 on"
+            f" held-out candidates {self.gain:+.3f} (95% lower bound {self.lower:+.3f}) against"
+            f" version {self.current.version}."
+        )
+
+
+def tune(
+    frame: pd.DataFrame,
+    *,
+    current: Weights,
+    tuner: WeightTuner | None = None,
+    n_splits: int = 5,
+    k: int = 10,
+    min_people: int = MIN_PEOPLE,
+    min_gain: float = MIN_GAIN,
+) -> Tuning:
+    """Learn weights from an application frame and decide whether they should replace `current`.
+
+    They should only if, on people held out of the learning (cross-validation grouped by
+    person), they rank the applications that led somewhere higher than `current` does, clearly:
+    the mean gain in NDCG@k is at least `min_gain` and its one-sided 95% lower bound (paired
+    over people) above zero. A thin history (fewer than `min_people` people who can be ranked)
+    is too little to tell, and says so.
+    """
+    X, y, groups = training_data(frame)
+    rankable = len(_ranked_groups(y, np.zeros(len(y)), groups))
+    keep = f"Keeping version {current.version}."
+    verdict = partial(Tuning, current=current, decided=len(X), people=rankable)
+    if rankable < min_people:
+        return verdict(
+            better=False,
+            message=(
+                f"Too little history to beat version {current.version} yet: {rankable} people"
+                f" have two or more decided proposals with an interview or a hire among them"
+                f" ({len(X)} decided proposals in all); at least {min_people} are needed to judge"
+                f" weights on people the tuning did not learn from. {keep}"
+            ),
+        )
+    try:
+        comparison = compare_weights(frame, baseline=current, tuner=tuner, n_splits=n_splits, k=k)
+        model = WeightTuner(**(tuner.get_params() if tuner else {}))
+        tuned = model.fit(X, y, groups=groups).to_weights(current.version + 1)
+    except ValueError as problem:  # e.g. a fold with one outcome only
+        return verdict(better=False, message=f"Too little history to tune on: {problem}. {keep}")
+    assert comparison.people is not None
+    gains = (comparison.people["tuned_ndcg"] - comparison.people["default_ndcg"]).to_numpy()
+    gain = float(gains.mean())
+    spread = float(gains.std(ddof=1)) if len(gains) > 1 else float("inf")
+    lower = gain - _ONE_SIDED_95 * spread / np.sqrt(len(gains))
+    better = gain >= min_gain and lower > 0
+    measured = (
+        f"NDCG@{k} {gain:+.3f} on average (95% lower bound {lower:+.3f}) over {len(gains)}"
+        f" held-out people"
+    )
+    message = (
+        f"The tuned weights rank held-out people's applications better than version"
+        f" {current.version}: {measured}. Send them as version {current.version + 1}."
+        if better
+        else f"The tuned weights do not clearly beat version {current.version}: {measured};"
+        f" a new version needs at least {min_gain:+.3f} with a lower bound above zero. {keep}"
+    )
+    return verdict(
+        better=better,
+        message=message,
+        tuned=tuned.model_copy(update={"note": None}),
+        comparison=comparison,
+        gain=gain,
+        lower=lower,
+    )
 
 
 def tuned_weights_path() -> Path:

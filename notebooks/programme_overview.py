@@ -18,31 +18,25 @@
 # (160 of 400 within 15 months), why applications were rejected, and what keeps people from
 # more vacancies.
 #
-# **Data.** The fixtures: 400 synthetic candidates and their *simulated* history of proposals
-# and outcomes (`fixtures/history.json`, see `fixtures/README.md`), as of its reference date.
-# The figures are computed by `matcher.programme.programme_figures` (the same as `GET /stats`)
-# and drawn by `matcher.plots`; this notebook only calls them.
+# **Data.** The service's database: the one `matcher serve` uses (`MATCHER_DATABASE_URL`, else
+# the SQLite file in the repository's `var/`); a fresh one holds the fixtures and their
+# *simulated* history. Set `FIXTURES = True` in the cell after the imports to read the fixture
+# files instead. The figures are those of `GET /stats` (the same function computes them) and
+# are drawn by `matcher.plots`; this notebook only calls them.
 
 # %%
 # %matplotlib inline
-from matcher import Engine, barrier_stats
-from matcher.fixtures import load_candidates, load_vacancies
-from matcher.history import load_history
+from matcher import barrier_stats
 from matcher.plots import barriers_plot, funnel_plot, hires_plot, rejections_plot
-from matcher.programme import programme_figures
+from matcher.records import load_records
+
+# %% tags=["parameters"]
+FIXTURES = False
 
 # %%
-history = load_history()
-candidates = load_candidates()
-figures = programme_figures(
-    candidates,
-    history.applications,
-    history.stage_changes,
-    target_placed=160,
-    target_people=400,
-    today=history.reference_date,
-)
-print(history.about)
+records = load_records(fixtures=FIXTURES)
+figures = records.figures
+print(records.about)
 figures.placements.model_dump()
 
 # %% [markdown]
@@ -55,7 +49,7 @@ funnel_plot(figures)
 # ## Hires per month, against the target
 
 # %%
-hires_plot(figures, start=history.programme_start, months=15)
+hires_plot(figures, start=records.programme_start, months=15)
 
 # %%
 figures.time_to_first_hire.model_dump()
@@ -76,9 +70,9 @@ rejections_plot(figures)
 # ## Barriers
 # For everyone `ready`: which single change (more Dutch, a bike, a car, childcare hours, a
 # longer commute) would unblock vacancies for them, and for how many people it is the change
-# that unblocks the most (`matcher.barriers.barrier_stats`).
+# that unblocks the most (`matcher.barriers.barrier_stats`, with the weights in use).
 
 # %%
-ready = [c for c in candidates if c.stage == "ready"]
-stats = barrier_stats(Engine().fit(load_vacancies()), ready)
+ready = [c for c in records.candidates if c.stage == "ready"]
+stats = barrier_stats(records.engine(), ready)
 barriers_plot(stats)

@@ -14,26 +14,28 @@
 # %% [markdown]
 # # Tuning the feature weights on outcomes
 #
-# Which of a person's proposals led to an interview? This notebook learns, from recorded
-# applications, how much each feature (skills, language, commute, childcare) should weigh, checks
-# on people it did not learn from that the tuned weights rank better than the current ones, and
-# writes them as the next version of the weights.
+# Which of a person's proposals led to an interview? This notebook learns, from the programme's
+# recorded applications, how much each feature (skills, language, commute, childcare) should
+# weigh, checks on people it did not learn from whether the tuned weights rank better than the
+# weights in use, and only then sends them to the service as its next version of the weights.
 #
-# **Data.** The outcomes here are the fixtures' *simulated* history (`fixtures/history.json`,
-# see `fixtures/README.md`): made from a hidden "true" model, so we can see whether tuning finds
-# it. Loading outcomes from the service's database is not wired in yet: until it is, export them
-# as a list of applications in the same shape and pass them to `application_frame`.
+# **Data.** The service's database: the one `matcher serve` uses (`MATCHER_DATABASE_URL`, else
+# the SQLite file in the repository's `var/`). A fresh database holds the fixtures' *simulated*
+# history until the programme records its own. Set `FIXTURES = True` in the cell after the
+# imports to read the fixture files instead; the weights then go to a file
+# (`$MATCHER_TUNED_WEIGHTS`, default `var/weights.json`), not to the service.
 #
-# The logic lives in `matcher` (`matcher.frames`, `matcher.tuning`, `matcher.plots`); this
-# notebook only calls it and shows the results.
+# The logic lives in `matcher` (`matcher.records`, `matcher.frames`, `matcher.tuning`,
+# `matcher.plots`); this notebook only calls it and shows the results.
 
 # %%
 # %matplotlib inline
-from matcher.frames import application_frame
-from matcher.history import load_history
 from matcher.plots import comparison_plot, weights_plot
-from matcher.tuning import WeightTuner, compare_weights, save_tuned_weights, training_data
-from matcher.weights import current_weights
+from matcher.records import load_records
+from matcher.tuning import training_data, tune
+
+# %% tags=["parameters"]
+FIXTURES = False
 
 # %% [markdown]
 # ## Outcomes
@@ -41,13 +43,10 @@ from matcher.weights import current_weights
 # (its snapshot), and what happened.
 
 # %%
-history = load_history()
-frame = application_frame(history.applications)
-print(history.about)
+records = load_records(fixtures=FIXTURES)
+frame = records.application_frame()
+print(records.about)
 frame.groupby("status").size().sort_values(ascending=False)
-
-# %%
-frame.head()
 
 # %% [markdown]
 # Applications still waiting for an answer (proposed, applied) are left out. The target is
@@ -61,51 +60,42 @@ print(
 )
 
 # %% [markdown]
-# ## Default against tuned, on held-out candidates
+# ## Tuned against current, on held-out candidates
 # Five folds grouped by candidate: the weights are learned on four fifths of the people and
 # judged on the others, so nobody's applications are on both sides. Each held-out person's
-# applications are ranked by the default weights and by the tuned ones.
+# applications are ranked by the current weights and by the tuned ones. New weights are only
+# worth sending when they win clearly: a mean gain in NDCG@10 of at least 0.01 with its 95%
+# lower bound above zero. With a thin history (a few months, a hundred or two proposals) there
+# is too little to tell, and the current weights stay.
 
 # %%
-current = current_weights()
-comparison = compare_weights(frame, baseline=current, n_splits=5, k=10)
-comparison.summary().round(3)
+current = records.weights
+tuning = tune(frame, current=current, n_splits=5, k=10)
+print(tuning.message)
 
 # %%
-comparison.folds.round(3)
+tuning.comparison.summary().round(3) if tuning.comparison else None
 
 # %%
-comparison_plot(comparison)
+comparison_plot(tuning.comparison) if tuning.comparison else None
 
 # %% [markdown]
 # ## The weights
-# Learned on everyone, next to the weights in use and, since this history is simulated, the
-# true model that made it.
+# Learned on everyone, next to the weights in use (and, for the fixtures' simulated history,
+# the true model that made it).
 
 # %%
-tuner = WeightTuner().fit(X, y, groups=groups)
-tuned = tuner.to_weights(current.version + 1)
-truth = history.true_model["weights"]
-weights_plot({"current": current, "tuned": tuned, "true (simulation)": truth})
-
-# %%
-comparison.weights.round(3)
+shown = {"current": current, "tuned": tuning.tuned, "true (simulation)": records.true_weights}
+weights_plot({name: w for name, w in shown.items() if w}) if tuning.tuned else None
 
 # %% [markdown]
-# ## Write them as the next version
-# To `$MATCHER_TUNED_WEIGHTS` (default `var/weights.json`). Use them with
-# `matcher shortlist c-0002 --weights var/weights.json`, `MATCHER_WEIGHTS=var/weights.json`,
-# or `PUT /weights` on the service.
+# ## Send them as the next version, or keep the current ones
+# Sent to the service's database, its next shortlists use them at once (`GET /weights` shows
+# who sent them and why). Nothing is sent unless the comparison above says they are better.
 
 # %%
-gain = comparison.ndcg_gain
-saved, path = save_tuned_weights(
-    tuner,
-    current=current,
-    note=(
-        f"Tuned on {len(X)} decided applications (simulated fixture history): "
-        f"NDCG@10 on held-out candidates {gain:+.3f} against version {current.version}."
-    ),
-)
-print(f"wrote version {saved.version} to {path}")
-saved.model_dump()
+if tuning.better:
+    sent = records.send_weights(tuning.tuned, note=tuning.note)
+    print(f"Sent as version {sent.version} to {records.source}.")
+else:
+    print(f"Nothing sent: the shortlists keep version {current.version}.")

@@ -13,19 +13,15 @@ from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
-from matcher import Candidate, Vacancy
-from matcher.fixtures import fixtures_dir, load_candidates, load_vacancies
-from matcher.history import History, load_history
 from service import schemas, store
 from service.catalog import Catalog, ShortlistCache
-from service.db import create_db_engine, migrate, session_factory
+from service.db import create_db_engine, session_factory
 from service.erasure import Erasures
 from service.http import AccessLog
 from service.routers import (
@@ -44,6 +40,7 @@ from service.routers import (
     weights,
 )
 from service.settings import Settings
+from service.startup import prepare_database as prepare_database  # `matcher serve` imports it here
 
 logger = logging.getLogger("service")
 
@@ -106,28 +103,6 @@ def create_app(
     if settings.access_log:
         app.add_middleware(AccessLog)  # outside QuietErrors, so its 500s are logged too
     return app
-
-
-def prepare_database(db: Engine, settings: Settings) -> None:
-    """Migrate, store the default weights, and load the fixtures into an empty database."""
-    migrate(db)
-
-    def fixtures() -> tuple[tuple[Candidate, ...], tuple[Vacancy, ...]]:
-        return load_candidates(), load_vacancies()
-
-    def history() -> History | None:
-        folder = settings.history_dir or fixtures_dir()
-        return load_history(folder) if (folder / "history.json").is_file() else None
-
-    with session_factory(db).begin() as session:
-        if store.initialize(
-            session,
-            fixtures=fixtures if settings.load_fixtures else None,
-            history=history,
-            target_people=settings.target_people,
-            target_placed=settings.target_placed,
-        ):
-            logger.info("loaded the fixtures into the empty database")
 
 
 @asynccontextmanager

@@ -120,7 +120,7 @@ def _weights_put(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from matcher import Weights
-    from service import store
+    from service.local import put_weights
 
     try:
         weights = Weights.load(args.file)
@@ -131,15 +131,15 @@ def _weights_put(args: argparse.Namespace) -> int:
         problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
         print(f"error: {args.file} is not a weights file: {problems}", file=sys.stderr)
         return 1
-    with _sessions() as sessions, sessions.begin() as session:
-        record = store.set_weights(
-            session,
-            weights=weights.weights,
+    with _sessions() as sessions:
+        stored = put_weights(
+            sessions,
+            weights,
             note=args.note if args.note is not None else weights.note,
             changed_by="cli",
         )
     print(
-        f"stored the weights of {args.file} as version {record.weights.version}; the service's"
+        f"stored the weights of {args.file} as version {stored.version}; the service's"
         " next shortlists use them"
     )
     return 0

@@ -1,4 +1,5 @@
-"""The command line ranks with a weights file: --weights FILE, else MATCHER_WEIGHTS."""
+"""With --fixtures, the command line ranks with a weights file: --weights FILE, else
+MATCHER_WEIGHTS (against the service's database, tests/service/test_cli_database.py)."""
 
 import json
 
@@ -18,7 +19,7 @@ def weights_file(tmp_path):
 
 
 def _run(capsys, *argv):
-    assert main(list(argv)) == 0
+    assert main([*argv, "--fixtures"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -51,8 +52,8 @@ def test_the_environment_names_the_weights_unless_the_option_does(
 
 def test_an_unreadable_weights_file_is_an_error(tmp_path):
     with pytest.raises(SystemExit, match="cannot read weights"):
-        main(["shortlist", "c-0002", "--weights", str(tmp_path / "missing.json")])
+        main(["shortlist", "c-0002", "--fixtures", "--weights", str(tmp_path / "missing.json")])
     broken = tmp_path / "broken.json"
     broken.write_text('{"version": 2, "weights": {"skills": -1}}')
     with pytest.raises(SystemExit, match="cannot read weights"):
-        main(["shortlist", "c-0002", "--weights", str(broken)])
+        main(["shortlist", "c-0002", "--fixtures", "--weights", str(broken)])

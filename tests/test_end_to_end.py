@@ -1,8 +1,10 @@
 """The whole engine on the committed fixtures, as a jobhunter would use it."""
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,8 @@ from matcher import Engine
 from matcher.cli import main
 from matcher.fixtures import load_candidates, load_vacancies
 from matcher.models import level_rank
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +87,7 @@ def test_vacancy_side_ranks_ready_candidates(engine):
 
 
 def test_cli_prints_ten_ranked_vacancies_with_reasons(capsys):
-    assert main(["shortlist", "c-0002"]) == 0
+    assert main(["shortlist", "c-0002", "--fixtures"]) == 0
     out = capsys.readouterr().out
     ranked = [line for line in out.splitlines() if line[:3].strip().isdigit()]
     assert len(ranked) == 10
@@ -92,14 +96,14 @@ def test_cli_prints_ten_ranked_vacancies_with_reasons(capsys):
 
 
 def test_cli_json_is_the_contract(capsys):
-    assert main(["shortlist", "c-0002", "--top", "3", "--json"]) == 0
+    assert main(["shortlist", "c-0002", "--top", "3", "--json", "--fixtures"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["candidate_id"] == "c-0002" and len(data["results"]) == 3
 
 
 def test_cli_unknown_candidate_and_bad_top_are_clear_errors():
     for args, says in (
-        (["shortlist", "c-9999"], "no candidate with id 'c-9999'"),
+        (["shortlist", "c-9999", "--fixtures"], "no candidate with id 'c-9999'"),
         (["shortlist", "c-0001", "--top", "0"], "between 1 and 100"),
     ):
         run = subprocess.run(
@@ -145,7 +149,7 @@ def test_no_open_vacancies_gives_an_empty_shortlist_not_an_error():
 def test_cli_piped_into_head_ends_quietly():
     run = subprocess.run(
         # about 200 KB of JSON, far more than a pipe holds, so the writer meets a closed pipe
-        f"{sys.executable} -m matcher.cli shortlist c-0042 --top 100 --json | head -1",
+        f"{sys.executable} -m matcher.cli shortlist c-0042 --top 100 --json --fixtures | head -1",
         shell=True,
         capture_output=True,
         text=True,
@@ -153,3 +157,28 @@ def test_cli_piped_into_head_ends_quietly():
     )
     assert run.stdout.strip() == "{"
     assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
+
+
+def test_a_fresh_clone_shortlists_from_the_default_database_loaded_with_the_fixtures(tmp_path):
+    """No settings at all: the CLI makes ./var/matcher.sqlite3 as `matcher serve` would (migrated,
+    the fixtures and their history loaded) and ranks from it, as the fixture files do."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHER_")}
+    env["PYTHONPATH"] = str(REPO)
+
+    def shortlist(*extra):
+        run = subprocess.run(
+            [sys.executable, "-m", "matcher.cli", "shortlist", "c-0002", "--json", *extra],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    from_files = shortlist("--fixtures")
+    assert not (tmp_path / "var").exists()  # --fixtures touches no database
+    from_database = shortlist()
+    assert (tmp_path / "var" / "matcher.sqlite3").is_file()
+    assert from_database == from_files

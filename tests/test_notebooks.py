@@ -1,5 +1,6 @@
-"""The coordinators' notebooks run top to bottom, match their jupytext twins, and the weights
-the tuning notebook writes are what the next shortlist uses."""
+"""The coordinators' notebooks match their jupytext twins and, told to read the fixture files,
+run top to bottom and write the tuned weights to a file the next shortlist can use. (On a
+database filled through the API: tests/service/test_notebooks_database.py.)"""
 
 import json
 import os
@@ -37,7 +38,11 @@ def test_the_py_twin_has_the_same_code(name):
 
 
 def _run(name: str) -> tuple[nbformat.NotebookNode, float]:
+    """Run with FIXTURES = True, as a coordinator who sets it in the parameters cell."""
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    assert parameters.source.strip() == "FIXTURES = False"  # the database unless told otherwise
+    parameters.source = "FIXTURES = True"
     started = time.perf_counter()
     NotebookClient(
         notebook,
@@ -63,7 +68,10 @@ def kernel_env(monkeypatch, tmp_path):
     """The kernel inherits this environment: weights go to tmp_path, nothing else is read."""
     monkeypatch.setenv("MATCHER_TUNED_WEIGHTS", str(tmp_path / "tuned" / "weights.json"))
     monkeypatch.delenv("MATCHER_WEIGHTS", raising=False)
+    # No database at all: a notebook told to read the fixtures must not open one.
+    monkeypatch.setenv("MATCHER_DATABASE_URL", f"sqlite:///{tmp_path}/absent/none.sqlite3")
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("PYTHONPATH", str(NOTEBOOKS.parent))  # this checkout's matcher
     return tmp_path / "tuned" / "weights.json"
 
 
@@ -75,10 +83,12 @@ def test_tune_weights_writes_the_next_version_and_shortlists_use_it(kernel_env):
     assert written.version == default_weights().version + 1
     assert written.weights != default_weights().weights
     assert "held-out" in (written.note or "")
+    assert not (kernel_env.parent.parent / "absent").exists()
 
     def shortlist(*extra, env=None):
         run = subprocess.run(
-            [sys.executable, "-m", "matcher.cli", "shortlist", "c-0002", "--json", *extra],
+            [sys.executable, "-m", "matcher.cli", "shortlist", "c-0002", "--json", "--fixtures"]
+            + list(extra),
             capture_output=True,
             text=True,
             check=True,

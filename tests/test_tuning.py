@@ -10,12 +10,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from matcher.frames import FEATURE_COLUMNS, application_frame
 from matcher.history import load_history
 from matcher.tuning import (
+    MIN_PEOPLE,
     WeightTuner,
     compare_weights,
     hit_rate_at_k,
     mean_ndcg_at_k,
     save_tuned_weights,
     training_data,
+    tune,
     tuned_weights_path,
 )
 from matcher.weights import FEATURES, Weights, default_weights
@@ -138,3 +140,54 @@ def test_tuned_weights_are_saved_as_the_next_version(tmp_path, monkeypatch, hist
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
     assert tuned_weights_path() == tmp_path / "var" / "weights.json"
+
+
+def _as_of(applications, proposals):
+    """The history as it stood when the programme had made `proposals` proposals."""
+    ordered = sorted(applications, key=lambda a: (a.proposed_on, a.id))
+    day = ordered[proposals - 1].proposed_on
+    return [
+        a.model_copy(update={"steps": [s for s in a.steps if s.on <= day]})
+        for a in ordered
+        if a.proposed_on <= day
+    ]
+
+
+def test_a_thin_history_of_150_proposals_keeps_the_current_weights_and_says_why():
+    frame = application_frame(_as_of(load_history().applications, 150))
+    current = default_weights().model_copy(update={"version": 3})
+    verdict = tune(frame, current=current)
+    assert not verdict.better and verdict.tuned is None
+    assert verdict.message.startswith("Too little history to beat version 3")
+    assert "Keeping version 3." in verdict.message
+    assert f"{verdict.people} people" in verdict.message and verdict.people < MIN_PEOPLE
+
+
+def test_outcomes_unrelated_to_the_features_never_replace_the_weights(history_frame):
+    for seed in range(4):
+        noise = history_frame.copy()
+        order = np.random.default_rng(seed).permutation(len(noise))
+        for column in ("status", "interviewed", "hired"):
+            noise[column] = noise[column].to_numpy()[order]
+        verdict = tune(noise, current=default_weights())
+        assert verdict.people >= MIN_PEOPLE  # enough people: the outcomes are what is missing
+        assert not verdict.better, verdict.message
+        assert "do not clearly beat version 1" in verdict.message
+
+
+def test_a_clear_gain_on_held_out_people_is_the_next_version(history_frame):
+    verdict = tune(history_frame, current=default_weights().model_copy(update={"version": 4}))
+    assert verdict.better, verdict.message
+    assert verdict.tuned is not None and verdict.tuned.version == 5
+    assert verdict.lower is not None and verdict.lower > 0
+    assert verdict.comparison is not None and verdict.comparison.people is not None
+    assert len(verdict.comparison.people) == verdict.people
+    assert "held-out" in verdict.note and "against version 4" in verdict.note
+
+
+def test_cross_validation_on_fewer_people_than_folds_still_runs():
+    frame = application_frame(_as_of(load_history().applications, 150))
+    X, y, groups = training_data(frame)
+    few = frame[frame["candidate_id"].isin(sorted(set(groups))[:4])]
+    comparison = compare_weights(few, n_splits=5)
+    assert len(comparison.folds) <= 4

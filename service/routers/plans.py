@@ -6,11 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from matcher import Candidate, plan_proposals, top_k_proposals
 from matcher.models import Identifier
 from matcher.planner import DEFAULT_CROWDING, score_matrix
 from service import store
+from service.catalog import Catalog
 from service.deps import CatalogDep, PeopleReader, SessionDep
 from service.routers import errors
 
@@ -89,7 +91,11 @@ def make_plan(
     """Choose proposals that maximise the total score, less a cost for crowding, while each
     candidate gets at most `per_candidate` and each vacancy at most `per_position` per open
     position; only unblocked pairs are proposed. Nothing is stored."""
-    body = body or PlanIn()
+    return plan_for(session, catalog, body or PlanIn())
+
+
+def plan_for(session: Session, catalog: Catalog, body: PlanIn) -> dict[str, Any]:
+    """POST /plans's answer; `matcher plan` calls this too."""
     people: list[Candidate]
     if body.candidate_ids is None:
         people = catalog.candidates_at(session, stages=["ready"])
