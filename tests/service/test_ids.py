@@ -156,12 +156,15 @@ def test_an_id_accepted_at_creation_stays_reachable_and_erasable(
             assert stepped.status_code == 200, stepped.text
             listed = client.get(f"{path}/applications", headers=coordinator).json()
             assert [a["id"] for a in listed] == [candidate_id]
-        deleted = client.delete(job_path, headers=employer)
-        assert deleted.status_code == 204, deleted.text
-        assert client.get(job_path, headers=employer).status_code == 404
 
     assert client.delete(path, headers=coordinator).status_code == 204
     assert client.get(path, headers=coordinator).status_code == 404
     if application_made:  # erased with the person
         gone = client.get(f"/applications/{in_path(candidate_id)}", headers=coordinator)
         assert gone.status_code == 404
+    if posted.status_code == 201:
+        # Without its application (erased with the person) the vacancy has no history left, so
+        # DELETE removes it rather than archiving it.
+        deleted = client.delete(job_path, headers=employer)
+        assert deleted.status_code == 204, deleted.text
+        assert client.get(job_path, headers=employer).status_code == 404
