@@ -258,21 +258,22 @@ def test_vacancy_distance_filter_uses_the_postcodes_point_and_great_circle_dista
 
 
 @pytest.mark.parametrize(
-    ("query", "loc"),
+    ("query", "loc", "words"),
     [
-        ("near=2000", ["query", "within_km"]),
-        ("within_km=5", ["query", "near"]),
-        ("near=9999&within_km=5", ["query", "near"]),
-        ("near=2000&within_km=0", ["query", "within_km"]),
-        ("postcode=12", ["query", "postcode"]),
+        ("near=2000", ["query", "within_km"], "within_km is required with near"),
+        ("within_km=5", ["query", "near"], "near is required with within_km"),
+        ("near=9999&within_km=5", ["query", "near"], "'9999' is not a Belgian postcode"),
+        ("near=2000&within_km=0", ["query", "within_km"], "greater than 0"),
+        ("postcode=12", ["query", "postcode"], "'12' is not a Belgian postcode"),
     ],
 )
 def test_a_bad_distance_or_postcode_filter_is_422_naming_it(
-    client: TestClient, keys: dict[str, str], query: str, loc: list[str]
+    client: TestClient, keys: dict[str, str], query: str, loc: list[str], words: str
 ) -> None:
     refused = client.get(f"/vacancies?{query}", headers=as_role(keys, "coordinator"))
     assert refused.status_code == 422, refused.text
-    assert refused.json()["detail"][0]["loc"] == loc
+    [error] = refused.json()["detail"]
+    assert error["loc"] == loc and words in error["msg"]
 
 
 def test_vacancy_filters_combine_and_count_all_that_match(
