@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
-from matcher.geo import is_known_postcode
+from matcher.geo import is_known_postcode, known_postcodes
 
 
 def _known_postcode(value: str) -> str:
@@ -18,5 +18,10 @@ def _known_postcode(value: str) -> str:
     return code
 
 
-PostcodeQuery = Annotated[str, AfterValidator(_known_postcode)]
+# The schema names the canonical spelling, as Location's does; "B-2060" is read too.
+PostcodeQuery = Annotated[
+    str,
+    AfterValidator(_known_postcode),
+    WithJsonSchema({"type": "string", "enum": known_postcodes()}),
+]
 """A Belgian postcode (422 naming the parameter for one that is not)."""

@@ -31,8 +31,9 @@ router = APIRouter(prefix="/candidates", tags=["candidates"])
 CandidateBody = Annotated[Candidate, Body(openapi_examples=candidate_examples())]
 _PATCH_EXAMPLES = {
     "move_on": Example(summary="A new stage and coach", value={"stage": "ready", "coach": "Sara"}),
-    "forget_hours": Example(
-        summary="No hours wished any more (null removes a field)", value={"hours_per_week": None}
+    "languages": Example(
+        summary="Dutch learnt (objects merge: the other languages stay)",
+        value={"languages": {"nl": "A2"}},
     ),
 }
 
