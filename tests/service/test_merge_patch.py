@@ -12,6 +12,8 @@ import pytest
 from factories import dutch_required
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from support import EMPLOYER, OTHER_EMPLOYER, as_role, candidate_body, vacancy_body
 
 from service import store
@@ -64,6 +66,33 @@ RFC_7396_EXAMPLES = [
 @pytest.mark.parametrize(("target", "patch", "result"), RFC_7396_EXAMPLES)
 def test_merge_follows_every_example_of_rfc_7396(target: Any, patch: Any, result: Any) -> None:
     assert merge(target, patch) == result
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=3)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner),
+    max_leaves=8,
+)
+_OBJECTS = st.dictionaries(st.sampled_from("abcd"), _JSON, max_size=4)
+
+
+@given(target=_OBJECTS, patch=_OBJECTS)
+def test_a_merge_sets_what_the_patch_names_removes_its_nulls_and_keeps_the_rest(
+    target: dict[str, Any], patch: dict[str, Any]
+) -> None:
+    merged = merge(target, patch)
+    for name, value in patch.items():
+        if value is None:
+            assert name not in merged
+        elif not isinstance(value, dict):
+            assert merged[name] == value
+        else:
+            assert merged[name] == merge(target.get(name), value)
+    assert {k: v for k, v in merged.items() if k not in patch} == {
+        k: v for k, v in target.items() if k not in patch
+    }
+    assert merge(merged, patch) == merged  # applying a patch twice changes nothing more
 
 
 @pytest.mark.parametrize("media", ["application/merge-patch+json", "application/json"])
