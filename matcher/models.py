@@ -278,6 +278,9 @@ class Candidate(_Model):
     availability: list[TimeWindow] | None = Field(default=None, min_length=1)
     hours_per_week: HoursRange | None = None
     stage: Stage = "ready"
+    # Personal, for finding people in lists (GET /candidates?q=); never shown to employers.
+    display_name: ShortText | None = None
+    coach: ShortText | None = Field(default=None, description="Who follows the person")
 
     @field_validator("languages", mode="before")
     @classmethod

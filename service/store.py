@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal, cast, get_args
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import (
     ColumnElement,
     Text,
@@ -26,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher import Candidate, Vacancy, Weights, default_weights
+from matcher.geo import EARTH_RADIUS_KM, haversine_km
 from matcher.history import History
 from matcher.outcomes import FINAL_STATUSES, Application, ApplicationStep
 from matcher.programme import (
@@ -36,6 +40,7 @@ from matcher.programme import (
     StageChange,
     follow_up_due,
 )
+from matcher.vocabulary import accentless, default_vocabulary, normalise
 from service.tables import (
     ApiKeyRow,
     ApplicationRow,
@@ -147,15 +152,54 @@ def get_candidate_text(session: Session, *, candidate_id: str) -> str | None:
     return None if text is None else str(text)
 
 
-def list_candidates(
-    session: Session, *, stages: Sequence[str] | None = None, limit: int, offset: int
-) -> tuple[list[Candidate], int]:
-    where = CandidateRow.stage.in_(stages) if stages else true()
-    total = session.execute(select(func.count()).select_from(CandidateRow).where(where)).scalar()
-    rows = session.execute(
-        select(CandidateRow.data).where(where).order_by(CandidateRow.id).limit(limit).offset(offset)
-    ).scalars()
-    return [Candidate.model_validate(d) for d in rows], int(total or 0)
+@dataclass(frozen=True)
+class CandidateFilter:
+    """Which people a list shows; every filter given must hold (AND). Text is compared folded
+    as `accentless` folds it: letter case and accents aside, in any script."""
+
+    postcode: str | None = None
+    skill: str | None = None
+    """A phrase in any language: a person matches when one of their skills or occupations
+    reads as the concept it reads as (the same text, folded, when it reads as none)."""
+    coach: str | None = None
+    q: str | None = None
+    """Free text found inside the person's id or display name."""
+
+    def matching(self, people: Iterable[Candidate]) -> list[Candidate]:
+        test = self._test()
+        return [person for person in people if test(person)]
+
+    def _test(self) -> Callable[[Candidate], bool]:
+        tests: list[Callable[[Candidate], bool]] = []
+        if self.postcode is not None:
+            postcode = self.postcode
+            tests.append(lambda c: c.home.postcode == postcode)
+        if self.coach is not None:
+            coach = accentless(self.coach)
+            tests.append(lambda c: c.coach is not None and accentless(c.coach) == coach)
+        if self.q is not None:
+            text = accentless(self.q)
+            tests.append(
+                lambda c: (
+                    text in accentless(str(c.id))
+                    or (c.display_name is not None and text in accentless(c.display_name))
+                )
+            )
+        if self.skill is not None:
+            tests.append(_has_skill(self.skill))
+        return lambda c: all(test(c) for test in tests)
+
+
+def _has_skill(phrase: str) -> Callable[[Candidate], bool]:
+    vocabulary = default_vocabulary()
+    concept = vocabulary.read(phrase).concept_id
+    if concept is None:
+        text = normalise(phrase)
+        return lambda c: any(normalise(s) == text for s in (*c.skill_labels, *c.occupations))
+    # The engine has read these labels already (readings are cached), so this costs little.
+    return lambda c: any(
+        vocabulary.read(s).concept_id == concept for s in (*c.skill_labels, *c.occupations)
+    )
 
 
 def candidates_with_ids(session: Session, *, ids: Sequence[str]) -> list[Candidate]:
@@ -197,20 +241,41 @@ def create_candidate(session: Session, *, candidate: Candidate) -> Candidate:
 
 
 def replace_candidate(session: Session, *, candidate: Candidate) -> Candidate:
-    before = session.execute(
-        select(CandidateRow.stage).where(CandidateRow.id == candidate.id).with_for_update()
-    ).scalar_one_or_none()
-    if before is None:
-        raise NotFound(f"no candidate with id '{candidate.id}'")
+    return _rewrite_candidate(session, candidate_id=str(candidate.id), change=lambda _: candidate)
+
+
+def patch_candidate(
+    session: Session, *, candidate_id: str, change: Callable[[dict[str, Any]], Candidate]
+) -> Candidate:
+    """Store `change(stored JSON)` over the person, as replace_candidate stores a new profile:
+    the stored document is read under the row's write lock, so no concurrent write is lost."""
+    return _rewrite_candidate(session, candidate_id=candidate_id, change=change)
+
+
+def _rewrite_candidate(
+    session: Session, *, candidate_id: str, change: Callable[[dict[str, Any]], Candidate]
+) -> Candidate:
+    """The one write of an existing person: NotFound if there is none; a new stage is recorded."""
+    # An UPDATE first takes the write lock (the row's on PostgreSQL, the file's on SQLite, where
+    # a SELECT before it would run outside the transaction): the row read next stays current.
+    locked = session.execute(
+        update(CandidateRow)
+        .where(CandidateRow.id == candidate_id)
+        .values(updated_at=CandidateRow.updated_at)
+    )
+    if locked.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"no candidate with id '{candidate_id}'")
+    before_stage, stored = session.execute(
+        select(CandidateRow.stage, CandidateRow.data).where(CandidateRow.id == candidate_id)
+    ).one()
+    candidate = change(stored).model_copy(update={"id": candidate_id})
     session.execute(
         update(CandidateRow)
-        .where(CandidateRow.id == candidate.id)
+        .where(CandidateRow.id == candidate_id)
         .values(stage=candidate.stage, data=candidate.model_dump(mode="json"), updated_at=utcnow())
     )
-    if candidate.stage != before:
-        _record_stage(
-            session, candidate_id=str(candidate.id), stage=candidate.stage, on=date.today()
-        )
+    if candidate.stage != before_stage:
+        _record_stage(session, candidate_id=candidate_id, stage=candidate.stage, on=date.today())
     return candidate
 
 
@@ -298,10 +363,41 @@ def _new_vacancy_id(session: Session) -> str:
 
 
 @dataclass(frozen=True)
+class Near:
+    """Within `km` kilometres (great-circle, matcher.geo) of a point."""
+
+    lat: float
+    lon: float
+    km: float
+
+    def box(self) -> ColumnElement[bool]:
+        """A latitude and longitude box holding the circle: what SQL narrows rows to, on the
+        indexed point columns, before the exact distance is measured."""
+        dlat = math.degrees(self.km / EARTH_RADIUS_KM)
+        farthest = min(89.0, abs(self.lat) + dlat)  # the box is widest at its far-pole edge
+        dlon = min(180.0, dlat / max(math.cos(math.radians(farthest)), 1e-9))
+        slack = 1e-6  # degrees: a point on the circle's edge is not cut off by rounding
+        return and_(
+            VacancyRow.lat.between(self.lat - dlat - slack, self.lat + dlat + slack),
+            VacancyRow.lon.between(self.lon - dlon - slack, self.lon + dlon + slack),
+        )
+
+    def holds(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Which of these points are within the distance."""
+        return np.asarray(haversine_km(self.lat, self.lon, lats, lons) <= self.km, dtype=np.bool_)
+
+
+@dataclass(frozen=True)
 class VacancyFilter:
+    """Which vacancies a list shows; every filter given must hold (AND)."""
+
     employer: str | None = None
     status: str | None = None
     language_light: bool | None = None
+    postcode: str | None = None
+    title: str | None = None
+    """Text found inside the title, letter case and accents aside."""
+    near: Near | None = None
 
     def where(self) -> ColumnElement[bool]:
         clauses: list[ColumnElement[bool]] = [true()]
@@ -311,6 +407,12 @@ class VacancyFilter:
             clauses.append(VacancyRow.status == self.status)
         if self.language_light is not None:
             clauses.append(VacancyRow.language_light == self.language_light)
+        if self.postcode is not None:
+            clauses.append(VacancyRow.postcode == self.postcode)
+        if self.title is not None:
+            clauses.append(VacancyRow.title_key.contains(accentless(self.title), autoescape=True))
+        if self.near is not None:
+            clauses.append(self.near.box())
         return and_(*clauses)
 
 
@@ -324,12 +426,33 @@ def get_vacancy(session: Session, *, vacancy_id: str) -> Vacancy | None:
 def list_vacancies(
     session: Session, *, where: VacancyFilter, limit: int, offset: int
 ) -> tuple[list[Vacancy], int]:
+    """A page of the vacancies matching, by id, and how many match: only the page's rows are
+    decoded (a distance filter reads the point columns of the rows in its box, no more)."""
     clause = where.where()
-    total = session.execute(select(func.count()).select_from(VacancyRow).where(clause)).scalar()
+    if where.near is None:
+        total = session.execute(select(func.count()).select_from(VacancyRow).where(clause)).scalar()
+        rows = session.execute(
+            select(VacancyRow.data)
+            .where(clause)
+            .order_by(VacancyRow.id)
+            .limit(limit)
+            .offset(offset)
+        ).scalars()
+        return [Vacancy.model_validate(d) for d in rows], int(total or 0)
+    boxed = session.execute(
+        select(VacancyRow.id, VacancyRow.lat, VacancyRow.lon).where(clause).order_by(VacancyRow.id)
+    ).all()
+    lats = np.array([row[1] for row in boxed], dtype=np.float64)
+    lons = np.array([row[2] for row in boxed], dtype=np.float64)
+    inside = where.near.holds(lats, lons)
+    ids = [str(row[0]) for row, keep in zip(boxed, inside, strict=True) if keep]
+    page = ids[offset : offset + limit]
+    if not page:
+        return [], len(ids)
     rows = session.execute(
-        select(VacancyRow.data).where(clause).order_by(VacancyRow.id).limit(limit).offset(offset)
+        select(VacancyRow.data).where(VacancyRow.id.in_(page)).order_by(VacancyRow.id)
     ).scalars()
-    return [Vacancy.model_validate(d) for d in rows], int(total or 0)
+    return [Vacancy.model_validate(d) for d in rows], len(ids)
 
 
 def open_vacancy_rows(session: Session) -> list[tuple[str, int, dict[str, Any]]]:
@@ -343,10 +466,16 @@ def open_vacancy_rows(session: Session) -> list[tuple[str, int, dict[str, Any]]]
 
 
 def _vacancy_values(vacancy: Vacancy, revision: int) -> dict[str, Any]:
+    """A vacancy row's columns: the document and the copies of its fields lists filter on."""
+    lat, lon = vacancy.location.coordinates
     return {
         "employer": vacancy.employer,
         "status": vacancy.status,
         "language_light": vacancy.language.language_light,
+        "postcode": vacancy.location.postcode,
+        "lat": lat,
+        "lon": lon,
+        "title_key": accentless(vacancy.title),
         "revision": revision,
         "data": vacancy.model_dump(mode="json"),
         "updated_at": utcnow(),
@@ -380,11 +509,40 @@ def create_vacancy(session: Session, *, vacancy: Vacancy) -> Vacancy:
 def replace_vacancy(session: Session, *, vacancy: Vacancy, owner: str | None = None) -> Vacancy:
     """Replace a vacancy; with `owner`, only if it is that employer's (else NotFound, as for
     a missing one)."""
+    return _rewrite_vacancy(
+        session, vacancy_id=str(vacancy.id), change=lambda _: vacancy, owner=owner
+    )
+
+
+def patch_vacancy(
+    session: Session,
+    *,
+    vacancy_id: str,
+    change: Callable[[dict[str, Any]], Vacancy],
+    owner: str | None = None,
+) -> Vacancy:
+    """Store `change(stored JSON)` over the vacancy, as replace_vacancy stores a new one; the
+    stored document is read under the counters' write lock, so no concurrent write is lost."""
+    return _rewrite_vacancy(session, vacancy_id=vacancy_id, change=change, owner=owner)
+
+
+def _rewrite_vacancy(
+    session: Session,
+    *,
+    vacancy_id: str,
+    change: Callable[[dict[str, Any]], Vacancy],
+    owner: str | None,
+) -> Vacancy:
+    """The one write of an existing vacancy: the catalog moves on, `owner` as replace_vacancy's."""
     revision = _bump_catalog(session)
-    _check_owner(session, vacancy_id=vacancy.id, owner=owner)
+    _check_owner(session, vacancy_id=vacancy_id, owner=owner)
+    stored = session.execute(
+        select(VacancyRow.data).where(VacancyRow.id == vacancy_id)
+    ).scalar_one()
+    vacancy = change(stored).model_copy(update={"id": vacancy_id})
     session.execute(
         update(VacancyRow)
-        .where(VacancyRow.id == vacancy.id)
+        .where(VacancyRow.id == vacancy_id)
         .values(**_vacancy_values(vacancy, revision))
     )
     return vacancy

@@ -11,7 +11,9 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -67,6 +69,17 @@ class VacancyRow(Base):
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Copies of fields of `data` that lists filter on, so a filtered page is found by SQL
+    # without decoding every row (written with `data`, by store._vacancy_values only).
+    postcode: Mapped[str | None] = mapped_column(String(16), index=True)
+    """The location's postcode (null when only coordinates were given)."""
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    """The location's point: its coordinates, or its postcode's (matcher.geo)."""
+    title_key: Mapped[str | None] = mapped_column(Text)
+    """The title folded as `matcher.vocabulary.accentless` folds it (case and accents)."""
+
+    __table_args__ = (Index("ix_vacancies_lat_lon", "lat", "lon"),)
 
 
 class RetiredVacancyId(Base):

@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
+from fastapi.openapi.models import Example
 
 from matcher import Candidate
 from matcher.models import Stage
+from matcher.programme import STAGES
 from service import store
 from service.db import checkpoint_sqlite
-from service.deps import DbEngineDep, PeopleReader, SessionDep, ShortlistCacheDep
+from service.deps import (
+    CatalogDep,
+    DbEngineDep,
+    PeopleReader,
+    SessionDep,
+    ShortlistCacheDep,
+)
 from service.erasure import ErasuresDep
 from service.examples import candidate_examples
+from service.patch import MERGE_PATCH, patched
+from service.queries import PostcodeQuery
 from service.routers import CandidateId, errors, location, require_path_id
 from service.schemas import CandidatePage
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
 
 CandidateBody = Annotated[Candidate, Body(openapi_examples=candidate_examples())]
+_PATCH_EXAMPLES = {
+    "move_on": Example(summary="A new stage and coach", value={"stage": "ready", "coach": "Sara"}),
+    "languages": Example(
+        summary="Dutch learnt (objects merge: the other languages stay)",
+        value={"languages": {"nl": "A2"}},
+    ),
+}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 409, 413))
@@ -34,14 +51,46 @@ def create_candidate(
 @router.get("", responses=errors(401, 403))
 def list_candidates(
     session: SessionDep,
+    catalog: CatalogDep,
     _: PeopleReader,
     stage: Annotated[list[Stage] | None, Query(description="Only these stages")] = None,
+    postcode: Annotated[
+        PostcodeQuery | None, Query(description="Only people living at this postcode")
+    ] = None,
+    skill: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Only people with this skill or occupation, read as a concept in any"
+            ' language ("водіння навантажувача" finds "heftruck rijden"); a phrase the'
+            " vocabulary does not know finds the same text",
+        ),
+    ] = None,
+    coach: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Only people this coach follows"),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Text inside the id or display name (letter case and accents aside)",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> CandidatePage:
-    """People in id order, a page at a time."""
-    people, count = store.list_candidates(session, stages=stage, limit=limit, offset=offset)
-    return CandidatePage(data=people, count=count, limit=limit, offset=offset)
+    """People in id order, a page at a time; `count` is how many match every filter given."""
+    # A programme has hundreds of people: filtering the profiles this process keeps validated
+    # costs less than a query per filter would.
+    people = catalog.candidates_at(session, stages=stage or STAGES)
+    where = store.CandidateFilter(postcode=postcode, skill=skill, coach=coach, q=q)
+    matching = where.matching(people)
+    return CandidatePage(
+        data=matching[offset : offset + limit], count=len(matching), limit=limit, offset=offset
+    )
 
 
 @router.get("/{candidate_id}", responses=errors(401, 403, 404))
@@ -67,6 +116,29 @@ def replace_candidate(
     )
     cache.forget(candidate_id)
     return replaced
+
+
+@router.patch("/{candidate_id}", responses=errors(400, 401, 403, 404, 413))
+def patch_candidate(
+    session: SessionDep,
+    _: PeopleReader,
+    candidate_id: CandidateId,
+    patch: Annotated[
+        dict[str, Any], Body(media_type=MERGE_PATCH, openapi_examples=_PATCH_EXAMPLES)
+    ],
+    cache: ShortlistCacheDep,
+) -> Candidate:
+    """Change some fields: a JSON merge patch (RFC 7396; `application/merge-patch+json` or
+    `application/json`). Members given replace the stored ones (objects are merged), `null`
+    removes one (back to its default); the result is checked whole, as a PUT of it would be
+    (422 naming the field, nothing stored). An `id`, if given, must be the path's."""
+    patched_candidate = store.patch_candidate(
+        session,
+        candidate_id=candidate_id,
+        change=lambda stored: patched(Candidate, stored, patch, candidate_id),
+    )
+    cache.forget(candidate_id)
+    return patched_candidate
 
 
 @router.delete(

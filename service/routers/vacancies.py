@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.models import Example
 
 from matcher import Vacancy
+from matcher.geo import postcode_place
 from matcher.models import VacancyStatus
 from service import store
 from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer, sees
 from service.examples import vacancy_examples
+from service.patch import MERGE_PATCH, patched
+from service.queries import PostcodeQuery
 from service.routers import VacancyId, errors, location, require_path_id
 from service.schemas import VacancyPage
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 
 VacancyBody = Annotated[Vacancy, Body(openapi_examples=vacancy_examples())]
+_PATCH_EXAMPLES = {
+    "close": Example(summary="Take it out of shortlists", value={"status": "closed"}),
+    "more_hands": Example(summary="Two more positions", value={"positions": 3}),
+}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 409, 413))
@@ -41,19 +50,62 @@ def list_vacancies(
     ] = None,
     employer: Annotated[str | None, Query(max_length=200)] = None,
     status_: Annotated[VacancyStatus | None, Query(alias="status")] = None,
+    postcode: Annotated[
+        PostcodeQuery | None, Query(description="Only vacancies at this postcode")
+    ] = None,
+    near: Annotated[
+        PostcodeQuery | None,
+        Query(description="With within_km: only vacancies this close to the postcode's point"),
+    ] = None,
+    within_km: Annotated[
+        float | None,
+        Query(gt=0, le=500, description="With near: the greatest distance, crow-fly, in km"),
+    ] = None,
+    title: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Text inside the title (letter case and accents aside)",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> VacancyPage:
-    """Vacancies in id order, a page at a time; an employer key sees only its own."""
+    """Vacancies in id order, a page at a time; an employer key sees only its own. `count` is
+    how many match every filter given."""
     if employer is not None:
         require_own_employer(principal, employer, "query employer")
     where = store.VacancyFilter(
         employer=employer_scope(principal) or employer,
         status=status_,
         language_light=language_light,
+        postcode=postcode,
+        title=title,
+        near=_near(near, within_km),
     )
     jobs, count = store.list_vacancies(session, where=where, limit=limit, offset=offset)
     return VacancyPage(data=jobs, count=count, limit=limit, offset=offset)
+
+
+def _near(postcode: str | None, km: float | None) -> store.Near | None:
+    """`near` and `within_km` go together (422 naming the one missing)."""
+    if postcode is None and km is None:
+        return None
+    if postcode is None or km is None:
+        missing, given = ("near", "within_km") if postcode is None else ("within_km", "near")
+        raise RequestValidationError(
+            [
+                {
+                    "type": "missing",
+                    "loc": ["query", missing],
+                    "msg": f"{missing} is required with {given}",
+                }
+            ]
+        )
+    place = postcode_place(postcode)
+    assert place is not None  # PostcodeQuery let only known postcodes through
+    return store.Near(lat=place.lat, lon=place.lon, km=km)
 
 
 @router.get("/{vacancy_id}", responses=errors(401, 403, 404))
@@ -76,6 +128,31 @@ def replace_vacancy(
         session,
         vacancy=vacancy.model_copy(update={"id": vacancy_id}),
         owner=employer_scope(principal),
+    )
+
+
+@router.patch("/{vacancy_id}", responses=errors(400, 401, 403, 404, 413))
+def patch_vacancy(
+    session: SessionDep,
+    principal: VacancyUser,
+    vacancy_id: VacancyId,
+    patch: Annotated[
+        dict[str, Any], Body(media_type=MERGE_PATCH, openapi_examples=_PATCH_EXAMPLES)
+    ],
+) -> Vacancy:
+    """Change some fields: a JSON merge patch (RFC 7396; `application/merge-patch+json` or
+    `application/json`). Members given replace the stored ones (objects are merged), `null`
+    removes one (back to its default); the result is checked whole, as a PUT of it would be
+    (422 naming the field, nothing stored). An `id`, if given, must be the path's; an employer
+    key patches only its own vacancies (another's is 404, as a missing one)."""
+
+    def change(stored: dict[str, Any]) -> Vacancy:
+        vacancy = patched(Vacancy, stored, patch, vacancy_id)
+        require_own_employer(principal, vacancy.employer, "body.employer")
+        return vacancy
+
+    return store.patch_vacancy(
+        session, vacancy_id=vacancy_id, change=change, owner=employer_scope(principal)
     )
 
 

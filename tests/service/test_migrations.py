@@ -6,14 +6,17 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+from factories import make_vacancy, point_east
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 from support import Databases, settings_for
 
 from matcher.fixtures import load_candidates, load_vacancies
 from service import store
 from service.app import create_app
 from service.db import create_db_engine, migrate
+from service.tables import VacancyRow
 
 PREVIOUS = "0002"
 """The revision the last release shipped with."""
@@ -25,7 +28,12 @@ def _fill_at_previous_revision(url: str) -> dict[str, Any]:
     migrate(db, revision=PREVIOUS)
     now = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
     people = list(load_candidates()[:5])
-    jobs = list(load_vacancies()[:4])
+    # One given by its point only, with an accented title: what migration 0006 copies out of
+    # `data` for the filters (postcode, point, folded title) differs most for it.
+    by_point = make_vacancy(
+        id="v-old-by-point", title="Medewerker Café Zuid", location=point_east(3)
+    )
+    jobs = [*load_vacancies()[:4], by_point]
     key = "mk_an-old-key-that-still-works"
     steps = [
         {"status": "proposed", "on": "2026-10-01", "reason": None, "note": "first try"},
@@ -140,8 +148,36 @@ def test_a_previous_version_database_upgrades_with_its_data_intact(databases: Da
         stats = client.get("/stats", headers=headers).json()
         assert sum(stats["candidates_per_stage"].values()) == len(old["people"])
         assert stats["rejection_reasons"]["language"] == 1
+
+        def found(query: str) -> list[str]:
+            page = client.get(f"/vacancies?{query}&limit=500", headers=headers).json()
+            return [v["id"] for v in page["data"]]
+
+        # The filters' columns were filled for the rows that were there before the upgrade.
+        assert found("title=cafe zuid") == ["v-old-by-point"]
+        assert "v-old-by-point" in found("near=2000&within_km=4")
+        assert found("postcode=2030") == ["v-0003"]
     with app.state.sessions() as session:
         employer = session.execute(
             text("SELECT employer FROM applications WHERE id = 'a-old-1'")
         ).scalar_one()
     assert employer == old["jobs"][0].employer  # filled in from its vacancy by the upgrade
+    with app.state.sessions() as session:
+        filled = {
+            row.id: row
+            for row in session.execute(
+                select(
+                    VacancyRow.id,
+                    VacancyRow.postcode,
+                    VacancyRow.lat,
+                    VacancyRow.lon,
+                    VacancyRow.title_key,
+                )
+            )
+        }
+    for job in old["jobs"]:
+        # What the upgrade filled in is what the service writes for the same vacancy.
+        written = store._vacancy_values(job, revision=1)
+        row = filled[str(job.id)]
+        assert (row.postcode, row.title_key) == (written["postcode"], written["title_key"])
+        assert (row.lat, row.lon) == (pytest.approx(written["lat"]), pytest.approx(written["lon"]))
