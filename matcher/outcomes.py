@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from collections.abc import Iterable
+from datetime import MAXYEAR, MINYEAR, date
 from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
@@ -175,3 +177,84 @@ def check_journey(steps: list[ApplicationStep]) -> list[ApplicationStep]:
         ):
             raise ValueError(f"cannot go from '{before.status}' to '{after.status}'")
     return steps
+
+
+# ---------------------------------------------------------------- what a pair already went through
+
+HistoryCode = Literal[
+    "previously_proposed", "previously_rejected", "previously_withdrawn", "hired_here"
+]
+_HISTORY_CODES: dict[str, HistoryCode] = {
+    "proposed": "previously_proposed",
+    "applied": "previously_proposed",
+    "interview": "previously_proposed",
+    "rejected": "previously_rejected",
+    "withdrawn": "previously_withdrawn",
+    "hired": "hired_here",
+}
+
+
+class PairHistory(_Model):
+    """The latest application of one person to one vacancy, as a shortlist line shows it."""
+
+    code: HistoryCode = Field(
+        description="previously_proposed (in progress), previously_rejected, "
+        "previously_withdrawn or hired_here"
+    )
+    application_id: str
+    status: ApplicationStatus
+    on: date = Field(description="The day of its latest step (the rejection's day, say)")
+    reason: RejectionReason | None = Field(default=None, description="Why it was rejected")
+    expired: bool = Field(
+        default=False,
+        description="A rejection older than the programme's expiry: offered again, still marked",
+    )
+
+    @classmethod
+    def of(cls, application: Application) -> PairHistory:
+        last = application.steps[-1]
+        return cls(
+            code=_HISTORY_CODES[last.status],
+            application_id=str(application.id),
+            status=last.status,
+            on=last.on,
+            reason=last.reason,
+        )
+
+    def as_of(self, today: date, *, rejection_expires_months: int | None) -> PairHistory:
+        """This history with `expired` set when a rejection is older than the expiry."""
+        if self.code != "previously_rejected" or rejection_expires_months is None:
+            return self
+        expires = months_later(self.on, rejection_expires_months)
+        return self.model_copy(update={"expired": today >= expires})
+
+    @property
+    def withholds(self) -> bool:
+        """Whether the vacancy is left out of the person's shortlist unless history is asked for:
+        anything in progress or ended, but an expired rejection."""
+        return not self.expired
+
+
+def pair_histories(applications: Iterable[Application]) -> dict[str, PairHistory]:
+    """Per vacancy, the person's latest application to it (by its first day, then id)."""
+    latest: dict[str, Application] = {}
+    for application in applications:
+        known = latest.get(application.vacancy_id)
+        if known is None or (application.proposed_on, str(application.id)) >= (
+            known.proposed_on,
+            str(known.id),
+        ):
+            latest[application.vacancy_id] = application
+    return {vacancy: PairHistory.of(a) for vacancy, a in latest.items()}
+
+
+def months_later(day: date, months: int) -> date:
+    """The same day `months` later (or that month's last day); `date.max`/`date.min` beyond the
+    calendar's ends rather than an overflow (a database may hold a day from before the bounds)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    if year > MAXYEAR:
+        return date.max
+    if year < MINYEAR:
+        return date.min
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

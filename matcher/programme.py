@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import calendar
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import MAXYEAR, MINYEAR, date
+from datetime import date
 from typing import Any, Literal, Self, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matcher.models import Candidate, Identifier, Stage
-from matcher.outcomes import LATEST_DAY, Application, Day, Note, PastDay, RejectionReason
+from matcher.outcomes import (
+    LATEST_DAY,
+    Application,
+    Day,
+    Note,
+    PastDay,
+    RejectionReason,
+    months_later,
+)
 
 STAGES: tuple[str, ...] = get_args(Stage)
 REJECTION_REASONS: tuple[str, ...] = get_args(RejectionReason)
@@ -243,7 +250,7 @@ def pace(programme: Programme, first_hires: Iterable[date], *, as_of: date) -> P
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later (or that month's last day), never past LATEST_DAY."""
-    return min(_months_later(day, months), LATEST_DAY)
+    return min(months_later(day, months), LATEST_DAY)
 
 
 def follow_up_due(hired_on: date, *, months: int = FOLLOW_UP_MONTHS) -> date:
@@ -253,19 +260,7 @@ def follow_up_due(hired_on: date, *, months: int = FOLLOW_UP_MONTHS) -> date:
     refuses such hires now, but a database may hold one from before, and one stored row must not
     break the follow-up list for everyone.
     """
-    return _months_later(hired_on, months)
-
-
-def _months_later(day: date, months: int) -> date:
-    """The same day `months` later (or that month's last day); `date.max`/`date.min` beyond the
-    calendar's ends rather than an overflow."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    if year > MAXYEAR:
-        return date.max
-    if year < MINYEAR:
-        return date.min
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return months_later(hired_on, months)
 
 
 def _as(model: type[_M], value: _M | Mapping[str, Any]) -> _M:

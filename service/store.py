@@ -31,7 +31,13 @@ from sqlalchemy.orm import Session
 from matcher import Candidate, Vacancy, Weights, default_weights
 from matcher.geo import EARTH_RADIUS_KM, haversine_km
 from matcher.history import History
-from matcher.outcomes import FINAL_STATUSES, Application, ApplicationStep
+from matcher.outcomes import (
+    FINAL_STATUSES,
+    Application,
+    ApplicationStep,
+    PairHistory,
+    pair_histories,
+)
 from matcher.programme import (
     IN_WORK,
     STAGE_AFTER_FOLLOW_UP,
@@ -108,6 +114,14 @@ _CANDIDATES = CandidateRow.__table__.c
 # need not be decoded into a dict first (and, for a key, encoded again).
 _CANDIDATE_JSON = _CANDIDATES.data.cast(Text)
 _CANDIDATE_TEXT = select(_CANDIDATE_JSON).where(_CANDIDATES.id == bindparam("candidate_id"))
+_APPLICATIONS = ApplicationRow.__table__.c
+# What a shortlist needs to know whether the person's record changed: each application's id,
+# vacancy and status (a status fixes the latest step's day and reason, since steps only move on).
+_RECORD_KEY = (
+    select(_APPLICATIONS.id, _APPLICATIONS.vacancy_id, _APPLICATIONS.status)
+    .where(_APPLICATIONS.candidate_id == bindparam("candidate_id"))
+    .order_by(_APPLICATIONS.id)
+)
 _KEYS = ApiKeyRow.__table__.c
 _KEY_BY_HASH = select(_KEYS.id, _KEYS.role, _KEYS.employer, _KEYS.name).where(
     _KEYS.key_hash == bindparam("key_hash")
@@ -767,6 +781,26 @@ def _move_stage(session: Session, *, candidate_id: str, stage: str, on: date) ->
         .values(stage=stage, data={**data, "stage": stage}, updated_at=utcnow())
     )
     _record_stage(session, candidate_id=candidate_id, stage=stage, on=on)
+
+
+def record_key(session: Session, *, candidate_id: str) -> tuple[tuple[str, str, str], ...]:
+    """(application id, vacancy id, status) of each of the person's applications: cheap, and
+    it changes whenever what their shortlist must leave out or mark changes."""
+    rows = session.execute(_RECORD_KEY, {"candidate_id": candidate_id})
+    return tuple((str(a), str(v), str(s)) for a, v, s in rows)
+
+
+def pair_histories_of(session: Session, *, candidate_id: str) -> dict[str, PairHistory]:
+    """Per vacancy, the person's latest application to it."""
+    return pair_histories(applications(session, candidate_id=candidate_id))
+
+
+def vacancy_histories(session: Session, *, vacancy_id: str) -> dict[str, PairHistory]:
+    """Per person, their latest application to this vacancy."""
+    found: dict[str, list[Application]] = {}
+    for application in applications(session, vacancy_id=vacancy_id):
+        found.setdefault(application.candidate_id, []).append(application)
+    return {who: pair_histories(apps)[vacancy_id] for who, apps in found.items()}
 
 
 def applications(
