@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -168,8 +168,57 @@ class Engine:
         shifts = ShiftTable.from_vacancies(self.vacancies_)
         self.commute_ = CommuteFeature(travel=self.travel).fit(self.vacancies_, shifts=shifts)
         self.childcare_ = ChildcareFeature().fit(self.vacancies_, shifts=shifts)
-        self.vacancy_rank_ = _id_rank([v.id for v in self.vacancies_])
+        self.ids_ = _ids(self.vacancies_)
+        self.vacancy_rank_ = _id_rank(self.ids_)
+        self.spliced_ = 0
         return self
+
+    def splice(self, *, removed: Iterable[str] = (), upserted: Sequence[Vacancy] = ()) -> Engine:
+        """A new engine, as if fitted on this one's vacancies with these changes; this one is
+        left as it is, so requests scoring with it finish undisturbed.
+
+        Vacancies are known by id: each id in `removed` or `upserted` loses its column; the
+        upserted ones that are open are fitted on their own and appended. The result ranks,
+        scores and explains exactly as a fresh fit on the resulting vacancies would, at a cost
+        that grows with the number of changes (and whole-array copies), not the catalog's size.
+        """
+        added = [v for v in upserted if v.status == "open"]
+        gone = self.columns_of([*removed, *(v.id or "" for v in upserted)])
+        keep = np.setdiff1d(np.arange(len(self.vacancies_)), gone).astype(np.int64)
+        return self._spliced(keep, added, changed=len(gone) + len(added))
+
+    def only(self, vacancy_ids: Iterable[str]) -> Engine:
+        """This engine reduced to the vacancies with these ids (in column order), scoring each
+        exactly as this one does: to re-score a few vacancies for someone."""
+        keep = np.unique(self.columns_of(vacancy_ids)).astype(np.int64)
+        return self._spliced(keep, [], changed=0)
+
+    def columns_of(self, vacancy_ids: Iterable[str]) -> NDArray[np.int64]:
+        """The columns of the vacancies with these ids (none for an id not fitted)."""
+        wanted = np.array(list(dict.fromkeys(vacancy_ids)), dtype=object)
+        if not len(wanted) or not len(self.ids_):
+            return np.zeros(0, dtype=np.int64)
+        by_id = _inverse(self.vacancy_rank_)
+        ordered = self.ids_[by_id]
+        low = np.searchsorted(ordered, wanted, side="left")
+        high = np.searchsorted(ordered, wanted, side="right")
+        columns = [by_id[a:b] for a, b in zip(low.tolist(), high.tolist(), strict=True)]
+        return np.concatenate([np.zeros(0, dtype=np.int64), *columns]).astype(np.int64)
+
+    def _spliced(self, keep: NDArray[np.int64], added: list[Vacancy], *, changed: int) -> Engine:
+        new = object.__new__(Engine)
+        new.__dict__.update(self.__dict__)
+        new.vacancies_ = [self.vacancies_[j] for j in keep.tolist()] + added
+        shifts = self.commute_.shifts_.splice(keep, added)
+        new.skills_ = self.skills_.splice(keep, added)
+        new.language_ = self.language_.splice(keep, added)
+        new.commute_ = self.commute_.splice(keep, added, shifts=shifts)
+        new.childcare_ = self.childcare_.splice(keep, added, shifts=shifts)
+        fresh_ids = _ids(added)
+        new.ids_ = np.concatenate([self.ids_[keep], fresh_ids])
+        new.vacancy_rank_ = _spliced_rank(self.vacancy_rank_[keep], self.ids_[keep], fresh_ids)
+        new.spliced_ = self.spliced_ + changed
+        return new
 
     def with_weights(self, weights: Weights) -> Engine:
         """The same fitted engine with other weights: no refit needed."""
@@ -325,9 +374,43 @@ class Engine:
         )
 
 
-def _id_rank(ids: Sequence[str | None]) -> NDArray[np.int64]:
+def _ids(vacancies: Sequence[Vacancy]) -> NDArray[np.object_]:
+    ids = np.empty(len(vacancies), dtype=object)
+    ids[:] = [v.id or "" for v in vacancies]
+    return ids
+
+
+def _id_rank(ids: Sequence[str | None] | NDArray[np.object_]) -> NDArray[np.int64]:
     """Position of each id in sorted order, so ties break by id, deterministically."""
     keys = np.array([i or "" for i in ids], dtype=object)
     rank = np.empty(len(keys), dtype=np.int64)
     rank[np.argsort(keys, kind="stable")] = np.arange(len(keys))
     return rank
+
+
+def _inverse(rank: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The columns in id order, from each column's rank."""
+    order = np.empty(len(rank), dtype=np.int64)
+    order[rank] = np.arange(len(rank))
+    return order
+
+
+def _spliced_rank(
+    kept_rank: NDArray[np.int64], kept_ids: NDArray[np.object_], fresh_ids: NDArray[np.object_]
+) -> NDArray[np.int64]:
+    """The id ranks of kept columns (their old ranks, with gaps) followed by fresh ones, as
+    `_id_rank` would give them, without sorting every id again."""
+    present = np.zeros(int(kept_rank.max(initial=-1)) + 1, dtype=np.int64)
+    present[kept_rank] = 1
+    compact = (np.cumsum(present) - 1)[kept_rank]
+    if not len(fresh_ids):
+        return compact
+    ordered = kept_ids[_inverse(compact)]
+    fresh_order = np.argsort(fresh_ids, kind="stable")
+    # How many kept ids sort before each fresh one; ties sort kept first, as a stable sort of
+    # kept-then-fresh would.
+    below = np.searchsorted(ordered, fresh_ids[fresh_order], side="right").astype(np.int64)
+    fresh_rank = np.empty(len(fresh_ids), dtype=np.int64)
+    fresh_rank[fresh_order] = below + np.arange(len(fresh_ids))
+    moved = compact + np.searchsorted(below, compact, side="right")
+    return np.concatenate([moved, fresh_rank]).astype(np.int64)

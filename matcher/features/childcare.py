@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from typing import ClassVar, Self
@@ -66,6 +67,26 @@ class ChildcareFeature:
         """Precompute over the vacancies; `shifts` may pass their ShiftTable if already built."""
         if shifts is None:
             shifts = ShiftTable.from_vacancies(vacancies)
+        self._index_shift_days(shifts)
+        self.hours_ = np.array([v.hours_per_week for v in vacancies], dtype=np.float64)
+        return self
+
+    def splice(
+        self, keep: NDArray[np.int64], added: Sequence[Vacancy], *, shifts: ShiftTable
+    ) -> ChildcareFeature:
+        """A new feature: the vacancies `keep` (ascending indices) in their order, then `added`,
+        whose shifts `shifts` (this one's table spliced alike) holds; this one is left as it is.
+
+        The shift-day index is derived from the table again: whole-array work, no vacancy read.
+        """
+        new = copy.copy(self)
+        new._index_shift_days(shifts)
+        new.hours_ = np.concatenate(
+            [self.hours_[keep], np.array([v.hours_per_week for v in added], dtype=np.float64)]
+        )
+        return new
+
+    def _index_shift_days(self, shifts: ShiftTable) -> None:
         self.shifts_ = shifts
         # One entry per (shift, weekday it starts on), grouped by shift.
         shift_of_day, day = np.nonzero(shifts.days)
@@ -77,9 +98,9 @@ class ChildcareFeature:
         self.day_end_ = (start + shifts.duration[shift_of_day]).astype(np.int32)
         self.first_day_ = np.searchsorted(shift_of_day, np.arange(len(shifts.vacancy)))
         # Vacancy j owns the contiguous shift days day_bounds_[j] to day_bounds_[j + 1].
-        self.day_bounds_ = np.searchsorted(self.day_vacancy_, np.arange(len(vacancies) + 1))
-        self.hours_ = np.array([v.hours_per_week for v in vacancies], dtype=np.float64)
-        return self
+        self.day_bounds_ = np.searchsorted(
+            self.day_vacancy_, np.arange(len(shifts.first_shift) + 1)
+        )
 
     def _overflow_by_shift_day(
         self, prefix: NDArray[np.int32], widen: NDArray[np.int32]
