@@ -9,7 +9,7 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
 from matcher.features.childcare import ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
 from matcher.features.language import LanguageFeature
@@ -184,7 +184,9 @@ class Engine:
         """
         added = [v for v in upserted if v.status == "open"]
         gone = self.columns_of([*removed, *(v.id or "" for v in upserted)])
-        keep = np.setdiff1d(np.arange(len(self.vacancies_)), gone).astype(np.int64)
+        stays = np.ones(len(self.vacancies_), dtype=np.bool_)
+        stays[gone] = False
+        keep = np.flatnonzero(stays).astype(np.int64)
         return self._spliced(keep, added, changed=len(gone) + len(added))
 
     def only(self, vacancy_ids: Iterable[str]) -> Engine:
@@ -208,15 +210,15 @@ class Engine:
     def _spliced(self, keep: NDArray[np.int64], added: list[Vacancy], *, changed: int) -> Engine:
         new = object.__new__(Engine)
         new.__dict__.update(self.__dict__)
-        new.vacancies_ = [self.vacancies_[j] for j in keep.tolist()] + added
-        shifts = self.commute_.shifts_.splice(keep, added)
-        new.skills_ = self.skills_.splice(keep, added)
-        new.language_ = self.language_.splice(keep, added)
-        new.commute_ = self.commute_.splice(keep, added, shifts=shifts)
-        new.childcare_ = self.childcare_.splice(keep, added, shifts=shifts)
-        fresh_ids = _ids(added)
-        new.ids_ = np.concatenate([self.ids_[keep], fresh_ids])
-        new.vacancy_rank_ = _spliced_rank(self.vacancy_rank_[keep], self.ids_[keep], fresh_ids)
+        new.vacancies_ = _kept(self.vacancies_, keep) + added
+        change = Splice.of(self.commute_.shifts_, keep, added)
+        new.skills_ = self.skills_.splice(change)
+        new.language_ = self.language_.splice(change)
+        new.commute_ = self.commute_.splice(change)
+        new.childcare_ = self.childcare_.splice(change)
+        kept_ids, fresh_ids = self.ids_[keep], _ids(added)
+        new.ids_ = np.concatenate([kept_ids, fresh_ids])
+        new.vacancy_rank_ = _spliced_rank(self.vacancy_rank_[keep], kept_ids, fresh_ids)
         new.spliced_ = self.spliced_ + changed
         return new
 
@@ -372,6 +374,18 @@ class Engine:
             blocked=bool(scores.blocked[row, j]),
             features=features,
         )
+
+
+def _kept(vacancies: list[Vacancy], keep: NDArray[np.int64]) -> list[Vacancy]:
+    """The vacancies at `keep` (ascending): by deleting the few others when most stay."""
+    if len(keep) < len(vacancies) // 2:
+        return [vacancies[j] for j in keep.tolist()]
+    stays = np.zeros(len(vacancies), dtype=np.bool_)
+    stays[keep] = True
+    kept = list(vacancies)
+    for j in reversed(np.flatnonzero(~stays).tolist()):
+        del kept[j]
+    return kept
 
 
 def _ids(vacancies: Sequence[Vacancy]) -> NDArray[np.object_]:

@@ -74,8 +74,8 @@ class ShiftTable:
     ) -> ShiftTable:
         """The table from its per-shift columns: the groupings are derived, with whole arrays."""
         n = len(pattern_all)
-        first_shift = np.searchsorted(vacancy, np.arange(n)).astype(np.int64)
         counts = np.bincount(vacancy, minlength=n)
+        first_shift = group_starts(vacancy, n, counts=counts)
         choice = ~pattern_all & (counts > 1)
         choice_vacancy = np.flatnonzero(choice).astype(np.int64)
         choice_shift = np.flatnonzero(choice[vacancy]).astype(np.int64)
@@ -99,10 +99,13 @@ class ShiftTable:
         shifts: IntArray = np.flatnonzero(kept[self.vacancy]).astype(np.int64)
         return shifts
 
-    def splice(self, keep: IntArray, added: Sequence[Vacancy]) -> ShiftTable:
+    def splice(
+        self, keep: IntArray, added: Sequence[Vacancy], *, kept_shifts: IntArray | None = None
+    ) -> ShiftTable:
         """A new table: the vacancies `keep` (ascending indices) renumbered in their order, then
-        `added`; only the added vacancies' shifts are read, and this table is left as it is."""
-        shifts = self.kept_shifts(keep)
+        `added`; only the added vacancies' shifts are read, and this table is left as it is.
+        `kept_shifts` may pass `kept_shifts(keep)` if already known."""
+        shifts = self.kept_shifts(keep) if kept_shifts is None else kept_shifts
         renumber = np.zeros(len(self.first_shift), dtype=np.int64)
         renumber[keep] = np.arange(len(keep))
         fresh = ShiftTable.from_vacancies(added)
@@ -155,6 +158,16 @@ class ShiftTable:
         """The indices of vacancy j's shifts."""
         last = self.first_shift[j + 1] if j + 1 < len(self.first_shift) else len(self.vacancy)
         return range(int(self.first_shift[j]), int(last))
+
+
+def group_starts(group: IntArray, n: int, *, counts: NDArray[np.intp] | None = None) -> IntArray:
+    """Where each of groups 0..n-1 starts in `group`, a non-decreasing array of group numbers
+    (where it would start, for a group with no entries): a count, not a search."""
+    if counts is None:
+        counts = np.bincount(group, minlength=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(counts[: n - 1], out=starts[1:])
+    return starts
 
 
 def weekly_minutes(windows: Sequence[TimeWindow] | None) -> NDArray[np.bool_]:

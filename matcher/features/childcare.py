@@ -11,9 +11,16 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
 from matcher.models import DAYS, MINUTES_PER_DAY, Candidate, Vacancy
-from matcher.schedule import MINUTES_PER_WEEK, ShiftTable, format_clock, format_days, weekly_minutes
+from matcher.schedule import (
+    MINUTES_PER_WEEK,
+    ShiftTable,
+    format_clock,
+    format_days,
+    group_starts,
+    weekly_minutes,
+)
 
 # Travel above this is blocked by the commute anyway; capping keeps the index arithmetic in range.
 _MAX_WIDENING = 8 * 60
@@ -40,6 +47,18 @@ def _minutes_outside(
     outside: NDArray[np.int32] = busy_before.take(end + widen)
     outside -= busy_before.take(start - widen)
     return outside
+
+
+def _shift_days(
+    shifts: ShiftTable, first: int
+) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int32]]:
+    """One entry per (shift, weekday it starts on) of the shifts from `first` on, grouped by
+    shift: the shift, and its start and end in minutes from the start of the prefix's middle
+    week (see unavailable_prefix)."""
+    shift, day = np.nonzero(shifts.days[first:])
+    shift = (shift + first).astype(np.int64)
+    start = MINUTES_PER_WEEK + day * MINUTES_PER_DAY + shifts.start[shift]
+    return shift, start.astype(np.int32), (start + shifts.duration[shift]).astype(np.int32)
 
 
 def unavailable_prefix(candidates: Sequence[Candidate]) -> NDArray[np.int32]:
@@ -71,35 +90,39 @@ class ChildcareFeature:
         self.hours_ = np.array([v.hours_per_week for v in vacancies], dtype=np.float64)
         return self
 
-    def splice(
-        self, keep: NDArray[np.int64], added: Sequence[Vacancy], *, shifts: ShiftTable
-    ) -> ChildcareFeature:
-        """A new feature: the vacancies `keep` (ascending indices) in their order, then `added`,
-        whose shifts `shifts` (this one's table spliced alike) holds; this one is left as it is.
-
-        The shift-day index is derived from the table again: whole-array work, no vacancy read.
-        """
+    def splice(self, change: Splice) -> ChildcareFeature:
+        """A new feature with the change applied; this one is left as it is."""
         new = copy.copy(self)
-        new._index_shift_days(shifts)
+        old = self.shifts_
+        kept = np.zeros(len(old.vacancy), dtype=np.bool_)
+        kept[change.kept_shifts] = True
+        renumber = np.zeros(len(old.vacancy), dtype=np.int64)
+        renumber[change.kept_shifts] = np.arange(len(change.kept_shifts))
+        kept_days = np.flatnonzero(kept[self.day_shift_])
+        fresh_shift, fresh_start, fresh_end = _shift_days(change.shifts, len(change.kept_shifts))
+        new.day_shift_ = np.concatenate([renumber[self.day_shift_[kept_days]], fresh_shift])
+        new.day_start_ = np.concatenate([self.day_start_[kept_days], fresh_start])
+        new.day_end_ = np.concatenate([self.day_end_[kept_days], fresh_end])
+        new._group_shift_days(change.shifts)
         new.hours_ = np.concatenate(
-            [self.hours_[keep], np.array([v.hours_per_week for v in added], dtype=np.float64)]
+            [
+                self.hours_[change.keep],
+                np.array([v.hours_per_week for v in change.added], dtype=np.float64),
+            ]
         )
         return new
 
     def _index_shift_days(self, shifts: ShiftTable) -> None:
+        self.day_shift_, self.day_start_, self.day_end_ = _shift_days(shifts, 0)
+        self._group_shift_days(shifts)
+
+    def _group_shift_days(self, shifts: ShiftTable) -> None:
         self.shifts_ = shifts
-        # One entry per (shift, weekday it starts on), grouped by shift.
-        shift_of_day, day = np.nonzero(shifts.days)
-        self.day_shift_ = shift_of_day
-        self.day_vacancy_ = shifts.vacancy[shift_of_day]
-        # Minutes from the start of the prefix's middle week (see unavailable_prefix).
-        start = MINUTES_PER_WEEK + day * MINUTES_PER_DAY + shifts.start[shift_of_day]
-        self.day_start_ = start.astype(np.int32)
-        self.day_end_ = (start + shifts.duration[shift_of_day]).astype(np.int32)
-        self.first_day_ = np.searchsorted(shift_of_day, np.arange(len(shifts.vacancy)))
+        self.day_vacancy_ = shifts.vacancy[self.day_shift_]
+        self.first_day_ = group_starts(self.day_shift_, len(shifts.vacancy))
         # Vacancy j owns the contiguous shift days day_bounds_[j] to day_bounds_[j + 1].
-        self.day_bounds_ = np.searchsorted(
-            self.day_vacancy_, np.arange(len(shifts.first_shift) + 1)
+        self.day_bounds_ = np.append(
+            group_starts(self.day_vacancy_, len(shifts.first_shift)), len(self.day_vacancy_)
         )
 
     def _overflow_by_shift_day(

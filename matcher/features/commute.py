@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
 from matcher.geo import ANTWERP_CENTRE
 from matcher.models import Candidate, Vacancy
 from matcher.schedule import ShiftTable, format_clock
@@ -101,13 +101,10 @@ class CommuteFeature:
         self.works_by_trip_ = self._works_by_trip(self.hour_pairs_)
         return self
 
-    def splice(
-        self, keep: NDArray[np.int64], added: Sequence[Vacancy], *, shifts: ShiftTable
-    ) -> CommuteFeature:
-        """A new feature: the vacancies `keep` (ascending indices) in their order, then `added`,
-        whose shifts `shifts` (this one's table spliced alike) holds; this one is left as it is.
-
-        Only shift hours not tabulated yet are tabulated, and appended."""
+    def splice(self, change: Splice) -> CommuteFeature:
+        """A new feature with the change applied; this one is left as it is. Only shift hours
+        not tabulated yet are tabulated, and appended."""
+        keep, added, shifts = change.keep, change.added, change.shifts
         new = copy.copy(self)
         new.shifts_ = shifts
         new.destinations_ = np.concatenate([self.destinations_[keep], _destinations(added)])
@@ -117,7 +114,7 @@ class CommuteFeature:
         new.by_postcode_ = np.concatenate(
             [self.by_postcode_[keep], [v.location.lat is None for v in added]]
         ).astype(np.bool_)
-        kept_hours = self.shift_hours_[self.shifts_.kept_shifts(keep)]
+        kept_hours = self.shift_hours_[change.kept_shifts]
         fresh = _hours(shifts)[len(kept_hours) :]
         row = {(int(a), int(b)): k for k, (a, b) in enumerate(self.hour_pairs_.tolist())}
         unseen = [p for p in dict.fromkeys(map(tuple, fresh.tolist())) if p not in row]

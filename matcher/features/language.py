@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import FeatureScores, Reason
+from matcher.features.base import FeatureScores, Reason, Splice
 from matcher.models import LEVELS, Candidate, Vacancy, level_rank
 
 DUTCH = "nl"
@@ -64,10 +64,11 @@ class LanguageFeature:
         self.accepted_, self.needed_rank_, self.dutch_required_ = self._requirements(vacancies)
         return self
 
-    def splice(self, keep: NDArray[np.int64], added: Sequence[Vacancy]) -> LanguageFeature:
-        """A new feature: the vacancies `keep` (ascending indices) in their order, then `added`;
-        this one is left as it is. A language no vacancy accepts any more keeps its (all
-        false) column until the next fit, where it changes nothing."""
+    def splice(self, change: Splice) -> LanguageFeature:
+        """A new feature with the change applied; this one is left as it is. A language no
+        vacancy accepts any more keeps its (all false) column until the next fit, where it
+        changes nothing."""
+        keep, added = change.keep, change.added
         new = copy.copy(self)
         codes = set(self.codes_)
         for v in added:

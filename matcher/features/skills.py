@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from matcher.features.base import FeatureScores, Reason
+from matcher.features.base import FeatureScores, Reason, Splice
 from matcher.models import Candidate, Vacancy
 from matcher.vocabulary import RELATED_CREDIT, Vocabulary, default_vocabulary, normalise
 
@@ -92,14 +92,14 @@ class SkillsFeature:
         self._vacancy_concepts = _object_array(read)
         return self
 
-    def splice(self, keep: NDArray[np.int64], added: Sequence[Vacancy]) -> SkillsFeature:
-        """A new feature: the vacancies `keep` (ascending indices) in their order, then `added`,
-        reading only the added vacancies' phrases; this one is left as it is (requests may be
-        scoring with it).
+    def splice(self, change: Splice) -> SkillsFeature:
+        """A new feature with the change applied, reading only the added vacancies' phrases;
+        this one is left as it is (requests may be scoring with it).
 
         A concept only the dropped vacancies used keeps its (empty) column until the next fit:
         it scores nothing, and no vacancy's reasons name it.
         """
+        keep, added = change.keep, change.added
         new = copy.copy(self)
         read = self._read(added)
         new._register([c for row in read for c in _concepts_of(row)])
