@@ -113,6 +113,13 @@ class _AboutCandidate:
     free_hours: NDArray[np.int32] | None
 
 
+def rank_keys(score: NDArray[np.float64], blocked: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """What `rank_order` sorts on, lowest first: unblocked before blocked, then the score as
+    shown; equal keys go by id."""
+    key: NDArray[np.float64] = np.where(blocked, 2.0, 0.0) + (1.0 - np.round(score, SCORE_DECIMALS))
+    return key
+
+
 def rank_order(
     score: NDArray[np.float64],
     blocked: NDArray[np.bool_],
@@ -127,7 +134,7 @@ def rank_order(
     """
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
-    key = np.where(blocked, 2.0, 0.0) + (1.0 - np.round(score, SCORE_DECIMALS))
+    key = rank_keys(score, blocked)
     if not include_blocked:
         key = np.where(blocked, np.inf, key)
     eligible = np.isfinite(key)
@@ -298,6 +305,23 @@ class Engine:
         about = self._about(candidate)
         results = [self._match(candidate, int(j), scores, 0, about) for j in order]
         return Shortlist(self.weights.version, results, candidate_id=candidate.id)
+
+    def lists_any_before(
+        self, candidate: Candidate, last: tuple[float, str] | None, *, include_blocked: bool
+    ) -> bool:
+        """Whether a shortlist for this person would list any of this engine's vacancies before
+        `last`, the (rank key, id) of the last line of a full shortlist (from `rank_keys`); with
+        `last` None (a shortlist shorter than asked for), whether it would list any at all."""
+        if not self.vacancies_:
+            return False
+        scores = self.score([candidate])
+        key = rank_keys(scores.score[0], scores.blocked[0])
+        listed = np.ones(len(key), dtype=np.bool_) if include_blocked else ~scores.blocked[0]
+        if last is None:
+            return bool(listed.any())
+        cut, cut_id = last
+        before = (key < cut) | ((key == cut) & (self.ids_ < cut_id))
+        return bool((listed & before).any())
 
     def for_vacancy(self, vacancy: Vacancy) -> Engine:
         """This engine's weights and models fitted on one vacancy, taken as open: to score it

@@ -105,6 +105,11 @@ class Catalog:
         self._people: dict[str, tuple[str, Candidate]] = {}
         self._people_lock = threading.Lock()
 
+    @property
+    def fitted(self) -> Fitted | None:
+        """The engine requests get now, if any has been fitted yet."""
+        return self._fitted
+
     def current(self, session: Session) -> Fitted:
         catalog_version, weights_version = store.versions(session)
         fitted = self._fitted
