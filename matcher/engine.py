@@ -314,11 +314,38 @@ class Engine:
         `last` None (a shortlist shorter than asked for), whether it would list any at all."""
         if not self.vacancies_:
             return False
+        if not self._may_list_before(candidate, last, include_blocked=include_blocked):
+            return False
         scores = self.score([candidate])
         key = rank_keys(scores.score[0], scores.blocked[0])
         listed = np.ones(len(key), dtype=np.bool_) if include_blocked else ~scores.blocked[0]
         if last is None:
             return bool(listed.any())
+        cut, cut_id = last
+        before = (key < cut) | ((key == cut) & (self.ids_ < cut_id))
+        return bool((listed & before).any())
+
+    def _may_list_before(
+        self, candidate: Candidate, last: tuple[float, str] | None, *, include_blocked: bool
+    ) -> bool:
+        """A quick no for `lists_any_before` from the cheapest features alone: the language and
+        licence vetoes, and a score bound taking the other features as perfect."""
+        w = self.weights.weights
+        language = self.language_.score([candidate])
+        vetoed = np.zeros(len(self.vacancies_), dtype=np.bool_)
+        if w["language"] > 0:
+            vetoed |= language.blocking[0]
+        if w["skills"] > 0 and not candidate.driving_licence:
+            vetoed |= self.skills_.licence_required_
+        listed = np.ones(len(vetoed), dtype=np.bool_) if include_blocked else ~vetoed
+        if last is None or not listed.any():
+            return bool(listed.any())
+        # The combination as `score` makes it, each other feature at its best: never below.
+        best = {name: np.ones(len(vetoed)) for name in FEATURES}
+        best["language"] = language.score[0]
+        total = sum(w[name] for name in FEATURES)
+        bound = np.clip(sum(w[name] * best[name] for name in FEATURES) / total, 0.0, 1.0)
+        key = rank_keys(bound, vetoed)
         cut, cut_id = last
         before = (key < cut) | ((key == cut) & (self.ids_ < cut_id))
         return bool((listed & before).any())

@@ -238,6 +238,8 @@ class CachedShortlist:
     last: tuple[float, str] | None
     """(rank key, id) of its last line when it is as long as asked for: a changed vacancy
     ranking before that enters it; None when shorter: any changed vacancy listed enters it."""
+    candidate: Candidate
+    """The person as ranked (their stored data is in the key), so as not to validate again."""
 
 
 class ShortlistCache:
@@ -284,9 +286,7 @@ class ShortlistCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def still_valid(
-        self, entry: CachedShortlist, fitted: Fitted, candidate: Candidate, *, include_blocked: bool
-    ) -> bool:
+    def still_valid(self, entry: CachedShortlist, fitted: Fitted, *, include_blocked: bool) -> bool:
         """Whether `entry` is what `fitted` would rank now: none of the vacancies written since
         it was ranked is in it, and none of them (re-scored for this person) would enter it."""
         if entry.catalog_version >= fitted.catalog_version:
@@ -295,7 +295,7 @@ class ShortlistCache:
         if written is None or written & entry.vacancy_ids:
             return False
         engine = fitted.reduced_to(written)
-        if engine.lists_any_before(candidate, entry.last, include_blocked=include_blocked):
+        if engine.lists_any_before(entry.candidate, entry.last, include_blocked=include_blocked):
             return False
         self.kept += 1
         return True

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher import Candidate, Engine, Vacancy
+from matcher.engine import rank_keys
 from matcher.models import DAYS, LEVELS
 
 # Contact languages few vacancies use, so that a splice meets a language the fit never saw.
@@ -203,3 +204,30 @@ def test_a_splice_counts_the_columns_it_changed_since_the_last_fit():
     engine = engine.splice(upserted=[make_vacancy(id="v-b", status="closed")])
     assert engine.spliced_ == 3 and [v.id for v in engine.vacancies_] == ["v-c"]
     assert engine.splice(removed=["v-unknown"]).spliced_ == 3
+
+
+@splices
+@given(st.data(), histories, st.booleans(), st.randoms(use_true_random=False))
+def test_whether_some_vacancies_would_come_before_a_shortlists_last_line(
+    data, history, include_blocked, rnd
+):
+    stored = {v.id: v for v in _initial(data) if v.id}
+    engine = Engine().fit(list(stored.values()))
+    for step in history:
+        engine = _apply(engine, stored, step)
+    ids = [v.id for v in engine.vacancies_ if v.id]
+    chosen = set(rnd.sample(ids, rnd.randint(0, len(ids))))
+    for person in PEOPLE:
+        ranked = engine.shortlist(person, top=max(len(ids), 1), include_blocked=include_blocked)
+        lines = [
+            (float(rank_keys(np.array([m.score]), np.array([m.blocked]))[0]), m.vacancy_id or "")
+            for m in ranked.results
+        ]
+        for last in [None, *lines]:
+            expected = any(
+                ident in chosen and (last is None or (key, ident) < last) for key, ident in lines
+            )
+            found = engine.only(chosen).lists_any_before(
+                person, last, include_blocked=include_blocked
+            )
+            assert found == expected, (person.id, last)

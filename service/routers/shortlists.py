@@ -93,20 +93,20 @@ def _candidate_shortlist(
     cached = cache.get(key)
     if cached is not None and cached.catalog_version >= fitted.catalog_version:
         return cached.body
-    candidate = Candidate.model_validate_json(stored)
     with catalog.scoring:
         if cached is not None and cache.still_valid(
-            cached, fitted, candidate, include_blocked=include_blocked
+            cached, fitted, include_blocked=include_blocked
         ):
             entry = replace(cached, catalog_version=fitted.catalog_version)
         else:
+            candidate = Candidate.model_validate_json(stored)
             shortlist = fitted.engine.shortlist(candidate, top=top, include_blocked=include_blocked)
-            entry = _entry(fitted, shortlist, top)
+            entry = _entry(fitted, shortlist, top, candidate)
     cache.put(key, candidate_id, entry)
     return entry.body
 
 
-def _entry(fitted: Fitted, shortlist: Shortlist, top: int) -> CachedShortlist:
+def _entry(fitted: Fitted, shortlist: Shortlist, top: int, candidate: Candidate) -> CachedShortlist:
     results = shortlist.results
     last = None
     if len(results) == top:
@@ -118,6 +118,7 @@ def _entry(fitted: Fitted, shortlist: Shortlist, top: int) -> CachedShortlist:
         body=_json(shortlist.as_dict()),
         vacancy_ids=frozenset(m.vacancy_id for m in results if m.vacancy_id),
         last=last,
+        candidate=candidate,
     )
 
 
