@@ -15,7 +15,7 @@ from typing import Any
 import anyio
 from sqlalchemy.orm import Session
 
-from matcher import Candidate, Engine, Vacancy
+from matcher import Candidate, Engine, Match, Vacancy
 from service import store
 
 logger = logging.getLogger("service")
@@ -240,6 +240,8 @@ class CachedShortlist:
     ranking before that enters it; None when shorter: any changed vacancy listed enters it."""
     candidate: Candidate
     """The person as ranked (their stored data is in the key), so as not to validate again."""
+    lines: tuple[Match, ...]
+    """Its lines: one whose vacancy was written since stays the same if re-explained alike."""
 
 
 class ShortlistCache:
@@ -292,10 +294,24 @@ class ShortlistCache:
         if entry.catalog_version >= fitted.catalog_version:
             return True
         written = fitted.changed_since(entry.catalog_version)
-        if written is None or written & entry.vacancy_ids:
+        if written is None:
             return False
-        engine = fitted.reduced_to(written)
-        if engine.lists_any_before(entry.candidate, entry.last, include_blocked=include_blocked):
+        listed = written & entry.vacancy_ids
+        if listed:
+            # Its own lines re-explained: the same score, flags and reasons keep it in place.
+            again = fitted.reduced_to(listed).shortlist(
+                entry.candidate, top=len(listed), include_blocked=True
+            )
+            before = {m.vacancy_id or "": m for m in entry.lines if m.vacancy_id in listed}
+            if len(again.results) != len(listed):
+                return False
+            if any(m != before.get(m.vacancy_id or "") for m in again.results):
+                return False
+        others = written - listed
+        engine = fitted.reduced_to(others) if others else None
+        if engine is not None and engine.lists_any_before(
+            entry.candidate, entry.last, include_blocked=include_blocked
+        ):
             return False
         self.kept += 1
         return True

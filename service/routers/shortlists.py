@@ -119,6 +119,7 @@ def _entry(fitted: Fitted, shortlist: Shortlist, top: int, candidate: Candidate)
         vacancy_ids=frozenset(m.vacancy_id for m in results if m.vacancy_id),
         last=last,
         candidate=candidate,
+        lines=tuple(results),
     )
 
 

@@ -107,6 +107,12 @@ def test_a_cached_shortlist_survives_a_write_that_cannot_change_it(
     assert client.get(path, headers=who).content == before
     assert cache.kept == kept + 1, "the write emptied a shortlist it could not change"
 
+    # Their own line's vacancy, changed in what their line does not show: it stays as it was.
+    more = {**near, "positions": 4}
+    assert client.put(f"/vacancies/{near['id']}", json=more, headers=who).status_code == 200
+    assert client.get(path, headers=who).content == before
+    assert cache.kept == kept + 2
+
 
 def test_a_write_that_changes_a_cached_shortlist_is_seen(
     client: TestClient, fresh: TestClient, who: dict[str, str]
