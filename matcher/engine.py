@@ -238,10 +238,16 @@ class Engine:
 
     def score(self, candidates: Sequence[Candidate]) -> Scores:
         """Every feature for every (candidate, open vacancy) pair, as arrays."""
+        return self._score(candidates)
+
+    def _score(
+        self, candidates: Sequence[Candidate], shift_minutes: FloatMatrix | None = None
+    ) -> Scores:
         if not candidates:
             raise ValueError("score needs at least one candidate")
         w = self.weights.weights
-        shift_minutes = self.commute_.shift_minutes(candidates)
+        if shift_minutes is None:
+            shift_minutes = self.commute_.shift_minutes(candidates)
         shift_overflow = self.childcare_.shift_overflow(candidates, shift_minutes=shift_minutes)
         chosen = self._choose_shifts(candidates, shift_minutes, shift_overflow)
         features = {
@@ -314,35 +320,48 @@ class Engine:
         `last` None (a shortlist shorter than asked for), whether it would list any at all."""
         if not self.vacancies_:
             return False
-        if not self._may_list_before(candidate, last, include_blocked=include_blocked):
-            return False
-        scores = self.score([candidate])
-        key = rank_keys(scores.score[0], scores.blocked[0])
-        listed = np.ones(len(key), dtype=np.bool_) if include_blocked else ~scores.blocked[0]
-        if last is None:
-            return bool(listed.any())
-        cut, cut_id = last
-        before = (key < cut) | ((key == cut) & (self.ids_ < cut_id))
-        return bool((listed & before).any())
-
-    def _may_list_before(
-        self, candidate: Candidate, last: tuple[float, str] | None, *, include_blocked: bool
-    ) -> bool:
-        """A quick no for `lists_any_before` from the cheapest features alone: the language and
-        licence vetoes, and a score bound taking the other features as perfect."""
+        # Cheapest features first: a bound that rules every vacancy out spares the rest.
         w = self.weights.weights
-        language = self.language_.score([candidate])
+        best = {name: np.ones(len(self.vacancies_)) for name in FEATURES}
         vetoed = np.zeros(len(self.vacancies_), dtype=np.bool_)
+        language = self.language_.score([candidate])
+        best["language"] = language.score[0]
         if w["language"] > 0:
             vetoed |= language.blocking[0]
         if w["skills"] > 0 and not candidate.driving_licence:
             vetoed |= self.skills_.licence_required_
+        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+            return False
+        # The commute at each vacancy's quickest shift: never worse than at the chosen one.
+        shift_minutes = self.commute_.shift_minutes([candidate])
+        commute = self.commute_.score([candidate], shift_minutes=shift_minutes)
+        best["commute"] = commute.score[0]
+        if w["commute"] > 0:
+            vetoed |= commute.blocking[0]
+        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+            return False
+        scores = self._score([candidate], shift_minutes)
+        best = {name: scores.features[name].score[0] for name in FEATURES}
+        return self._may_come_before(
+            best, scores.blocked[0], last, include_blocked=include_blocked, exact=True
+        )
+
+    def _may_come_before(
+        self,
+        best: dict[str, NDArray[np.float64]],
+        vetoed: NDArray[np.bool_],
+        last: tuple[float, str] | None,
+        *,
+        include_blocked: bool,
+        exact: bool = False,
+    ) -> bool:
+        """Whether any vacancy could be listed before `last`, each feature's score at most
+        `best` and blocked at least where `vetoed` (exactly so, with `exact`); the combination
+        is made as `score` makes it, so a bound never comes out below the real score."""
         listed = np.ones(len(vetoed), dtype=np.bool_) if include_blocked else ~vetoed
         if last is None or not listed.any():
             return bool(listed.any())
-        # The combination as `score` makes it, each other feature at its best: never below.
-        best = {name: np.ones(len(vetoed)) for name in FEATURES}
-        best["language"] = language.score[0]
+        w = self.weights.weights
         total = sum(w[name] for name in FEATURES)
         bound = np.clip(sum(w[name] * best[name] for name in FEATURES) / total, 0.0, 1.0)
         key = rank_keys(bound, vetoed)
