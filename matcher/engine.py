@@ -241,7 +241,10 @@ class Engine:
         return self._score(candidates)
 
     def _score(
-        self, candidates: Sequence[Candidate], shift_minutes: FloatMatrix | None = None
+        self,
+        candidates: Sequence[Candidate],
+        shift_minutes: FloatMatrix | None = None,
+        language: FeatureScores | None = None,
     ) -> Scores:
         if not candidates:
             raise ValueError("score needs at least one candidate")
@@ -252,7 +255,7 @@ class Engine:
         chosen = self._choose_shifts(candidates, shift_minutes, shift_overflow)
         features = {
             "skills": self.skills_.score(candidates),
-            "language": self.language_.score(candidates),
+            "language": language or self.language_.score(candidates),
             "commute": self.commute_.score(candidates, shift_minutes=shift_minutes, chosen=chosen),
             "childcare": self.childcare_.score(
                 candidates,
@@ -340,7 +343,7 @@ class Engine:
             vetoed |= commute.blocking[0]
         if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
             return False
-        scores = self._score([candidate], shift_minutes)
+        scores = self._score([candidate], shift_minutes, language)
         best = {name: scores.features[name].score[0] for name in FEATURES}
         return self._may_come_before(
             best, scores.blocked[0], last, include_blocked=include_blocked, exact=True
