@@ -108,6 +108,15 @@ class Shortlist:
 
 
 @dataclass(frozen=True)
+class SkillCredits:
+    """What a person's skills and occupations earn per concept, worked out against one fitted
+    set of concepts (a splice that adds concepts makes another, and these no longer apply)."""
+
+    concepts: dict[str, int]
+    credits: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class _AboutCandidate:
     credits: dict[str, Any]
     free_hours: NDArray[np.int32] | None
@@ -245,7 +254,9 @@ class Engine:
         candidates: Sequence[Candidate],
         shift_minutes: FloatMatrix | None = None,
         language: FeatureScores | None = None,
+        credits: dict[str, Any] | None = None,
     ) -> Scores:
+        """`score`, with what the caller already worked out for its one candidate."""
         if not candidates:
             raise ValueError("score needs at least one candidate")
         w = self.weights.weights
@@ -254,7 +265,9 @@ class Engine:
         shift_overflow = self.childcare_.shift_overflow(candidates, shift_minutes=shift_minutes)
         chosen = self._choose_shifts(candidates, shift_minutes, shift_overflow)
         features = {
-            "skills": self.skills_.score(candidates),
+            "skills": self.skills_.score(
+                candidates, credits=None if credits is None else [credits]
+            ),
             "language": language or self.language_.score(candidates),
             "commute": self.commute_.score(candidates, shift_minutes=shift_minutes, chosen=chosen),
             "childcare": self.childcare_.score(
@@ -303,7 +316,8 @@ class Engine:
         self, candidate: Candidate, *, top: int = 10, include_blocked: bool = False
     ) -> Shortlist:
         """The candidate's best open vacancies, explained."""
-        scores = self.score([candidate])
+        about = self._about(candidate)
+        scores = self._score([candidate], credits=about.credits)
         order = rank_order(
             scores.score[0],
             scores.blocked[0],
@@ -311,12 +325,26 @@ class Engine:
             top=top,
             include_blocked=include_blocked,
         )
-        about = self._about(candidate)
         results = [self._match(candidate, int(j), scores, 0, about) for j in order]
         return Shortlist(self.weights.version, results, candidate_id=candidate.id)
 
+    def skill_credits(
+        self, candidate: Candidate, known: SkillCredits | None = None
+    ) -> SkillCredits:
+        """What the person's skills earn against this engine's concepts; `known`, from an engine
+        spliced from the same fit, is reused when it still applies."""
+        concepts = self.skills_.column_
+        if known is not None and known.concepts is concepts:
+            return known
+        return SkillCredits(concepts, self.skills_.credits(candidate))
+
     def lists_any_before(
-        self, candidate: Candidate, last: tuple[float, str] | None, *, include_blocked: bool
+        self,
+        candidate: Candidate,
+        last: tuple[float, str] | None,
+        *,
+        include_blocked: bool,
+        credits: SkillCredits | None = None,
     ) -> bool:
         """Whether a shortlist for this person would list any of this engine's vacancies before
         `last`, the (rank key, id) of the last line of a full shortlist (from `rank_keys`); with
@@ -343,7 +371,8 @@ class Engine:
             vetoed |= commute.blocking[0]
         if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
             return False
-        scores = self._score([candidate], shift_minutes, language)
+        earned = self.skill_credits(candidate, credits).credits
+        scores = self._score([candidate], shift_minutes, language, earned)
         best = {name: scores.features[name].score[0] for name in FEATURES}
         return self._may_come_before(
             best, scores.blocked[0], last, include_blocked=include_blocked, exact=True

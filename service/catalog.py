@@ -16,6 +16,7 @@ import anyio
 from sqlalchemy.orm import Session
 
 from matcher import Candidate, Engine, Match, Vacancy
+from matcher.engine import SkillCredits
 from service import store
 
 logger = logging.getLogger("service")
@@ -242,6 +243,8 @@ class CachedShortlist:
     """The person as ranked (their stored data is in the key), so as not to validate again."""
     lines: tuple[Match, ...]
     """Its lines: one whose vacancy was written since stays the same if re-explained alike."""
+    credits: SkillCredits | None = None
+    """What the person's skills earn, once worked out for re-scoring."""
 
 
 class ShortlistCache:
@@ -288,14 +291,17 @@ class ShortlistCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def still_valid(self, entry: CachedShortlist, fitted: Fitted, *, include_blocked: bool) -> bool:
-        """Whether `entry` is what `fitted` would rank now: none of the vacancies written since
-        it was ranked is in it, and none of them (re-scored for this person) would enter it."""
+    def revalidated(
+        self, entry: CachedShortlist, fitted: Fitted, *, include_blocked: bool
+    ) -> CachedShortlist | None:
+        """`entry` as of `fitted`'s catalog if that ranks it alike, else None: its lines whose
+        vacancies were written since are re-explained alike, and none of the others written
+        since (re-scored for this person) would enter it."""
         if entry.catalog_version >= fitted.catalog_version:
-            return True
+            return entry
         written = fitted.changed_since(entry.catalog_version)
         if written is None:
-            return False
+            return None
         listed = written & entry.vacancy_ids
         if listed:
             # Its own lines re-explained: the same score, flags and reasons keep it in place.
@@ -304,17 +310,18 @@ class ShortlistCache:
             )
             before = {m.vacancy_id or "": m for m in entry.lines if m.vacancy_id in listed}
             if len(again.results) != len(listed):
-                return False
+                return None
             if any(m != before.get(m.vacancy_id or "") for m in again.results):
-                return False
+                return None
+        credits = fitted.engine.skill_credits(entry.candidate, entry.credits)
         others = written - listed
         engine = fitted.reduced_to(others) if others else None
         if engine is not None and engine.lists_any_before(
-            entry.candidate, entry.last, include_blocked=include_blocked
+            entry.candidate, entry.last, include_blocked=include_blocked, credits=credits
         ):
-            return False
+            return None
         self.kept += 1
-        return True
+        return replace(entry, catalog_version=fitted.catalog_version, credits=credits)
 
     def forget(self, candidate_id: str) -> None:
         with self._lock:

@@ -227,7 +227,12 @@ def test_whether_some_vacancies_would_come_before_a_shortlists_last_line(
             expected = any(
                 ident in chosen and (last is None or (key, ident) < last) for key, ident in lines
             )
-            found = engine.only(chosen).lists_any_before(
-                person, last, include_blocked=include_blocked
-            )
+            reduced = engine.only(chosen)
+            found = reduced.lists_any_before(person, last, include_blocked=include_blocked)
             assert found == expected, (person.id, last)
+            # With the credits the whole engine worked out for them: the same answer.
+            known = engine.skill_credits(person)
+            again = reduced.lists_any_before(
+                person, last, include_blocked=include_blocked, credits=known
+            )
+            assert again == expected, (person.id, last)

@@ -201,16 +201,25 @@ class SkillsFeature:
         )
         return found
 
-    def _have(self, candidates: Sequence[Candidate]) -> NDArray[np.float64]:
+    def _have(
+        self, candidates: Sequence[Candidate], known: Sequence[dict[str, _Credit]] | None
+    ) -> NDArray[np.float64]:
         have = np.zeros((len(self.concepts_), len(candidates)))
         for i, c in enumerate(candidates):
-            for concept, credit in self.credits(c).items():
+            earned = self.credits(c) if known is None else known[i]
+            for concept, credit in earned.items():
                 have[self.column_[concept], i] = credit.value
         return have
 
-    def score(self, candidates: Sequence[Candidate]) -> FeatureScores:
+    def score(
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        credits: Sequence[dict[str, _Credit]] | None = None,
+    ) -> FeatureScores:
+        """`credits` may pass each candidate's `credits(candidate)`, if already known."""
         s = self.settings
-        have = self._have(candidates)
+        have = self._have(candidates, credits)
         required = (self.required_ @ have).T / np.maximum(self.required_count_, 1)
         preferred = (self.preferred_ @ have).T / np.maximum(self.preferred_count_, 1)
         title = (self.title_ @ have).T

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Annotated
 
 import anyio.to_thread
@@ -94,11 +93,10 @@ def _candidate_shortlist(
     if cached is not None and cached.catalog_version >= fitted.catalog_version:
         return cached.body
     with catalog.scoring:
-        if cached is not None and cache.still_valid(
-            cached, fitted, include_blocked=include_blocked
-        ):
-            entry = replace(cached, catalog_version=fitted.catalog_version)
-        else:
+        entry = None
+        if cached is not None:
+            entry = cache.revalidated(cached, fitted, include_blocked=include_blocked)
+        if entry is None:
             candidate = Candidate.model_validate_json(stored)
             shortlist = fitted.engine.shortlist(candidate, top=top, include_blocked=include_blocked)
             entry = _entry(fitted, shortlist, top, candidate)
