@@ -27,7 +27,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("service_state") as batch:
-        batch.add_column(sa.Column("erasures", sa.BigInteger(), nullable=False, server_default="0"))
+        batch.add_column(
+            sa.Column("erasures", sa.BigInteger(), nullable=False, server_default="0")
+        )
     with op.batch_alter_table("applications") as batch:
         batch.add_column(sa.Column("employer", sa.String(200), nullable=True))
     op.execute(
