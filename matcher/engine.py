@@ -371,12 +371,15 @@ class Engine:
             vetoed |= commute.blocking[0]
         if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
             return False
+        # Skills exactly (cheap with the credits known), the schedule at its best for the hours.
         earned = self.skill_credits(candidate, credits).credits
+        best["skills"] = self.skills_.score([candidate], credits=[earned]).score[0]
+        best["childcare"] = self.childcare_.best_scores([candidate])[0]
+        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+            return False
         scores = self._score([candidate], shift_minutes, language, earned)
         best = {name: scores.features[name].score[0] for name in FEATURES}
-        return self._may_come_before(
-            best, scores.blocked[0], last, include_blocked=include_blocked, exact=True
-        )
+        return self._may_come_before(best, scores.blocked[0], last, include_blocked=include_blocked)
 
     def _may_come_before(
         self,
@@ -385,11 +388,11 @@ class Engine:
         last: tuple[float, str] | None,
         *,
         include_blocked: bool,
-        exact: bool = False,
     ) -> bool:
         """Whether any vacancy could be listed before `last`, each feature's score at most
-        `best` and blocked at least where `vetoed` (exactly so, with `exact`); the combination
-        is made as `score` makes it, so a bound never comes out below the real score."""
+        `best` and blocked at least where `vetoed` (given exactly, the answer is exact); the
+        combination is made as `score` makes it, so a bound never comes out below the real
+        score."""
         listed = np.ones(len(vetoed), dtype=np.bool_) if include_blocked else ~vetoed
         if last is None or not listed.any():
             return bool(listed.any())

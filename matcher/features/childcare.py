@@ -164,6 +164,15 @@ class ChildcareFeature:
         outside: FloatMatrix = np.maximum(np.maximum(low[:, None] - h, h - high[:, None]), 0.0)
         return outside
 
+    def best_scores(self, candidates: Sequence[Candidate]) -> FloatMatrix:
+        """What `score` can give at most, from the hours per week alone (every shift fitting)."""
+        hours_penalty = np.minimum(
+            self.settings.penalty_per_hour_outside_range * self._hours_outside(candidates),
+            self.settings.max_hours_penalty,
+        )
+        best: FloatMatrix = np.clip(1.0 - hours_penalty, 0.0, 1.0)
+        return best
+
     def score(
         self,
         candidates: Sequence[Candidate],
