@@ -265,7 +265,7 @@ def run(rows: list[tuple[str, str]]) -> None:
                         loaded = _load(url, key, shortlists, 32)
                     _row(
                         rows,
-                        "2 workers, cache warm, 32 clients, a vacancy PUT every 200 ms",
+                        "2 worker(s), cache warm, 32 client(s), a vacancy PUT every 200 ms",
                         loaded,
                     )
                     rows.append(("  the PUTs meanwhile", _writes(puts)))
