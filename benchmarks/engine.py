@@ -76,6 +76,15 @@ def run(rows: list[tuple[str, str]]) -> None:
     med, worst = _median_ms(lambda: engine.shortlist(next(people), top=10), 50)
     rows.append(("score all 100,000 for one candidate: median", f"{med_score:.1f} ms"))
     rows.append(("shortlist top 10 of 100,000: median / max", f"{med:.1f} / {worst:.1f} ms"))
+    changed = [
+        big[k].model_copy(update={"hours_per_week": big[k].hours_per_week + 1}) for k in range(50)
+    ]
+    med, worst = _median_ms(lambda: engine.splice(upserted=changed[:1]), 20)
+    rows.append(
+        ("splice one changed vacancy into 100,000: median / max", f"{med:.0f} / {worst:.0f} ms")
+    )
+    med, _ = _median_ms(lambda: engine.splice(upserted=changed), 5)
+    rows.append(("splice 50 changed vacancies into 100,000: median", f"{med:.0f} ms"))
     per_pair = _per_pair_ms(ready[0], big, 1000)
     rows.append(
         (

@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,12 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.engine import scaled_vacancies
+from matcher import Vacancy
 from matcher.fixtures import load_candidates
+
+PUT_EVERY = 0.2
+"""Seconds between the vacancy PUTs of the rows with writes."""
 
 SECONDS = 8.0  # per measurement, or MAX_REQUESTS per client, whichever comes first
 MAX_REQUESTS = 4000
@@ -178,6 +184,48 @@ def _row(rows: list[tuple[str, str]], label: str, result: Result) -> None:
     )
 
 
+@contextmanager
+def _vacancy_writes(url: str, key: str, every: float = PUT_EVERY) -> Iterator[list[float]]:
+    """An employer's edit every `every` seconds while the block runs: a fixture vacancy's hours
+    one up, then back, one vacancy after another. Yields the PUTs' latencies (ms) as they come."""
+    latencies: list[float] = []
+    stop = threading.Event()
+    failed: list[str] = []
+
+    def write() -> None:
+        with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=60) as client:
+            n, due = 0, time.monotonic()
+            while not stop.is_set():
+                ident = f"v-{(n // 2) % 199 + 1:04d}"
+                body = client.get(f"/vacancies/{ident}").json()
+                body["hours_per_week"] += 1 if n % 2 == 0 else -1
+                t0 = time.perf_counter()
+                response = client.put(f"/vacancies/{ident}", json=body)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                if response.status_code != 200:
+                    failed.append(f"{response.status_code} {response.text[:200]}")
+                    return
+                n, due = n + 1, due + every
+                stop.wait(max(0.0, due - time.monotonic()))
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    try:
+        yield latencies
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+    if failed:
+        raise RuntimeError(f"a vacancy PUT failed: {failed[0]}")
+
+
+def _writes(latencies: list[float]) -> str:
+    if len(latencies) < 2:
+        return f"{len(latencies)} PUTs"
+    cuts = statistics.quantiles(latencies, n=100)
+    return f"{len(latencies)} PUTs, p50 {cuts[49]:.1f} ms, max {max(latencies):.1f} ms"
+
+
 def run(rows: list[tuple[str, str]]) -> None:
     candidates = load_candidates()
     people = [c.id for c in candidates]
@@ -212,3 +260,92 @@ def run(rows: list[tuple[str, str]]) -> None:
                         f"{workers} worker(s), cache warm, {clients:2d} client(s)",
                         _load(url, key, shortlists, clients),
                     )
+                if workers == 2:
+                    with _vacancy_writes(url, key) as puts:
+                        loaded = _load(url, key, shortlists, 32)
+                    _row(
+                        rows,
+                        "2 worker(s), cache warm, 32 client(s), a vacancy PUT every 200 ms",
+                        loaded,
+                    )
+                    rows.append(("  the PUTs meanwhile", _writes(puts)))
+    _stall_at_scale(rows)
+
+
+def _add_vacancies(data_dir: Path, vacancies: list[Vacancy]) -> None:
+    """Straight into the service's SQLite file, in one transaction at one new catalog version."""
+    from sqlalchemy import insert, update
+
+    from service import db, store
+    from service.settings import Settings
+    from service.tables import ServiceState, VacancyRow, utcnow
+
+    engine = db.create_db_engine(Settings(database_url=None, data_dir=data_dir).url)
+    with db.session_factory(engine).begin() as session:
+        version = session.execute(
+            update(ServiceState)
+            .values(catalog_version=ServiceState.catalog_version + 1)
+            .returning(ServiceState.catalog_version)
+        ).scalar_one()
+        now = utcnow()
+        rows = [
+            {"id": v.id, "created_at": now, **store._vacancy_values(v, version)} for v in vacancies
+        ]
+        for first in range(0, len(rows), 5000):
+            session.execute(insert(VacancyRow), rows[first : first + 5000])
+    engine.dispose()
+
+
+def _stall_at_scale(rows: list[tuple[str, str]], n: int = 100_000, clients: int = 4) -> None:
+    """One vacancy PUT while `clients` connections ask for shortlists (no cache) of n + 1,500
+    vacancies: how long the shortlists in flight around it took, against those before it."""
+    people = [f"/candidates/{c.id}/shortlist?top=10" for c in load_candidates()]
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        with _server(data) as url:  # loads the fixtures
+            key = _key(data)
+        _add_vacancies(data, scaled_vacancies(n))
+        with _server(data, 1, MATCHER_SHORTLIST_CACHE_SIZE="0") as url:
+            timings: list[tuple[float, float]] = []  # (start, end) of each shortlist
+            stop = threading.Event()
+
+            def ask(first: int) -> None:
+                with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=120) as c:
+                    i = first
+                    while not stop.is_set():
+                        t0 = time.perf_counter()
+                        c.get(people[i % len(people)]).raise_for_status()
+                        timings.append((t0, time.perf_counter()))
+                        i += 7
+
+            threads = [threading.Thread(target=ask, args=(k * 37,)) for k in range(clients)]
+            for thread in threads:
+                thread.start()
+            time.sleep(4)
+            with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=120) as c:
+                body = c.get("/vacancies/g-000001").json()
+                body["hours_per_week"] += 1
+                put_start = time.perf_counter()
+                c.put("/vacancies/g-000001", json=body).raise_for_status()
+                put_end = time.perf_counter()
+            time.sleep(4)
+            stop.set()
+            for thread in threads:
+                thread.join()
+    before = sorted((b - a) * 1000 for a, b in timings if b < put_start)
+    # Every shortlist still running when the PUT returned, or started in the second after it.
+    around = [(b - a) * 1000 for a, b in timings if b > put_end and a < put_end + 1.0]
+    rows.append((f"{n + 1500:,} vacancies, 1 worker, no cache, {clients} clients", ""))
+    rows.append(
+        (
+            "  shortlists before the PUT: p50 / max",
+            f"{statistics.median(before):.0f} / {before[-1]:.0f} ms ({len(before)} requests)",
+        )
+    )
+    rows.append(
+        (
+            "  shortlists around one vacancy PUT: max",
+            f"{max(around):.0f} ms ({len(around)} requests); the PUT "
+            f"{(put_end - put_start) * 1000:.0f} ms",
+        )
+    )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
 from matcher.features.childcare import ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
 from matcher.features.language import LanguageFeature
@@ -108,9 +108,25 @@ class Shortlist:
 
 
 @dataclass(frozen=True)
+class SkillCredits:
+    """What a person's skills and occupations earn per concept, worked out against one fitted
+    set of concepts (a splice that adds concepts makes another, and these no longer apply)."""
+
+    concepts: dict[str, int]
+    credits: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class _AboutCandidate:
     credits: dict[str, Any]
     free_hours: NDArray[np.int32] | None
+
+
+def rank_keys(score: NDArray[np.float64], blocked: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """What `rank_order` sorts on, lowest first: unblocked before blocked, then the score as
+    shown; equal keys go by id."""
+    key: NDArray[np.float64] = np.where(blocked, 2.0, 0.0) + (1.0 - np.round(score, SCORE_DECIMALS))
+    return key
 
 
 def rank_order(
@@ -127,7 +143,7 @@ def rank_order(
     """
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
-    key = np.where(blocked, 2.0, 0.0) + (1.0 - np.round(score, SCORE_DECIMALS))
+    key = rank_keys(score, blocked)
     if not include_blocked:
         key = np.where(blocked, np.inf, key)
     eligible = np.isfinite(key)
@@ -168,8 +184,59 @@ class Engine:
         shifts = ShiftTable.from_vacancies(self.vacancies_)
         self.commute_ = CommuteFeature(travel=self.travel).fit(self.vacancies_, shifts=shifts)
         self.childcare_ = ChildcareFeature().fit(self.vacancies_, shifts=shifts)
-        self.vacancy_rank_ = _id_rank([v.id for v in self.vacancies_])
+        self.ids_ = _ids(self.vacancies_)
+        self.vacancy_rank_ = _id_rank(self.ids_)
+        self.spliced_ = 0
         return self
+
+    def splice(self, *, removed: Iterable[str] = (), upserted: Sequence[Vacancy] = ()) -> Engine:
+        """A new engine, as if fitted on this one's vacancies with these changes; this one is
+        left as it is, so requests scoring with it finish undisturbed.
+
+        Vacancies are known by id: each id in `removed` or `upserted` loses its column; the
+        upserted ones that are open are fitted on their own and appended. The result ranks,
+        scores and explains exactly as a fresh fit on the resulting vacancies would, at a cost
+        that grows with the number of changes (and whole-array copies), not the catalog's size.
+        """
+        added = [v for v in upserted if v.status == "open"]
+        gone = self.columns_of([*removed, *(v.id or "" for v in upserted)])
+        stays = np.ones(len(self.vacancies_), dtype=np.bool_)
+        stays[gone] = False
+        keep = np.flatnonzero(stays).astype(np.int64)
+        return self._spliced(keep, added, changed=len(gone) + len(added))
+
+    def only(self, vacancy_ids: Iterable[str]) -> Engine:
+        """This engine reduced to the vacancies with these ids (in column order), scoring each
+        exactly as this one does: to re-score a few vacancies for someone."""
+        keep = np.unique(self.columns_of(vacancy_ids)).astype(np.int64)
+        return self._spliced(keep, [], changed=0)
+
+    def columns_of(self, vacancy_ids: Iterable[str]) -> NDArray[np.int64]:
+        """The columns of the vacancies with these ids (none for an id not fitted)."""
+        wanted = np.array(list(dict.fromkeys(vacancy_ids)), dtype=object)
+        if not len(wanted) or not len(self.ids_):
+            return np.zeros(0, dtype=np.int64)
+        by_id = _inverse(self.vacancy_rank_)
+        ordered = self.ids_[by_id]
+        low = np.searchsorted(ordered, wanted, side="left")
+        high = np.searchsorted(ordered, wanted, side="right")
+        columns = [by_id[a:b] for a, b in zip(low.tolist(), high.tolist(), strict=True)]
+        return np.concatenate([np.zeros(0, dtype=np.int64), *columns]).astype(np.int64)
+
+    def _spliced(self, keep: NDArray[np.int64], added: list[Vacancy], *, changed: int) -> Engine:
+        new = object.__new__(Engine)
+        new.__dict__.update(self.__dict__)
+        new.vacancies_ = _kept(self.vacancies_, keep) + added
+        change = Splice.of(self.commute_.shifts_, keep, added)
+        new.skills_ = self.skills_.splice(change)
+        new.language_ = self.language_.splice(change)
+        new.commute_ = self.commute_.splice(change)
+        new.childcare_ = self.childcare_.splice(change)
+        kept_ids, fresh_ids = self.ids_[keep], _ids(added)
+        new.ids_ = np.concatenate([kept_ids, fresh_ids])
+        new.vacancy_rank_ = _spliced_rank(self.vacancy_rank_[keep], kept_ids, fresh_ids)
+        new.spliced_ = self.spliced_ + changed
+        return new
 
     def with_weights(self, weights: Weights) -> Engine:
         """The same fitted engine with other weights: no refit needed."""
@@ -180,15 +247,28 @@ class Engine:
 
     def score(self, candidates: Sequence[Candidate]) -> Scores:
         """Every feature for every (candidate, open vacancy) pair, as arrays."""
+        return self._score(candidates)
+
+    def _score(
+        self,
+        candidates: Sequence[Candidate],
+        shift_minutes: FloatMatrix | None = None,
+        language: FeatureScores | None = None,
+        credits: dict[str, Any] | None = None,
+    ) -> Scores:
+        """`score`, with what the caller already worked out for its one candidate."""
         if not candidates:
             raise ValueError("score needs at least one candidate")
         w = self.weights.weights
-        shift_minutes = self.commute_.shift_minutes(candidates)
+        if shift_minutes is None:
+            shift_minutes = self.commute_.shift_minutes(candidates)
         shift_overflow = self.childcare_.shift_overflow(candidates, shift_minutes=shift_minutes)
         chosen = self._choose_shifts(candidates, shift_minutes, shift_overflow)
         features = {
-            "skills": self.skills_.score(candidates),
-            "language": self.language_.score(candidates),
+            "skills": self.skills_.score(
+                candidates, credits=None if credits is None else [credits]
+            ),
+            "language": language or self.language_.score(candidates),
             "commute": self.commute_.score(candidates, shift_minutes=shift_minutes, chosen=chosen),
             "childcare": self.childcare_.score(
                 candidates,
@@ -236,7 +316,8 @@ class Engine:
         self, candidate: Candidate, *, top: int = 10, include_blocked: bool = False
     ) -> Shortlist:
         """The candidate's best open vacancies, explained."""
-        scores = self.score([candidate])
+        about = self._about(candidate)
+        scores = self._score([candidate], credits=about.credits)
         order = rank_order(
             scores.score[0],
             scores.blocked[0],
@@ -244,9 +325,84 @@ class Engine:
             top=top,
             include_blocked=include_blocked,
         )
-        about = self._about(candidate)
         results = [self._match(candidate, int(j), scores, 0, about) for j in order]
         return Shortlist(self.weights.version, results, candidate_id=candidate.id)
+
+    def skill_credits(
+        self, candidate: Candidate, known: SkillCredits | None = None
+    ) -> SkillCredits:
+        """What the person's skills earn against this engine's concepts; `known`, from an engine
+        spliced from the same fit, is reused when it still applies."""
+        concepts = self.skills_.column_
+        if known is not None and known.concepts is concepts:
+            return known
+        return SkillCredits(concepts, self.skills_.credits(candidate))
+
+    def lists_any_before(
+        self,
+        candidate: Candidate,
+        last: tuple[float, str] | None,
+        *,
+        include_blocked: bool,
+        credits: SkillCredits | None = None,
+    ) -> bool:
+        """Whether a shortlist for this person would list any of this engine's vacancies before
+        `last`, the (rank key, id) of the last line of a full shortlist (from `rank_keys`); with
+        `last` None (a shortlist shorter than asked for), whether it would list any at all."""
+        if not self.vacancies_:
+            return False
+        # Cheapest features first: a bound that rules every vacancy out spares the rest.
+        w = self.weights.weights
+        best = {name: np.ones(len(self.vacancies_)) for name in FEATURES}
+        vetoed = np.zeros(len(self.vacancies_), dtype=np.bool_)
+        language = self.language_.score([candidate])
+        best["language"] = language.score[0]
+        if w["language"] > 0:
+            vetoed |= language.blocking[0]
+        if w["skills"] > 0 and not candidate.driving_licence:
+            vetoed |= self.skills_.licence_required_
+        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+            return False
+        # The commute at each vacancy's quickest shift: never worse than at the chosen one.
+        shift_minutes = self.commute_.shift_minutes([candidate])
+        commute = self.commute_.score([candidate], shift_minutes=shift_minutes)
+        best["commute"] = commute.score[0]
+        if w["commute"] > 0:
+            vetoed |= commute.blocking[0]
+        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+            return False
+        # Skills exactly (cheap with the credits known), the schedule at its best for the hours.
+        earned = self.skill_credits(candidate, credits).credits
+        best["skills"] = self.skills_.score([candidate], credits=[earned]).score[0]
+        best["childcare"] = self.childcare_.best_scores([candidate])[0]
+        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+            return False
+        scores = self._score([candidate], shift_minutes, language, earned)
+        best = {name: scores.features[name].score[0] for name in FEATURES}
+        return self._may_come_before(best, scores.blocked[0], last, include_blocked=include_blocked)
+
+    def _may_come_before(
+        self,
+        best: dict[str, NDArray[np.float64]],
+        vetoed: NDArray[np.bool_],
+        last: tuple[float, str] | None,
+        *,
+        include_blocked: bool,
+    ) -> bool:
+        """Whether any vacancy could be listed before `last`, each feature's score at most
+        `best` and blocked at least where `vetoed` (given exactly, the answer is exact); the
+        combination is made as `score` makes it, so a bound never comes out below the real
+        score."""
+        listed = np.ones(len(vetoed), dtype=np.bool_) if include_blocked else ~vetoed
+        if last is None or not listed.any():
+            return bool(listed.any())
+        w = self.weights.weights
+        total = sum(w[name] for name in FEATURES)
+        bound = np.clip(sum(w[name] * best[name] for name in FEATURES) / total, 0.0, 1.0)
+        key = rank_keys(bound, vetoed)
+        cut, cut_id = last
+        before = (key < cut) | ((key == cut) & (self.ids_ < cut_id))
+        return bool((listed & before).any())
 
     def for_vacancy(self, vacancy: Vacancy) -> Engine:
         """This engine's weights and models fitted on one vacancy, taken as open: to score it
@@ -325,9 +481,55 @@ class Engine:
         )
 
 
-def _id_rank(ids: Sequence[str | None]) -> NDArray[np.int64]:
+def _kept(vacancies: list[Vacancy], keep: NDArray[np.int64]) -> list[Vacancy]:
+    """The vacancies at `keep` (ascending): by deleting the few others when most stay."""
+    if len(keep) < len(vacancies) // 2:
+        return [vacancies[j] for j in keep.tolist()]
+    stays = np.zeros(len(vacancies), dtype=np.bool_)
+    stays[keep] = True
+    kept = list(vacancies)
+    for j in reversed(np.flatnonzero(~stays).tolist()):
+        del kept[j]
+    return kept
+
+
+def _ids(vacancies: Sequence[Vacancy]) -> NDArray[np.object_]:
+    ids = np.empty(len(vacancies), dtype=object)
+    ids[:] = [v.id or "" for v in vacancies]
+    return ids
+
+
+def _id_rank(ids: Sequence[str | None] | NDArray[np.object_]) -> NDArray[np.int64]:
     """Position of each id in sorted order, so ties break by id, deterministically."""
     keys = np.array([i or "" for i in ids], dtype=object)
     rank = np.empty(len(keys), dtype=np.int64)
     rank[np.argsort(keys, kind="stable")] = np.arange(len(keys))
     return rank
+
+
+def _inverse(rank: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The columns in id order, from each column's rank."""
+    order = np.empty(len(rank), dtype=np.int64)
+    order[rank] = np.arange(len(rank))
+    return order
+
+
+def _spliced_rank(
+    kept_rank: NDArray[np.int64], kept_ids: NDArray[np.object_], fresh_ids: NDArray[np.object_]
+) -> NDArray[np.int64]:
+    """The id ranks of kept columns (their old ranks, with gaps) followed by fresh ones, as
+    `_id_rank` would give them, without sorting every id again."""
+    present = np.zeros(int(kept_rank.max(initial=-1)) + 1, dtype=np.int64)
+    present[kept_rank] = 1
+    compact = (np.cumsum(present) - 1)[kept_rank]
+    if not len(fresh_ids):
+        return compact
+    ordered = kept_ids[_inverse(compact)]
+    fresh_order = np.argsort(fresh_ids, kind="stable")
+    # How many kept ids sort before each fresh one; ties sort kept first, as a stable sort of
+    # kept-then-fresh would.
+    below = np.searchsorted(ordered, fresh_ids[fresh_order], side="right").astype(np.int64)
+    fresh_rank = np.empty(len(fresh_ids), dtype=np.int64)
+    fresh_rank[fresh_order] = below + np.arange(len(fresh_ids))
+    moved = compact + np.searchsorted(below, compact, side="right")
+    return np.concatenate([moved, fresh_rank]).astype(np.int64)

@@ -48,31 +48,73 @@ class ShiftTable:
         start: list[int] = []
         duration: list[int] = []
         days: list[list[bool]] = []
-        first_shift = np.zeros(len(vacancies), dtype=np.int64)
-        choice_vacancy: list[int] = []
-        choice_shift: list[int] = []
-        choice_first: list[int] = []
         for j, v in enumerate(vacancies):
-            first_shift[j] = len(vacancy)
-            if v.shift_pattern == "any" and len(v.shifts) > 1:
-                choice_vacancy.append(j)
-                choice_first.append(len(choice_shift))
-                choice_shift += range(len(vacancy), len(vacancy) + len(v.shifts))
             for shift in v.shifts:
                 vacancy.append(j)
                 start.append(shift.start_minute)
                 duration.append(shift.duration_minutes)
                 days.append([d in shift.days for d in DAYS])
-        return cls(
+        return cls._assemble(
             vacancy=np.asarray(vacancy, dtype=np.int64),
             start=np.asarray(start, dtype=np.int64),
             duration=np.asarray(duration, dtype=np.int64),
             days=np.asarray(days, dtype=np.bool_).reshape(-1, 7),
-            first_shift=first_shift,
             pattern_all=np.asarray([v.shift_pattern == "all" for v in vacancies], dtype=np.bool_),
-            choice_vacancy=np.asarray(choice_vacancy, dtype=np.int64),
-            choice_shift=np.asarray(choice_shift, dtype=np.int64),
-            choice_first=np.asarray(choice_first, dtype=np.int64),
+        )
+
+    @classmethod
+    def _assemble(
+        cls,
+        *,
+        vacancy: IntArray,
+        start: IntArray,
+        duration: IntArray,
+        days: NDArray[np.bool_],
+        pattern_all: NDArray[np.bool_],
+    ) -> ShiftTable:
+        """The table from its per-shift columns: the groupings are derived, with whole arrays."""
+        n = len(pattern_all)
+        counts = np.bincount(vacancy, minlength=n)
+        first_shift = group_starts(vacancy, n, counts=counts)
+        choice = ~pattern_all & (counts > 1)
+        choice_vacancy = np.flatnonzero(choice).astype(np.int64)
+        choice_shift = np.flatnonzero(choice[vacancy]).astype(np.int64)
+        choice_first = np.searchsorted(vacancy[choice_shift], choice_vacancy).astype(np.int64)
+        return cls(
+            vacancy=vacancy,
+            start=start,
+            duration=duration,
+            days=days,
+            first_shift=first_shift,
+            pattern_all=pattern_all,
+            choice_vacancy=choice_vacancy,
+            choice_shift=choice_shift,
+            choice_first=choice_first,
+        )
+
+    def kept_shifts(self, keep: IntArray) -> IntArray:
+        """The shifts of the vacancies `keep` (ascending indices), in their order."""
+        kept = np.zeros(len(self.first_shift), dtype=np.bool_)
+        kept[keep] = True
+        shifts: IntArray = np.flatnonzero(kept[self.vacancy]).astype(np.int64)
+        return shifts
+
+    def splice(
+        self, keep: IntArray, added: Sequence[Vacancy], *, kept_shifts: IntArray | None = None
+    ) -> ShiftTable:
+        """A new table: the vacancies `keep` (ascending indices) renumbered in their order, then
+        `added`; only the added vacancies' shifts are read, and this table is left as it is.
+        `kept_shifts` may pass `kept_shifts(keep)` if already known."""
+        shifts = self.kept_shifts(keep) if kept_shifts is None else kept_shifts
+        renumber = np.zeros(len(self.first_shift), dtype=np.int64)
+        renumber[keep] = np.arange(len(keep))
+        fresh = ShiftTable.from_vacancies(added)
+        return ShiftTable._assemble(
+            vacancy=np.concatenate([renumber[self.vacancy[shifts]], fresh.vacancy + len(keep)]),
+            start=np.concatenate([self.start[shifts], fresh.start]),
+            duration=np.concatenate([self.duration[shifts], fresh.duration]),
+            days=np.concatenate([self.days[shifts], fresh.days]),
+            pattern_all=np.concatenate([self.pattern_all[keep], fresh.pattern_all]),
         )
 
     def best_shift(self, badness: NDArray[np.float64]) -> NDArray[np.intp]:
@@ -116,6 +158,16 @@ class ShiftTable:
         """The indices of vacancy j's shifts."""
         last = self.first_shift[j + 1] if j + 1 < len(self.first_shift) else len(self.vacancy)
         return range(int(self.first_shift[j]), int(last))
+
+
+def group_starts(group: IntArray, n: int, *, counts: NDArray[np.intp] | None = None) -> IntArray:
+    """Where each of groups 0..n-1 starts in `group`, a non-decreasing array of group numbers
+    (where it would start, for a group with no entries): a count, not a search."""
+    if counts is None:
+        counts = np.bincount(group, minlength=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(counts[: n - 1], out=starts[1:])
+    return starts
 
 
 def weekly_minutes(windows: Sequence[TimeWindow] | None) -> NDArray[np.bool_]:

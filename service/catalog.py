@@ -1,20 +1,38 @@
-"""The fitted engine each process holds, refitted when the database's catalog is newer than it,
-and the people it has validated, validated again when their stored data changes."""
+"""The fitted engine each process holds, brought up to the database's catalog by splicing in the
+vacancies written since, and the people it has validated, validated again when their stored data
+changes."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import anyio
 from sqlalchemy.orm import Session
 
-from matcher import Candidate, Engine, Vacancy
+from matcher import Candidate, Engine, Match, Vacancy
+from matcher.engine import SkillCredits
 from service import store
+
+logger = logging.getLogger("service")
+
+
+REMEMBERED_CHANGES = 64
+"""How many catalog steps a Fitted remembers the changed vacancies of (for cached shortlists)."""
+
+
+@dataclass(frozen=True)
+class CatalogStep:
+    """The vacancies written after catalog version `after`, up to version `upto`."""
+
+    after: int
+    upto: int
+    vacancy_ids: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -24,9 +42,35 @@ class Fitted:
     engine: Engine
     catalog_version: int
     weights_version: int
+    steps: tuple[CatalogStep, ...] = ()
+    """The last catalog steps that led here, oldest first, each ending where the next begins."""
+    _reduced: dict[frozenset[str], Engine] = field(default_factory=dict, compare=False, repr=False)
 
     def covers(self, catalog_version: int, weights_version: int) -> bool:
         return self.catalog_version >= catalog_version and self.weights_version >= weights_version
+
+    def changed_since(self, catalog_version: int) -> frozenset[str] | None:
+        """The ids of the vacancies written after `catalog_version` up to this one's; None when
+        this one does not remember back that far."""
+        changed: set[str] = set()
+        reached = self.catalog_version
+        for step in reversed(self.steps):
+            if reached <= catalog_version:
+                break
+            changed |= step.vacancy_ids
+            reached = step.after
+        return frozenset(changed) if reached <= catalog_version else None
+
+    def reduced_to(self, vacancy_ids: frozenset[str]) -> Engine:
+        """The engine with only these vacancies, scoring each as the whole one does; kept for
+        the many people whose cached shortlists are checked against the same few changes."""
+        engine = self._reduced.get(vacancy_ids)
+        if engine is None:
+            engine = self.engine.only(vacancy_ids)
+            if len(self._reduced) >= 8:
+                self._reduced.clear()
+            self._reduced[vacancy_ids] = engine
+        return engine
 
 
 class Catalog:
@@ -34,10 +78,16 @@ class Catalog:
 
     The database's `catalog_version` moves in the same transaction as every vacancy write, and
     `weights_version` with every weights change; comparing them costs one small query per
-    shortlist and is correct across processes. Refitting happens under a lock, once.
+    shortlist and is correct across processes. A newer catalog is spliced in, under a lock: the
+    vacancies written since (their rows at a newer revision, and the ids deleted since) are
+    fitted on their own, at a cost that grows with the changes, not with the catalog. Once
+    spliced columns add up to `refit_share` of the catalog (at least `refit_after`), a full fit
+    runs in a background thread and is swapped in when done, changes made meanwhile spliced in.
     """
 
-    def __init__(self, *, concurrent_scoring: int = 2) -> None:
+    def __init__(
+        self, *, concurrent_scoring: int = 2, refit_after: int = 200, refit_share: float = 0.2
+    ) -> None:
         self._lock = threading.Lock()
         # Scoring is CPU work under the GIL: more threads at it than cores only make every
         # request slower (measured: 32 at once gave half the throughput of one at a time).
@@ -45,10 +95,21 @@ class Catalog:
         # Candidate shortlists wait for one of these few threads rather than all taking one of
         # the pool's forty: 32 threads taking turns at the GIL halved the requests per second.
         self.shortlist_threads = anyio.CapacityLimiter(2 * concurrent_scoring)
+        self.refit_after = refit_after
+        self.refit_share = refit_share
+        self.full_fits = 0
+        """Full fits so far, the first included; the request path only ever does the first."""
+        self.splices = 0
+        """Newer catalogs spliced in so far."""
+        self._refitting: threading.Thread | None = None
         self._fitted: Fitted | None = None
-        self._parsed: dict[str, tuple[int, Vacancy]] = {}
         self._people: dict[str, tuple[str, Candidate]] = {}
         self._people_lock = threading.Lock()
+
+    @property
+    def fitted(self) -> Fitted | None:
+        """The engine requests get now, if any has been fitted yet."""
+        return self._fitted
 
     def current(self, session: Session) -> Fitted:
         catalog_version, weights_version = store.versions(session)
@@ -62,25 +123,83 @@ class Catalog:
             # Newest counters, read before the rows: the rows are then at least this new.
             catalog_version, weights_version = store.versions(session)
             weights = store.get_weights(session, version=weights_version).weights
-            if fitted is not None and fitted.catalog_version >= catalog_version:
-                engine = fitted.engine.with_weights(weights)
-                catalog_version = fitted.catalog_version
-            else:
+            if fitted is None:
+                self.full_fits += 1
                 engine = Engine(weights).fit(self._open_vacancies(session))
-            self._fitted = Fitted(engine, catalog_version, weights_version)
+                self._fitted = Fitted(engine, catalog_version, weights_version)
+            elif fitted.catalog_version >= catalog_version:
+                engine = fitted.engine.with_weights(weights)
+                self._fitted = replace(
+                    fitted, engine=engine, weights_version=weights_version, _reduced={}
+                )
+            else:
+                self._fitted = self._splice(session, fitted, catalog_version, weights_version)
+                self._fitted = replace(
+                    self._fitted, engine=self._fitted.engine.with_weights(weights)
+                )
+                self._refit_when_due(self._fitted)
             return self._fitted
 
+    def _splice(
+        self, session: Session, fitted: Fitted, catalog_version: int, weights_version: int
+    ) -> Fitted:
+        changes = store.vacancy_changes(session, since=fitted.catalog_version)
+        upserted = [Vacancy.model_validate(data) for _, data in changes.rows]
+        engine = fitted.engine.splice(removed=changes.deleted, upserted=upserted)
+        touched = frozenset(changes.deleted) | {ident for ident, _ in changes.rows}
+        step = CatalogStep(fitted.catalog_version, catalog_version, touched)
+        self.splices += 1
+        return Fitted(
+            engine,
+            catalog_version,
+            weights_version,
+            (*fitted.steps, step)[-REMEMBERED_CHANGES:],
+        )
+
+    def _refit_when_due(self, fitted: Fitted) -> None:
+        """Under the lock: start a full fit in the background once the spliced columns add up
+        (dropped vacancies leave empty concept and language columns behind until then)."""
+        engine = fitted.engine
+        due = max(self.refit_after, self.refit_share * len(engine.vacancies_))
+        if engine.spliced_ < due or self._refitting is not None:
+            return
+        self._refitting = threading.Thread(
+            target=self._refit, args=(fitted,), name="catalog-refit", daemon=True
+        )
+        self._refitting.start()
+
+    def _refit(self, base: Fitted) -> None:
+        try:
+            old = base.engine
+            engine = Engine(old.weights, travel=old.travel, vocabulary=old.vocabulary)
+            engine.fit(old.vacancies_)
+            with self._lock:
+                now = self._fitted
+                assert now is not None
+                written = now.changed_since(base.catalog_version)
+                if written is None:  # too much changed meanwhile: the next splice starts again
+                    return
+                if written:
+                    current = now.engine
+                    upserted = [current.vacancies_[j] for j in current.columns_of(written)]
+                    engine = engine.splice(removed=written, upserted=upserted)
+                self.full_fits += 1
+                engine = engine.with_weights(now.engine.weights)
+                self._fitted = replace(now, engine=engine, _reduced={})
+        except Exception:
+            logger.exception("the background fit failed; spliced engines go on serving")
+        finally:
+            self._refitting = None
+
+    def wait_for_refit(self, timeout: float | None = None) -> None:
+        """Until the background fit running now, if any, is done."""
+        thread = self._refitting
+        if thread is not None:
+            thread.join(timeout)
+
     def _open_vacancies(self, session: Session) -> list[Vacancy]:
-        """The open vacancies, validating only rows changed since the last fit."""
-        parsed: dict[str, tuple[int, Vacancy]] = {}
-        for ident, revision, data in store.open_vacancy_rows(session):
-            known = self._parsed.get(ident)
-            if known is not None and known[0] == revision:
-                parsed[ident] = known
-            else:
-                parsed[ident] = (revision, Vacancy.model_validate(data))
-        self._parsed = parsed
-        return [vacancy for _, vacancy in parsed.values()]
+        """The open vacancies, as stored."""
+        return [Vacancy.model_validate(data) for _, _, data in store.open_vacancy_rows(session)]
 
     def candidates_at(self, session: Session, *, stages: Sequence[str]) -> list[Candidate]:
         """The people at these stages, in id order, validating only those whose stored JSON
@@ -117,25 +236,49 @@ class Catalog:
             return set(self._people)
 
 
-class ShortlistCache:
-    """Rendered shortlists keyed by everything they depend on, so a hit is never stale.
+@dataclass(frozen=True)
+class CachedShortlist:
+    """A rendered shortlist, and what tells whether a newer catalog leaves it as it is."""
 
-    The key holds a digest of the candidate's stored data, the catalog and weights versions the
-    engine was fitted at, and the query; erasing a person drops their entries at once.
+    catalog_version: int
+    """The catalog it was ranked on (or found unchanged by)."""
+    body: bytes
+    vacancy_ids: frozenset[str]
+    """The vacancies it lists: a change to any of them changes it."""
+    last: tuple[float, str] | None
+    """(rank key, id) of its last line when it is as long as asked for: a changed vacancy
+    ranking before that enters it; None when shorter: any changed vacancy listed enters it."""
+    candidate: Candidate
+    """The person as ranked (their stored data is in the key), so as not to validate again."""
+    lines: tuple[Match, ...]
+    """Its lines: one whose vacancy was written since stays the same if re-explained alike."""
+    credits: SkillCredits | None = None
+    """What the person's skills earn, once worked out for re-scoring."""
+
+
+class ShortlistCache:
+    """Rendered shortlists keyed by everything they depend on but the catalog, so a hit is never
+    stale: an entry from an older catalog is served only once the vacancies written since are
+    re-scored for that person and none of them enters, leaves or changes the list.
+
+    The key holds a digest of the candidate's stored data, the weights version and the query;
+    erasing a person drops their entries at once.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[Any, ...], tuple[str, bytes]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], tuple[str, CachedShortlist]] = OrderedDict()
+        self.kept = 0
+        """Entries from an older catalog found unchanged and served."""
 
     @staticmethod
     def key(stored: str, fitted: Fitted, *query: Any) -> tuple[Any, ...]:
         """`stored` is the person's JSON text as the database holds it."""
         digest = hashlib.blake2b(stored.encode(), digest_size=16).digest()
-        return (digest, fitted.catalog_version, fitted.weights_version, *query)
+        return (digest, fitted.weights_version, *query)
 
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
+    def get(self, key: tuple[Any, ...]) -> CachedShortlist | None:
         if self.size == 0:
             return None
         with self._lock:
@@ -145,14 +288,49 @@ class ShortlistCache:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: tuple[Any, ...], candidate_id: str, body: bytes) -> None:
+    def put(self, key: tuple[Any, ...], candidate_id: str, entry: CachedShortlist) -> None:
         if self.size == 0:
             return
         with self._lock:
-            self._entries[key] = (candidate_id, body)
+            known = self._entries.get(key)
+            if known is not None and known[1].catalog_version > entry.catalog_version:
+                return  # a request that started later already stored a newer one
+            self._entries[key] = (candidate_id, entry)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def revalidated(
+        self, entry: CachedShortlist, fitted: Fitted, *, include_blocked: bool
+    ) -> CachedShortlist | None:
+        """`entry` as of `fitted`'s catalog if that ranks it alike, else None: its lines whose
+        vacancies were written since are re-explained alike, and none of the others written
+        since (re-scored for this person) would enter it."""
+        if entry.catalog_version >= fitted.catalog_version:
+            return entry
+        written = fitted.changed_since(entry.catalog_version)
+        if written is None:
+            return None
+        listed = written & entry.vacancy_ids
+        if listed:
+            # Its own lines re-explained: the same score, flags and reasons keep it in place.
+            again = fitted.reduced_to(listed).shortlist(
+                entry.candidate, top=len(listed), include_blocked=True
+            )
+            before = {m.vacancy_id or "": m for m in entry.lines if m.vacancy_id in listed}
+            if len(again.results) != len(listed):
+                return None
+            if any(m != before.get(m.vacancy_id or "") for m in again.results):
+                return None
+        credits = fitted.engine.skill_credits(entry.candidate, entry.credits)
+        others = written - listed
+        engine = fitted.reduced_to(others) if others else None
+        if engine is not None and engine.lists_any_before(
+            entry.candidate, entry.last, include_blocked=include_blocked, credits=credits
+        ):
+            return None
+        self.kept += 1
+        return replace(entry, catalog_version=fitted.catalog_version, credits=credits)
 
     def forget(self, candidate_id: str) -> None:
         with self._lock:

@@ -479,6 +479,36 @@ def open_vacancy_rows(session: Session) -> list[tuple[str, int, dict[str, Any]]]
     return [(r[0], int(r[1]), r[2]) for r in rows]
 
 
+@dataclass(frozen=True)
+class VacancyChanges:
+    """What the catalog's vacancy writes after some version left behind."""
+
+    rows: list[tuple[str, dict[str, Any]]]
+    """(id, data) of every vacancy written since, whatever its status now."""
+    deleted: list[str]
+    """The ids of the vacancies deleted since (and not there now)."""
+
+
+def vacancy_changes(session: Session, *, since: int) -> VacancyChanges:
+    """The vacancies written or deleted after catalog version `since`, for a fitted engine to
+    splice in: rows at a newer revision, and retired ids deleted at a newer one."""
+    rows = [
+        (r[0], r[1])
+        for r in session.execute(
+            select(VacancyRow.id, VacancyRow.data)
+            .where(VacancyRow.revision > since)
+            .order_by(VacancyRow.id)
+        )
+    ]
+    present = {ident for ident, _ in rows}
+    deleted = session.execute(
+        select(RetiredVacancyId.id)
+        .where(RetiredVacancyId.revision > since)
+        .order_by(RetiredVacancyId.id)
+    ).scalars()
+    return VacancyChanges(rows=rows, deleted=[i for i in deleted if i not in present])
+
+
 def _vacancy_values(vacancy: Vacancy, revision: int) -> dict[str, Any]:
     """A vacancy row's columns: the document and the copies of its fields lists filter on."""
     lat, lon = vacancy.location.coordinates

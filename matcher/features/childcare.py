@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from typing import ClassVar, Self
@@ -10,9 +11,16 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
 from matcher.models import DAYS, MINUTES_PER_DAY, Candidate, Vacancy
-from matcher.schedule import MINUTES_PER_WEEK, ShiftTable, format_clock, format_days, weekly_minutes
+from matcher.schedule import (
+    MINUTES_PER_WEEK,
+    ShiftTable,
+    format_clock,
+    format_days,
+    group_starts,
+    weekly_minutes,
+)
 
 # Travel above this is blocked by the commute anyway; capping keeps the index arithmetic in range.
 _MAX_WIDENING = 8 * 60
@@ -41,6 +49,18 @@ def _minutes_outside(
     return outside
 
 
+def _shift_days(
+    shifts: ShiftTable, first: int
+) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int32]]:
+    """One entry per (shift, weekday it starts on) of the shifts from `first` on, grouped by
+    shift: the shift, and its start and end in minutes from the start of the prefix's middle
+    week (see unavailable_prefix)."""
+    shift, day = np.nonzero(shifts.days[first:])
+    shift = (shift + first).astype(np.int64)
+    start = MINUTES_PER_WEEK + day * MINUTES_PER_DAY + shifts.start[shift]
+    return shift, start.astype(np.int32), (start + shifts.duration[shift]).astype(np.int32)
+
+
 def unavailable_prefix(candidates: Sequence[Candidate]) -> NDArray[np.int32]:
     """(C, 3 weeks + 1): running count of unavailable minutes, so any span costs two lookups.
 
@@ -66,20 +86,44 @@ class ChildcareFeature:
         """Precompute over the vacancies; `shifts` may pass their ShiftTable if already built."""
         if shifts is None:
             shifts = ShiftTable.from_vacancies(vacancies)
-        self.shifts_ = shifts
-        # One entry per (shift, weekday it starts on), grouped by shift.
-        shift_of_day, day = np.nonzero(shifts.days)
-        self.day_shift_ = shift_of_day
-        self.day_vacancy_ = shifts.vacancy[shift_of_day]
-        # Minutes from the start of the prefix's middle week (see unavailable_prefix).
-        start = MINUTES_PER_WEEK + day * MINUTES_PER_DAY + shifts.start[shift_of_day]
-        self.day_start_ = start.astype(np.int32)
-        self.day_end_ = (start + shifts.duration[shift_of_day]).astype(np.int32)
-        self.first_day_ = np.searchsorted(shift_of_day, np.arange(len(shifts.vacancy)))
-        # Vacancy j owns the contiguous shift days day_bounds_[j] to day_bounds_[j + 1].
-        self.day_bounds_ = np.searchsorted(self.day_vacancy_, np.arange(len(vacancies) + 1))
+        self._index_shift_days(shifts)
         self.hours_ = np.array([v.hours_per_week for v in vacancies], dtype=np.float64)
         return self
+
+    def splice(self, change: Splice) -> ChildcareFeature:
+        """A new feature with the change applied; this one is left as it is."""
+        new = copy.copy(self)
+        old = self.shifts_
+        kept = np.zeros(len(old.vacancy), dtype=np.bool_)
+        kept[change.kept_shifts] = True
+        renumber = np.zeros(len(old.vacancy), dtype=np.int64)
+        renumber[change.kept_shifts] = np.arange(len(change.kept_shifts))
+        kept_days = np.flatnonzero(kept[self.day_shift_])
+        fresh_shift, fresh_start, fresh_end = _shift_days(change.shifts, len(change.kept_shifts))
+        new.day_shift_ = np.concatenate([renumber[self.day_shift_[kept_days]], fresh_shift])
+        new.day_start_ = np.concatenate([self.day_start_[kept_days], fresh_start])
+        new.day_end_ = np.concatenate([self.day_end_[kept_days], fresh_end])
+        new._group_shift_days(change.shifts)
+        new.hours_ = np.concatenate(
+            [
+                self.hours_[change.keep],
+                np.array([v.hours_per_week for v in change.added], dtype=np.float64),
+            ]
+        )
+        return new
+
+    def _index_shift_days(self, shifts: ShiftTable) -> None:
+        self.day_shift_, self.day_start_, self.day_end_ = _shift_days(shifts, 0)
+        self._group_shift_days(shifts)
+
+    def _group_shift_days(self, shifts: ShiftTable) -> None:
+        self.shifts_ = shifts
+        self.day_vacancy_ = shifts.vacancy[self.day_shift_]
+        self.first_day_ = group_starts(self.day_shift_, len(shifts.vacancy))
+        # Vacancy j owns the contiguous shift days day_bounds_[j] to day_bounds_[j + 1].
+        self.day_bounds_ = np.append(
+            group_starts(self.day_vacancy_, len(shifts.first_shift)), len(self.day_vacancy_)
+        )
 
     def _overflow_by_shift_day(
         self, prefix: NDArray[np.int32], widen: NDArray[np.int32]
@@ -119,6 +163,15 @@ class ChildcareFeature:
         h = self.hours_[None, :]
         outside: FloatMatrix = np.maximum(np.maximum(low[:, None] - h, h - high[:, None]), 0.0)
         return outside
+
+    def best_scores(self, candidates: Sequence[Candidate]) -> FloatMatrix:
+        """What `score` can give at most, from the hours per week alone (every shift fitting)."""
+        hours_penalty = np.minimum(
+            self.settings.penalty_per_hour_outside_range * self._hours_outside(candidates),
+            self.settings.max_hours_penalty,
+        )
+        best: FloatMatrix = np.clip(1.0 - hours_penalty, 0.0, 1.0)
+        return best
 
     def score(
         self,

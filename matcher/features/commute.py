@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
 from matcher.geo import ANTWERP_CENTRE
 from matcher.models import Candidate, Vacancy
 from matcher.schedule import ShiftTable, format_clock
@@ -76,9 +77,7 @@ class CommuteFeature:
 
     def fit(self, vacancies: Sequence[Vacancy], *, shifts: ShiftTable | None = None) -> Self:
         """Precompute over the vacancies; `shifts` may pass their ShiftTable if already built."""
-        self.destinations_ = np.array(
-            [v.location.coordinates for v in vacancies], dtype=np.float64
-        ).reshape(-1, 2)
+        self.destinations_ = _destinations(vacancies)
         self.shifts_ = shifts if shifts is not None else ShiftTable.from_vacancies(vacancies)
         self.transport_provided_ = np.array(
             [v.transport_provided for v in vacancies], dtype=np.bool_
@@ -96,16 +95,51 @@ class CommuteFeature:
         self.timed_modes_ = tuple(m for m in MODES if not self.travel.running(m, _ALL_DAY).all())
         # For the others, which trip lengths work is a property of the shift's hours alone:
         # tabulate it once per distinct (start, length) so scoring is a single lookup.
-        hours = np.stack([self.shifts_.start, self.shifts_.duration], axis=1).reshape(-1, 2)
-        distinct, self.shift_hours_ = np.unique(hours, axis=0, return_inverse=True)
+        hours = _hours(self.shifts_)
+        self.hour_pairs_, self.shift_hours_ = np.unique(hours, axis=0, return_inverse=True)
         self.shift_hours_ = self.shift_hours_.reshape(-1)
-        trips = np.arange(_LONGEST_TRIP + 1, dtype=np.float64)[None, :]
-        self.works_by_trip_ = {}
-        for mode in self.timed_modes_:
-            table = self._works_at_shift_hours(mode, distinct[:, :1], distinct[:, 1:], trips)
-            table[:, _LONGEST_TRIP] = False  # any longer trip: out of reach at any hour
-            self.works_by_trip_[mode] = table
+        self.works_by_trip_ = self._works_by_trip(self.hour_pairs_)
         return self
+
+    def splice(self, change: Splice) -> CommuteFeature:
+        """A new feature with the change applied; this one is left as it is. Only shift hours
+        not tabulated yet are tabulated, and appended."""
+        keep, added, shifts = change.keep, change.added, change.shifts
+        new = copy.copy(self)
+        new.shifts_ = shifts
+        new.destinations_ = np.concatenate([self.destinations_[keep], _destinations(added)])
+        new.transport_provided_ = np.concatenate(
+            [self.transport_provided_[keep], [v.transport_provided for v in added]]
+        ).astype(np.bool_)
+        new.by_postcode_ = np.concatenate(
+            [self.by_postcode_[keep], [v.location.lat is None for v in added]]
+        ).astype(np.bool_)
+        kept_hours = self.shift_hours_[change.kept_shifts]
+        fresh = _hours(shifts)[len(kept_hours) :]
+        row = {(int(a), int(b)): k for k, (a, b) in enumerate(self.hour_pairs_.tolist())}
+        unseen = [p for p in dict.fromkeys(map(tuple, fresh.tolist())) if p not in row]
+        if unseen:
+            pairs = np.array(unseen, dtype=np.int64).reshape(-1, 2)
+            row |= {p: len(row) + k for k, p in enumerate(unseen)}
+            new.hour_pairs_ = np.concatenate([self.hour_pairs_, pairs])
+            tables = self._works_by_trip(pairs)
+            new.works_by_trip_ = {
+                m: np.concatenate([table, tables[m]]) for m, table in self.works_by_trip_.items()
+            }
+        fresh_rows = np.array([row[(a, b)] for a, b in fresh.tolist()], dtype=np.int64)
+        new.shift_hours_ = np.concatenate([kept_hours, fresh_rows]).astype(self.shift_hours_.dtype)
+        return new
+
+    def _works_by_trip(self, pairs: NDArray[np.int64]) -> dict[Mode, NDArray[np.bool_]]:
+        """Per timed mode, (pairs, trip minutes + 1): whether a trip that long works at the
+        hours of a shift with that (start, length)."""
+        trips = np.arange(_LONGEST_TRIP + 1, dtype=np.float64)[None, :]
+        works: dict[Mode, NDArray[np.bool_]] = {}
+        for mode in self.timed_modes_:
+            table = self._works_at_shift_hours(mode, pairs[:, :1], pairs[:, 1:], trips)
+            table[:, _LONGEST_TRIP] = False  # any longer trip: out of reach at any hour
+            works[mode] = table
+        return works
 
     def _door_to_door(
         self, candidates: Sequence[Candidate], modes: Sequence[Mode], columns: slice = slice(None)
@@ -286,6 +320,15 @@ def _not_running_reason(
             "leave_at": leave,
         },
     )
+
+
+def _destinations(vacancies: Sequence[Vacancy]) -> FloatMatrix:
+    return np.array([v.location.coordinates for v in vacancies], dtype=np.float64).reshape(-1, 2)
+
+
+def _hours(shifts: ShiftTable) -> NDArray[np.int64]:
+    """(shifts, 2): each shift's start and length, what its trips' feasibility depends on."""
+    return np.stack([shifts.start, shifts.duration], axis=1).reshape(-1, 2)
 
 
 def _whole(minutes: float) -> int:

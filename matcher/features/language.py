@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import ClassVar, Self
 
@@ -9,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import FeatureScores, Reason
+from matcher.features.base import FeatureScores, Reason, Splice
 from matcher.models import LEVELS, Candidate, Vacancy, level_rank
 
 DUTCH = "nl"
@@ -60,22 +61,51 @@ class LanguageFeature:
         for v in vacancies:
             codes.update(v.language.contact_languages)
         self.codes_ = sorted(codes)
+        self.accepted_, self.needed_rank_, self.dutch_required_ = self._requirements(vacancies)
+        return self
+
+    def splice(self, change: Splice) -> LanguageFeature:
+        """A new feature with the change applied; this one is left as it is. A language no
+        vacancy accepts any more keeps its (all false) column until the next fit, where it
+        changes nothing."""
+        keep, added = change.keep, change.added
+        new = copy.copy(self)
+        codes = set(self.codes_)
+        for v in added:
+            codes.update(v.language.contact_languages)
+        new.codes_ = sorted(codes)
+        accepted = self.accepted_[keep]
+        if new.codes_ != self.codes_:
+            widened = np.zeros((len(keep), len(new.codes_)), dtype=np.bool_)
+            widened[:, [new.codes_.index(c) for c in self.codes_]] = accepted
+            accepted = widened
+        fresh_accepted, fresh_needed, fresh_dutch = new._requirements(added)
+        new.accepted_ = np.concatenate([accepted, fresh_accepted])
+        new.needed_rank_ = np.concatenate([self.needed_rank_[keep], fresh_needed])
+        new.dutch_required_ = np.concatenate([self.dutch_required_[keep], fresh_dutch])
+        return new
+
+    def _requirements(
+        self, vacancies: Sequence[Vacancy]
+    ) -> tuple[NDArray[np.bool_], NDArray[np.int8], NDArray[np.bool_]]:
+        """Per vacancy, over `codes_`: which languages count, the rank needed, and whether that
+        is a Dutch rank."""
         column = {c: i for i, c in enumerate(self.codes_)}
         n = len(vacancies)
         # Which languages count for each vacancy; Dutch always does, a Flemish employer speaks it.
-        self.accepted_ = np.zeros((n, len(self.codes_)), dtype=np.bool_)
-        self.accepted_[:, column[DUTCH]] = True
-        self.needed_rank_ = np.zeros(n, dtype=np.int8)
-        self.dutch_required_ = np.zeros(n, dtype=np.bool_)
+        accepted = np.zeros((n, len(self.codes_)), dtype=np.bool_)
+        accepted[:, column[DUTCH]] = True
+        needed_rank = np.zeros(n, dtype=np.int8)
+        dutch_required = np.zeros(n, dtype=np.bool_)
         for j, v in enumerate(vacancies):
             req = v.language
             if req.dutch is not None:
-                self.dutch_required_[j] = True
-                self.needed_rank_[j] = level_rank(req.dutch)
+                dutch_required[j] = True
+                needed_rank[j] = level_rank(req.dutch)
             else:
-                self.needed_rank_[j] = level_rank(req.contact_level)
-                self.accepted_[j, [column[c] for c in req.contact_languages]] = True
-        return self
+                needed_rank[j] = level_rank(req.contact_level)
+                accepted[j, [column[c] for c in req.contact_languages]] = True
+        return accepted, needed_rank, dutch_required
 
     def _candidate_ranks(self, candidates: Sequence[Candidate]) -> NDArray[np.int8]:
         ranks = np.zeros((len(candidates), len(self.codes_)), dtype=np.int8)

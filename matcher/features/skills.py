@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
@@ -12,7 +13,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from matcher.features.base import FeatureScores, Reason
+from matcher.features.base import FeatureScores, Reason, Splice
 from matcher.models import Candidate, Vacancy
 from matcher.vocabulary import RELATED_CREDIT, Vocabulary, default_vocabulary, normalise
 
@@ -43,6 +44,21 @@ class _Credit:
 
 _NONE = _Credit(0.0, "", False)
 
+_VacancyConcepts = tuple[list[str], list[str], str]
+"""A vacancy's required and preferred skills' concepts, and its title's."""
+
+
+def _concepts_of(row: _VacancyConcepts) -> list[str]:
+    return [*row[0], *row[1], row[2]]
+
+
+def _object_array(rows: Sequence[_VacancyConcepts]) -> NDArray[np.object_]:
+    """One vacancy's concepts per entry: taken and joined with numpy when spliced."""
+    array = np.empty(len(rows), dtype=object)
+    for k, row in enumerate(rows):
+        array[k] = row
+    return array
+
 
 class SkillsFeature:
     """Concept-to-concept coverage, so wording and language on either side matter less."""
@@ -58,9 +74,12 @@ class SkillsFeature:
     def fit(self, vacancies: Sequence[Vacancy]) -> Self:
         self.concepts_: list[str] = list(self.vocabulary.concepts)
         self.column_: dict[str, int] = {c: k for k, c in enumerate(self.concepts_)}
-        required = [[self._concept(p) for p in v.skills_required] for v in vacancies]
-        preferred = [[self._concept(p) for p in v.skills_preferred] for v in vacancies]
-        titles = [self._concept(v.title) for v in vacancies]
+        self.unknown_phrases_: list[str] = []
+        read = self._read(vacancies)
+        self._register([c for row in read for c in _concepts_of(row)])
+        required = [row[0] for row in read]
+        preferred = [row[1] for row in read]
+        titles = [row[2] for row in read]
         self.required_ = self._matrix(required)
         self.preferred_ = self._matrix(preferred)
         self.title_ = self._matrix([[t] for t in titles])
@@ -70,19 +89,72 @@ class SkillsFeature:
         self.licence_required_ = np.array(
             [v.driving_licence_required for v in vacancies], dtype=np.bool_
         )
-        self.unknown_phrases_ = [
-            c.removeprefix(_TEXT) for c in self.concepts_ if c.startswith(_TEXT)
-        ]
-        self._vacancy_concepts = list(zip(required, preferred, titles, strict=True))
+        self._vacancy_concepts = _object_array(read)
         return self
+
+    def splice(self, change: Splice) -> SkillsFeature:
+        """A new feature with the change applied, reading only the added vacancies' phrases;
+        this one is left as it is (requests may be scoring with it).
+
+        A concept only the dropped vacancies used keeps its (empty) column until the next fit:
+        it scores nothing, and no vacancy's reasons name it.
+        """
+        keep, added = change.keep, change.added
+        new = copy.copy(self)
+        read = self._read(added)
+        new._register([c for row in read for c in _concepts_of(row)])
+        fresh = {
+            "required_": new._matrix([row[0] for row in read]),
+            "preferred_": new._matrix([row[1] for row in read]),
+            "title_": new._matrix([[row[2]] for row in read]),
+        }
+        width = len(new.concepts_)
+        for name, rows in fresh.items():
+            kept = getattr(self, name)[keep]
+            kept = sparse.csr_matrix(
+                (kept.data, kept.indices, kept.indptr), shape=(len(keep), width)
+            )
+            setattr(new, name, sparse.csr_matrix(sparse.vstack([kept, rows], format="csr")))
+        new.required_count_ = np.concatenate(
+            [self.required_count_[keep], np.asarray(fresh["required_"].sum(axis=1)).ravel()]
+        )
+        new.preferred_count_ = np.concatenate(
+            [self.preferred_count_[keep], np.asarray(fresh["preferred_"].sum(axis=1)).ravel()]
+        )
+        new.titles_known_ = np.concatenate(
+            [self.titles_known_[keep], [not row[2].startswith(_TEXT) for row in read]]
+        ).astype(np.bool_)
+        new.licence_required_ = np.concatenate(
+            [self.licence_required_[keep], [v.driving_licence_required for v in added]]
+        ).astype(np.bool_)
+        new._vacancy_concepts = np.concatenate([self._vacancy_concepts[keep], _object_array(read)])
+        return new
+
+    def _read(self, vacancies: Sequence[Vacancy]) -> list[_VacancyConcepts]:
+        """Each vacancy's (required, preferred, title) concepts."""
+        return [
+            (
+                [self._concept(p) for p in v.skills_required],
+                [self._concept(p) for p in v.skills_preferred],
+                self._concept(v.title),
+            )
+            for v in vacancies
+        ]
 
     def _concept(self, phrase: str) -> str:
         """The vocabulary concept a vacancy phrase means, or an ad-hoc text concept."""
-        concept = self.vocabulary.read(phrase).concept_id or _TEXT + normalise(phrase)
-        if concept not in self.column_:
-            self.column_[concept] = len(self.concepts_)
-            self.concepts_.append(concept)
-        return concept
+        return self.vocabulary.read(phrase).concept_id or _TEXT + normalise(phrase)
+
+    def _register(self, concepts: Sequence[str]) -> None:
+        """Give the concepts not known yet a column each, in order of first appearance; the
+        lists are copied first, so a feature this one was spliced from keeps its own."""
+        unseen = [c for c in dict.fromkeys(concepts) if c not in self.column_]
+        if not unseen:
+            return
+        self.concepts_ = [*self.concepts_, *unseen]
+        self.column_ = {**self.column_, **{c: len(self.column_) + k for k, c in enumerate(unseen)}}
+        texts = [c.removeprefix(_TEXT) for c in unseen if c.startswith(_TEXT)]
+        self.unknown_phrases_ = [*self.unknown_phrases_, *texts]
 
     def _matrix(self, rows: list[list[str]]) -> sparse.csr_matrix:
         indptr = np.cumsum([0] + [len(set(r)) for r in rows])
@@ -129,16 +201,25 @@ class SkillsFeature:
         )
         return found
 
-    def _have(self, candidates: Sequence[Candidate]) -> NDArray[np.float64]:
+    def _have(
+        self, candidates: Sequence[Candidate], known: Sequence[dict[str, _Credit]] | None
+    ) -> NDArray[np.float64]:
         have = np.zeros((len(self.concepts_), len(candidates)))
         for i, c in enumerate(candidates):
-            for concept, credit in self.credits(c).items():
+            earned = self.credits(c) if known is None else known[i]
+            for concept, credit in earned.items():
                 have[self.column_[concept], i] = credit.value
         return have
 
-    def score(self, candidates: Sequence[Candidate]) -> FeatureScores:
+    def score(
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        credits: Sequence[dict[str, _Credit]] | None = None,
+    ) -> FeatureScores:
+        """`credits` may pass each candidate's `credits(candidate)`, if already known."""
         s = self.settings
-        have = self._have(candidates)
+        have = self._have(candidates, credits)
         required = (self.required_ @ have).T / np.maximum(self.required_count_, 1)
         preferred = (self.preferred_ @ have).T / np.maximum(self.preferred_count_, 1)
         title = (self.title_ @ have).T

@@ -6,13 +6,15 @@ import json
 from typing import Annotated
 
 import anyio.to_thread
+import numpy as np
 from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session, sessionmaker
 
-from matcher import Candidate
+from matcher import Candidate, Shortlist
+from matcher.engine import rank_keys
 from matcher.models import Stage
 from service import store
-from service.catalog import Catalog, ShortlistCache
+from service.catalog import CachedShortlist, Catalog, Fitted, ShortlistCache
 from service.deps import (
     PEOPLE_READERS,
     ApiKey,
@@ -87,14 +89,36 @@ def _candidate_shortlist(
             raise store.NotFound(f"no candidate with id '{candidate_id}'")
         fitted = catalog.current(session)
     key = cache.key(stored, fitted, "candidate", top, include_blocked)
-    body = cache.get(key)
-    if body is None:
-        candidate = Candidate.model_validate_json(stored)
-        with catalog.scoring:
+    cached = cache.get(key)
+    if cached is not None and cached.catalog_version >= fitted.catalog_version:
+        return cached.body
+    with catalog.scoring:
+        entry = None
+        if cached is not None:
+            entry = cache.revalidated(cached, fitted, include_blocked=include_blocked)
+        if entry is None:
+            candidate = Candidate.model_validate_json(stored)
             shortlist = fitted.engine.shortlist(candidate, top=top, include_blocked=include_blocked)
-            body = _json(shortlist.as_dict())
-        cache.put(key, candidate_id, body)
-    return body
+            entry = _entry(fitted, shortlist, top, candidate)
+    cache.put(key, candidate_id, entry)
+    return entry.body
+
+
+def _entry(fitted: Fitted, shortlist: Shortlist, top: int, candidate: Candidate) -> CachedShortlist:
+    results = shortlist.results
+    last = None
+    if len(results) == top:
+        end = results[-1]
+        key = rank_keys(np.array([end.score]), np.array([end.blocked]))
+        last = (float(key[0]), end.vacancy_id or "")
+    return CachedShortlist(
+        catalog_version=fitted.catalog_version,
+        body=_json(shortlist.as_dict()),
+        vacancy_ids=frozenset(m.vacancy_id for m in results if m.vacancy_id),
+        last=last,
+        candidate=candidate,
+        lines=tuple(results),
+    )
 
 
 @router.get(

@@ -1,0 +1,232 @@
+"""A vacancy write is spliced into the fitted engine, not refitted, and cached shortlists that it
+cannot change survive it; one it does change is never served stale."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import as_role, candidate_body, settings_for, vacancy_body
+
+from service.app import create_app
+
+# Far from the fixtures' vacancies, someone who walks at most 10 minutes: only vacancies posted
+# next door can be in their shortlist, so what a write does to it is plain to see. Each test has
+# a home of its own, kilometres from the others'.
+HOMES = {
+    name: {"lat": 50.71, "lon": 5.21 + 0.15 * k}
+    for k, name in enumerate(["spliced", "kept", "seen", "refit", "always"])
+}
+HOMEBOUND: dict[str, Any] = {
+    "transport": [],
+    "max_commute_minutes": 10,
+    "languages": {"nl": "B1", "en": "B2"},
+    "skills": ["schoonmaken", "kassa"],
+}
+
+
+def next_door(home: str, km: float = 0.1) -> dict[str, Any]:
+    """A place `km` east of that home (70.5 km to a degree of longitude there)."""
+    return {"lat": HOMES[home]["lat"], "lon": HOMES[home]["lon"] + km / 70.5}
+
+
+@pytest.fixture(scope="module")
+def who(keys: dict[str, str]) -> dict[str, str]:
+    return as_role(keys, "jobhunter")
+
+
+@pytest.fixture(scope="module")
+def fresh(database_url: str) -> Iterator[TestClient]:
+    """Another process on the same database, caching no shortlist: what a ranking from scratch
+    gives, to compare the cached answers with."""
+    other = create_app(settings_for(database_url, load_fixtures=False, shortlist_cache_size=0))
+    with TestClient(other) as client:
+        yield client
+
+
+def person(client: TestClient, who: dict[str, str], home: str) -> str:
+    body = candidate_body(home=HOMES[home], **HOMEBOUND)
+    assert client.post("/candidates", json=body, headers=who).status_code == 201
+    ident: str = body["id"]
+    return ident
+
+
+def listed(client: TestClient, who: dict[str, str], path: str) -> list[dict[str, Any]]:
+    response = client.get(path, headers=who)
+    assert response.status_code == 200, response.text
+    results: list[dict[str, Any]] = response.json()["results"]
+    return results
+
+
+def ids(client: TestClient, who: dict[str, str], path: str) -> list[str]:
+    return [r["vacancy_id"] for r in listed(client, who, path)]
+
+
+def test_a_vacancy_write_shows_in_the_next_shortlist_without_a_full_fit(
+    app: FastAPI, client: TestClient, who: dict[str, str]
+) -> None:
+    catalog = app.state.catalog
+    path = f"/candidates/{person(client, who, 'spliced')}/shortlist?top=5"
+    assert ids(client, who, path) == []
+    fits, splices = catalog.full_fits, catalog.splices
+
+    vacancy = vacancy_body(location=next_door("spliced"))
+    assert client.post("/vacancies", json=vacancy, headers=who).status_code == 201
+    assert ids(client, who, path) == [vacancy["id"]]
+    renamed = {**vacancy, "title": "Kassamedewerker (nieuw)"}
+    assert client.put(f"/vacancies/{vacancy['id']}", json=renamed, headers=who).status_code == 200
+    assert [r["title"] for r in listed(client, who, path)] == ["Kassamedewerker (nieuw)"]
+    assert client.delete(f"/vacancies/{vacancy['id']}", headers=who).status_code == 204
+    assert ids(client, who, path) == []
+
+    assert catalog.full_fits == fits, "a write made the next shortlist fit the whole catalog"
+    assert catalog.splices == splices + 3
+
+
+def test_a_cached_shortlist_survives_a_write_that_cannot_change_it(
+    app: FastAPI, client: TestClient, who: dict[str, str]
+) -> None:
+    cache = app.state.shortlist_cache
+    tag = secrets.token_hex(3)
+    near = vacancy_body(id=f"v-s{tag}", location=next_door("kept"))
+    assert client.post("/vacancies", json=near, headers=who).status_code == 201
+    path = f"/candidates/{person(client, who, 'kept')}/shortlist"
+    before = client.get(path, headers=who).content
+    kept = cache.kept
+
+    # A vacancy kilometres away from them, changed: it cannot enter their list.
+    far = client.get("/vacancies/v-0002", headers=who).json()
+    far["title"] = f"Magazijnier {tag}"
+    assert client.put("/vacancies/v-0002", json=far, headers=who).status_code == 200
+    assert client.get(path, headers=who).content == before
+    assert cache.kept == kept + 1, "the write emptied a shortlist it could not change"
+
+    # Their own line's vacancy, changed in what their line does not show: it stays as it was.
+    more = {**near, "positions": 4}
+    assert client.put(f"/vacancies/{near['id']}", json=more, headers=who).status_code == 200
+    assert client.get(path, headers=who).content == before
+    assert cache.kept == kept + 2
+
+
+def test_a_write_that_changes_a_cached_shortlist_is_seen(
+    client: TestClient, fresh: TestClient, who: dict[str, str]
+) -> None:
+    tag = secrets.token_hex(3)
+    path = f"/candidates/{person(client, who, 'seen')}/shortlist?top=2"
+
+    def same_as_fresh() -> list[str]:
+        cached = client.get(path, headers=who)
+        assert cached.content == fresh.get(path, headers=who).content
+        return [r["vacancy_id"] for r in cached.json()["results"]]
+
+    def post(name: str) -> str:
+        body = vacancy_body(id=f"v-c{tag}-{name}", location=next_door("seen"))
+        assert client.post("/vacancies", json=body, headers=who).status_code == 201
+        return str(body["id"])
+
+    assert same_as_fresh() == []
+    b = post("b")
+    assert same_as_fresh() == [b]  # a shorter list than asked for: anything listed enters
+    c = post("c")
+    assert same_as_fresh() == [b, c]
+    a = post("a")  # as good as the last line, and first by id: it pushes that one out
+    assert same_as_fresh() == [a, b]
+    post("z")  # as good, but last by id: the list stays as it was
+    assert same_as_fresh() == [a, b]
+
+    changed = {**client.get(f"/vacancies/{b}", headers=who).json(), "title": "Kok (nieuw)"}
+    assert client.put(f"/vacancies/{b}", json=changed, headers=who).status_code == 200
+    assert [r["title"] for r in listed(client, who, path)][1] == "Kok (nieuw)"
+    assert same_as_fresh() == [a, b]
+    better = {**changed, "skills_required": ["schoonmaken"]}  # only b asks what they have
+    client.put(f"/vacancies/{b}", json=better, headers=who)
+    assert same_as_fresh() == [b, a]
+    assert client.delete(f"/vacancies/{a}", headers=who).status_code == 204
+    assert same_as_fresh() == [b, c]
+    far = {**changed, "location": next_door("seen", km=5)}
+    client.put(f"/vacancies/{b}", json=far, headers=who)
+    assert same_as_fresh()[0] == c
+
+
+def test_a_full_fit_runs_off_the_request_path_once_splices_add_up(
+    app: FastAPI, client: TestClient, fresh: TestClient, who: dict[str, str]
+) -> None:
+    catalog = app.state.catalog
+    path = f"/candidates/{person(client, who, 'refit')}/shortlist"
+    ids(client, who, path)
+    fits = catalog.full_fits
+    catalog.refit_after, catalog.refit_share = 1, 0.0
+    try:
+        vacancy = vacancy_body(location=next_door("refit"))
+        assert client.post("/vacancies", json=vacancy, headers=who).status_code == 201
+        assert vacancy["id"] in ids(client, who, path)  # spliced; the full fit starts meanwhile
+        catalog.wait_for_refit(timeout=120)
+    finally:
+        catalog.refit_after, catalog.refit_share = 200, 0.2
+    assert catalog.full_fits == fits + 1
+    assert catalog.fitted.engine.spliced_ == 0
+    assert client.get(path, headers=who).content == fresh.get(path, headers=who).content
+
+
+vacancy_fields = st.fixed_dictionaries(
+    {
+        "title": st.sampled_from(["Kassamedewerker", "Schoonmaker", "Kok", "Zeepzieder"]),
+        "location": st.builds(
+            lambda km: next_door("always", km), st.sampled_from([0.05, 0.2, 0.5, 0.8, 3.0])
+        ),
+        "skills_required": st.lists(
+            st.sampled_from(["schoonmaken", "kassa", "koken", "glasblazen"]),
+            max_size=2,
+            unique=True,
+        ),
+        "language": st.sampled_from(
+            [
+                {"dutch": "A2", "contact_languages": [], "contact_level": None},
+                {"dutch": "B2", "contact_languages": [], "contact_level": None},
+                {"dutch": None, "contact_languages": ["ti"], "contact_level": "A2"},
+                {"dutch": None, "contact_languages": ["en"], "contact_level": "B1"},
+            ]
+        ),
+        "status": st.sampled_from(["open", "open", "closed"]),
+    }
+)
+writes = st.lists(
+    st.tuples(st.sampled_from(["post", "put", "delete"]), st.integers(0, 99), vacancy_fields),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(writes=writes, top=st.sampled_from([1, 2, 3]))
+def test_a_cached_shortlist_is_always_what_a_fresh_ranking_gives(
+    client: TestClient, fresh: TestClient, who: dict[str, str], writes: list[Any], top: int
+) -> None:
+    path = f"/candidates/{person(client, who, 'always')}/shortlist?top={top}"
+    mine: list[str] = []
+    for which, where, fields in writes:
+        client.get(path, headers=who)  # cached before each write
+        if which == "post" or not mine:
+            body = vacancy_body(**fields)
+            assert client.post("/vacancies", json=body, headers=who).status_code == 201
+            mine.append(body["id"])
+        elif which == "put":
+            ident = mine[where % len(mine)]
+            body = vacancy_body(id=ident, **fields)
+            assert client.put(f"/vacancies/{ident}", json=body, headers=who).status_code == 200
+        else:
+            ident = mine.pop(where % len(mine))
+            assert client.delete(f"/vacancies/{ident}", headers=who).status_code == 204
+        assert client.get(path, headers=who).content == fresh.get(path, headers=who).content
+    for ident in mine:  # the next example starts without them
+        client.delete(f"/vacancies/{ident}", headers=who)
