@@ -135,13 +135,29 @@ def _shortlist(args: argparse.Namespace) -> int:
         result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)
         _print(result, args.json, f"the fixture files ({_describe(engine.weights)})")
         return 0
+    from service import record
     from service.local import candidate_in
 
     with _database() as db, db.sessions() as session:
         person = candidate_in(db, session, args.candidate_id.strip())
         engine = _engine(db, session, args)
-    result = engine.shortlist(person, top=args.top, include_blocked=args.include_blocked)
-    _print(result, args.json, f"{db.url} ({_describe(engine.weights)})")
+        view = record.candidate_view(
+            session,
+            db.settings,
+            candidate_id=str(person.id),
+            include_history=args.include_history,
+        )
+    # The service's own rules: what the record already holds is left out (or marked), and
+    # nobody who is not looking gets vacancies unless asked.
+    result, body = record.rank_for(
+        engine,
+        person,
+        view,
+        top=args.top,
+        include_blocked=args.include_blocked,
+        any_stage=args.any_stage,
+    )
+    _print(result, args.json, f"{db.url} ({_describe(engine.weights)})", body=body)
     return 0
 
 
@@ -155,14 +171,19 @@ def _candidates(args: argparse.Namespace) -> int:
         result = engine.rank_candidates(vacancy, people, **options)
         _print(result, args.json, f"the fixture files ({_describe(engine.weights)})")
         return 0
+    from service import record
     from service.local import vacancy_in
 
     with _database() as db, db.sessions() as session:
         job = vacancy_in(db, session, args.vacancy_id.strip())
         people = db.catalog.candidates_at(session, stages=stages)
         engine = _engine(db, session, args)
-    result = engine.rank_candidates(job, people, **options)
-    _print(result, args.json, f"{db.url} ({_describe(engine.weights)})")
+        view = record.vacancy_view(
+            session, db.settings, vacancy_id=str(job.id), include_history=args.include_history
+        )
+    result = engine.rank_candidates(job, people, **options, withhold=view.withhold)
+    body = view.mark(result.as_dict(), id_field="candidate_id")
+    _print(result, args.json, f"{db.url} ({_describe(engine.weights)})", body=body)
     return 0
 
 
@@ -339,12 +360,40 @@ def format_stats(figures: dict[str, Any], *, source: str, months: int = 6) -> st
     return "\n".join(lines)
 
 
-def _print(result: Shortlist, as_json: bool, source: str) -> None:
+def _print(
+    result: Shortlist, as_json: bool, source: str, *, body: dict[str, Any] | None = None
+) -> None:
+    """`body`, when given, is the HTTP answer's shape (with the record's marks) for --json."""
     if as_json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        width = shutil.get_terminal_size((110, 20)).columns
-        print(format_shortlist(result, width=width, source=source))
+        print(json.dumps(body or result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    width = shutil.get_terminal_size((110, 20)).columns
+    text = format_shortlist(result, width=width, source=source)
+    if body is not None and body.get("withheld"):
+        text = text.split("\n\n")[0] + f"\n\n{body['withheld']}"
+    elif body is not None and body.get("left_out"):
+        text += (
+            f"\n\n{body['left_out']} open vacancies already in their record (proposed, rejected,"
+            " withdrawn or hired) are left out: --include-history lists them, marked."
+        )
+    marks = _marks(body)
+    if marks:
+        text += "\n\nAlready in the record: " + "; ".join(marks)
+    print(text)
+
+
+def _marks(body: dict[str, Any] | None) -> list[str]:
+    """What the record says of the lines shown (include-history)."""
+    if body is None:
+        return []
+    found = []
+    for line in body["results"]:
+        history = line.get("history")
+        if history:
+            who = line.get("vacancy_id") or line.get("candidate_id")
+            why = f", {history['reason']}" if history.get("reason") else ""
+            found.append(f"{who} {history['code']} ({history['status']} on {history['on']}{why})")
+    return found
 
 
 def _top(value: str) -> int:
@@ -384,6 +433,11 @@ def _ranking_options(parser: argparse.ArgumentParser, *, top: int) -> None:
     parser.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
     parser.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
     parser.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
+    parser.add_argument(
+        "--include-history",
+        action="store_true",
+        help="also list pairs already proposed or ended, marked (default: left out)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -393,6 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("shortlist", help="rank the open vacancies for a candidate")
     p.add_argument("candidate_id", help="e.g. c-0042")
     _ranking_options(p, top=10)
+    p.add_argument(
+        "--any-stage",
+        action="store_true",
+        help="shortlist someone not looking (placed, follow_up, closed) too",
+    )
     p.set_defaults(run=_shortlist)
 
     p = sub.add_parser("candidates", help="rank the ready candidates for a vacancy")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -136,8 +136,10 @@ def rank_order(
     *,
     top: int,
     include_blocked: bool,
+    withheld: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
-    """Indices of the best `top`: unblocked first, then score descending, then by id.
+    """Indices of the best `top`: unblocked first, then score descending, then by id; never
+    the `withheld` ones.
 
     Scores are compared as shown (4 decimals), so results that look equal are ordered by id.
     """
@@ -146,6 +148,9 @@ def rank_order(
     key = rank_keys(score, blocked)
     if not include_blocked:
         key = np.where(blocked, np.inf, key)
+    if withheld is not None and len(withheld):
+        key = key.copy()
+        key[withheld] = np.inf
     eligible = np.isfinite(key)
     n = int(eligible.sum())
     top = min(top, n)
@@ -313,9 +318,15 @@ class Engine:
         return shifts.best_shift(np.where(blocks, 2.0, 0.0) + (1.0 - quality))
 
     def shortlist(
-        self, candidate: Candidate, *, top: int = 10, include_blocked: bool = False
+        self,
+        candidate: Candidate,
+        *,
+        top: int = 10,
+        include_blocked: bool = False,
+        withhold: Collection[str] = (),
     ) -> Shortlist:
-        """The candidate's best open vacancies, explained."""
+        """The candidate's best open vacancies, explained; never those in `withhold` (say, the
+        ones already proposed to them)."""
         about = self._about(candidate)
         scores = self._score([candidate], credits=about.credits)
         order = rank_order(
@@ -324,6 +335,7 @@ class Engine:
             self.vacancy_rank_,
             top=top,
             include_blocked=include_blocked,
+            withheld=self.columns_of(withhold) if withhold else None,
         )
         results = [self._match(candidate, int(j), scores, 0, about) for j in order]
         return Shortlist(self.weights.version, results, candidate_id=candidate.id)
@@ -345,12 +357,15 @@ class Engine:
         *,
         include_blocked: bool,
         credits: SkillCredits | None = None,
+        withhold: Collection[str] = (),
     ) -> bool:
         """Whether a shortlist for this person would list any of this engine's vacancies before
         `last`, the (rank key, id) of the last line of a full shortlist (from `rank_keys`); with
-        `last` None (a shortlist shorter than asked for), whether it would list any at all."""
+        `last` None (a shortlist shorter than asked for), whether it would list any at all. The
+        vacancies in `withhold` are never listed."""
         if not self.vacancies_:
             return False
+        withheld = self.columns_of(withhold) if withhold else None
         # Cheapest features first: a bound that rules every vacancy out spares the rest.
         w = self.weights.weights
         best = {name: np.ones(len(self.vacancies_)) for name in FEATURES}
@@ -361,7 +376,9 @@ class Engine:
             vetoed |= language.blocking[0]
         if w["skills"] > 0 and not candidate.driving_licence:
             vetoed |= self.skills_.licence_required_
-        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+        if not self._may_come_before(
+            best, vetoed, last, include_blocked=include_blocked, withheld=withheld
+        ):
             return False
         # The commute at each vacancy's quickest shift: never worse than at the chosen one.
         shift_minutes = self.commute_.shift_minutes([candidate])
@@ -369,17 +386,23 @@ class Engine:
         best["commute"] = commute.score[0]
         if w["commute"] > 0:
             vetoed |= commute.blocking[0]
-        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+        if not self._may_come_before(
+            best, vetoed, last, include_blocked=include_blocked, withheld=withheld
+        ):
             return False
         # Skills exactly (cheap with the credits known), the schedule at its best for the hours.
         earned = self.skill_credits(candidate, credits).credits
         best["skills"] = self.skills_.score([candidate], credits=[earned]).score[0]
         best["childcare"] = self.childcare_.best_scores([candidate])[0]
-        if not self._may_come_before(best, vetoed, last, include_blocked=include_blocked):
+        if not self._may_come_before(
+            best, vetoed, last, include_blocked=include_blocked, withheld=withheld
+        ):
             return False
         scores = self._score([candidate], shift_minutes, language, earned)
         best = {name: scores.features[name].score[0] for name in FEATURES}
-        return self._may_come_before(best, scores.blocked[0], last, include_blocked=include_blocked)
+        return self._may_come_before(
+            best, scores.blocked[0], last, include_blocked=include_blocked, withheld=withheld
+        )
 
     def _may_come_before(
         self,
@@ -388,12 +411,15 @@ class Engine:
         last: tuple[float, str] | None,
         *,
         include_blocked: bool,
+        withheld: NDArray[np.int64] | None = None,
     ) -> bool:
-        """Whether any vacancy could be listed before `last`, each feature's score at most
-        `best` and blocked at least where `vetoed` (given exactly, the answer is exact); the
-        combination is made as `score` makes it, so a bound never comes out below the real
-        score."""
+        """Whether any vacancy (but the `withheld` columns) could be listed before `last`, each
+        feature's score at most `best` and blocked at least where `vetoed` (given exactly, the
+        answer is exact); the combination is made as `score` makes it, so a bound never comes
+        out below the real score."""
         listed = np.ones(len(vetoed), dtype=np.bool_) if include_blocked else ~vetoed
+        if withheld is not None and len(withheld):
+            listed[withheld] = False
         if last is None or not listed.any():
             return bool(listed.any())
         w = self.weights.weights
@@ -417,8 +443,10 @@ class Engine:
         *,
         top: int = 20,
         include_blocked: bool = False,
+        withhold: Collection[str] = (),
     ) -> Shortlist:
-        """The best candidates for one vacancy, explained: the same scores from the other side."""
+        """The best candidates for one vacancy, explained: the same scores from the other side;
+        never the people in `withhold`."""
         single = self.for_vacancy(vacancy)
         if not candidates:
             return Shortlist(self.weights.version, [], vacancy_id=vacancy.id, ranks="candidates")
@@ -429,6 +457,11 @@ class Engine:
             _id_rank([c.id for c in candidates]),
             top=top,
             include_blocked=include_blocked,
+            withheld=np.array(
+                [i for i, c in enumerate(candidates) if c.id in withhold], dtype=np.int64
+            )
+            if withhold
+            else None,
         )
         results = [
             single._match(candidates[int(i)], 0, scores, int(i), single._about(candidates[int(i)]))

@@ -419,3 +419,8 @@ def needs_attention(
         proposals_to_closed_vacancies=sorted(closed, key=lambda c: str(c[0].id)),
         ready_without_proposal=sorted(waiting, key=lambda w: (-w.days_ready, w.candidate_id)),
     )
+
+
+NOT_LOOKING: frozenset[str] = frozenset({"placed", "follow_up", "closed"})
+"""Stages of people not looking for work: in work, followed up, or out of the programme. They get
+a shortlist only when it is asked for explicitly."""

@@ -254,6 +254,8 @@ class CachedShortlist:
     """Its lines: one whose vacancy was written since stays the same if re-explained alike."""
     credits: SkillCredits | None = None
     """What the person's skills earn, once worked out for re-scoring."""
+    withhold: frozenset[str] = frozenset()
+    """Vacancies it leaves out (the person's record has them): a write to one changes nothing."""
 
 
 class ShortlistCache:
@@ -323,7 +325,7 @@ class ShortlistCache:
             if any(m != before.get(m.vacancy_id or "") for m in again.results):
                 return None
         credits = fitted.engine.skill_credits(entry.candidate, entry.credits)
-        others = written - listed
+        others = written - listed - entry.withhold
         engine = fitted.reduced_to(others) if others else None
         if engine is not None and engine.lists_any_before(
             entry.candidate, entry.last, include_blocked=include_blocked, credits=credits

@@ -8,12 +8,13 @@ from typing import Any, Generic, Literal, Self, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from matcher import Candidate, Vacancy, Weights
-from matcher.models import Identifier
+from matcher.models import Identifier, Stage
 from matcher.outcomes import (
     Application,
     ApplicationStatus,
     ApplicationStep,
     Note,
+    PairHistory,
     PastDay,
     ShortlistSnapshot,
 )
@@ -84,6 +85,11 @@ class VacancyMatch(BaseModel):
     score: float = Field(ge=0, le=1)
     blocked: bool
     features: Features
+    history: PairHistory | None = Field(
+        default=None,
+        description="What already happened between this person and vacancy (null: nothing);"
+        " such pairs are left out unless include_history=true, but an expired rejection",
+    )
 
 
 class CandidateMatch(BaseModel):
@@ -93,6 +99,11 @@ class CandidateMatch(BaseModel):
     score: float = Field(ge=0, le=1)
     blocked: bool
     features: Features
+    history: PairHistory | None = Field(
+        default=None,
+        description="What already happened between this person and vacancy (null: nothing);"
+        " such pairs are left out unless include_history=true, but an expired rejection",
+    )
 
 
 class CandidateShortlist(BaseModel):
@@ -100,6 +111,17 @@ class CandidateShortlist(BaseModel):
 
     candidate_id: str
     weights_version: int
+    stage: Stage | None = Field(default=None, description="The person's stage")
+    withheld: str | None = Field(
+        default=None,
+        description="Why there are no results: the person is not looking for work (placed,"
+        " follow_up or closed) and any_stage=true was not given",
+    )
+    left_out: int = Field(
+        default=0,
+        description="Open vacancies left out because the person's record already has them"
+        " (include_history=true lists them, marked)",
+    )
     results: list[VacancyMatch]
 
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     coordinators (PUT /programme)."""
     target_people: int = Field(default=400, ge=1)
     """People the programme means to reach: stored at first start, then PUT /programme."""
+    rejection_expires_months: int | None = Field(default=None, ge=1, le=120)
+    """After this many months a rejection no longer keeps the vacancy out of the person's
+    shortlist (it comes back, marked previously_rejected); unset means never."""
     attention_stale_days: int = Field(default=14, ge=1, le=365)
     """A proposal with no step for this many days shows in GET /attention."""
     attention_ready_days: int = Field(default=30, ge=1, le=365)

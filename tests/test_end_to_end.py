@@ -161,7 +161,8 @@ def test_cli_piped_into_head_ends_quietly():
 
 def test_a_fresh_clone_shortlists_from_the_default_database_loaded_with_the_fixtures(tmp_path):
     """No settings at all: the CLI makes ./var/matcher.sqlite3 as `matcher serve` would (migrated,
-    the fixtures and their history loaded) and ranks from it, as the fixture files do."""
+    the fixtures and their history loaded) and ranks from it as the fixture files do, less the
+    vacancies the person's history already holds (the service's rule)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHER_")}
     env["PYTHONPATH"] = str(REPO)
 
@@ -177,8 +178,15 @@ def test_a_fresh_clone_shortlists_from_the_default_database_loaded_with_the_fixt
         assert run.returncode == 0, run.stderr
         return json.loads(run.stdout)
 
-    from_files = shortlist("--fixtures")
+    from_files = shortlist("--fixtures", "--top", "100")
     assert not (tmp_path / "var").exists()  # --fixtures touches no database
     from_database = shortlist()
     assert (tmp_path / "var" / "matcher.sqlite3").is_file()
-    assert from_database == from_files
+    history = json.loads((REPO / "fixtures" / "history.json").read_text("utf-8"))
+    recorded = {a["vacancy_id"] for a in history["applications"] if a["candidate_id"] == "c-0002"}
+    assert recorded  # the person has a history, so the rule is exercised
+    expected = [line for line in from_files["results"] if line["vacancy_id"] not in recorded]
+    assert [
+        {k: v for k, v in line.items() if k != "history"} for line in from_database["results"]
+    ] == expected[:10]
+    assert from_database["left_out"] > 0

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import anyio.to_thread
 import numpy as np
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import Candidate, Shortlist
 from matcher.engine import rank_keys
 from matcher.models import Stage
-from service import store
+from service import record, store
 from service.catalog import CachedShortlist, Catalog, Fitted, ShortlistCache
 from service.deps import (
     PEOPLE_READERS,
@@ -27,11 +29,19 @@ from service.deps import (
 )
 from service.routers import CandidateId, VacancyId, errors
 from service.schemas import CandidateShortlist, VacancyShortlist
+from service.settings import Settings
 
 router = APIRouter(tags=["shortlists"])
 
 IncludeBlocked = Annotated[
     bool, Query(description="Also list blocked matches, with what blocks them (near misses)")
+]
+IncludeHistory = Annotated[
+    bool,
+    Query(
+        description="Also list the pairs that already have an application (in progress or"
+        " ended), marked with what happened; by default they are left out"
+    ),
 ]
 
 
@@ -45,6 +55,7 @@ def _json(body: object) -> bytes:
     responses=errors(401, 403, 404),
 )
 async def candidate_shortlist(
+    request: Request,
     api_key: ApiKey,
     sessions: SessionsDep,
     catalog: CatalogDep,
@@ -52,8 +63,19 @@ async def candidate_shortlist(
     candidate_id: CandidateId,
     top: Annotated[int, Query(ge=1, le=100)] = 10,
     include_blocked: IncludeBlocked = False,
+    include_history: IncludeHistory = False,
+    any_stage: Annotated[
+        bool,
+        Query(
+            description="Shortlist a person who is not looking (placed, follow_up, closed) too;"
+            " without it their shortlist is empty and says why"
+        ),
+    ] = False,
 ) -> Response:
-    """The open vacancies that suit this person best, and why (closed ones never appear)."""
+    """The open vacancies that suit this person best, and why (closed and filled ones never
+    appear). Vacancies already proposed to them, or that ended (rejected, withdrawn, hired), are
+    left out unless `include_history=true`, which lists them marked; a rejection comes back,
+    marked, once older than MATCHER_REJECTION_EXPIRES_MONTHS (if set)."""
     # The request jobhunters make most, and the one exception to plain `def` routes with a
     # session per request: checking the key, reading the person and the catalog version, and
     # scoring happen in one trip to the thread pool, in a session of their own. Each trip costs
@@ -65,12 +87,20 @@ async def candidate_shortlist(
         api_key,
         catalog,
         cache,
+        request.app.state.settings,
         candidate_id,
-        top,
-        include_blocked,
+        Asked(top, include_blocked, include_history, any_stage),
         limiter=catalog.shortlist_threads,
     )
     return Response(body, media_type="application/json")
+
+
+@dataclass(frozen=True)
+class Asked:
+    top: int
+    include_blocked: bool
+    include_history: bool
+    any_stage: bool
 
 
 def _candidate_shortlist(
@@ -78,46 +108,76 @@ def _candidate_shortlist(
     api_key: str,
     catalog: Catalog,
     cache: ShortlistCache,
+    settings: Settings,
     candidate_id: str,
-    top: int,
-    include_blocked: bool,
+    asked: Asked,
 ) -> bytes:
     with sessions.begin() as session:
         authorize(session, api_key, PEOPLE_READERS)
         stored = store.get_candidate_text(session, candidate_id=candidate_id)
         if stored is None:
             raise store.NotFound(f"no candidate with id '{candidate_id}'")
+        # The person's record, cheaply: a proposal or a step changes the key, so a cached
+        # shortlist never offers a vacancy that was proposed since.
+        recorded = store.record_key(session, candidate_id=candidate_id)
         fitted = catalog.current(session)
-    key = cache.key(stored, fitted, "candidate", top, include_blocked)
-    cached = cache.get(key)
-    if cached is not None and cached.catalog_version >= fitted.catalog_version:
-        return cached.body
+        key = cache.key(stored, fitted, "candidate", asked, recorded, record.expiry_day(settings))
+        cached = cache.get(key)
+        if cached is not None and cached.catalog_version >= fitted.catalog_version:
+            return cached.body
+        view = (
+            record.candidate_view(
+                session,
+                settings,
+                candidate_id=candidate_id,
+                include_history=asked.include_history,
+            )
+            if recorded
+            else record.RecordView()
+        )
     with catalog.scoring:
         entry = None
         if cached is not None:
-            entry = cache.revalidated(cached, fitted, include_blocked=include_blocked)
+            entry = cache.revalidated(cached, fitted, include_blocked=asked.include_blocked)
         if entry is None:
             candidate = Candidate.model_validate_json(stored)
-            shortlist = fitted.engine.shortlist(candidate, top=top, include_blocked=include_blocked)
-            entry = _entry(fitted, shortlist, top, candidate)
+            shortlist, body = record.rank_for(
+                fitted.engine,
+                candidate,
+                view,
+                top=asked.top,
+                include_blocked=asked.include_blocked,
+                any_stage=asked.any_stage,
+            )
+            entry = _entry(fitted, shortlist, body, asked.top, candidate, view.withhold)
     cache.put(key, candidate_id, entry)
     return entry.body
 
 
-def _entry(fitted: Fitted, shortlist: Shortlist, top: int, candidate: Candidate) -> CachedShortlist:
+def _entry(
+    fitted: Fitted,
+    shortlist: Shortlist,
+    body: dict[str, Any],
+    top: int,
+    candidate: Candidate,
+    withhold: frozenset[str],
+) -> CachedShortlist:
     results = shortlist.results
     last = None
-    if len(results) == top:
+    if body["withheld"] is not None:
+        last = (-np.inf, "")  # nothing a write could bring in: the person is not looking
+    elif len(results) == top:
         end = results[-1]
         key = rank_keys(np.array([end.score]), np.array([end.blocked]))
         last = (float(key[0]), end.vacancy_id or "")
     return CachedShortlist(
         catalog_version=fitted.catalog_version,
-        body=_json(shortlist.as_dict()),
+        body=_json(body),
         vacancy_ids=frozenset(m.vacancy_id for m in results if m.vacancy_id),
         last=last,
         candidate=candidate,
         lines=tuple(results),
+        withhold=withhold,
     )
 
 
@@ -127,25 +187,60 @@ def _entry(fitted: Fitted, shortlist: Shortlist, top: int, candidate: Candidate)
     responses=errors(401, 403, 404),
 )
 def vacancy_shortlist(
+    request: Request,
     session: SessionDep,
     _: PeopleReader,
     catalog: CatalogDep,
     vacancy_id: VacancyId,
     top: Annotated[int, Query(ge=1, le=100)] = 20,
     include_blocked: IncludeBlocked = False,
+    include_history: IncludeHistory = False,
     stage: Annotated[
         list[Stage] | None, Query(description="Candidates at these stages (default: ready)")
     ] = None,
 ) -> Response:
-    """The people who suit this vacancy best; works for closed vacancies too (looking back)."""
+    """The people who suit this vacancy best; works for closed vacancies too (looking back).
+    People it was already proposed to (in progress or ended) are left out unless
+    `include_history=true`, which lists them marked."""
+    return Response(
+        _json(
+            vacancy_shortlist_body(
+                session,
+                catalog,
+                request.app.state.settings,
+                vacancy_id=vacancy_id,
+                top=top,
+                include_blocked=include_blocked,
+                include_history=include_history,
+                stages=stage or ["ready"],
+            )
+        ),
+        media_type="application/json",
+    )
+
+
+def vacancy_shortlist_body(
+    session: Session,
+    catalog: Catalog,
+    settings: Settings,
+    *,
+    vacancy_id: str,
+    top: int,
+    include_blocked: bool,
+    include_history: bool,
+    stages: Sequence[str],
+) -> dict[str, Any]:
+    """The vacancy-side shortlist as the API answers it (the CLI's `candidates` prints it)."""
     vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
     if vacancy is None:
         raise store.NotFound(f"no vacancy with id '{vacancy_id}'")
-    people = catalog.candidates_at(session, stages=stage or ["ready"])
+    people = catalog.candidates_at(session, stages=stages)
+    view = record.vacancy_view(
+        session, settings, vacancy_id=vacancy_id, include_history=include_history
+    )
     engine = catalog.current(session).engine
     with catalog.scoring:
         shortlist = engine.rank_candidates(
-            vacancy, people, top=top, include_blocked=include_blocked
+            vacancy, people, top=top, include_blocked=include_blocked, withhold=view.withhold
         )
-        body = _json(shortlist.as_dict())
-    return Response(body, media_type="application/json")
+    return view.mark(shortlist.as_dict(), id_field="candidate_id")
