@@ -29,6 +29,7 @@ still integral. `crowding=0` gives the plain maximum total score.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,9 +59,11 @@ proposal beyond one per position competes for the same job, so it is worth less 
 says; on the fixtures 0.1 keeps about 97% of plain top-k's total score."""
 SCORE_BATCH = 256
 """Candidates scored per engine call at most, so (C, V) arrays stay small for large groups."""
-SCORE_PAIRS = 200_000
+SCORE_PAIRS = 100_000
 """(person, vacancy) pairs scored per engine call: the call's arrays take about 110 bytes a
-pair (measured with tracemalloc at 100,000 vacancies), so some 25 MB whatever the sizes."""
+pair (measured with tracemalloc at 100,000 vacancies), so some 11 MB whatever the sizes; at
+100,000 vacancies that is one person a call, which was also the fastest per person (two or
+four at a time were slower, the arrays no longer fitting in cache)."""
 KEEP_PER_PROPOSAL = 4
 """The planner first keeps this many vacancies per proposal a person may get (see
 `plan_proposals`), a person's best, and widens only where that could change the plan."""
@@ -168,7 +171,8 @@ class Preferences:
     arrays, never (people x open vacancies).
 
     `keep` vacancies are kept per person at first; the planner asks for more (`widen`) for the
-    people whose optimum might lie beyond their list, and only those are scored again.
+    people whose optimum might lie beyond their list, and only those are scored again. `gate`
+    (e.g. a semaphore shared with shortlists) is held around each engine call.
     """
 
     def __init__(
@@ -180,9 +184,11 @@ class Preferences:
         min_score: float,
         scores: tuple[FloatMatrix, BoolMatrix] | None = None,
         pairs_per_call: int = SCORE_PAIRS,
+        gate: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.engine = engine
         self.pairs_per_call = pairs_per_call
+        self._gate = gate
         self.candidates = candidates
         self.min_score = min_score
         self._scores = scores
@@ -232,7 +238,8 @@ class Preferences:
         step = rows_per_call(len(self.engine.vacancies_), self.pairs_per_call)
         for first in range(0, len(people), step):
             at = people[first : first + step]
-            part = self.engine.score([self.candidates[i] for i in at.tolist()])
+            with self._gate or nullcontext():  # each call takes its turn, not the whole read
+                part = self.engine.score([self.candidates[i] for i in at.tolist()])
             yield at, part.score, part.blocked
 
     def pairs(self) -> tuple[NDArray[np.intp], NDArray[np.intp], FloatMatrix]:
