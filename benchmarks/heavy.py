@@ -140,6 +140,8 @@ def run(rows: list[tuple[str, str]]) -> None:
                 _measure(rows, pid, "POST /plans {}", send, "POST", "/plans")
                 refused = _measure(rows, pid, "GET /stats/barriers", send, "GET", "/stats/barriers")
                 found = re.search(r"\?sample=(\d+)", refused.text)
+                if refused.status_code == 422:
+                    rows.append(("    422 says", refused.json()["detail"][0]["msg"]))
                 if refused.status_code == 422 and found:
                     sample = found.group(1)
                     path = f"/stats/barriers?sample={sample}"

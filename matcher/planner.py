@@ -35,7 +35,7 @@ problem solved again. At 100,000 vacancies no widening was needed and the solve 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +172,10 @@ def rows_per_call(n_open: int, pairs_per_call: int = SCORE_PAIRS) -> int:
     return max(1, min(SCORE_BATCH, pairs_per_call // max(n_open, 1)))
 
 
+_Kept = tuple[NDArray[np.intp], NDArray[np.float64], bool]
+"""One person's kept vacancies, their scores, and whether that is all they are eligible for."""
+
+
 class Preferences:
     """Each person's best eligible vacancies (unblocked, at least `min_score`), in shortlist
     order, scored a few people at a time: memory is (people x kept) plus one engine call's
@@ -215,39 +219,49 @@ class Preferences:
         self._read(people[~self.complete[people]], keep, first=False)
 
     def _read(self, people: NDArray[np.intp], keep: int, *, first: bool) -> None:
-        ranks = self.engine.vacancy_rank_
         self.kept[people] = keep
         if not len(self.engine.vacancies_):
             self.complete[people] = True  # nothing open: nothing left out
             return
-        for at, score, blocked in self._parts(people):
-            ineligible = ~_eligible(score, blocked, self.min_score)
-            if first:
-                self.reachable |= ~ineligible.all(axis=0)
-            n_eligible = (~ineligible).sum(axis=1)
-            for row, person in enumerate(at.tolist()):
-                best = (
-                    rank_order(score[row], ineligible[row], ranks, top=keep, include_blocked=False)
-                    if n_eligible[row]
-                    else np.zeros(0, dtype=np.int64)
-                ).astype(np.intp)
-                self.columns[person] = best
-                self.scores[person] = score[row, best]
-                self.complete[person] = len(best) == n_eligible[row]
-
-    def _parts(
-        self, people: NDArray[np.intp]
-    ) -> Iterator[tuple[NDArray[np.intp], FloatMatrix, BoolMatrix]]:
-        if self._scores is not None:
-            score, blocked = self._scores
-            yield people, score[people], blocked[people]
-            return
         step = rows_per_call(len(self.engine.vacancies_), self.pairs_per_call)
-        for first in range(0, len(people), step):
-            at = people[first : first + step]
+        if self._scores is not None:
+            step = max(len(people), 1)
+        chunks = [people[first : first + step] for first in range(0, len(people), step)]
+
+        def best(at: NDArray[np.intp]) -> tuple[NDArray[np.intp], list[_Kept], BoolMatrix]:
+            return self._best(at, keep)
+
+        for at, kept, reachable in map(best, chunks):
+            if first:
+                self.reachable |= reachable
+            for person, (columns, scores, complete) in zip(at.tolist(), kept, strict=True):
+                self.columns[person] = columns
+                self.scores[person] = scores
+                self.complete[person] = complete
+
+    def _best(
+        self, at: NDArray[np.intp], keep: int
+    ) -> tuple[NDArray[np.intp], list[_Kept], BoolMatrix]:
+        """These people's best `keep` eligible vacancies, and which vacancies any can have."""
+        if self._scores is not None:
+            score, blocked = self._scores[0][at], self._scores[1][at]
+        else:
             with self._gate or nullcontext():  # each call takes its turn, not the whole read
                 part = self.engine.score([self.candidates[i] for i in at.tolist()])
-            yield at, part.score, part.blocked
+            score, blocked = part.score, part.blocked
+        ranks = self.engine.vacancy_rank_
+        ineligible = ~_eligible(score, blocked, self.min_score)
+        n_eligible = (~ineligible).sum(axis=1)
+        kept: list[_Kept] = []
+        for row in range(len(at)):
+            columns = (
+                rank_order(score[row], ineligible[row], ranks, top=keep, include_blocked=False)
+                if n_eligible[row]
+                else np.zeros(0, dtype=np.int64)
+            ).astype(np.intp)
+            kept.append((columns, score[row, columns], bool(len(columns) == n_eligible[row])))
+        reachable: BoolMatrix = np.logical_not(ineligible.all(axis=0))
+        return at, kept, reachable
 
     def pairs(self) -> tuple[NDArray[np.intp], NDArray[np.intp], FloatMatrix]:
         """(person, vacancy, score) of every kept pair."""
