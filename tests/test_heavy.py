@@ -229,3 +229,18 @@ def test_the_pruned_plan_is_as_good_as_the_full_one_and_the_same_when_that_is_un
     unique = other == full or other_value < best - 5e-5
     if unique:
         assert pruned == full
+
+
+def test_people_whose_best_vacancies_are_all_taken_get_their_next_best() -> None:
+    # Six people, one proposal each, all preferring the same four one-position vacancies: the
+    # planner first keeps four per person, so two people must be looked at again, further down.
+    engine = engine_for((1,) * 12)
+    group = [make_candidate(id=f"c-{i}") for i in range(6)]
+    score = np.tile(np.linspace(0.9, 0.2, 12), (6, 1)) - np.arange(6)[:, None] * 0.001
+    blocked = np.zeros_like(score, dtype=np.bool_)
+    args = {"per_candidate": 1, "per_position": 1, "crowding": 0.0}
+    plan = plan_proposals(engine, group, scores=(score, blocked), **args)
+    full, best = full_plan(engine, group, (score, blocked), **args)
+    assert len(plan.proposals) == 6 and plan.metrics.candidates_without == 0
+    assert objective(plan, engine, 0.0) == pytest.approx(best, abs=1e-6)
+    assert {p.vacancy_id for p in plan.proposals} == {f"v-{j:02d}" for j in range(6)}
