@@ -97,12 +97,20 @@ def _status(pid: int, field: str) -> int:
 
 
 def _measure(
-    rows: list[tuple[str, str]], pid: int, label: str, send: httpx.Client, method: str, path: str
+    rows: list[tuple[str, str]],
+    pid: int,
+    label: str,
+    send: httpx.Client,
+    method: str,
+    path: str,
+    body: dict[str, object] | None = None,
 ) -> httpx.Response:
     before = _status(pid, "VmRSS")
     Path(f"/proc/{pid}/clear_refs").write_text("5")  # restart the peak (VmHWM) from now
     t0 = time.perf_counter()
-    response = send.request(method, path, json={} if method == "POST" else None)
+    if body is None and method == "POST":
+        body = {}
+    response = send.request(method, path, json=body)
     seconds = time.perf_counter() - t0
     peak = _status(pid, "VmHWM")
     time.sleep(1.0)
@@ -137,7 +145,15 @@ def run(rows: list[tuple[str, str]]) -> None:
                 )
                 start_rss = _status(pid, "VmRSS")
                 rows.append(("  RSS after start (fitted)", f"{start_rss / MB:.0f} MB"))
-                _measure(rows, pid, "POST /plans {}", send, "POST", "/plans")
+                plan = _measure(rows, pid, "POST /plans {}", send, "POST", "/plans")
+                allowed = re.search(r"at most (\d+) people", plan.text)
+                if plan.status_code == 422 and allowed:
+                    rows.append(("    422 says", plan.json()["detail"][0]["msg"]))
+                    n = allowed.group(1)
+                    people = send.get(f"/candidates?stage=ready&limit={n}").json()["data"]
+                    body = {"candidate_ids": [c["id"] for c in people]}
+                    label = f"POST /plans for {n} people"
+                    _measure(rows, pid, label, send, "POST", "/plans", body)
                 refused = _measure(rows, pid, "GET /stats/barriers", send, "GET", "/stats/barriers")
                 found = re.search(r"\?sample=(\d+)", refused.text)
                 if refused.status_code == 422:
@@ -146,7 +162,6 @@ def run(rows: list[tuple[str, str]]) -> None:
                     sample = found.group(1)
                     path = f"/stats/barriers?sample={sample}"
                     _measure(rows, pid, f"GET {path}", send, "GET", path)
-                _measure(rows, pid, "POST /plans {} again", send, "POST", "/plans")
                 end_rss = _status(pid, "VmRSS")
                 rows.append(
                     (

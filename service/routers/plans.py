@@ -24,9 +24,11 @@ from service.routers import errors
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 
-PLAN_PAIRS = 30_000_000
-"""Most (person, open vacancy) pairs one plan scores: about 5 s on one idle core (17 ms per
-person at 100,000 vacancies; 290 ready people x 101,500 vacancies are 29.4 million). Memory
+PLAN_PAIRS = 24_000_000
+"""Most (person, open vacancy) pairs one plan scores: under 5 s on one idle core (measured: 290
+people x 101,500 vacancies, 29.4 million pairs, took 6.0 s), so at 100,000 vacancies a plan is
+for at most some 236 people (422 beyond, naming that number); the fixtures' 290 x 1,500 are 0.4
+million. Memory
 does not grow with it: people are scored a few at a time and only each person's best vacancies
 are kept (`matcher.planner.Preferences`)."""
 
