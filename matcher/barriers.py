@@ -2,9 +2,10 @@
 
 A coach can work on a Dutch course, a bike and cycling lessons, a public transport pass, a
 driving licence or a car, childcare that covers early or late shifts, or a longer commute. Each
-of these is a *variant* of the candidate (`Candidate.model_copy`); the original and all its
-variants are scored in one `Engine.score` call and compared row against row with numpy, so the
-answer costs about as much as one shortlist per variant, never a loop over pairs.
+of these is a *variant* of the candidate (`Candidate.model_copy`); the original and its variants
+are scored with `Engine.score`, a few rows per call so that memory stays bounded at any number
+of vacancies, and compared row against row with numpy, so the answer costs about as much as one
+shortlist per variant, never a loop over pairs.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.engine import SCORE_DECIMALS, Engine, rank_order
+from matcher.engine import SCORE_DECIMALS, Engine, Scores, rank_order
 from matcher.features.language import DUTCH
 from matcher.models import LEVELS, MINUTES_PER_DAY, Candidate, TimeWindow, level_rank
+from matcher.planner import SCORE_PAIRS
 from matcher.schedule import format_clock
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "barrier_stats",
     "candidate_changes",
     "format_barriers",
+    "scored_rows",
 ]
 
 CHANGE_CODES: dict[str, str] = {
@@ -349,38 +352,50 @@ def _widened(
     return out
 
 
-def analyse_barriers(engine: Engine, candidate: Candidate, *, top: int = 10) -> BarrierReport:
-    """Every applicable change for one person, scored with the original in one engine call.
+def analyse_barriers(
+    engine: Engine, candidate: Candidate, *, top: int = 10, pairs_per_call: int = SCORE_PAIRS
+) -> BarrierReport:
+    """Every applicable change for one person, scored with the original, a few rows per engine
+    call (so memory stays bounded however many vacancies are open).
 
     `unblocked` counts vacancies that are blocked now and not with the change; `new_in_top`
     lists the vacancies that enter the top `top` (unblocked, ranked as the shortlist ranks them)
     with the change: newly unblocked ones, or ones whose score rises enough.
     """
     changes = candidate_changes(candidate)
-    scores = engine.score(_rows(candidate, changes))
-    score, blocked = scores.score, scores.blocked
+    rows = _rows(candidate, changes)
     ranks = engine.vacancy_rank_
     n_open = len(engine.vacancies_)
-
-    def top_of(row: int) -> NDArray[np.int64]:
-        if n_open == 0:
-            return np.zeros(0, dtype=np.int64)
-        return rank_order(score[row], blocked[row], ranks, top=top, include_blocked=False)
-
-    before = set(top_of(0).tolist())
+    blocked = np.zeros((len(rows), n_open), dtype=np.bool_)
+    score_now = np.zeros(n_open)
+    # Per row, its top list and the scores there: all that is kept of its (V,) scores.
+    tops: list[tuple[NDArray[np.int64], NDArray[np.float64]]] = []
+    for first, part in _scored(engine, rows, pairs_per_call):
+        blocked[first : first + len(part.blocked)] = part.blocked
+        if first == 0:
+            score_now = part.score[0].copy()
+        for score, flags in zip(part.score, part.blocked, strict=True):
+            best = (
+                rank_order(score, flags, ranks, top=top, include_blocked=False)
+                if n_open
+                else np.zeros(0, dtype=np.int64)
+            )
+            tops.append((best, score[best]))
+    before = set(tops[0][0].tolist())
     unblocked = (blocked[:1] & ~blocked[1:]).sum(axis=1)
     effects: list[ChangeEffect] = []
     for k, change in enumerate(changes, start=1):
+        best, best_score = tops[k]
         entries = [
             TopEntry(
                 vacancy_id=engine.vacancies_[j].id,
                 title=engine.vacancies_[j].title,
                 employer=engine.vacancies_[j].employer,
-                score=float(score[k, j]),
-                score_before=float(score[0, j]),
+                score=value,
+                score_before=float(score_now[j]),
                 blocked_before=bool(blocked[0, j]),
             )
-            for j in top_of(k).tolist()
+            for j, value in zip(best.tolist(), best_score.tolist(), strict=True)
             if j not in before
         ]
         effects.append(
@@ -398,18 +413,33 @@ def analyse_barriers(engine: Engine, candidate: Candidate, *, top: int = 10) -> 
     )
 
 
+def scored_rows(candidates: Sequence[Candidate]) -> int:
+    """Rows `barrier_stats` scores for these people: each person and each of their changes."""
+    return sum(1 + len(candidate_changes(person)) for person in candidates)
+
+
 def barrier_stats(
-    engine: Engine, candidates: Sequence[Candidate], *, batch_rows: int = 512
+    engine: Engine,
+    candidates: Sequence[Candidate],
+    *,
+    batch_rows: int = 512,
+    pairs_per_call: int = SCORE_PAIRS,
 ) -> BarrierStats:
     """For a group of people: per change, whom it helps and how many vacancies it unblocks.
 
-    People and their variants are scored `batch_rows` rows at a time (about a dozen rows per
-    person), which keeps the (rows, shifts) arrays to a few megabytes whatever the group's size.
+    People are taken with their variants about `batch_rows` rows at a time (about a dozen rows
+    per person), fewer when many vacancies are open, and scored `pairs_per_call` (row, vacancy)
+    pairs per engine call: memory stays bounded whatever the sizes, and only the blocking flags
+    of one group are kept.
     """
-    stats = BarrierStats(open_vacancies=len(engine.vacancies_))
+    n_open = len(engine.vacancies_)
+    stats = BarrierStats(open_vacancies=n_open)
+    batch_rows = max(1, min(batch_rows, pairs_per_call // max(n_open, 1)))
     for batch in _batches(candidates, batch_rows):
         rows = [row for person, changes in batch for row in _rows(person, changes)]
-        blocked = engine.score(rows).blocked
+        blocked = np.zeros((len(rows), n_open), dtype=np.bool_)
+        for first, part in _scored(engine, rows, pairs_per_call):
+            blocked[first : first + len(part.blocked)] = part.blocked
         at = 0
         for _, changes in batch:
             now = blocked[at]
@@ -429,6 +459,15 @@ def barrier_stats(
                 stats.changes[best[1]].best_for += 1
             at += 1 + len(changes)
     return stats
+
+
+def _scored(
+    engine: Engine, rows: Sequence[Candidate], pairs_per_call: int
+) -> Iterator[tuple[int, Scores]]:
+    """The rows scored about `pairs_per_call` pairs per call, each part with its first index."""
+    step = max(1, pairs_per_call // max(len(engine.vacancies_), 1))
+    for first in range(0, len(rows), step):
+        yield first, engine.score(rows[first : first + step])
 
 
 def _rows(person: Candidate, changes: Sequence[Change]) -> list[Candidate]:

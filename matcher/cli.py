@@ -259,6 +259,8 @@ def _plan(args: argparse.Namespace) -> int:
             f"--{e['loc'][0]}: {e['msg']}".replace("_", "-") for e in error.errors()
         )
         raise SystemExit(f"error: {problems}") from None
+    from fastapi import HTTPException
+
     from service.store import NotFound
 
     with _database(fixtures=args.fixtures) as db, db.sessions() as session:
@@ -266,6 +268,9 @@ def _plan(args: argparse.Namespace) -> int:
             plan = plan_for(session, db.catalog, body)
         except NotFound as error:
             raise SystemExit(f"error: {error}") from None
+        except HTTPException as error:  # too many people to plan for at once
+            said = error.detail if isinstance(error.detail, str) else error.detail[0]["msg"]
+            raise SystemExit(f"error: {said}") from None
     if args.json:
         print(json.dumps(plan, ensure_ascii=False, indent=2))
     else:

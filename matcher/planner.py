@@ -24,11 +24,19 @@ it for the same jobs, so it is worth less than its score says: the planner charg
 `crowding` x (k - 1) / p for it. That cost is convex in k, so it stays a network problem (each
 vacancy gets one 0-1 slot variable per proposal it may take, the cheapest filled first) and is
 still integral. `crowding=0` gives the plain maximum total score.
+
+Scale. With 100,000 open vacancies the eligible pairs of 290 people are millions, and the (C, V)
+arrays gigabytes. People are therefore scored a few at a time (`SCORE_PAIRS` pairs per engine
+call) and only each person's best `KEEP_PER_PROPOSAL` x `per_candidate` eligible vacancies are
+kept (`Preferences`); the solver works on those, and LP duality says whether anything left out
+could do better (see `plan_proposals`): where it could, that person's list is widened and the
+problem solved again. At 100,000 vacancies no widening was needed and the solve took 0.35 s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +51,8 @@ from matcher.models import Candidate
 __all__ = [
     "Plan",
     "PlanMetrics",
+    "PlanTooLarge",
+    "Preferences",
     "Proposal",
     "gini",
     "plan_proposals",
@@ -55,7 +65,22 @@ DEFAULT_CROWDING = 0.1
 proposal beyond one per position competes for the same job, so it is worth less than its score
 says; on the fixtures 0.1 keeps about 97% of plain top-k's total score."""
 SCORE_BATCH = 256
-"""Candidates scored per engine call, so (C, V) arrays stay small for large groups."""
+"""Candidates scored per engine call at most, so (C, V) arrays stay small for large groups."""
+SCORE_PAIRS = 100_000
+"""(person, vacancy) pairs scored per engine call: the call's arrays take about 110 bytes a
+pair (measured with tracemalloc at 100,000 vacancies), so some 11 MB whatever the sizes; at
+100,000 vacancies that is one person a call, which was also the fastest per person (two or
+four at a time were slower, the arrays no longer fitting in cache)."""
+KEEP_PER_PROPOSAL = 4
+"""The planner first keeps this many vacancies per proposal a person may get (see
+`plan_proposals`), a person's best, and widens only where that could change the plan."""
+WIDEN_FACTOR = 4
+MAX_SOLVE_PAIRS = 2_000_000
+"""Most (person, vacancy) pairs the planner hands its solver (about 0.5 GB for HiGHS)."""
+_SCORE_FLOOR = 1e-6
+"""Weight of a pair shown as 0.0000, so that proposing it still counts."""
+_DUAL_TOLERANCE = 1e-7
+"""HiGHS's default dual feasibility tolerance: prices are exact to about this."""
 
 
 @dataclass(frozen=True)
@@ -133,12 +158,127 @@ class Plan:
 def score_matrix(
     engine: Engine, candidates: Sequence[Candidate], *, batch: int = SCORE_BATCH
 ) -> tuple[FloatMatrix, BoolMatrix]:
-    """(C, V) scores and blocking flags, scored `batch` candidates per engine call."""
+    """(C, V) scores and blocking flags, all at once: for small groups and tests. At scale the
+    planner scores in parts and keeps each person's best (see `Preferences`)."""
     n_open = len(engine.vacancies_)
     if not candidates:
         return np.zeros((0, n_open)), np.zeros((0, n_open), dtype=np.bool_)
     parts = [engine.score(candidates[i : i + batch]) for i in range(0, len(candidates), batch)]
     return np.vstack([p.score for p in parts]), np.vstack([p.blocked for p in parts])
+
+
+def rows_per_call(n_open: int, pairs_per_call: int = SCORE_PAIRS) -> int:
+    """People per engine call so that one call scores about `pairs_per_call` pairs."""
+    return max(1, min(SCORE_BATCH, pairs_per_call // max(n_open, 1)))
+
+
+_Kept = tuple[NDArray[np.intp], NDArray[np.float64], bool]
+"""One person's kept vacancies, their scores, and whether that is all they are eligible for."""
+
+
+class Preferences:
+    """Each person's best eligible vacancies (unblocked, at least `min_score`), in shortlist
+    order, scored a few people at a time: memory is (people x kept) plus one engine call's
+    arrays, never (people x open vacancies).
+
+    `keep` vacancies are kept per person at first; the planner asks for more (`widen`) for the
+    people whose optimum might lie beyond their list, and only those are scored again. `gate`
+    (e.g. a semaphore shared with shortlists) is held around each engine call.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        candidates: Sequence[Candidate],
+        *,
+        keep: int,
+        min_score: float,
+        scores: tuple[FloatMatrix, BoolMatrix] | None = None,
+        pairs_per_call: int = SCORE_PAIRS,
+        gate: AbstractContextManager[Any] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.pairs_per_call = pairs_per_call
+        self._gate = gate
+        self.candidates = candidates
+        self.min_score = min_score
+        self._scores = scores
+        n_open = len(engine.vacancies_)
+        self.reachable: BoolMatrix = np.zeros(n_open, dtype=np.bool_)
+        """Vacancies at least one of the people is eligible for."""
+        self.columns: list[NDArray[np.intp]] = [np.zeros(0, dtype=np.intp)] * len(candidates)
+        """Per person, their kept vacancies, best first (shortlist order)."""
+        self.scores: list[FloatMatrix] = [np.zeros(0)] * len(candidates)
+        self.complete = np.zeros(len(candidates), dtype=np.bool_)
+        """Whether a person's list holds every vacancy they are eligible for."""
+        self.kept = np.zeros(len(candidates), dtype=np.int64)
+        self._read(np.arange(len(candidates), dtype=np.intp), keep, first=True)
+
+    def widen(self, people: NDArray[np.intp], keep: int) -> None:
+        """Keep up to `keep` vacancies for these people (scored again)."""
+        self._read(people[~self.complete[people]], keep, first=False)
+
+    def _read(self, people: NDArray[np.intp], keep: int, *, first: bool) -> None:
+        self.kept[people] = keep
+        if not len(self.engine.vacancies_):
+            self.complete[people] = True  # nothing open: nothing left out
+            return
+        step = rows_per_call(len(self.engine.vacancies_), self.pairs_per_call)
+        if self._scores is not None:
+            step = max(len(people), 1)
+        chunks = [people[first : first + step] for first in range(0, len(people), step)]
+
+        def best(at: NDArray[np.intp]) -> tuple[NDArray[np.intp], list[_Kept], BoolMatrix]:
+            return self._best(at, keep)
+
+        for at, kept, reachable in map(best, chunks):
+            if first:
+                self.reachable |= reachable
+            for person, (columns, scores, complete) in zip(at.tolist(), kept, strict=True):
+                self.columns[person] = columns
+                self.scores[person] = scores
+                self.complete[person] = complete
+
+    def _best(
+        self, at: NDArray[np.intp], keep: int
+    ) -> tuple[NDArray[np.intp], list[_Kept], BoolMatrix]:
+        """These people's best `keep` eligible vacancies, and which vacancies any can have."""
+        if self._scores is not None:
+            score, blocked = self._scores[0][at], self._scores[1][at]
+        else:
+            with self._gate or nullcontext():  # each call takes its turn, not the whole read
+                part = self.engine.score([self.candidates[i] for i in at.tolist()])
+            score, blocked = part.score, part.blocked
+        ranks = self.engine.vacancy_rank_
+        ineligible = ~_eligible(score, blocked, self.min_score)
+        n_eligible = (~ineligible).sum(axis=1)
+        kept: list[_Kept] = []
+        for row in range(len(at)):
+            columns = (
+                rank_order(score[row], ineligible[row], ranks, top=keep, include_blocked=False)
+                if n_eligible[row]
+                else np.zeros(0, dtype=np.int64)
+            ).astype(np.intp)
+            kept.append((columns, score[row, columns], bool(len(columns) == n_eligible[row])))
+        reachable: BoolMatrix = np.logical_not(ineligible.all(axis=0))
+        return at, kept, reachable
+
+    def pairs(self) -> tuple[NDArray[np.intp], NDArray[np.intp], FloatMatrix]:
+        """(person, vacancy, score) of every kept pair."""
+        lengths = [len(c) for c in self.columns]
+        rows = np.repeat(np.arange(len(self.columns), dtype=np.intp), lengths)
+        if not rows.size:
+            return rows, np.zeros(0, dtype=np.intp), np.zeros(0)
+        return rows, np.concatenate(self.columns), np.concatenate(self.scores)
+
+    def left_out_best(self) -> FloatMatrix:
+        """Per person, at least the best shown score among the eligible vacancies not kept (the
+        last kept one's, since the list is in score order); -inf for a complete list."""
+        last = np.array(
+            [float(np.round(s[-1], SCORE_DECIMALS)) if len(s) else -np.inf for s in self.scores]
+        )
+        out: FloatMatrix = np.where(self.complete, -np.inf, last)
+        return out
 
 
 def gini(counts: NDArray[np.int64] | NDArray[np.float64]) -> float:
@@ -165,6 +305,10 @@ def _eligible(score: FloatMatrix, blocked: BoolMatrix, min_score: float) -> Bool
     return eligible
 
 
+class PlanTooLarge(ValueError):
+    """The plan would need more (person, vacancy) pairs in the solver than `max_pairs`."""
+
+
 def plan_proposals(
     engine: Engine,
     candidates: Sequence[Candidate],
@@ -174,43 +318,100 @@ def plan_proposals(
     min_score: float = 0.0,
     crowding: float = DEFAULT_CROWDING,
     scores: tuple[FloatMatrix, BoolMatrix] | None = None,
+    preferences: Preferences | None = None,
+    max_pairs: int = MAX_SOLVE_PAIRS,
 ) -> Plan:
     """The proposals with the highest total score, less crowding, within both capacities.
 
     Only unblocked pairs scoring at least `min_score` are proposed. `crowding` is what the
     k-th proposal to a vacancy with p positions costs: crowding x (k - 1) / p (0 for plain
     maximum total score). `scores` may pass the (C, V) scores and blocking flags of
-    `score_matrix` when they are at hand. The answer does not depend on the order of
-    `candidates` (the problem is built in id order), and HiGHS is deterministic, so the same
-    input gives the same plan.
+    `score_matrix` when they are at hand, or `preferences` each person's best vacancies (shared
+    with `top_k_proposals`). The answer does not depend on the order of `candidates` (the
+    problem is built in id order), and HiGHS is deterministic, so the same input gives the
+    same plan.
+
+    Pruning. The solver sees only each person's best `KEEP_PER_PROPOSAL` x `per_candidate`
+    vacancies, and then checks that nothing left out could do better: by LP duality the plan
+    is optimal for the whole problem when every person's price (the dual of their "at most
+    per_candidate" row) is at least the score of the best vacancy left off their list, because
+    a left-out vacancy's own price is never negative. People failing the check get a list four
+    times as long and the problem is solved again, until every check holds or lists are
+    complete. So the plan always has the same total (score less crowding) as the solver on
+    every eligible pair, to HiGHS's tolerance (1e-7); when several plans share that best total,
+    the two may pick different ones. More than `max_pairs` pairs raises `PlanTooLarge`.
     """
     _check(per_candidate, per_position, min_score)
     if crowding < 0:
         raise ValueError(f"crowding must be 0 or more, not {crowding}")
-    score, blocked = scores if scores is not None else score_matrix(engine, candidates)
-    eligible = _eligible(score, blocked, min_score)
-    # Rows and columns in id order, so that the solver sees the same problem for the same input.
-    row_order = np.array(
-        sorted(range(len(candidates)), key=lambda i: candidates[i].id or ""), dtype=np.intp
+    prefs = _preferences(engine, candidates, per_candidate, min_score, scores, preferences)
+    positions_all = np.array([v.positions for v in engine.vacancies_], dtype=np.int64)
+    person_rank = np.empty(len(candidates), dtype=np.int64)
+    person_rank[np.argsort(np.array([c.id or "" for c in candidates], dtype=object))] = np.arange(
+        len(candidates)
     )
-    col_order = np.argsort(engine.vacancy_rank_, kind="stable")
-    rows, cols = np.nonzero(eligible[np.ix_(row_order, col_order)])
-    pairs = np.zeros_like(eligible)
-    if len(rows):
-        weight = np.round(score[row_order[rows], col_order[cols]], SCORE_DECIMALS)
-        positions = np.array([v.positions for v in engine.vacancies_], dtype=np.int64)[col_order]
-        take = _solve(
-            weight,
-            rows,
-            cols,
-            n_candidates=len(candidates),
-            capacity=per_position * positions,
-            positions=positions,
-            per_candidate=per_candidate,
-            crowding=crowding,
+    while True:
+        rows, cols, score = prefs.pairs()
+        if len(rows) > max_pairs:
+            raise PlanTooLarge(
+                f"the plan needs more than {max_pairs} (person, vacancy) pairs in the solver; "
+                "plan for fewer people at a time"
+            )
+        take = np.zeros(len(rows), dtype=np.bool_)
+        price: FloatMatrix | None = np.zeros(len(candidates))
+        if len(rows):
+            # Rows and columns in id order, so that the solver sees the same problem for the
+            # same input, whatever order the people came in.
+            vacancies, local_col = np.unique(engine.vacancy_rank_[cols], return_inverse=True)
+            order = np.lexsort((local_col, person_rank[rows]))
+            by_rank = np.argsort(engine.vacancy_rank_, kind="stable")[vacancies]
+            positions = positions_all[by_rank]
+            solved, price_by_rank = _solve(
+                np.round(score[order], SCORE_DECIMALS),
+                person_rank[rows[order]].astype(np.intp),
+                local_col[order].astype(np.intp),
+                n_candidates=len(candidates),
+                capacity=per_position * positions,
+                positions=positions,
+                per_candidate=per_candidate,
+                crowding=crowding,
+            )
+            take[order] = solved
+            price = None if price_by_rank is None else price_by_rank[person_rank]
+        left_out = np.maximum(prefs.left_out_best(), _SCORE_FLOOR)
+        if price is None:
+            doubtful = ~prefs.complete
+        else:
+            doubtful = ~prefs.complete & (price < left_out - _DUAL_TOLERANCE)
+        if not doubtful.any():
+            break
+        people = np.nonzero(doubtful)[0].astype(np.intp)
+        prefs.widen(people, int(prefs.kept[people].max()) * WIDEN_FACTOR)
+    chosen = (rows[take], cols[take], score[take])
+    return _plan("planner", engine, candidates, prefs, chosen, per_position)
+
+
+def _preferences(
+    engine: Engine,
+    candidates: Sequence[Candidate],
+    per_candidate: int,
+    min_score: float,
+    scores: tuple[FloatMatrix, BoolMatrix] | None,
+    preferences: Preferences | None,
+) -> Preferences:
+    if preferences is None:
+        return Preferences(
+            engine,
+            candidates,
+            keep=KEEP_PER_PROPOSAL * per_candidate,
+            min_score=min_score,
+            scores=scores,
         )
-        pairs[row_order[rows[take]], col_order[cols[take]]] = True
-    return _plan("planner", engine, candidates, score, eligible, pairs, per_position)
+    if preferences.min_score != min_score or preferences.candidates is not candidates:
+        raise ValueError("preferences were read for other candidates or another min_score")
+    if len(candidates) and int(preferences.kept.min()) < per_candidate:
+        raise ValueError(f"preferences keep fewer than per_candidate={per_candidate} each")
+    return preferences
 
 
 def _solve(
@@ -223,8 +424,9 @@ def _solve(
     positions: NDArray[np.int64],
     per_candidate: int,
     crowding: float,
-) -> NDArray[np.bool_]:
-    """Which eligible pairs to propose: a transportation LP, integral by total unimodularity.
+) -> tuple[NDArray[np.bool_], FloatMatrix | None]:
+    """Which eligible pairs to propose: a transportation LP, integral by total unimodularity;
+    and each candidate's price (the dual of their row), None when the fallback had to answer.
 
     Variables: x (one per pair, 0-1) and, per vacancy, one slot per proposal it may take (0-1,
     the k-th costing crowding x (k - 1) / positions). Rows: per candidate, sum of x at most
@@ -258,13 +460,16 @@ def _solve(
             ),
         ]
     ).tocsr()
-    cost = np.concatenate([-np.maximum(weight, 1e-6), slot_cost])  # a 0.0000 pair still counts
+    cost = np.concatenate([-np.maximum(weight, _SCORE_FLOOR), slot_cost])  # 0.0000 still counts
     upper = np.concatenate([np.full(n_candidates, float(per_candidate)), np.zeros(n_vacancies)])
     # scipy-stubs do not list sparse constraint matrices, which HiGHS takes (and needs here).
     result = linprog(  # type: ignore[call-overload]
         cost, A_ub=a, b_ub=upper, bounds=(0.0, 1.0), method="highs-ds"
     )
     x = result.x
+    price: FloatMatrix | None = None
+    if x is not None and result.ineqlin is not None:
+        price = -np.asarray(result.ineqlin.marginals[:n_candidates], dtype=np.float64)
     if x is None or np.abs(x - np.round(x)).max() > 1e-6:
         # Not expected (see above), but a 0/1 answer matters more than speed.
         exact = milp(
@@ -275,9 +480,9 @@ def _solve(
         )
         if exact.x is None:  # cannot happen: proposing nothing is always feasible
             raise RuntimeError(f"the planner's solver failed: {exact.message}")
-        x = exact.x
+        x, price = exact.x, None
     take: NDArray[np.bool_] = x[:n_pairs] > 0.5
-    return take
+    return take, price
 
 
 def top_k_proposals(
@@ -288,53 +493,54 @@ def top_k_proposals(
     per_position: int = 2,
     min_score: float = 0.0,
     scores: tuple[FloatMatrix, BoolMatrix] | None = None,
+    preferences: Preferences | None = None,
 ) -> Plan:
     """Plain top-k, to compare with: each person's best `per_candidate` eligible vacancies, as
     their shortlist ranks them, whatever everyone else is proposed. `per_position` is used only
     to count the vacancies it would overload."""
     _check(per_candidate, per_position, min_score)
-    score, blocked = scores if scores is not None else score_matrix(engine, candidates)
-    eligible = _eligible(score, blocked, min_score)
-    pairs = np.zeros_like(eligible)
-    if eligible.shape[1]:
-        for i in range(len(candidates)):
-            ineligible = ~eligible[i]
-            best = rank_order(
-                score[i], ineligible, engine.vacancy_rank_, top=per_candidate, include_blocked=False
-            )
-            pairs[i, best] = True
-    return _plan("top_k", engine, candidates, score, eligible, pairs, per_position)
+    if preferences is None:
+        preferences = Preferences(
+            engine, candidates, keep=per_candidate, min_score=min_score, scores=scores
+        )
+    prefs = _preferences(engine, candidates, per_candidate, min_score, scores, preferences)
+    firsts = [c[:per_candidate] for c in prefs.columns]
+    rows = np.repeat(np.arange(len(firsts), dtype=np.intp), [len(f) for f in firsts])
+    cols = np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.intp)
+    score = np.concatenate([s[:per_candidate] for s in prefs.scores]) if firsts else np.zeros(0)
+    return _plan("top_k", engine, candidates, prefs, (rows, cols, score), per_position)
 
 
 def _plan(
     method: str,
     engine: Engine,
     candidates: Sequence[Candidate],
-    score: FloatMatrix,
-    eligible: BoolMatrix,
-    pairs: BoolMatrix,
+    prefs: Preferences,
+    chosen: tuple[NDArray[np.intp], NDArray[np.intp], FloatMatrix],
     per_position: int,
 ) -> Plan:
+    """The chosen (person, vacancy, score) triples as a plan, each person's best first."""
+    rows, cols, score = chosen
+    shown = np.round(score, SCORE_DECIMALS)
+    order = np.lexsort((engine.vacancy_rank_[cols], -shown, rows)) if len(rows) else rows
     proposals: list[Proposal] = []
-    for i, candidate in enumerate(candidates):
-        js = np.nonzero(pairs[i])[0]
-        shown = np.round(score[i, js], SCORE_DECIMALS)
-        for j in js[np.lexsort((engine.vacancy_rank_[js], -shown))].tolist():
-            v = engine.vacancies_[j]
-            proposals.append(Proposal(candidate.id, v.id, v.title, v.employer, float(score[i, j])))
-    counts = pairs.sum(axis=0)
-    reachable = eligible.any(axis=0)
+    triples = zip(rows[order].tolist(), cols[order].tolist(), score[order].tolist(), strict=True)
+    for i, j, value in triples:
+        v = engine.vacancies_[j]
+        proposals.append(Proposal(candidates[i].id, v.id, v.title, v.employer, float(value)))
     n_open = len(engine.vacancies_)
+    counts = np.bincount(cols, minlength=n_open)
+    reachable = prefs.reachable
     capacity = per_position * np.array([v.positions for v in engine.vacancies_], dtype=np.int64)
     metrics = PlanMetrics(
         proposals=int(counts.sum()),
-        total_score=float(score[pairs].sum()),
+        total_score=float(score.sum()),
         max_per_vacancy=int(counts.max()) if n_open else 0,
         gini=gini(counts),
         gini_reachable=gini(counts[reachable]),
         coverage=float((counts > 0).mean()) if n_open else 0.0,
         coverage_reachable=float((counts[reachable] > 0).mean()) if reachable.any() else 0.0,
         over_capacity=int((counts > capacity).sum()),
-        candidates_without=int((pairs.sum(axis=1) == 0).sum()),
+        candidates_without=int(len(candidates) - len(np.unique(rows))),
     )
     return Plan(method, [c.id for c in candidates], proposals, metrics)

@@ -2,21 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from matcher import Candidate, plan_proposals, top_k_proposals
+from matcher import Candidate, Engine, plan_proposals, top_k_proposals
 from matcher.models import Identifier
-from matcher.planner import DEFAULT_CROWDING, score_matrix
+from matcher.planner import (
+    DEFAULT_CROWDING,
+    KEEP_PER_PROPOSAL,
+    MAX_SOLVE_PAIRS,
+    PlanTooLarge,
+    Preferences,
+)
+from matcher.runtime import release_memory
 from service import store
 from service.catalog import Catalog
 from service.deps import CatalogDep, PeopleReader, SessionDep
 from service.routers import errors
 
 router = APIRouter(prefix="/plans", tags=["plans"])
+
+PLAN_PAIRS = 24_000_000
+"""Most (person, open vacancy) pairs one plan scores: under 5 s on one idle core (measured: 290
+people x 101,500 vacancies, 29.4 million pairs, took 6.0 s), so at 100,000 vacancies a plan is
+for at most some 236 people (422 beyond, naming that number); the fixtures' 290 x 1,500 are 0.4
+million. Memory
+does not grow with it: people are scored a few at a time and only each person's best vacancies
+are kept (`matcher.planner.Preferences`)."""
+
+
+def plan_pair_limit() -> int:
+    """A dependency, so that tests can lower the bound (`app.dependency_overrides`)."""
+    return PLAN_PAIRS
+
+
+PlanPairLimit = Annotated[int, Depends(plan_pair_limit)]
+
+
+def _too_large(message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        [{"loc": ["body", "candidate_ids"], "msg": message, "type": "value_error"}],
+    )
 
 
 class PlanIn(BaseModel):
@@ -84,17 +114,31 @@ class PlanOut(BaseModel):
     summary: PlanSummary
 
 
-@router.post("", response_model=PlanOut, responses=errors(400, 401, 403, 404, 413))
+@router.post(
+    "",
+    response_model=PlanOut,
+    responses={
+        **errors(400, 401, 403, 404, 413),
+        422: {"description": "A bad field, or too many people to plan for at once"},
+    },
+)
 def make_plan(
-    session: SessionDep, _: PeopleReader, catalog: CatalogDep, body: PlanIn | None = None
+    session: SessionDep,
+    _: PeopleReader,
+    catalog: CatalogDep,
+    limit: PlanPairLimit,
+    body: PlanIn | None = None,
 ) -> dict[str, Any]:
     """Choose proposals that maximise the total score, less a cost for crowding, while each
     candidate gets at most `per_candidate` and each vacancy at most `per_position` per open
-    position; only unblocked pairs are proposed. Nothing is stored."""
-    return plan_for(session, catalog, body or PlanIn())
+    position; only unblocked pairs are proposed. Nothing is stored. More people than the
+    service scores at once against the open vacancies get 422: name fewer in `candidate_ids`."""
+    return plan_for(session, catalog, body or PlanIn(), limit=limit)
 
 
-def plan_for(session: Session, catalog: Catalog, body: PlanIn) -> dict[str, Any]:
+def plan_for(
+    session: Session, catalog: Catalog, body: PlanIn, *, limit: int = PLAN_PAIRS
+) -> dict[str, Any]:
     """POST /plans's answer; `matcher plan` calls this too."""
     people: list[Candidate]
     if body.candidate_ids is None:
@@ -109,21 +153,55 @@ def plan_for(session: Session, catalog: Catalog, body: PlanIn) -> dict[str, Any]
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             raise store.NotFound(f"candidate_ids: no candidate with id {shown}{more}")
     engine = catalog.current(session).engine
-    with catalog.scoring:
-        scores = score_matrix(engine, people)
-    capacities = {"per_candidate": body.per_candidate, "per_position": body.per_position}
+    n_open = len(engine.vacancies_)
+    if len(people) * n_open > limit:
+        fits = max(limit // max(n_open, 1), 1)
+        raise _too_large(
+            f"{len(people)} people against {n_open} open vacancies are "
+            f"{len(people) * n_open} pairs to score, more than this service scores for one "
+            f"plan ({limit}); name at most {fits} people in candidate_ids"
+        )
+    try:
+        return _plan(catalog, engine, people, body)
+    except PlanTooLarge as error:
+        raise _too_large(str(error)) from None
+    finally:
+        release_memory()
+
+
+def _plan(
+    catalog: Catalog, engine: Engine, people: list[Candidate], body: PlanIn
+) -> dict[str, Any]:
+    per_candidate, per_position = body.per_candidate, body.per_position
+    preferences = Preferences(
+        engine,
+        people,
+        keep=KEEP_PER_PROPOSAL * per_candidate,
+        min_score=body.min_score,
+        gate=catalog.scoring,  # one person's turn at a time, so shortlists are not held up
+    )
     plan = plan_proposals(
         engine,
         people,
-        **capacities,
+        per_candidate=per_candidate,
+        per_position=per_position,
         min_score=body.min_score,
         crowding=body.crowding,
-        scores=scores,
+        preferences=preferences,
+        max_pairs=MAX_SOLVE_PAIRS,
     )
-    naive = top_k_proposals(engine, people, **capacities, min_score=body.min_score, scores=scores)
+    naive = top_k_proposals(
+        engine,
+        people,
+        per_candidate=per_candidate,
+        per_position=per_position,
+        min_score=body.min_score,
+        preferences=preferences,
+    )
     return {
         "weights_version": engine.weights.version,
-        **capacities,
+        "per_candidate": per_candidate,
+        "per_position": per_position,
         "min_score": body.min_score,
         "crowding": body.crowding,
         "candidates": [

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from factories import WEEKDAYS, point_east
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from support import as_role, candidate_body, vacancy_body
 
 from matcher.barriers import CHANGE_CODES
+from service.routers.barriers import stats_pair_limit
+from service.routers.plans import plan_pair_limit
 
 # Far from the fixtures' vacancies (which are around Antwerp), so only what these tests post
 # next to it is in reach, and the right answers are plain to see.
@@ -186,3 +190,46 @@ def test_roles(
     for role in ("admin", "employer", "jobhunter", "coordinator"):
         status = client.request(method, path, headers=as_role(keys, role), **body).status_code
         assert status == (200 if role in allowed else 403), (role, status)
+
+
+def test_programme_barriers_too_large_to_score_are_422_naming_a_sample_that_fits(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
+    whole = get(client, keys, "/stats/barriers", role="coordinator")
+    assert whole["ready_candidates"] == whole["candidates"]
+    # As if the vacancies were 100,000: room for some 30 rows (two or three people).
+    app.dependency_overrides[stats_pair_limit] = lambda: 30 * whole["open_vacancies"]
+    try:
+        refused = client.get("/stats/barriers", headers=as_role(keys, "coordinator"))
+        assert refused.status_code == 422, refused.text
+        error = refused.json()["detail"][0]
+        assert error["loc"] == ["query", "sample"]
+        assert f"{whole['candidates']} ready people" in error["msg"]
+        fits = int(re.search(r"\?sample=(\d+)", error["msg"]).group(1))  # type: ignore[union-attr]
+        assert 1 <= fits < whole["candidates"]
+        sampled = get(client, keys, f"/stats/barriers?sample={fits}", role="coordinator")
+        assert sampled["candidates"] == fits
+        assert sampled["ready_candidates"] == whole["ready_candidates"]
+        assert sampled["open_vacancies"] == whole["open_vacancies"]
+    finally:
+        app.dependency_overrides.pop(stats_pair_limit)
+
+
+def test_a_plan_for_more_people_than_can_be_scored_is_422_naming_candidate_ids(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
+    who = as_role(keys, "jobhunter")
+    ready = [c["id"] for c in get(client, keys, "/candidates?stage=ready&limit=4")["data"]]
+    open_vacancies = get(client, keys, "/stats/barriers", role="coordinator")["open_vacancies"]
+    app.dependency_overrides[plan_pair_limit] = lambda: 4 * open_vacancies
+    try:
+        refused = client.post("/plans", json={}, headers=who)
+        assert refused.status_code == 422, refused.text
+        error = refused.json()["detail"][0]
+        assert error["loc"] == ["body", "candidate_ids"]
+        assert "name at most 4 people in candidate_ids" in error["msg"]
+        response = client.post("/plans", json={"candidate_ids": ready}, headers=who)
+        assert response.status_code == 200, response.text
+        assert {c["candidate_id"] for c in response.json()["candidates"]} == set(ready)
+    finally:
+        app.dependency_overrides.pop(plan_pair_limit)
