@@ -138,6 +138,13 @@ def _candidate_shortlist(
     with catalog.scoring:
         entry = None
         if cached is not None:
+            # The first request after a write re-checks every kept shortlist in one go; the
+            # rest then find theirs current.
+            cache.revalidate_all(fitted)
+            cached = cache.get(key)
+        if cached is not None and cached.catalog_version >= fitted.catalog_version:
+            entry = cached
+        elif cached is not None:
             entry = cache.revalidated(cached, fitted, include_blocked=asked.include_blocked)
         if entry is None:
             candidate = Candidate.model_validate_json(stored)
@@ -149,7 +156,15 @@ def _candidate_shortlist(
                 include_blocked=asked.include_blocked,
                 any_stage=asked.any_stage,
             )
-            entry = _entry(fitted, shortlist, body, asked.top, candidate, view.withhold)
+            entry = _entry(
+                fitted,
+                shortlist,
+                body,
+                asked.top,
+                candidate,
+                view.withhold,
+                asked.include_blocked,
+            )
     cache.put(key, candidate_id, entry)
     return entry.body
 
@@ -161,6 +176,7 @@ def _entry(
     top: int,
     candidate: Candidate,
     withhold: frozenset[str],
+    include_blocked: bool,
 ) -> CachedShortlist:
     results = shortlist.results
     last = None
@@ -178,6 +194,7 @@ def _entry(
         candidate=candidate,
         lines=tuple(results),
         withhold=withhold,
+        include_blocked=include_blocked,
     )
 
 

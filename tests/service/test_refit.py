@@ -105,13 +105,15 @@ def test_a_cached_shortlist_survives_a_write_that_cannot_change_it(
     far["title"] = f"Magazijnier {tag}"
     assert client.put("/vacancies/v-0002", json=far, headers=who).status_code == 200
     assert client.get(path, headers=who).content == before
-    assert cache.kept == kept + 1, "the write emptied a shortlist it could not change"
+    # (Every kept shortlist the write cannot change is carried over at once, not only this one.)
+    assert cache.kept >= kept + 1, "the write emptied a shortlist it could not change"
+    kept = cache.kept
 
     # Their own line's vacancy, changed in what their line does not show: it stays as it was.
     more = {**near, "positions": 4}
     assert client.put(f"/vacancies/{near['id']}", json=more, headers=who).status_code == 200
     assert client.get(path, headers=who).content == before
-    assert cache.kept == kept + 2
+    assert cache.kept >= kept + 1
 
 
 def test_a_write_that_changes_a_cached_shortlist_is_seen(
