@@ -35,9 +35,9 @@ problem solved again. At 100,000 vacancies no widening was needed and the solve 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -176,6 +176,40 @@ _Kept = tuple[NDArray[np.intp], NDArray[np.float64], bool]
 """One person's kept vacancies, their scores, and whether that is all they are eligible for."""
 
 
+@dataclass(frozen=True)
+class UnderWay:
+    """What the programme's record already holds, for a plan to count: the pairs with an
+    application (never proposed again), each person's proposals in progress (taken from their
+    per_candidate), and each vacancy's proposals in progress and hires (taken from its room)."""
+
+    pairs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Per candidate id, the vacancy ids they have an application for (in progress or ended)."""
+    open_by_candidate: Mapping[str, int] = field(default_factory=dict)
+    open_by_vacancy: Mapping[str, int] = field(default_factory=dict)
+    hired_by_vacancy: Mapping[str, int] = field(default_factory=dict)
+
+    def person_room(self, candidates: Sequence[Candidate], per_candidate: int) -> NDArray[np.int64]:
+        """Per person, the proposals still to make: per_candidate less those in progress."""
+        taken = np.array([self.open_by_candidate.get(str(c.id), 0) for c in candidates])
+        room: NDArray[np.int64] = np.maximum(per_candidate - taken.astype(np.int64), 0)
+        return room
+
+    def vacancy_room(self, engine: Engine, per_position: int) -> NDArray[np.int64]:
+        """Per open vacancy (engine columns), proposals still welcome: per_position for each
+        position not yet filled, less the proposals already in progress for it."""
+        ids = [str(v.id) for v in engine.vacancies_]
+        positions = np.array([v.positions for v in engine.vacancies_], dtype=np.int64)
+        hired = np.array([self.hired_by_vacancy.get(i, 0) for i in ids], dtype=np.int64)
+        busy = np.array([self.open_by_vacancy.get(i, 0) for i in ids], dtype=np.int64)
+        room: NDArray[np.int64] = np.maximum(
+            per_position * np.maximum(positions - hired, 0) - busy, 0
+        )
+        return room
+
+
+NOTHING_UNDER_WAY = UnderWay()
+
+
 class Preferences:
     """Each person's best eligible vacancies (unblocked, at least `min_score`), in shortlist
     order, scored a few people at a time: memory is (people x kept) plus one engine call's
@@ -196,8 +230,10 @@ class Preferences:
         scores: tuple[FloatMatrix, BoolMatrix] | None = None,
         pairs_per_call: int = SCORE_PAIRS,
         gate: AbstractContextManager[Any] | None = None,
+        under_way: UnderWay = NOTHING_UNDER_WAY,
     ) -> None:
         self.engine = engine
+        self._taken = [engine.columns_of(under_way.pairs.get(str(c.id), ())) for c in candidates]
         self.pairs_per_call = pairs_per_call
         self._gate = gate
         self.candidates = candidates
@@ -251,6 +287,8 @@ class Preferences:
             score, blocked = part.score, part.blocked
         ranks = self.engine.vacancy_rank_
         ineligible = ~_eligible(score, blocked, self.min_score)
+        for row, person in enumerate(at.tolist()):
+            ineligible[row, self._taken[person]] = True  # the record has the pair already
         n_eligible = (~ineligible).sum(axis=1)
         kept: list[_Kept] = []
         for row in range(len(at)):
@@ -320,8 +358,13 @@ def plan_proposals(
     scores: tuple[FloatMatrix, BoolMatrix] | None = None,
     preferences: Preferences | None = None,
     max_pairs: int = MAX_SOLVE_PAIRS,
+    under_way: UnderWay = NOTHING_UNDER_WAY,
 ) -> Plan:
     """The proposals with the highest total score, less crowding, within both capacities.
+
+    `under_way` is what the record already holds: no pair with an application is proposed, a
+    person's proposals in progress count against their per_candidate, and a vacancy's room is
+    per_position for each position not yet filled less its proposals in progress.
 
     Only unblocked pairs scoring at least `min_score` are proposed. `crowding` is what the
     k-th proposal to a vacancy with p positions costs: crowding x (k - 1) / p (0 for plain
@@ -344,8 +387,12 @@ def plan_proposals(
     _check(per_candidate, per_position, min_score)
     if crowding < 0:
         raise ValueError(f"crowding must be 0 or more, not {crowding}")
-    prefs = _preferences(engine, candidates, per_candidate, min_score, scores, preferences)
+    prefs = _preferences(
+        engine, candidates, per_candidate, min_score, scores, preferences, under_way
+    )
     positions_all = np.array([v.positions for v in engine.vacancies_], dtype=np.int64)
+    room_all = under_way.vacancy_room(engine, per_position)
+    person_room = under_way.person_room(candidates, per_candidate)
     person_rank = np.empty(len(candidates), dtype=np.int64)
     person_rank[np.argsort(np.array([c.id or "" for c in candidates], dtype=object))] = np.arange(
         len(candidates)
@@ -366,14 +413,16 @@ def plan_proposals(
             order = np.lexsort((local_col, person_rank[rows]))
             by_rank = np.argsort(engine.vacancy_rank_, kind="stable")[vacancies]
             positions = positions_all[by_rank]
+            room_by_rank = np.empty(len(candidates), dtype=np.int64)
+            room_by_rank[person_rank] = person_room
             solved, price_by_rank = _solve(
                 np.round(score[order], SCORE_DECIMALS),
                 person_rank[rows[order]].astype(np.intp),
                 local_col[order].astype(np.intp),
                 n_candidates=len(candidates),
-                capacity=per_position * positions,
+                capacity=room_all[by_rank],
                 positions=positions,
-                per_candidate=per_candidate,
+                per_candidate=room_by_rank,
                 crowding=crowding,
             )
             take[order] = solved
@@ -383,6 +432,7 @@ def plan_proposals(
             doubtful = ~prefs.complete
         else:
             doubtful = ~prefs.complete & (price < left_out - _DUAL_TOLERANCE)
+        doubtful &= person_room > 0  # nothing more to propose to them: no list to widen
         if not doubtful.any():
             break
         people = np.nonzero(doubtful)[0].astype(np.intp)
@@ -398,6 +448,7 @@ def _preferences(
     min_score: float,
     scores: tuple[FloatMatrix, BoolMatrix] | None,
     preferences: Preferences | None,
+    under_way: UnderWay = NOTHING_UNDER_WAY,
 ) -> Preferences:
     if preferences is None:
         return Preferences(
@@ -406,6 +457,7 @@ def _preferences(
             keep=KEEP_PER_PROPOSAL * per_candidate,
             min_score=min_score,
             scores=scores,
+            under_way=under_way,
         )
     if preferences.min_score != min_score or preferences.candidates is not candidates:
         raise ValueError("preferences were read for other candidates or another min_score")
@@ -422,7 +474,7 @@ def _solve(
     n_candidates: int,
     capacity: NDArray[np.int64],
     positions: NDArray[np.int64],
-    per_candidate: int,
+    per_candidate: int | NDArray[np.int64],
     crowding: float,
 ) -> tuple[NDArray[np.bool_], FloatMatrix | None]:
     """Which eligible pairs to propose: a transportation LP, integral by total unimodularity;
@@ -461,7 +513,12 @@ def _solve(
         ]
     ).tocsr()
     cost = np.concatenate([-np.maximum(weight, _SCORE_FLOOR), slot_cost])  # 0.0000 still counts
-    upper = np.concatenate([np.full(n_candidates, float(per_candidate)), np.zeros(n_vacancies)])
+    upper = np.concatenate(
+        [
+            np.broadcast_to(np.asarray(per_candidate, dtype=np.float64), (n_candidates,)),
+            np.zeros(n_vacancies),
+        ]
+    )
     # scipy-stubs do not list sparse constraint matrices, which HiGHS takes (and needs here).
     result = linprog(  # type: ignore[call-overload]
         cost, A_ub=a, b_ub=upper, bounds=(0.0, 1.0), method="highs-ds"
@@ -494,20 +551,34 @@ def top_k_proposals(
     min_score: float = 0.0,
     scores: tuple[FloatMatrix, BoolMatrix] | None = None,
     preferences: Preferences | None = None,
+    under_way: UnderWay = NOTHING_UNDER_WAY,
 ) -> Plan:
-    """Plain top-k, to compare with: each person's best `per_candidate` eligible vacancies, as
-    their shortlist ranks them, whatever everyone else is proposed. `per_position` is used only
-    to count the vacancies it would overload."""
+    """Plain top-k, to compare with: each person's best `per_candidate` eligible vacancies (less
+    their proposals in progress, never a pair the record has), as their shortlist ranks them,
+    whatever everyone else is proposed. `per_position` is used only to count the vacancies it
+    would overload."""
     _check(per_candidate, per_position, min_score)
     if preferences is None:
         preferences = Preferences(
-            engine, candidates, keep=per_candidate, min_score=min_score, scores=scores
+            engine,
+            candidates,
+            keep=per_candidate,
+            min_score=min_score,
+            scores=scores,
+            under_way=under_way,
         )
-    prefs = _preferences(engine, candidates, per_candidate, min_score, scores, preferences)
-    firsts = [c[:per_candidate] for c in prefs.columns]
+    prefs = _preferences(
+        engine, candidates, per_candidate, min_score, scores, preferences, under_way
+    )
+    room = under_way.person_room(candidates, per_candidate).tolist()
+    firsts = [c[:r] for c, r in zip(prefs.columns, room, strict=True)]
     rows = np.repeat(np.arange(len(firsts), dtype=np.intp), [len(f) for f in firsts])
     cols = np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.intp)
-    score = np.concatenate([s[:per_candidate] for s in prefs.scores]) if firsts else np.zeros(0)
+    score = (
+        np.concatenate([s[:r] for s, r in zip(prefs.scores, room, strict=True)])
+        if firsts
+        else np.zeros(0)
+    )
     return _plan("top_k", engine, candidates, prefs, (rows, cols, score), per_position)
 
 

@@ -3,6 +3,7 @@ out, or listed marked with what happened when asked, so a jobhunter never propos
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session
 from matcher.engine import Engine, Shortlist
 from matcher.models import Candidate
 from matcher.outcomes import PairHistory
-from matcher.programme import NOT_LOOKING
+from matcher.planner import UnderWay
+from matcher.programme import NOT_LOOKING, OPEN_STATUSES
 from service import store
 from service.settings import Settings
 
@@ -102,3 +104,25 @@ def rank_for(
     body["withheld"] = why_not
     body["left_out"] = len(engine.columns_of(view.withhold)) if view.withhold else 0
     return shortlist, body
+
+
+def under_way(session: Session) -> UnderWay:
+    """What a plan must count from the record: every pair with an application, the proposals in
+    progress per person and per vacancy, and the hires per vacancy."""
+    pairs: dict[str, set[str]] = {}
+    by_person: Counter[str] = Counter()
+    by_vacancy: Counter[str] = Counter()
+    hired: Counter[str] = Counter()
+    for application in store.applications(session):
+        pairs.setdefault(application.candidate_id, set()).add(application.vacancy_id)
+        if application.status in OPEN_STATUSES:
+            by_person[application.candidate_id] += 1
+            by_vacancy[application.vacancy_id] += 1
+        elif application.status == "hired":
+            hired[application.vacancy_id] += 1
+    return UnderWay(
+        pairs={who: frozenset(v) for who, v in pairs.items()},
+        open_by_candidate=dict(by_person),
+        open_by_vacancy=dict(by_vacancy),
+        hired_by_vacancy=dict(hired),
+    )

@@ -16,9 +16,10 @@ from matcher.planner import (
     MAX_SOLVE_PAIRS,
     PlanTooLarge,
     Preferences,
+    UnderWay,
 )
 from matcher.runtime import release_memory
-from service import store
+from service import record, store
 from service.catalog import Catalog
 from service.deps import CatalogDep, PeopleReader, SessionDep
 from service.routers import errors
@@ -162,7 +163,7 @@ def plan_for(
             f"plan ({limit}); name at most {fits} people in candidate_ids"
         )
     try:
-        return _plan(catalog, engine, people, body)
+        return _plan(catalog, engine, people, body, record.under_way(session))
     except PlanTooLarge as error:
         raise _too_large(str(error)) from None
     finally:
@@ -170,7 +171,11 @@ def plan_for(
 
 
 def _plan(
-    catalog: Catalog, engine: Engine, people: list[Candidate], body: PlanIn
+    catalog: Catalog,
+    engine: Engine,
+    people: list[Candidate],
+    body: PlanIn,
+    under_way: UnderWay,
 ) -> dict[str, Any]:
     per_candidate, per_position = body.per_candidate, body.per_position
     preferences = Preferences(
@@ -179,6 +184,7 @@ def _plan(
         keep=KEEP_PER_PROPOSAL * per_candidate,
         min_score=body.min_score,
         gate=catalog.scoring,  # one person's turn at a time, so shortlists are not held up
+        under_way=under_way,
     )
     plan = plan_proposals(
         engine,
@@ -189,6 +195,7 @@ def _plan(
         crowding=body.crowding,
         preferences=preferences,
         max_pairs=MAX_SOLVE_PAIRS,
+        under_way=under_way,
     )
     naive = top_k_proposals(
         engine,
@@ -197,6 +204,7 @@ def _plan(
         per_position=per_position,
         min_score=body.min_score,
         preferences=preferences,
+        under_way=under_way,
     )
     return {
         "weights_version": engine.weights.version,
