@@ -533,6 +533,7 @@ def create_vacancy(session: Session, *, vacancy: Vacancy) -> Vacancy:
     vacancy would show them as the new one's (to another employer, even).
     """
     revision = _bump_catalog(session)
+    vacancy = _closed_if_past(vacancy, today=date.today())
     if vacancy.id is None:
         vacancy = vacancy.model_copy(update={"id": _new_vacancy_id(session)})
     elif _is_retired(session, vacancy.id):
@@ -583,7 +584,8 @@ def _rewrite_vacancy(
     stored = session.execute(
         select(VacancyRow.data).where(VacancyRow.id == vacancy_id)
     ).scalar_one()
-    vacancy = change(stored).model_copy(update={"id": vacancy_id})
+    vacancy = _closed_if_past(change(stored), today=date.today())
+    vacancy = vacancy.model_copy(update={"id": vacancy_id})
     session.execute(
         update(VacancyRow)
         .where(VacancyRow.id == vacancy_id)
@@ -630,6 +632,41 @@ def _set_vacancy_status(session: Session, *, vacancy_id: str, status: str, revis
         .where(VacancyRow.id == vacancy_id)
         .values(**_vacancy_values(vacancy, revision))
     )
+
+
+def _closed_if_past(vacancy: Vacancy, *, today: date) -> Vacancy:
+    """An open vacancy past its closes_on is stored closed: written so, it never shows open."""
+    if vacancy.status == "open" and vacancy.closes_on is not None and vacancy.closes_on < today:
+        return vacancy.model_copy(update={"status": "closed"})
+    return vacancy
+
+
+def _expired_vacancy_ids(session: Session, *, today: date) -> list[str]:
+    # closes_on lives in the document only: the open rows are few (hundreds) and this runs
+    # every few minutes, so reading them beats a column and a migration.
+    rows = session.execute(
+        select(VacancyRow.id, VacancyRow.data).where(VacancyRow.status == "open")
+    )
+    return sorted(
+        str(ident)
+        for ident, data in rows
+        if data.get("closes_on") and date.fromisoformat(data["closes_on"]) < today
+    )
+
+
+def close_expired_vacancies(session: Session, *, today: date) -> list[str]:
+    """Close every open vacancy whose closes_on is before `today`; returns their ids.
+
+    One catalog write for all of them (so every process's engine splices them out), and none
+    when nothing expired: a sweep every few minutes must not move the catalog for nothing.
+    """
+    if not _expired_vacancy_ids(session, today=today):
+        return []
+    revision = _bump_catalog(session)
+    expired = _expired_vacancy_ids(session, today=today)  # again, under the write lock
+    for vacancy_id in expired:
+        _set_vacancy_status(session, vacancy_id=vacancy_id, status="closed", revision=revision)
+    return expired
 
 
 def _fill_if_all_hired(session: Session, *, vacancy_id: str, revision: int) -> None:
