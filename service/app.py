@@ -30,6 +30,7 @@ from service.routers import (
     attention,
     barriers,
     candidates,
+    employers,
     followups,
     health,
     keys,
@@ -96,6 +97,7 @@ def create_app(
         programme,
         followups,
         attention,
+        employers,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)

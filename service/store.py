@@ -13,6 +13,7 @@ from typing import Any, Literal, cast, get_args
 
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import (
     ColumnElement,
     Text,
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from matcher import Candidate, Vacancy, Weights, default_weights
 from matcher.geo import EARTH_RADIUS_KM, haversine_km
 from matcher.history import History
+from matcher.models import Contact
 from matcher.outcomes import (
     FINAL_STATUSES,
     Application,
@@ -51,6 +53,7 @@ from service.tables import (
     ApiKeyRow,
     ApplicationRow,
     CandidateRow,
+    EmployerRow,
     FollowUpRow,
     ProgrammeRow,
     RetiredVacancyId,
@@ -542,6 +545,7 @@ def create_vacancy(session: Session, *, vacancy: Vacancy) -> Vacancy:
             " (leave id out to get a new one)"
         )
     values = _vacancy_values(vacancy, revision)
+    _record_employer(session, name=vacancy.employer)
     try:
         session.execute(
             insert(VacancyRow).values(id=vacancy.id, created_at=values["updated_at"], **values)
@@ -586,6 +590,7 @@ def _rewrite_vacancy(
     ).scalar_one()
     vacancy = _closed_if_past(change(stored), today=date.today())
     vacancy = vacancy.model_copy(update={"id": vacancy_id})
+    _record_employer(session, name=vacancy.employer)
     session.execute(
         update(VacancyRow)
         .where(VacancyRow.id == vacancy_id)
@@ -1144,6 +1149,93 @@ def _default_programme(session: Session, *, target_people: int, target_placed: i
         target_placed=min(target_placed, target_people),
     )
     set_programme(session, programme=programme, changed_by="system (first start)")
+
+
+# ---------------------------------------------------------------- employers
+
+
+@dataclass(frozen=True)
+class EmployerRecord:
+    id: str
+    name: str
+    contact: Contact | None
+    created_at: datetime
+
+
+class UnknownEmployer(ValueError):
+    """No employer record by this name; the message names the close ones."""
+
+
+def _employer_record(row: EmployerRow) -> EmployerRecord:
+    contact = None if row.contact is None else Contact.model_validate(row.contact)
+    return EmployerRecord(row.id, row.name, contact, _aware(row.created_at))
+
+
+def create_employer(
+    session: Session, *, name: str, contact: Contact | None = None
+) -> EmployerRecord:
+    """A new employer record: AlreadyExists if the name is taken."""
+    # Under the counters' write lock, as vacancy writes (which record their employer's name),
+    # so the two never race to insert the same name.
+    _bump_catalog(session)
+    if _employer_row(session, name=name) is not None:
+        raise AlreadyExists(f"an employer named '{name}' exists already")
+    row = EmployerRow(
+        id=f"e-{secrets.token_hex(6)}",
+        name=name,
+        contact=None if contact is None else contact.model_dump(mode="json"),
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return _employer_record(row)
+
+
+def _employer_row(session: Session, *, name: str) -> EmployerRow | None:
+    return session.execute(select(EmployerRow).where(EmployerRow.name == name)).scalar_one_or_none()
+
+
+def get_employer(session: Session, *, name: str) -> EmployerRecord | None:
+    row = _employer_row(session, name=name)
+    return None if row is None else _employer_record(row)
+
+
+def list_employers(session: Session) -> list[EmployerRecord]:
+    rows = session.execute(select(EmployerRow).order_by(EmployerRow.name)).scalars()
+    return [_employer_record(row) for row in rows]
+
+
+def check_employer_known(session: Session, *, name: str) -> None:
+    """UnknownEmployer, naming the close matches, unless an employer record has this name."""
+    if _employer_row(session, name=name) is not None:
+        return
+    names = list(session.execute(select(EmployerRow.name)).scalars())
+    close = [
+        match
+        for match, _, _ in process.extract(
+            name,
+            names,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=3,
+            score_cutoff=70,
+        )
+    ]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownEmployer(
+        f"no employer named '{name}'{hint} (an employer is created with POST /employers)"
+    )
+
+
+def _record_employer(session: Session, *, name: str) -> None:
+    """Every employer a vacancy names is a record (called under the counters' write lock)."""
+    if _employer_row(session, name=name) is None:
+        session.add(
+            EmployerRow(
+                id=f"e-{secrets.token_hex(6)}", name=name, contact=None, created_at=utcnow()
+            )
+        )
+        session.flush()
 
 
 # ---------------------------------------------------------------- API keys

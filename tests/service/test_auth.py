@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ PEOPLE = {"jobhunter", "coordinator"}
 VACANCIES = {"employer", "jobhunter", "coordinator"}
 COORDINATOR = {"coordinator"}
 ADMIN = {"admin"}
+MAKERS = {"coordinator", "admin"}  # of employer records
 ROLES = ["admin", "coordinator", "jobhunter", "employer"]
 EVEN = {"skills": 1, "language": 1, "commute": 1, "childcare": 1}
 
@@ -62,6 +64,8 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
     ("GET", "/keys", None, ADMIN),
     ("POST", "/keys", lambda: {"role": "jobhunter"}, ADMIN),
     ("DELETE", "/keys/k-missing", None, ADMIN),
+    ("GET", "/employers", None, VACANCIES),
+    ("POST", "/employers", lambda: {"name": f"Matrix {secrets.token_hex(4)}"}, MAKERS),
 ]
 
 CASES = [
