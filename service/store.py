@@ -805,16 +805,22 @@ def get_application(session: Session, *, application_id: str) -> Application | N
     return None if row is None else _application(row)
 
 
-def add_step(session: Session, *, application_id: str, step: ApplicationStep) -> Application:
+def add_step(
+    session: Session, *, application_id: str, step: ApplicationStep, employer: str | None = None
+) -> Application:
     """Append a step (ValueError if it cannot follow the last one); a hire places the person and
-    fills a position of the vacancy (the last one fills the vacancy)."""
+    fills a position of the vacancy (the last one fills the vacancy). With `employer`, only to an
+    application made to that employer's vacancy (NotFound otherwise, as for a missing one)."""
     # A hire may change the vacancy, a write of the catalog: its counters' lock comes first, as
     # in every vacancy write and erasure, so none of them can deadlock with this one.
     revision = _bump_catalog(session) if step.status == "hired" else None
     # The update first takes the row's write lock, so concurrent steps queue up, none lost.
+    # By the employer stored with the application (what was proposed to one employer's
+    # vacancy stays that employer's), in the same statement that takes the row's lock.
+    mine = ApplicationRow.employer == employer if employer is not None else true()
     touched = session.execute(
         update(ApplicationRow)
-        .where(ApplicationRow.id == application_id)
+        .where(ApplicationRow.id == application_id, mine)
         .values(updated_at=utcnow())
     )
     if touched.rowcount == 0:  # type: ignore[attr-defined]

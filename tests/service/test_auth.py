@@ -48,7 +48,12 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
         PEOPLE,
     ),
     ("GET", "/applications/a-missing", None, PEOPLE),
-    ("PATCH", "/applications/a-missing", lambda: {"status": "applied", "on": "2026-01-05"}, PEOPLE),
+    (
+        "PATCH",
+        "/applications/a-missing",
+        lambda: {"status": "applied", "on": "2026-01-05"},
+        VACANCIES,  # an employer records steps of applications to its own vacancies
+    ),
     ("GET", "/candidates/c-0001/applications", None, PEOPLE),
     ("GET", "/vacancies/v-missing/applications", None, VACANCIES),
     ("GET", "/followups/due", None, PEOPLE),
