@@ -65,7 +65,16 @@ _VACANCY_BODY: dict[str, Any] = {
                 "examples": dict(vacancy_examples()),
             }
         },
-    }
+    },
+    # What FastAPI states for a route with a body parameter, which this one reads itself.
+    "responses": {
+        "422": {
+            "description": "Validation Error",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
+            },
+        }
+    },
 }
 
 
