@@ -32,6 +32,14 @@ _PATCH_EXAMPLES = {
 
 async def _posted_json(request: Request) -> Any:
     """The body as JSON (validated in the route, once the key is known: see create_vacancy)."""
+    kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if not (
+        kind == "application/json" or kind.startswith("application/") and kind.endswith("+json")
+    ):
+        # As FastAPI refuses another content type for a body parameter.
+        raise RequestValidationError(
+            [{"type": "model_attributes_type", "loc": ["body"], "msg": "send the vacancy as JSON"}]
+        )
     try:
         return await request.json()  # cached by the app's check of every body
     except UnicodeDecodeError as error:  # as FastAPI answers for a body parameter

@@ -142,3 +142,9 @@ def test_a_vacancy_posted_with_an_employer_key_takes_its_employer(setup: Any) ->
         headers={**hotel, "Content-Type": "application/json"},
     )
     assert broken.status_code == 422
+    as_text = client.post(
+        "/vacancies",
+        content=b'{"title": "x"}',
+        headers={**hotel, "Content-Type": "text/plain"},
+    )
+    assert as_text.status_code == 422 and as_text.json()["detail"][0]["loc"] == ["body"]
