@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -12,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -28,6 +30,15 @@ LevelName = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
 TransportMode = Literal["walk", "bike", "public_transport", "car"]
 Stage = Literal["intake", "activation", "ready", "placed", "follow_up", "closed"]
 VacancyStatus = Literal["open", "closed", "filled"]
+Contract = Literal["permanent", "fixed_term", "temporary_agency", "flexi", "student", "other"]
+
+EARLIEST_DAY = date(2000, 1, 1)
+"""No day the service takes is earlier: the programme began in 2025, so this leaves decades for
+records carried over from earlier schemes while refusing typos such as 0202-01-05, and it keeps
+every day far from `date.min`, so no arithmetic on it can run off the calendar."""
+LATEST_DAY = date(2100, 12, 31)
+"""No day the service takes is later (nor is any step's day after today): months added to it for
+a follow-up stay far inside the calendar, which ends on 9999-12-31."""
 
 # "8:45", "08:45", "8u45", "8.45", "8h45" and "08:45:00" all mean 08:45.
 _CLOCK = re.compile(r"^(\d{1,2})[:.uh](\d{2})(?::00)?$")
@@ -340,6 +351,50 @@ class LanguageRequirement(_Model):
         return self.dutch is None
 
 
+# What a coach needs to act on a vacancy. ASCII classes only in the patterns, so pydantic (Rust's
+# regex), the published schema (ECMA-262) and fuzzers (Python's re) read them alike.
+PHONE_PATTERN = r"^\+?[0-9](?:[0-9 ]*[0-9])?$"
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$"
+MAX_WAGE_PER_HOUR = 200.0
+"""Euros gross per hour; Belgian minimum wages are near 12 and higher figures are typos (a
+monthly or yearly wage in the hourly field)."""
+# The schema says which years (JSON Schema has no bound for a date), so generated clients do not
+# send days the service refuses; every day it accepts (and answers) matches.
+_DAY_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": r"^(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$",
+}
+VacancyDay = Annotated[date, Field(ge=EARLIEST_DAY, le=LATEST_DAY), WithJsonSchema(_DAY_SCHEMA)]
+
+
+class Contact(_Model):
+    """The employer's contact person for this vacancy."""
+
+    name: ShortText | None = None
+    phone: Annotated[
+        str | None,
+        Field(min_length=6, max_length=30, pattern=PHONE_PATTERN, examples=["+32 3 123 45 67"]),
+    ] = None
+    email: Annotated[
+        str | None,
+        Field(max_length=254, pattern=EMAIL_PATTERN, examples=["jobs@example.be"]),
+    ] = None
+
+
+class WageRange(_Model):
+    """Gross euros per hour, from min to max (equal for a single figure)."""
+
+    min: float = Field(gt=0, le=MAX_WAGE_PER_HOUR)
+    max: float = Field(gt=0, le=MAX_WAGE_PER_HOUR)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.min > self.max:
+            raise ValueError(f"wage min {self.min} is larger than max {self.max}")
+        return self
+
+
 class Vacancy(_Model):
     """An open position at an employer, with the shifts it demands."""
 
@@ -357,3 +412,23 @@ class Vacancy(_Model):
     transport_provided: bool = False
     driving_licence_required: bool = False
     status: VacancyStatus = "open"
+    description: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None
+    ) = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    contact: Contact | None = None
+    wage: WageRange | None = Field(default=None, description="Gross euros per hour")
+    contract: Contract | None = None
+    starts_on: VacancyDay | None = None
+    closes_on: VacancyDay | None = Field(
+        default=None, description="The last day it is open: the day after, it closes itself"
+    )
+
+    @field_validator("closes_on")
+    @classmethod
+    def _closes_after_it_starts(cls, closes_on: date | None, info: ValidationInfo) -> date | None:
+        # A field validator (starts_on is validated first), so the error's loc is closes_on.
+        starts_on = info.data.get("starts_on")
+        if closes_on is not None and starts_on is not None and closes_on < starts_on:
+            raise ValueError(f"closes_on {closes_on} is before starts_on {starts_on}")
+        return closes_on

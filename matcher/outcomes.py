@@ -9,6 +9,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from matcher.models import EARLIEST_DAY as EARLIEST_DAY
+from matcher.models import LATEST_DAY as LATEST_DAY
 from matcher.models import Identifier, ShortText, _Model
 from matcher.weights import FEATURES
 
@@ -22,13 +24,6 @@ _FORWARD: tuple[str, ...] = ("proposed", "applied", "interview", "hired")
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
-EARLIEST_DAY = date(2000, 1, 1)
-"""No day the service takes is earlier: the programme began in 2025, so this leaves decades for
-records carried over from earlier schemes while refusing typos such as 0202-01-05, and it keeps
-every day far from `date.min`, so no arithmetic on it can run off the calendar."""
-LATEST_DAY = date(2100, 12, 31)
-"""No day the service takes is later (nor is any step's day after today): months added to it for
-a follow-up stay far inside the calendar, which ends on 9999-12-31."""
 Day = Annotated[
     date,
     Field(

@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from service import schemas, store
 from service.catalog import Catalog, ShortlistCache
+from service.closing import ClosingSweep
 from service.db import create_db_engine, session_factory
 from service.erasure import Erasures
 from service.http import AccessLog
@@ -29,6 +30,7 @@ from service.routers import (
     attention,
     barriers,
     candidates,
+    employers,
     followups,
     health,
     keys,
@@ -95,6 +97,7 @@ def create_app(
         programme,
         followups,
         attention,
+        employers,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)
@@ -113,6 +116,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     blas = threadpool_limits(limits=settings.blas_threads, user_api="blas")
     db = create_db_engine(settings.url)
     erasures: Erasures | None = None
+    closing: ClosingSweep | None = None
     try:
         prepare_database(db, settings)
         sessions = session_factory(db)
@@ -130,10 +134,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         erasures = Erasures(db, [catalog, app.state.shortlist_cache])
         erasures.start()
         app.state.erasures = erasures
+        closing = ClosingSweep(db)
+        closing.start()
         if app.state.on_ready is not None:
             app.state.on_ready(app)
         yield
     finally:
+        if closing is not None:
+            closing.stop()
         if erasures is not None:
             erasures.stop()
         db.dispose()

@@ -79,6 +79,11 @@ def _keys_create(args: argparse.Namespace) -> int:
     from service import store
 
     with _sessions() as sessions, sessions.begin() as session:
+        if args.employer is not None:
+            try:
+                store.check_employer_known(session, name=args.employer)
+            except store.UnknownEmployer as error:
+                args.parser.error(str(error))
         record, key = store.create_key(
             session, role=args.role, employer=args.employer, name=args.name
         )

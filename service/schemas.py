@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal, Self, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from matcher import Candidate, Vacancy, Weights
-from matcher.models import Identifier, Stage
+from matcher.models import Contact, Identifier, ShortText, Stage
 from matcher.outcomes import (
     Application,
     ApplicationStatus,
@@ -307,3 +307,15 @@ class FollowUpDue(BaseModel):
     candidate_id: str
     hired_on: date = Field(description="The day of their latest hire")
     due_on: date = Field(description="Two calendar months after the hire")
+
+
+class EmployerIn(RequestBody):
+    name: ShortText = Field(description="As vacancies and employer keys name it; unique")
+    contact: Contact | None = None
+
+
+class Employer(BaseModel):
+    id: str
+    name: str
+    contact: Contact | None
+    created_at: datetime

@@ -12,6 +12,7 @@ from matcher import Candidate, Vacancy
 from matcher.fixtures import fixtures_dir, load_candidates, load_vacancies
 from matcher.history import History, load_history
 from service import store
+from service.closing import close_expired
 from service.db import migrate, session_factory
 from service.settings import Settings
 
@@ -38,3 +39,4 @@ def prepare_database(db: Engine, settings: Settings) -> None:
             target_placed=settings.target_placed,
         ):
             logger.info("loaded the fixtures into the empty database")
+    close_expired(db)  # what expired while no process ran closes before the first request

@@ -13,6 +13,7 @@ from typing import Any, Literal, cast, get_args
 
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import (
     ColumnElement,
     Text,
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from matcher import Candidate, Vacancy, Weights, default_weights
 from matcher.geo import EARTH_RADIUS_KM, haversine_km
 from matcher.history import History
+from matcher.models import Contact
 from matcher.outcomes import (
     FINAL_STATUSES,
     Application,
@@ -51,6 +53,7 @@ from service.tables import (
     ApiKeyRow,
     ApplicationRow,
     CandidateRow,
+    EmployerRow,
     FollowUpRow,
     ProgrammeRow,
     RetiredVacancyId,
@@ -533,6 +536,7 @@ def create_vacancy(session: Session, *, vacancy: Vacancy) -> Vacancy:
     vacancy would show them as the new one's (to another employer, even).
     """
     revision = _bump_catalog(session)
+    vacancy = _closed_if_past(vacancy, today=date.today())
     if vacancy.id is None:
         vacancy = vacancy.model_copy(update={"id": _new_vacancy_id(session)})
     elif _is_retired(session, vacancy.id):
@@ -541,6 +545,7 @@ def create_vacancy(session: Session, *, vacancy: Vacancy) -> Vacancy:
             " (leave id out to get a new one)"
         )
     values = _vacancy_values(vacancy, revision)
+    _record_employer(session, name=vacancy.employer)
     try:
         session.execute(
             insert(VacancyRow).values(id=vacancy.id, created_at=values["updated_at"], **values)
@@ -583,7 +588,9 @@ def _rewrite_vacancy(
     stored = session.execute(
         select(VacancyRow.data).where(VacancyRow.id == vacancy_id)
     ).scalar_one()
-    vacancy = change(stored).model_copy(update={"id": vacancy_id})
+    vacancy = _closed_if_past(change(stored), today=date.today())
+    vacancy = vacancy.model_copy(update={"id": vacancy_id})
+    _record_employer(session, name=vacancy.employer)
     session.execute(
         update(VacancyRow)
         .where(VacancyRow.id == vacancy_id)
@@ -630,6 +637,41 @@ def _set_vacancy_status(session: Session, *, vacancy_id: str, status: str, revis
         .where(VacancyRow.id == vacancy_id)
         .values(**_vacancy_values(vacancy, revision))
     )
+
+
+def _closed_if_past(vacancy: Vacancy, *, today: date) -> Vacancy:
+    """An open vacancy past its closes_on is stored closed: written so, it never shows open."""
+    if vacancy.status == "open" and vacancy.closes_on is not None and vacancy.closes_on < today:
+        return vacancy.model_copy(update={"status": "closed"})
+    return vacancy
+
+
+def _expired_vacancy_ids(session: Session, *, today: date) -> list[str]:
+    # closes_on lives in the document only: the open rows are few (hundreds) and this runs
+    # every few minutes, so reading them beats a column and a migration.
+    rows = session.execute(
+        select(VacancyRow.id, VacancyRow.data).where(VacancyRow.status == "open")
+    )
+    return sorted(
+        str(ident)
+        for ident, data in rows
+        if data.get("closes_on") and date.fromisoformat(data["closes_on"]) < today
+    )
+
+
+def close_expired_vacancies(session: Session, *, today: date) -> list[str]:
+    """Close every open vacancy whose closes_on is before `today`; returns their ids.
+
+    One catalog write for all of them (so every process's engine splices them out), and none
+    when nothing expired: a sweep every few minutes must not move the catalog for nothing.
+    """
+    if not _expired_vacancy_ids(session, today=today):
+        return []
+    revision = _bump_catalog(session)
+    expired = _expired_vacancy_ids(session, today=today)  # again, under the write lock
+    for vacancy_id in expired:
+        _set_vacancy_status(session, vacancy_id=vacancy_id, status="closed", revision=revision)
+    return expired
 
 
 def _fill_if_all_hired(session: Session, *, vacancy_id: str, revision: int) -> None:
@@ -763,16 +805,22 @@ def get_application(session: Session, *, application_id: str) -> Application | N
     return None if row is None else _application(row)
 
 
-def add_step(session: Session, *, application_id: str, step: ApplicationStep) -> Application:
+def add_step(
+    session: Session, *, application_id: str, step: ApplicationStep, employer: str | None = None
+) -> Application:
     """Append a step (ValueError if it cannot follow the last one); a hire places the person and
-    fills a position of the vacancy (the last one fills the vacancy)."""
+    fills a position of the vacancy (the last one fills the vacancy). With `employer`, only to an
+    application made to that employer's vacancy (NotFound otherwise, as for a missing one)."""
     # A hire may change the vacancy, a write of the catalog: its counters' lock comes first, as
     # in every vacancy write and erasure, so none of them can deadlock with this one.
     revision = _bump_catalog(session) if step.status == "hired" else None
     # The update first takes the row's write lock, so concurrent steps queue up, none lost.
+    # By the employer stored with the application (what was proposed to one employer's
+    # vacancy stays that employer's), in the same statement that takes the row's lock.
+    mine = ApplicationRow.employer == employer if employer is not None else true()
     touched = session.execute(
         update(ApplicationRow)
-        .where(ApplicationRow.id == application_id)
+        .where(ApplicationRow.id == application_id, mine)
         .values(updated_at=utcnow())
     )
     if touched.rowcount == 0:  # type: ignore[attr-defined]
@@ -1107,6 +1155,93 @@ def _default_programme(session: Session, *, target_people: int, target_placed: i
         target_placed=min(target_placed, target_people),
     )
     set_programme(session, programme=programme, changed_by="system (first start)")
+
+
+# ---------------------------------------------------------------- employers
+
+
+@dataclass(frozen=True)
+class EmployerRecord:
+    id: str
+    name: str
+    contact: Contact | None
+    created_at: datetime
+
+
+class UnknownEmployer(ValueError):
+    """No employer record by this name; the message names the close ones."""
+
+
+def _employer_record(row: EmployerRow) -> EmployerRecord:
+    contact = None if row.contact is None else Contact.model_validate(row.contact)
+    return EmployerRecord(row.id, row.name, contact, _aware(row.created_at))
+
+
+def create_employer(
+    session: Session, *, name: str, contact: Contact | None = None
+) -> EmployerRecord:
+    """A new employer record: AlreadyExists if the name is taken."""
+    # Under the counters' write lock, as vacancy writes (which record their employer's name),
+    # so the two never race to insert the same name.
+    _bump_catalog(session)
+    if _employer_row(session, name=name) is not None:
+        raise AlreadyExists(f"an employer named '{name}' exists already")
+    row = EmployerRow(
+        id=f"e-{secrets.token_hex(6)}",
+        name=name,
+        contact=None if contact is None else contact.model_dump(mode="json"),
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return _employer_record(row)
+
+
+def _employer_row(session: Session, *, name: str) -> EmployerRow | None:
+    return session.execute(select(EmployerRow).where(EmployerRow.name == name)).scalar_one_or_none()
+
+
+def get_employer(session: Session, *, name: str) -> EmployerRecord | None:
+    row = _employer_row(session, name=name)
+    return None if row is None else _employer_record(row)
+
+
+def list_employers(session: Session) -> list[EmployerRecord]:
+    rows = session.execute(select(EmployerRow).order_by(EmployerRow.name)).scalars()
+    return [_employer_record(row) for row in rows]
+
+
+def check_employer_known(session: Session, *, name: str) -> None:
+    """UnknownEmployer, naming the close matches, unless an employer record has this name."""
+    if _employer_row(session, name=name) is not None:
+        return
+    names = list(session.execute(select(EmployerRow.name)).scalars())
+    close = [
+        match
+        for match, _, _ in process.extract(
+            name,
+            names,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=3,
+            score_cutoff=70,
+        )
+    ]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownEmployer(
+        f"no employer named '{name}'{hint} (an employer is created with POST /employers)"
+    )
+
+
+def _record_employer(session: Session, *, name: str) -> None:
+    """Every employer a vacancy names is a record (called under the counters' write lock)."""
+    if _employer_row(session, name=name) is None:
+        session.add(
+            EmployerRow(
+                id=f"e-{secrets.token_hex(6)}", name=name, contact=None, created_at=utcnow()
+            )
+        )
+        session.flush()
 
 
 # ---------------------------------------------------------------- API keys

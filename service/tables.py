@@ -186,3 +186,15 @@ class FollowUpRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmployerRow(Base):
+    """An employer as a record: the name vacancies and employer keys are bound to, and whom to
+    call there (null until someone records it)."""
+
+    __tablename__ = "employers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    contact: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

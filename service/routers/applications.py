@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -119,21 +120,62 @@ def get_application(
     return _with_vacancies(session, [application])[0]
 
 
+EMPLOYER_STEPS: tuple[str, ...] = ("applied", "interview", "hired", "rejected")
+"""What an employer may record of a proposal to its vacancy; withdrawing is the person's."""
+
+
+def _employer_may_record(step: NewStep) -> None:
+    """422 naming the field for what an employer may not record (the debrief is the coach's)."""
+    refused = []
+    if step.status not in EMPLOYER_STEPS:
+        refused.append(
+            {
+                "type": "value_error",
+                "loc": ["body", "status"],
+                "msg": f"an employer records {', '.join(EMPLOYER_STEPS)}, not {step.status}",
+            }
+        )
+    if step.note is not None:
+        refused.append(
+            {
+                "type": "value_error",
+                "loc": ["body", "note"],
+                "msg": "notes are the jobhunters' debriefs; an employer records no note",
+            }
+        )
+    if refused:
+        raise RequestValidationError(refused)
+
+
 @router.patch(
     "/applications/{application_id}",
+    response_model=ApplicationOut | EmployerApplication,
     responses={
         **errors(400, 401, 403, 404, 413),
         422: {"description": "Not a step that can follow the last one (the message says why)"},
     },
 )
 def add_step(
-    session: SessionDep, _: PeopleReader, application_id: ApplicationId, step: StepBody
-) -> ApplicationOut:
+    session: SessionDep, principal: VacancyUser, application_id: ApplicationId, step: StepBody
+) -> Response:
     """The next step: applied, interview, hired, rejected (with a reason) or withdrawn, with its
     day (default today, never in the future) and an optional debrief. Steps go forward only; a
-    hire moves the person to `placed`."""
+    hire moves the person to `placed`.
+
+    An employer key records applied, interview, hired or rejected (with a reason, no note) for
+    applications made to its own vacancies (any other is as missing, 404), and gets its view
+    back (`EmployerApplication`: no person, no notes)."""
+    if principal.role == "employer":
+        _employer_may_record(step)
+        changed = store.add_step(
+            session,
+            application_id=application_id,
+            step=step.step(),
+            employer=principal.employer,
+        )
+        return JSONResponse(EmployerApplication.of(changed).model_dump(mode="json"))
     changed = store.add_step(session, application_id=application_id, step=step.step())
-    return _with_vacancies(session, [changed])[0]
+    return JSONResponse(_with_vacancies(session, [changed])[0].model_dump(mode="json"))
 
 
 @router.get("/candidates/{candidate_id}/applications", responses=errors(401, 403, 404))

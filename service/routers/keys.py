@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from fastapi.exceptions import RequestValidationError
 
 from service import store
 from service.deps import Admin, SessionDep
@@ -14,7 +15,15 @@ router = APIRouter(prefix="/keys", tags=["keys"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 413))
 def create_key(session: SessionDep, _: Admin, body: KeyIn) -> NewKey:
-    """A new key; `key` is in this response only (the database keeps its sha256)."""
+    """A new key; `key` is in this response only (the database keeps its sha256). An employer
+    key is bound to an existing employer (422 naming the close matches otherwise)."""
+    if body.employer is not None:
+        try:
+            store.check_employer_known(session, name=body.employer)
+        except store.UnknownEmployer as error:
+            raise RequestValidationError(
+                [{"type": "value_error", "loc": ["body", "employer"], "msg": str(error)}]
+            ) from error
     record, key = store.create_key(session, role=body.role, employer=body.employer, name=body.name)
     return NewKey(**vars(record), key=key)
 

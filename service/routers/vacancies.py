@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
+from pydantic import ValidationError
 
 from matcher import Vacancy
 from matcher.geo import postcode_place
@@ -18,6 +19,7 @@ from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
 from service.routers import VacancyId, errors, location, require_path_id
 from service.schemas import VacancyPage
+from service.store import Principal
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 
@@ -28,13 +30,79 @@ _PATCH_EXAMPLES = {
 }
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 409, 413))
+async def _posted_json(request: Request) -> Any:
+    """The body as JSON (validated in the route, once the key is known: see create_vacancy)."""
+    kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if not (
+        kind == "application/json" or kind.startswith("application/") and kind.endswith("+json")
+    ):
+        # As FastAPI refuses another content type for a body parameter.
+        raise RequestValidationError(
+            [{"type": "model_attributes_type", "loc": ["body"], "msg": "send the vacancy as JSON"}]
+        )
+    try:
+        return await request.json()  # cached by the app's check of every body
+    except UnicodeDecodeError as error:  # as FastAPI answers for a body parameter
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "the body is not UTF-8 text") from error
+    except ValueError as error:
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ["body"], "msg": "the body is not JSON"}]
+        ) from error
+
+
+def _posted_vacancy(body: Any, principal: Principal) -> Vacancy:
+    """The vacancy posted: with an employer key, `employer` may be left out (it is the key's)."""
+    if principal.role == "employer" and isinstance(body, dict) and "employer" not in body:
+        body = {**body, "employer": principal.employer}
+    try:
+        return Vacancy.model_validate(body)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from error
+
+
+# The body is read as the Vacancy it is, published so; only its `employer` is read knowing the
+# key (an employer key may leave it out), which a body parameter cannot do.
+_VACANCY_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Vacancy"},
+                "examples": dict(vacancy_examples()),
+            }
+        },
+    },
+    # What FastAPI states for a route with a body parameter, which this one reads itself.
+    "responses": {
+        "422": {
+            "description": "Validation Error",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
+            },
+        }
+    },
+}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(400, 401, 403, 409, 413),
+    openapi_extra=_VACANCY_BODY,
+)
 def create_vacancy(
-    session: SessionDep, principal: VacancyUser, vacancy: VacancyBody, response: Response
+    session: SessionDep,
+    principal: VacancyUser,
+    body: Annotated[Any, Depends(_posted_json)],
+    response: Response,
 ) -> Vacancy:
     """Post a vacancy; `language.dutch: null` with contact languages makes it language-light.
 
-    Leave `id` out to get a new one; a deleted vacancy's id is never given out again (409)."""
+    Leave `id` out to get a new one; a deleted vacancy's id is never given out again (409). With
+    an employer key, `employer` may be left out: it is the key's."""
+    vacancy = _posted_vacancy(body, principal)
     require_own_employer(principal, vacancy.employer, "body.employer")
     created = store.create_vacancy(session, vacancy=vacancy)
     response.headers["Location"] = location("vacancies", str(created.id))

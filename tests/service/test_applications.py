@@ -287,7 +287,20 @@ def test_employers_see_only_their_own_vacancies_applications_without_people_or_n
     for role in ("employer", "admin"):
         got = client.get(f"/applications/{made['id']}", headers=as_role(keys, role))
         assert got.status_code == 403
-        assert patch_as(client, keys, role, made["id"]).status_code == 403
+    assert patch_as(client, keys, "admin", made["id"]).status_code == 403
+    # An employer records steps of its own applications (test_employer_steps.py), but not a
+    # withdrawal (the person's), and another employer's application is as missing.
+    withdrawn = patch_as(client, keys, "employer", made["id"])
+    assert withdrawn.status_code == 422 and withdrawn.json()["detail"][0]["loc"] == [
+        "body",
+        "status",
+    ]
+    elsewhere = client.patch(
+        f"/applications/{made['id']}",
+        json={"status": "interview"},
+        headers=as_role(keys, "other_employer"),
+    )
+    assert elsewhere.status_code == 404 and "7319" not in elsewhere.text
 
 
 def patch_as(client: TestClient, keys: dict[str, str], role: str, ident: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ PEOPLE = {"jobhunter", "coordinator"}
 VACANCIES = {"employer", "jobhunter", "coordinator"}
 COORDINATOR = {"coordinator"}
 ADMIN = {"admin"}
+MAKERS = {"coordinator", "admin"}  # of employer records
 ROLES = ["admin", "coordinator", "jobhunter", "employer"]
 EVEN = {"skills": 1, "language": 1, "commute": 1, "childcare": 1}
 
@@ -46,7 +48,12 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
         PEOPLE,
     ),
     ("GET", "/applications/a-missing", None, PEOPLE),
-    ("PATCH", "/applications/a-missing", lambda: {"status": "applied", "on": "2026-01-05"}, PEOPLE),
+    (
+        "PATCH",
+        "/applications/a-missing",
+        lambda: {"status": "applied", "on": "2026-01-05"},
+        VACANCIES,  # an employer records steps of applications to its own vacancies
+    ),
     ("GET", "/candidates/c-0001/applications", None, PEOPLE),
     ("GET", "/vacancies/v-missing/applications", None, VACANCIES),
     ("GET", "/followups/due", None, PEOPLE),
@@ -62,6 +69,8 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
     ("GET", "/keys", None, ADMIN),
     ("POST", "/keys", lambda: {"role": "jobhunter"}, ADMIN),
     ("DELETE", "/keys/k-missing", None, ADMIN),
+    ("GET", "/employers", None, VACANCIES),
+    ("POST", "/employers", lambda: {"name": f"Matrix {secrets.token_hex(4)}"}, MAKERS),
 ]
 
 CASES = [

@@ -16,6 +16,7 @@ from service.tables import ApiKeyRow
 
 def test_admin_creates_lists_and_revokes(client: TestClient, keys: dict[str, str]) -> None:
     admin = as_role(keys, "admin")
+    client.post("/employers", json={"name": "Acme NV"}, headers=admin)  # 409 if there already
     made = client.post(
         "/keys", json={"role": "employer", "employer": "Acme NV", "name": "Acme HR"}, headers=admin
     )
@@ -62,6 +63,7 @@ def test_bad_key_requests_are_422(
 
 def test_the_command_line_makes_keys_the_service_accepts(
     client: TestClient,
+    keys: dict[str, str],
     database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -73,6 +75,7 @@ def test_the_command_line_makes_keys_the_service_accepts(
     assert "coordinator key" in err
     assert client.get("/weights", headers={"X-API-Key": key}).status_code == 200
 
+    client.post("/employers", json={"name": "Acme NV"}, headers=as_role(keys, "coordinator"))
     assert main(["keys", "create", "--role", "employer", "--employer", "Acme NV"]) == 0
     employer_key = capsys.readouterr().out.strip().splitlines()[-1]
     assert client.get("/vacancies", headers={"X-API-Key": employer_key}).status_code == 200
