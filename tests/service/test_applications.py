@@ -392,17 +392,18 @@ def test_a_step_without_a_day_is_dated_today(
 @pytest.mark.parametrize(
     ("on", "says"),
     [
-        (date.today() + timedelta(days=1), "in the future"),
+        (None, "in the future"),  # tomorrow, worked out when the test runs (not collected)
         (date(9999, 12, 31), "less than or equal to 2100-12-31"),
         (date(1999, 12, 31), "greater than or equal to 2000-01-01"),
         (date(1, 1, 1), "greater than or equal to 2000-01-01"),
     ],
 )
 def test_a_step_is_never_dated_in_the_future_nor_outside_2000_to_2100(
-    client: TestClient, keys: dict[str, str], vacancy: str, on: date, says: str
+    client: TestClient, keys: dict[str, str], vacancy: str, on: date | None, says: str
 ) -> None:
     """Both ways a step's day comes in (the proposal, each step after) are checked alike, and
     the answer names the field."""
+    on = on or date.today() + timedelta(days=1)
     who = as_role(keys, "jobhunter")
     person = new_person(client, keys)
     body = {"candidate_id": person, "vacancy_id": vacancy, "on": on.isoformat()}
