@@ -254,47 +254,14 @@ class Engine:
         """Every feature for every (candidate, open vacancy) pair, as arrays."""
         return self._score(candidates)
 
-    def listed_before(
-        self,
-        candidates: Sequence[Candidate],
-        lasts: Sequence[tuple[float, str] | None],
-        *,
-        include_blocked: bool,
-        credits: Sequence[SkillCredits | None],
-    ) -> NDArray[np.bool_]:
-        """`lists_any_before` for many people at once, in one scoring call (the per-call cost
-        of numpy on a few vacancies is what re-checking many cached shortlists one by one paid):
-        per person, whether any of this engine's vacancies would be listed before their last
-        line, or at all when their last is None."""
-        if not self.vacancies_ or not candidates:
-            return np.zeros(len(candidates), dtype=np.bool_)
-        earned = [
-            self.skill_credits(c, known).credits
-            for c, known in zip(candidates, credits, strict=True)
-        ]
-        scores = self._score(candidates, credits_each=earned)
-        listed = np.ones_like(scores.blocked) if include_blocked else ~scores.blocked
-        keys = rank_keys(scores.score, scores.blocked)
-        answer = np.zeros(len(candidates), dtype=np.bool_)
-        for row, last in enumerate(lasts):
-            if last is None:
-                answer[row] = bool(listed[row].any())
-                continue
-            cut, cut_id = last
-            before = (keys[row] < cut) | ((keys[row] == cut) & (self.ids_ < cut_id))
-            answer[row] = bool((listed[row] & before).any())
-        return answer
-
     def _score(
         self,
         candidates: Sequence[Candidate],
         shift_minutes: FloatMatrix | None = None,
         language: FeatureScores | None = None,
         credits: dict[str, Any] | None = None,
-        credits_each: Sequence[dict[str, Any]] | None = None,
     ) -> Scores:
-        """`score`, with what the caller already worked out for its one candidate (or the skill
-        credits of each of them)."""
+        """`score`, with what the caller already worked out for its one candidate."""
         if not candidates:
             raise ValueError("score needs at least one candidate")
         w = self.weights.weights
@@ -304,10 +271,7 @@ class Engine:
         chosen = self._choose_shifts(candidates, shift_minutes, shift_overflow)
         features = {
             "skills": self.skills_.score(
-                candidates,
-                credits=list(credits_each)
-                if credits_each is not None
-                else (None if credits is None else [credits]),
+                candidates, credits=None if credits is None else [credits]
             ),
             "language": language or self.language_.score(candidates),
             "commute": self.commute_.score(candidates, shift_minutes=shift_minutes, chosen=chosen),

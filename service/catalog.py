@@ -256,8 +256,6 @@ class CachedShortlist:
     """What the person's skills earn, once worked out for re-scoring."""
     withhold: frozenset[str] = frozenset()
     """Vacancies it leaves out (the person's record has them): a write to one changes nothing."""
-    include_blocked: bool = False
-    """Whether it lists blocked lines too (then a blocked vacancy written may enter it)."""
 
 
 class ShortlistCache:
@@ -273,7 +271,6 @@ class ShortlistCache:
         self.size = size
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[Any, ...], tuple[str, CachedShortlist]] = OrderedDict()
-        self._batch = threading.Lock()  # one `revalidate_all` at a time
         self.kept = 0
         """Entries from an older catalog found unchanged and served."""
 
@@ -336,63 +333,6 @@ class ShortlistCache:
             return None
         self.kept += 1
         return replace(entry, catalog_version=fitted.catalog_version, credits=credits)
-
-    def revalidate_all(self, fitted: Fitted) -> None:
-        """Bring every entry of an older catalog up to `fitted` at once where the vacancies
-        written since cannot change it, as `revalidated` decides one by one, but scoring all the
-        people of the same writes in one call: after a write, re-checking 400 people one at a
-        time cost 0.26 ms each, mostly numpy's per-call cost on a few vacancies. Entries listing
-        a written vacancy are left to `revalidated` (their lines are explained again); entries
-        the writes would change are dropped, to be ranked afresh when next asked for."""
-        if self.size == 0 or not self._batch.acquire(blocking=False):
-            return  # another thread is at it: this request re-checks its own entry
-        try:
-            with self._lock:
-                stale = [
-                    (key, entry)
-                    for key, (_, entry) in self._entries.items()
-                    if entry.catalog_version < fitted.catalog_version
-                ]
-            groups: dict[tuple[frozenset[str], bool], list[tuple[Any, CachedShortlist]]] = {}
-            kept: list[tuple[Any, CachedShortlist]] = []
-            for key, entry in stale:
-                written = fitted.changed_since(entry.catalog_version)
-                if written is None or written & entry.vacancy_ids:
-                    continue
-                others = written - entry.withhold
-                if not others:
-                    kept.append((key, entry))
-                    continue
-                groups.setdefault((others, entry.include_blocked), []).append((key, entry))
-            dropped: list[Any] = []
-            for (others, include_blocked), members in groups.items():
-                credits = [fitted.engine.skill_credits(e.candidate, e.credits) for _, e in members]
-                enters = fitted.reduced_to(others).listed_before(
-                    [e.candidate for _, e in members],
-                    [e.last for _, e in members],
-                    include_blocked=include_blocked,
-                    credits=credits,
-                )
-                for (key, entry), changes, earned in zip(members, enters, credits, strict=True):
-                    if changes:
-                        dropped.append(key)
-                    else:
-                        kept.append((key, replace(entry, credits=earned)))
-            with self._lock:
-                for key, entry in kept:
-                    held = self._entries.get(key)
-                    if held is not None and held[1].catalog_version == entry.catalog_version:
-                        self._entries[key] = (
-                            held[0],
-                            replace(entry, catalog_version=fitted.catalog_version),
-                        )
-                        self.kept += 1
-                for key in dropped:
-                    held = self._entries.get(key)
-                    if held is not None and held[1].catalog_version < fitted.catalog_version:
-                        del self._entries[key]
-        finally:
-            self._batch.release()
 
     def forget(self, candidate_id: str) -> None:
         with self._lock:

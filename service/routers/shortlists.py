@@ -114,39 +114,29 @@ def _candidate_shortlist(
 ) -> bytes:
     with sessions.begin() as session:
         authorize(session, api_key, PEOPLE_READERS)
-        stored = store.get_candidate_text(session, candidate_id=candidate_id)
-        if stored is None:
+        found = store.candidate_with_record(session, candidate_id=candidate_id)
+        if found is None:
             raise store.NotFound(f"no candidate with id '{candidate_id}'")
-        # The person's record, cheaply: a proposal or a step changes the key, so a cached
-        # shortlist never offers a vacancy that was proposed since.
-        recorded = store.record_key(session, candidate_id=candidate_id)
+        # The person's record travels with their data: a proposal or a step changes the key,
+        # so a cached shortlist never offers a vacancy that was proposed since.
+        stored, recorded = found
         fitted = catalog.current(session)
         key = cache.key(stored, fitted, "candidate", asked, recorded, record.expiry_day(settings))
         cached = cache.get(key)
         if cached is not None and cached.catalog_version >= fitted.catalog_version:
             return cached.body
         view = (
-            record.candidate_view(
-                session,
-                settings,
-                candidate_id=candidate_id,
-                include_history=asked.include_history,
-            )
-            if recorded
-            else record.RecordView()
+            None if cached is not None else _view(session, settings, candidate_id, recorded, asked)
         )
     with catalog.scoring:
         entry = None
         if cached is not None:
-            # The first request after a write re-checks every kept shortlist in one go; the
-            # rest then find theirs current.
-            cache.revalidate_all(fitted)
-            cached = cache.get(key)
-        if cached is not None and cached.catalog_version >= fitted.catalog_version:
-            entry = cached
-        elif cached is not None:
             entry = cache.revalidated(cached, fitted, include_blocked=asked.include_blocked)
-        if entry is None:
+    if entry is None:
+        if view is None:  # the record is read only when the person is ranked afresh
+            with sessions.begin() as session:
+                view = _view(session, settings, candidate_id, recorded, asked)
+        with catalog.scoring:
             candidate = Candidate.model_validate_json(stored)
             shortlist, body = record.rank_for(
                 fitted.engine,
@@ -163,10 +153,19 @@ def _candidate_shortlist(
                 asked.top,
                 candidate,
                 view.withhold,
-                asked.include_blocked,
             )
     cache.put(key, candidate_id, entry)
     return entry.body
+
+
+def _view(
+    session: Session, settings: Settings, candidate_id: str, recorded: str, asked: Asked
+) -> record.RecordView:
+    if not recorded:
+        return record.RecordView()
+    return record.candidate_view(
+        session, settings, candidate_id=candidate_id, include_history=asked.include_history
+    )
 
 
 def _entry(
@@ -176,7 +175,6 @@ def _entry(
     top: int,
     candidate: Candidate,
     withhold: frozenset[str],
-    include_blocked: bool,
 ) -> CachedShortlist:
     results = shortlist.results
     last = None
@@ -194,7 +192,6 @@ def _entry(
         candidate=candidate,
         lines=tuple(results),
         withhold=withhold,
-        include_blocked=include_blocked,
     )
 
 
