@@ -4,12 +4,12 @@ ready people nobody has proposed anything to."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from matcher.outcomes import Day
+from matcher.outcomes import Application, Day
 from matcher.programme import needs_attention
 from service import store
 from service.deps import PeopleReader, SessionDep
@@ -20,7 +20,9 @@ from service.settings import Settings
 router = APIRouter(tags=["attention"])
 
 
-class QuietProposal(BaseModel):
+class ProposalLine(BaseModel):
+    """An application in progress, as the attention list names it."""
+
     application_id: str
     candidate_id: str
     vacancy_id: str
@@ -28,18 +30,14 @@ class QuietProposal(BaseModel):
     employer: str | None
     status: str
     jobhunter: str | None
+
+
+class QuietProposal(ProposalLine):
     last_step_on: date
     days_without_step: int
 
 
-class ProposalToClosedVacancy(BaseModel):
-    application_id: str
-    candidate_id: str
-    vacancy_id: str
-    title: str | None = Field(description="The vacancy's title (null if it was deleted)")
-    employer: str | None
-    status: str
-    jobhunter: str | None
+class ProposalToClosedVacancy(ProposalLine):
     vacancy_status: str = Field(description="closed, filled or deleted")
 
 
@@ -98,9 +96,18 @@ def attention(
     own = {a.id for a in mine}
     hires_of_mine = {a.candidate_id for a in mine if a.reached("hired") is not None}
 
-    def about(vacancy_id: str) -> tuple[str | None, str | None]:
-        known = vacancies.get(vacancy_id)
-        return (known[1], known[2]) if known else (None, None)
+    def line(application: Application) -> dict[str, Any]:
+        """The fields every proposal line shows, its vacancy's title and employer included."""
+        known = vacancies.get(application.vacancy_id)
+        return {
+            "application_id": str(application.id),
+            "candidate_id": application.candidate_id,
+            "vacancy_id": application.vacancy_id,
+            "title": known[1] if known else None,
+            "employer": known[2] if known else None,
+            "status": application.status,
+            "jobhunter": application.jobhunter,
+        }
 
     return AttentionOut(
         as_of=as_of,
@@ -108,13 +115,7 @@ def attention(
         ready_days=settings.attention_ready_days,
         quiet_proposals=[
             QuietProposal(
-                application_id=str(s.application.id),
-                candidate_id=s.application.candidate_id,
-                vacancy_id=s.application.vacancy_id,
-                title=about(s.application.vacancy_id)[0],
-                employer=about(s.application.vacancy_id)[1],
-                status=s.application.status,
-                jobhunter=s.application.jobhunter,
+                **line(s.application),
                 last_step_on=s.last_step_on,
                 days_without_step=s.days_without_step,
             )
@@ -122,16 +123,7 @@ def attention(
             if s.application.id in own
         ],
         proposals_to_closed_vacancies=[
-            ProposalToClosedVacancy(
-                application_id=str(app.id),
-                candidate_id=app.candidate_id,
-                vacancy_id=app.vacancy_id,
-                title=about(app.vacancy_id)[0],
-                employer=about(app.vacancy_id)[1],
-                status=app.status,
-                jobhunter=app.jobhunter,
-                vacancy_status=vacancy_status,
-            )
+            ProposalToClosedVacancy(**line(app), vacancy_status=vacancy_status)
             for app, vacancy_status in found.proposals_to_closed_vacancies
             if app.id in own
         ],
