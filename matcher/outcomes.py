@@ -19,6 +19,8 @@ RejectionReason = Literal[
     "language", "experience", "schedule", "commute", "no_response", "candidate_declined", "other"
 ]
 FINAL_STATUSES: frozenset[str] = frozenset({"hired", "rejected", "withdrawn"})
+OPEN_STATUSES: frozenset[str] = frozenset({"proposed", "applied", "interview"})
+"""An application in progress: something is still expected to happen."""
 _FORWARD: tuple[str, ...] = ("proposed", "applied", "interview", "hired")
 """The way forward; a step may skip ahead (proposed straight to interview) but never go back."""
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from matcher.models import Candidate, Identifier, Stage
 from matcher.outcomes import (
     LATEST_DAY,
+    OPEN_STATUSES,
     Application,
     Day,
     Note,
@@ -292,8 +293,6 @@ def _months(seen: Mapping[str, object], as_of: date) -> list[str]:
 
 # ---------------------------------------------------------------- what needs attention
 
-OPEN_STATUSES: frozenset[str] = frozenset({"proposed", "applied", "interview"})
-"""An application in progress: something is still expected to happen."""
 STALE_DAYS = 14
 """A proposal with no step for this many days needs someone to ask what became of it."""
 READY_DAYS = 30

@@ -243,7 +243,6 @@ def _add_error_handlers(app: FastAPI) -> None:
         return handle
 
     app.add_exception_handler(store.NotFound, detail(status.HTTP_404_NOT_FOUND))
-    app.add_exception_handler(store.NotOwner, detail(status.HTTP_403_FORBIDDEN))
     app.add_exception_handler(store.AlreadyExists, detail(status.HTTP_409_CONFLICT))
 
     def second_story(_: Request, error: Exception) -> JSONResponse:

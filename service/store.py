@@ -83,10 +83,6 @@ class RetiredId(AlreadyExists):
     """The id was a deleted row's: ids are never given out again."""
 
 
-class NotOwner(Exception):
-    """The vacancy belongs to another employer than the key's."""
-
-
 class ImpossibleStep(ValueError):
     """The step cannot follow the application's last one (the message says why)."""
 
@@ -1206,11 +1202,6 @@ def create_employer(
 
 def _employer_row(session: Session, *, name: str) -> EmployerRow | None:
     return session.execute(select(EmployerRow).where(EmployerRow.name == name)).scalar_one_or_none()
-
-
-def get_employer(session: Session, *, name: str) -> EmployerRecord | None:
-    row = _employer_row(session, name=name)
-    return None if row is None else _employer_record(row)
 
 
 def list_employers(session: Session) -> list[EmployerRecord]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from matcher.outcomes import Application, Day
+from matcher.outcomes import OPEN_STATUSES, Application, Day
 from matcher.programme import needs_attention
 from service import store
 from service.deps import PeopleReader, SessionDep
@@ -82,7 +82,7 @@ def attention(
         if principal.role == "coordinator"
         else [a for a in everything if a.jobhunter == principal.actor]
     )
-    in_progress = {a.vacancy_id for a in mine if a.status in ("proposed", "applied", "interview")}
+    in_progress = {a.vacancy_id for a in mine if a.status in OPEN_STATUSES}
     vacancies = store.vacancy_statuses(session, ids=in_progress)
     found = needs_attention(
         everything,
