@@ -5,24 +5,17 @@ the server's time, peak RSS and RSS before and after."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from sqlalchemy import insert
 
 from benchmarks.engine import scaled_vacancies
-from benchmarks.service import _env, _free_port
-from service import store
+from benchmarks.service import _add_vacancies, _key, _serve
 from service.app import prepare_database
-from service.db import create_db_engine, session_factory
+from service.db import create_db_engine
 from service.settings import Settings
-from service.tables import VacancyRow
 
 VACANCIES = 100_000
 MB = 1 << 20
@@ -35,58 +28,9 @@ def _fill(data_dir: Path) -> None:
     db = create_db_engine(settings.url)
     try:
         prepare_database(db, settings)
-        with session_factory(db).begin() as session:
-            revision = store._bump_catalog(session)
-            made = scaled_vacancies(VACANCIES)
-            for first in range(0, len(made), 5000):
-                chunk = made[first : first + 5000]
-                values = [store._vacancy_values(v, revision) for v in chunk]
-                session.execute(
-                    insert(VacancyRow),
-                    [
-                        {"id": v.id, "created_at": row["updated_at"], **row}
-                        for v, row in zip(chunk, values, strict=True)
-                    ],
-                )
     finally:
         db.dispose()
-
-
-def _coordinator_key(data_dir: Path) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "matcher.cli", "keys", "create", "--role", "coordinator"],
-        env=_env(data_dir),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.strip().splitlines()[-1]
-
-
-@contextmanager
-def _server(data_dir: Path) -> Iterator[tuple[str, int]]:
-    """`matcher serve` (one process) in a subprocess: its URL and pid once /health answers."""
-    port = _free_port()
-    command = [sys.executable, "-m", "matcher.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        command, env=_env(data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the service did not start")
-            time.sleep(0.2)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    _add_vacancies(data_dir, scaled_vacancies(VACANCIES))
 
 
 def _status(pid: int, field: str) -> int:
@@ -130,8 +74,8 @@ def run(rows: list[tuple[str, str]]) -> None:
         data_dir = Path(tmp)
         t0 = time.perf_counter()
         _fill(data_dir)
-        key = _coordinator_key(data_dir)
-        with _server(data_dir) as (url, pid):
+        key = _key(data_dir, "coordinator")
+        with _serve(data_dir, start_seconds=300) as (url, pid):
             started = time.perf_counter() - t0
             timeout = httpx.Timeout(600.0)
             with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=timeout) as send:

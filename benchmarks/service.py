@@ -50,8 +50,10 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def _server(data_dir: Path, workers: int = 1, **settings: str) -> Iterator[str]:
-    """`matcher serve` in a subprocess; yields its base URL once /health answers."""
+def _serve(
+    data_dir: Path, workers: int = 1, *, start_seconds: float = 120, **settings: str
+) -> Iterator[tuple[str, int]]:
+    """`matcher serve` in a subprocess; yields its base URL and pid once /health answers."""
     port = _free_port()
     command = [sys.executable, "-m", "matcher.cli", "serve", "--port", str(port)]
     command += ["--workers", str(workers)]
@@ -63,7 +65,7 @@ def _server(data_dir: Path, workers: int = 1, **settings: str) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + start_seconds
         while True:
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:
@@ -73,15 +75,22 @@ def _server(data_dir: Path, workers: int = 1, **settings: str) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the service did not start")
             time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def _key(data_dir: Path) -> str:
+@contextmanager
+def _server(data_dir: Path, workers: int = 1, **settings: str) -> Iterator[str]:
+    """`_serve`, for the rows that need only the URL."""
+    with _serve(data_dir, workers, **settings) as (url, _):
+        yield url
+
+
+def _key(data_dir: Path, role: str = "jobhunter") -> str:
     out = subprocess.run(
-        [sys.executable, "-m", "matcher.cli", "keys", "create", "--role", "jobhunter"],
+        [sys.executable, "-m", "matcher.cli", "keys", "create", "--role", role],
         env=_env(data_dir),
         capture_output=True,
         text=True,
