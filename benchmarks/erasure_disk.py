@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import sessionmaker
 
-from matcher.outcomes import Application, ApplicationStep
+from matcher.outcomes.applications import Application, ApplicationStep
 from service import store
 from service.app import prepare_database
 from service.erasure import PEOPLE_TABLES, Erasures

@@ -23,8 +23,8 @@ from sqlalchemy import create_engine, insert, make_url, select, text
 
 from matcher import Vacancy
 from matcher.fixtures import load_vacancies
-from matcher.geo import _places, haversine_km, postcode_place
-from matcher.vocabulary import accentless
+from matcher.reading.vocabulary import accentless
+from matcher.travel.geo import _places, haversine_km, postcode_place
 from service import store
 from service.db import create_db_engine, migrate, session_factory
 from service.tables import VacancyRow, utcnow

@@ -7,9 +7,9 @@ import time
 from collections.abc import Iterable
 
 from matcher import Engine
-from matcher.barriers import analyse_barriers, barrier_stats
 from matcher.fixtures import load_candidates, load_vacancies
-from matcher.planner import Plan, plan_proposals, score_matrix, top_k_proposals
+from matcher.planning.barriers import analyse_barriers, barrier_stats
+from matcher.planning.planner import Plan, plan_proposals, score_matrix, top_k_proposals
 
 PER_CANDIDATE = 3
 PER_POSITION = 2

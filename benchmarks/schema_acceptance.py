@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from pydantic import BaseModel, ValidationError
 
 from matcher import Candidate, Vacancy
-from matcher.outcomes import NewStep
+from matcher.outcomes.applications import NewStep
 from service.app import create_app
 from service.schemas import ApplicationIn, KeyIn, WeightsIn
 from service.settings import Settings

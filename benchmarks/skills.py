@@ -11,8 +11,8 @@ from collections import Counter
 from importlib import resources
 from pathlib import Path
 
-from matcher.esco import import_esco
-from matcher.vocabulary import Vocabulary, builtin_vocabulary
+from matcher.reading.esco import import_esco
+from matcher.reading.vocabulary import Vocabulary, builtin_vocabulary
 
 EVAL_SET = Path(__file__).parent / "data" / "skills_eval.csv"
 SHARED_ESCO = Path(__file__).resolve().parents[2] / "shared" / "data" / "esco"

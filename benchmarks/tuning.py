@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from matcher.frames import application_frame
-from matcher.history import load_history
-from matcher.tuning import WeightTuner, compare_weights, training_data
+from matcher.outcomes.frames import application_frame
+from matcher.outcomes.history import load_history
+from matcher.outcomes.tuning import WeightTuner, compare_weights, training_data
 from matcher.weights import default_weights
 
 

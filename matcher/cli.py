@@ -20,7 +20,7 @@ from matcher.engine import Engine, Match, Shortlist
 from matcher.fixtures import load_candidates, load_vacancies
 from matcher.models import Candidate, Stage, Vacancy
 from matcher.runtime import tune_allocator
-from matcher.travel import MODE_NAMES
+from matcher.travel.estimate import MODE_NAMES
 from matcher.weights import WEIGHTS_ENV, Weights, current_weights
 
 if TYPE_CHECKING:
@@ -197,8 +197,8 @@ def _weights(args: argparse.Namespace) -> Weights:
 
 
 def _import_esco(args: argparse.Namespace) -> int:
-    from matcher.esco import import_esco
-    from matcher.vocabulary import builtin_vocabulary
+    from matcher.reading.esco import import_esco
+    from matcher.reading.vocabulary import builtin_vocabulary
 
     if not args.folder.is_dir():
         raise SystemExit(f"error: {args.folder} is not a folder")
@@ -218,7 +218,7 @@ def _import_esco(args: argparse.Namespace) -> int:
 
 
 def _barriers(args: argparse.Namespace) -> int:
-    from matcher.barriers import analyse_barriers, format_barriers
+    from matcher.planning.barriers import analyse_barriers, format_barriers
 
     if args.fixtures:
         candidate = _find(load_candidates(), args.candidate_id, "candidate")

@@ -15,9 +15,9 @@ from matcher.features.commute import CommuteFeature
 from matcher.features.language import LanguageFeature
 from matcher.features.skills import SkillsFeature
 from matcher.models import Candidate, Vacancy
+from matcher.reading.vocabulary import Vocabulary
 from matcher.schedule import ShiftTable
-from matcher.travel import TravelTimeModel
-from matcher.vocabulary import Vocabulary
+from matcher.travel.estimate import TravelTimeModel
 from matcher.weights import FEATURES, Weights, default_weights
 
 SCORE_DECIMALS = 4

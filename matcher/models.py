@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from matcher.geo import is_known_postcode, known_postcodes, postcode_place
+from matcher.travel.geo import is_known_postcode, known_postcodes, postcode_place
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")

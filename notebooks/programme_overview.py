@@ -22,13 +22,13 @@
 # the SQLite file in the repository's `var/`); a fresh one holds the fixtures and their
 # *simulated* history. Set `FIXTURES = True` in the cell after the imports to read the fixture
 # files instead. The figures are those of `GET /stats` (the same function computes them) and
-# are drawn by `matcher.plots`; this notebook only calls them.
+# are drawn by `matcher.outcomes.plots`; this notebook only calls them.
 
 # %%
 # %matplotlib inline
 from matcher import barrier_stats
-from matcher.plots import barriers_plot, funnel_plot, hires_plot, rejections_plot
-from matcher.records import load_records
+from matcher.outcomes.plots import barriers_plot, funnel_plot, hires_plot, rejections_plot
+from matcher.outcomes.records import load_records
 
 # %% tags=["parameters"]
 FIXTURES = False
@@ -70,7 +70,7 @@ rejections_plot(figures)
 # ## Barriers
 # For everyone `ready`: which single change (more Dutch, a bike, a car, childcare hours, a
 # longer commute) would unblock vacancies for them, and for how many people it is the change
-# that unblocks the most (`matcher.barriers.barrier_stats`, with the weights in use).
+# that unblocks the most (`matcher.planning.barriers.barrier_stats`, with the weights in use).
 
 # %%
 ready = [c for c in records.candidates if c.stage == "ready"]

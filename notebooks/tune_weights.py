@@ -25,14 +25,14 @@
 # imports to read the fixture files instead; the weights then go to a file
 # (`$MATCHER_TUNED_WEIGHTS`, default `var/weights.json`), not to the service.
 #
-# The logic lives in `matcher` (`matcher.records`, `matcher.frames`, `matcher.tuning`,
-# `matcher.plots`); this notebook only calls it and shows the results.
+# The logic lives in `matcher` (`matcher.outcomes`: `records`, `frames`, `tuning`, `plots`);
+# this notebook only calls it and shows the results.
 
 # %%
 # %matplotlib inline
-from matcher.plots import comparison_plot, weights_plot
-from matcher.records import load_records
-from matcher.tuning import training_data, tune
+from matcher.outcomes.plots import comparison_plot, weights_plot
+from matcher.outcomes.records import load_records
+from matcher.outcomes.tuning import training_data, tune
 
 # %% tags=["parameters"]
 FIXTURES = False

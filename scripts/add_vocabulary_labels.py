@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from matcher.vocabulary import accentless, skeleton
+from matcher.reading.vocabulary import accentless, skeleton
 
 VOCABULARY = Path(__file__).resolve().parent.parent / "matcher" / "data" / "vocabulary.json"
 LANGUAGES = ("nl", "en", "uk", "ru", "fr")

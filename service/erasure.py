@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from matcher.vocabulary import default_vocabulary
+from matcher.reading.vocabulary import default_vocabulary
 from service import store
 from service.db import checkpoint_sqlite
 from service.tables import Base, CandidateRow

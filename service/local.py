@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import Candidate, Vacancy, Weights
-from matcher.outcomes import Application
-from matcher.programme import STAGES, ProgrammeFigures, StageChange
+from matcher.outcomes.applications import Application
+from matcher.outcomes.programme import STAGES, ProgrammeFigures, StageChange
 from service import store
 from service.catalog import Catalog
 from service.db import create_db_engine, session_factory

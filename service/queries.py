@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
 
-from matcher.geo import is_known_postcode, known_postcodes
+from matcher.travel.geo import is_known_postcode, known_postcodes
 
 
 def _known_postcode(value: str) -> str:

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from matcher.engine import Engine, Shortlist
 from matcher.models import Candidate
-from matcher.outcomes import OPEN_STATUSES, PairHistory
-from matcher.planner import UnderWay
-from matcher.programme import NOT_LOOKING
+from matcher.outcomes.applications import OPEN_STATUSES, PairHistory
+from matcher.outcomes.programme import NOT_LOOKING
+from matcher.planning.planner import UnderWay
 from service import store
 from service.settings import Settings
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from matcher import Candidate, Vacancy, Weights
 from matcher.models import Contact, Identifier, ShortText, Stage
-from matcher.outcomes import (
+from matcher.outcomes.applications import (
     Application,
     ApplicationStatus,
     ApplicationStep,
@@ -18,7 +18,7 @@ from matcher.outcomes import (
     PastDay,
     ShortlistSnapshot,
 )
-from matcher.travel import Mode
+from matcher.travel.estimate import Mode
 from matcher.weights import FEATURES
 from service.store import Role
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from matcher import Candidate, Vacancy
 from matcher.fixtures import fixtures_dir, load_candidates, load_vacancies
-from matcher.history import History, load_history
+from matcher.outcomes.history import History, load_history
 from service import store
 from service.closing import close_expired
 from service.db import migrate, session_factory

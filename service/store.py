@@ -30,17 +30,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher import Candidate, Vacancy, Weights, default_weights
-from matcher.geo import EARTH_RADIUS_KM, haversine_km
-from matcher.history import History
 from matcher.models import Contact
-from matcher.outcomes import (
+from matcher.outcomes.applications import (
     FINAL_STATUSES,
     Application,
     ApplicationStep,
     PairHistory,
     pair_histories,
 )
-from matcher.programme import (
+from matcher.outcomes.history import History
+from matcher.outcomes.programme import (
     IN_WORK,
     STAGE_AFTER_FOLLOW_UP,
     FollowUpOutcome,
@@ -48,7 +47,8 @@ from matcher.programme import (
     StageChange,
     follow_up_due,
 )
-from matcher.vocabulary import accentless, default_vocabulary, normalise
+from matcher.reading.vocabulary import accentless, default_vocabulary, normalise
+from matcher.travel.geo import EARTH_RADIUS_KM, haversine_km
 from service.tables import (
     ApiKeyRow,
     ApplicationRow,
@@ -384,7 +384,7 @@ def _new_vacancy_id(session: Session) -> str:
 
 @dataclass(frozen=True)
 class Near:
-    """Within `km` kilometres (great-circle, matcher.geo) of a point."""
+    """Within `km` kilometres (great-circle, matcher.travel.geo) of a point."""
 
     lat: float
     lon: float

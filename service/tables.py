@@ -75,9 +75,9 @@ class VacancyRow(Base):
     """The location's postcode (null when only coordinates were given)."""
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
-    """The location's point: its coordinates, or its postcode's (matcher.geo)."""
+    """The location's point: its coordinates, or its postcode's (matcher.travel.geo)."""
     title_key: Mapped[str | None] = mapped_column(Text)
-    """The title folded as `matcher.vocabulary.accentless` folds it (case and accents)."""
+    """The title folded as `matcher.reading.vocabulary.accentless` folds it (case and accents)."""
 
     __table_args__ = (Index("ix_vacancies_lat_lon", "lat", "lon"),)
 

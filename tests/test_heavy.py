@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher import Candidate, Engine, Vacancy
-from matcher.barriers import analyse_barriers, barrier_stats
 from matcher.fixtures import load_candidates, load_vacancies
-from matcher.planner import Plan, _solve, plan_proposals, score_matrix, top_k_proposals
+from matcher.planning.barriers import analyse_barriers, barrier_stats
+from matcher.planning.planner import Plan, _solve, plan_proposals, score_matrix, top_k_proposals
 
 MB = 1 << 20
 

@@ -7,7 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from matcher.outcomes import EARLIEST_DAY, ApplicationStep, NewStep
+from matcher.outcomes.applications import EARLIEST_DAY, ApplicationStep, NewStep
 
 
 @example(date.today())

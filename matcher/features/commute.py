@@ -13,10 +13,9 @@ from numpy.typing import NDArray
 from pydantic import BaseModel
 
 from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
-from matcher.geo import ANTWERP_CENTRE
 from matcher.models import Candidate, Vacancy
 from matcher.schedule import ShiftTable, format_clock
-from matcher.travel import (
+from matcher.travel.estimate import (
     KM_PER_DEGREE,
     MODE_NAMES,
     MODES,
@@ -24,6 +23,7 @@ from matcher.travel import (
     Mode,
     TravelTimeModel,
 )
+from matcher.travel.geo import ANTWERP_CENTRE
 
 _ALL_DAY = np.arange(24 * 60, dtype=np.int64)
 _LONGEST_TRIP = 8 * 60

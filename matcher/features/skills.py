@@ -15,7 +15,7 @@ from scipy import sparse
 
 from matcher.features.base import FeatureScores, Reason, Splice
 from matcher.models import Candidate, Vacancy
-from matcher.vocabulary import RELATED_CREDIT, Vocabulary, default_vocabulary, normalise
+from matcher.reading.vocabulary import RELATED_CREDIT, Vocabulary, default_vocabulary, normalise
 
 _TEXT = "text:"
 """Prefix of ad-hoc concepts for phrases the vocabulary does not know; they match as text."""

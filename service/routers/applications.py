@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from matcher import Candidate, Vacancy
 from matcher.engine import SCORE_DECIMALS
-from matcher.outcomes import (
+from matcher.outcomes.applications import (
     EARLIEST_DAY,
     LATEST_DAY,
     Application,

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from matcher.outcomes import OPEN_STATUSES, Application, Day
-from matcher.programme import needs_attention
+from matcher.outcomes.applications import OPEN_STATUSES, Application, Day
+from matcher.outcomes.programme import needs_attention
 from service import store
 from service.deps import PeopleReader, SessionDep
 from service.routers import errors

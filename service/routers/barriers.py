@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
 from matcher import BarrierStats, Candidate, barrier_stats
-from matcher.barriers import analyse_barriers, scored_rows
+from matcher.planning.barriers import analyse_barriers, scored_rows
 from matcher.runtime import release_memory
 from service import store
 from service.deps import CatalogDep, Coordinator, PeopleReader, SessionDep

@@ -9,7 +9,7 @@ from fastapi.openapi.models import Example
 
 from matcher import Candidate
 from matcher.models import Stage
-from matcher.programme import STAGES
+from matcher.outcomes.programme import STAGES
 from service import store
 from service.db import checkpoint_sqlite
 from service.deps import (

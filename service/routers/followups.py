@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.models import Identifier, Stage
-from matcher.programme import FollowUpOutcome
+from matcher.outcomes.programme import FollowUpOutcome
 from service import store
 from service.deps import PeopleReader, SessionDep
 from service.routers import CandidateId, errors, location

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from matcher import Candidate, Engine, plan_proposals, top_k_proposals
 from matcher.models import Identifier
-from matcher.planner import (
+from matcher.planning.planner import (
     DEFAULT_CROWDING,
     KEEP_PER_PROPOSAL,
     MAX_SOLVE_PAIRS,
@@ -32,7 +32,7 @@ people x 101,500 vacancies, 29.4 million pairs, took 6.0 s), so at 100,000 vacan
 for at most some 236 people (422 beyond, naming that number); the fixtures' 290 x 1,500 are 0.4
 million. Memory
 does not grow with it: people are scored a few at a time and only each person's best vacancies
-are kept (`matcher.planner.Preferences`)."""
+are kept (`matcher.planning.planner.Preferences`)."""
 
 
 def plan_pair_limit() -> int:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from matcher.programme import Programme
+from matcher.outcomes.programme import Programme
 from service import store
 from service.deps import Coordinator, SessionDep
 from service.routers import CandidateId, errors

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from matcher.outcomes import Day
-from matcher.programme import STAGES, ProgrammeFigures, programme_figures
+from matcher.outcomes.applications import Day
+from matcher.outcomes.programme import STAGES, ProgrammeFigures, programme_figures
 from service import store
 from service.catalog import Catalog
 from service.deps import CatalogDep, Coordinator, SessionDep

@@ -10,8 +10,8 @@ from fastapi.openapi.models import Example
 from pydantic import ValidationError
 
 from matcher import Vacancy
-from matcher.geo import postcode_place
 from matcher.models import VacancyStatus
+from matcher.travel.geo import postcode_place
 from service import store
 from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer, sees
 from service.examples import vacancy_examples

@@ -5,7 +5,7 @@ from factories import WEEKDAYS, make_candidate, make_vacancy, point_east
 
 from matcher.features.childcare import ChildcareFeature
 from matcher.features.commute import CommuteFeature
-from matcher.travel import EstimatedTravelTimes
+from matcher.travel.estimate import EstimatedTravelTimes
 
 SCHOOL_HOURS = [{"days": WEEKDAYS, "start": "08:45", "end": "15:30"}]
 SCHOOL_JOB = [{"days": WEEKDAYS, "start": "09:00", "end": "15:00"}]

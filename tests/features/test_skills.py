@@ -74,7 +74,7 @@ def test_misspelt_skill_is_read_with_its_confidence():
 
 
 def test_phrases_outside_the_vocabulary_still_match_each_other():
-    from matcher.vocabulary import builtin_vocabulary
+    from matcher.reading.vocabulary import builtin_vocabulary
 
     unknown = ["honing slingeren", "bijenkasten onderhouden", "Honingslingeren", "orgel stemmen"]
     assert all(builtin_vocabulary().read(p).concept_id is None for p in unknown)
@@ -112,7 +112,7 @@ def test_scores_for_many_candidates_at_once_equal_one_by_one():
 
 
 def test_an_unknown_phrase_counts_at_every_vacancy_that_asks_for_it():
-    from matcher.vocabulary import builtin_vocabulary
+    from matcher.reading.vocabulary import builtin_vocabulary
 
     needs = ["xylofoon stemmen", "xylofoonstemmen", "ervaring met xylofoon stemmen"]
     # The point is phrases the vocabulary does not know; keep them unknown as it grows.
@@ -131,7 +131,7 @@ def test_an_unknown_phrase_counts_at_every_vacancy_that_asks_for_it():
 
 
 def test_short_or_unrelated_words_are_not_forced_onto_a_concept():
-    from matcher.vocabulary import builtin_vocabulary
+    from matcher.reading.vocabulary import builtin_vocabulary
 
     for phrase in ("IT", "Dev", "zorg", "kokosnoot", "kantoor"):
         assert builtin_vocabulary().read(phrase).concept_id is None, phrase

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from support import as_role, candidate_body, vacancy_body
 
-from matcher.barriers import CHANGE_CODES
+from matcher.planning.barriers import CHANGE_CODES
 from service.routers.barriers import stats_pair_limit
 from service.routers.plans import plan_pair_limit
 

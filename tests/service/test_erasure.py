@@ -28,7 +28,7 @@ from support import (
 )
 
 from matcher.models import Stage
-from matcher.vocabulary import default_vocabulary
+from matcher.reading.vocabulary import default_vocabulary
 from service.app import create_app
 from service.deps import get_catalog
 from service.tables import ApplicationRow, CandidateRow, StageChangeRow

@@ -37,7 +37,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from support import EMPLOYER, LiveServer, make_key, settings_for
 
-from matcher.travel import MODES
+from matcher.travel.estimate import MODES
 from service.app import create_app
 from service.settings import Settings
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from support import Databases, as_role, candidate_body, make_key, settings_for, vacancy_body
 
-from matcher.outcomes import OPEN_STATUSES
+from matcher.outcomes.applications import OPEN_STATUSES
 from service import store
 from service.app import create_app
 

@@ -11,7 +11,7 @@ from factories import point_east
 from fastapi.testclient import TestClient
 from support import EMPLOYER, as_role, candidate_body, vacancy_body
 
-from matcher.geo import haversine_km, postcode_place
+from matcher.travel.geo import haversine_km, postcode_place
 
 
 @pytest.fixture(scope="module")

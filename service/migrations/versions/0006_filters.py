@@ -17,8 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from matcher.geo import postcode_place
-from matcher.vocabulary import accentless
+from matcher.reading.vocabulary import accentless
+from matcher.travel.geo import postcode_place
 
 revision: str = "0006"
 down_revision: str | None = "0005"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher import Candidate, Engine
-from matcher.planner import Proposal, gini, plan_proposals, score_matrix, top_k_proposals
+from matcher.planning.planner import Proposal, gini, plan_proposals, score_matrix, top_k_proposals
 
 Problem = tuple[np.ndarray, np.ndarray, tuple[int, ...], int, int]
 

@@ -12,10 +12,10 @@ from typing import Any
 import pandas as pd
 
 from matcher.engine import Engine
-from matcher.frames import application_frame
 from matcher.models import Candidate, Vacancy
-from matcher.outcomes import Application
-from matcher.programme import ProgrammeFigures, StageChange, programme_figures
+from matcher.outcomes.applications import Application
+from matcher.outcomes.frames import application_frame
+from matcher.outcomes.programme import ProgrammeFigures, StageChange, programme_figures
 from matcher.weights import Weights, current_weights
 
 __all__ = ["Records", "load_records"]
@@ -82,10 +82,11 @@ class Records:
     def send_weights(self, weights: Weights, *, note: str | None) -> Weights:
         """Store `weights` as the next version after the one read (ValueError, naming who was
         first, if someone stored another since): in the service's database, whose next
-        shortlists use them; for the fixtures, in the file `matcher.tuning.tuned_weights_path()`
-        names. Returns them as stored, with their version."""
+        shortlists use them; for the fixtures, in the file
+        `matcher.outcomes.tuning.tuned_weights_path()` names. Returns them as stored, with their
+        version."""
         if self._database is None:
-            from matcher.tuning import tuned_weights_path
+            from matcher.outcomes.tuning import tuned_weights_path
 
             path = tuned_weights_path()
             stored = weights.model_copy(update={"version": self.weights.version + 1, "note": note})
@@ -153,7 +154,7 @@ def load_records(
 
 def _from_fixtures(on: date | None) -> Records:
     from matcher.fixtures import fixtures_dir, load_candidates, load_vacancies
-    from matcher.history import load_history
+    from matcher.outcomes.history import load_history
 
     history = load_history()
     candidates = load_candidates()

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matcher.vocabulary import Concept, Vocabulary
+from matcher.reading.vocabulary import Concept, Vocabulary
 
 _FILE = re.compile(r"^(occupations|skills)_([a-z]{2})\.csv$")
 _KINDS = {"occupations": "occupation", "skills": "skill"}

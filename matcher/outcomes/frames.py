@@ -9,7 +9,7 @@ import pandas as pd
 
 from matcher.engine import Engine, Scores
 from matcher.models import Candidate, Vacancy
-from matcher.outcomes import Application
+from matcher.outcomes.applications import Application
 from matcher.weights import FEATURES
 
 __all__ = [

@@ -12,7 +12,7 @@ from typing import Any, Literal, Self, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matcher.models import Candidate, Identifier, Stage
-from matcher.outcomes import (
+from matcher.outcomes.applications import (
     LATEST_DAY,
     OPEN_STATUSES,
     Application,

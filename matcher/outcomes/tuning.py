@@ -17,7 +17,7 @@ from sklearn.metrics import ndcg_score
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from matcher.frames import FEATURE_COLUMNS
+from matcher.outcomes.frames import FEATURE_COLUMNS
 from matcher.weights import FEATURES, Weights, current_weights, default_weights
 
 __all__ = [

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from matcher.vocabulary import CharNgramTfidf, builtin_vocabulary, skeleton
+from matcher.reading.vocabulary import CharNgramTfidf, builtin_vocabulary, skeleton
 
 
 def test_character_ngram_tfidf_agrees_with_scikit_learn():
@@ -54,7 +54,7 @@ def test_a_cached_vocabulary_reads_exactly_like_a_freshly_built_one(tmp_path, mo
     import json
     from importlib import resources
 
-    from matcher.vocabulary import Vocabulary, prepared_vocabulary
+    from matcher.reading.vocabulary import Vocabulary, prepared_vocabulary
 
     monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path))
     text = resources.files("matcher.data").joinpath("vocabulary.json").read_text("utf-8")
@@ -77,7 +77,7 @@ def test_a_cached_vocabulary_reads_exactly_like_a_freshly_built_one(tmp_path, mo
 def test_another_vocabulary_text_gets_its_own_cache_entry_and_off_means_none(tmp_path, monkeypatch):
     import json
 
-    from matcher.vocabulary import prepared_vocabulary
+    from matcher.reading.vocabulary import prepared_vocabulary
 
     monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path))
     small = {"concepts": [{"id": "cook", "kind": "occupation", "labels": {"nl": ["kok"]}}]}
@@ -97,7 +97,7 @@ def test_cache_entries_unused_for_a_month_are_cleared_when_a_new_one_is_written(
     import os
     import time
 
-    from matcher.vocabulary import CACHE_UNUSED_DAYS, prepared_vocabulary
+    from matcher.reading.vocabulary import CACHE_UNUSED_DAYS, prepared_vocabulary
 
     monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path))
     texts = [

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from matcher.engine import SCORE_DECIMALS, Engine, Scores, rank_order
 from matcher.features.language import DUTCH
 from matcher.models import LEVELS, MINUTES_PER_DAY, Candidate, TimeWindow, level_rank
-from matcher.planner import SCORE_PAIRS
+from matcher.planning.planner import SCORE_PAIRS
 from matcher.schedule import format_clock
 
 __all__ = [

@@ -6,8 +6,13 @@ import pytest
 from factories import make_candidate, make_vacancy, point_east
 
 from matcher import Engine
-from matcher.frames import APPLICATION_COLUMNS, FEATURE_COLUMNS, application_frame, feature_frame
-from matcher.outcomes import Application
+from matcher.outcomes.applications import Application
+from matcher.outcomes.frames import (
+    APPLICATION_COLUMNS,
+    FEATURE_COLUMNS,
+    application_frame,
+    feature_frame,
+)
 from matcher.weights import FEATURES
 
 

@@ -8,8 +8,8 @@ from factories import make_candidate
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from matcher.outcomes import Application
-from matcher.programme import (
+from matcher.outcomes.applications import Application
+from matcher.outcomes.programme import (
     Programme,
     StageChange,
     add_months,

@@ -9,10 +9,10 @@ from factories import make_candidate, make_vacancy
 
 from matcher import Engine
 from matcher.cli import main
-from matcher.esco import import_esco
-from matcher.vocabulary import builtin_vocabulary, load_vocabulary
+from matcher.reading.esco import import_esco
+from matcher.reading.vocabulary import builtin_vocabulary, load_vocabulary
 
-SHARED_ESCO = Path(__file__).resolve().parents[2] / "shared" / "data" / "esco"
+SHARED_ESCO = Path(__file__).resolve().parents[3] / "shared" / "data" / "esco"
 FORKLIFT_URI = builtin_vocabulary().concepts["forklift_driver"].esco_uri
 NEW_URI = "http://data.europa.eu/esco/occupation/00000000-test-4000-8000-000000000001"
 COLUMNS = ["conceptType", "conceptUri", "preferredLabel", "altLabels"]

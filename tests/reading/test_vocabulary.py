@@ -13,7 +13,7 @@ from importlib import resources
 
 import pytest
 
-from matcher.vocabulary import accentless, builtin_vocabulary, normalise, skeleton
+from matcher.reading.vocabulary import accentless, builtin_vocabulary, normalise, skeleton
 
 SECTORS = {
     "logistics": "port logistics and warehousing",

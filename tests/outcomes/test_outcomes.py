@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from matcher.outcomes import Application, ApplicationStep
+from matcher.outcomes.applications import Application, ApplicationStep
 
 
 def _app(*steps):

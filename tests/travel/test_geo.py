@@ -10,8 +10,8 @@ from importlib.resources import files
 import numpy as np
 import pytest
 
-from matcher import geo
-from matcher.geo import ANTWERP_CENTRE, haversine_km, is_known_postcode, postcode_place
+from matcher.travel import geo
+from matcher.travel.geo import ANTWERP_CENTRE, haversine_km, is_known_postcode, postcode_place
 
 # The districts of Antwerp, each of which must have a point of its own (not the city centre's)
 ANTWERP_DISTRICTS = {
@@ -201,7 +201,7 @@ def test_loading_is_fast() -> None:
 def test_regional_distance_agrees_with_haversine_within_one_percent():
     import numpy as np
 
-    from matcher.travel import regional_km
+    from matcher.travel.estimate import regional_km
 
     rng = np.random.default_rng(3)
     origins = np.column_stack([rng.uniform(50.7, 51.4, 50), rng.uniform(3.7, 5.0, 50)])

@@ -17,8 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field
 
-from matcher.geo import EARTH_RADIUS_KM
 from matcher.models import MINUTES_PER_DAY
+from matcher.travel.geo import EARTH_RADIUS_KM
 
 Mode = Literal["walk", "bike", "public_transport", "car", "employer_transport"]
 MODES: tuple[Mode, ...] = ("walk", "bike", "public_transport", "car", "employer_transport")

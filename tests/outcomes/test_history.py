@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from matcher.fixtures import load_candidates, load_vacancies
-from matcher.history import load_history
+from matcher.outcomes.history import load_history
 from matcher.weights import FEATURES, default_weights
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

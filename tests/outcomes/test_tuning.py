@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from matcher.frames import FEATURE_COLUMNS, application_frame
-from matcher.history import load_history
-from matcher.tuning import (
+from matcher.outcomes.frames import FEATURE_COLUMNS, application_frame
+from matcher.outcomes.history import load_history
+from matcher.outcomes.tuning import (
     MIN_PEOPLE,
     WeightTuner,
     compare_weights,

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from matcher.fixtures import fixtures_dir
-from matcher.outcomes import Application
-from matcher.programme import StageChange
+from matcher.outcomes.applications import Application
+from matcher.outcomes.programme import StageChange
 
 __all__ = ["History", "load_history"]
 

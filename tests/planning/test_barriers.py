@@ -8,15 +8,15 @@ import pytest
 from factories import WEEKDAYS, dutch_required, make_candidate, make_vacancy, point_east
 
 from matcher import Engine
-from matcher.barriers import (
+from matcher.fixtures import load_candidates, load_vacancies
+from matcher.models import TimeWindow
+from matcher.planning.barriers import (
     CHANGE_CODES,
     BarrierStats,
     analyse_barriers,
     barrier_stats,
     candidate_changes,
 )
-from matcher.fixtures import load_candidates, load_vacancies
-from matcher.models import TimeWindow
 
 SCHOOL_HOURS = [{"days": WEEKDAYS, "start": "08:30", "end": "15:30"}]
 

@@ -14,9 +14,9 @@ from datetime import date
 import numpy as np
 from matplotlib.figure import Figure
 
-from matcher.barriers import BarrierStats
-from matcher.programme import ProgrammeFigures
-from matcher.tuning import Comparison
+from matcher.outcomes.programme import ProgrammeFigures
+from matcher.outcomes.tuning import Comparison
+from matcher.planning.barriers import BarrierStats
 from matcher.weights import FEATURES, Weights
 
 __all__ = [

@@ -1,0 +1,1 @@
+"""What happened to proposals, and learning from it: the record, figures, tuning."""

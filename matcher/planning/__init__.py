@@ -1,0 +1,1 @@
+"""What to change for a person, and whom to propose where."""

@@ -1,0 +1,1 @@
+"""The vocabulary and reading phrases in any language as concepts."""

@@ -1,0 +1,1 @@
+"""Minutes door to door, at an hour: postcodes, distances, travel-time estimates."""
