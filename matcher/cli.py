@@ -19,8 +19,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args
 from matcher.engine import Engine, Match, Shortlist
 from matcher.fixtures import load_candidates, load_vacancies
 from matcher.models import Candidate, Stage, Vacancy
+from matcher.reasons import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Language,
+    Translator,
+    from_environment,
+    translator,
+)
 from matcher.runtime import tune_allocator
-from matcher.travel.estimate import MODE_NAMES
 from matcher.weights import WEIGHTS_ENV, Weights, current_weights
 
 if TYPE_CHECKING:
@@ -41,45 +48,81 @@ def _find(items: Sequence[_Item], ident: str, kind: str) -> _Item:
     raise SystemExit(f"error: no {kind} with id '{ident}' (ids look like {known}, ...)")
 
 
-def format_shortlist(shortlist: Shortlist, *, width: int = 100, source: str | None = None) -> str:
-    """A table a jobhunter can read: one line per result, then the main reason per feature."""
+def format_shortlist(
+    shortlist: Shortlist,
+    *,
+    width: int = 100,
+    source: str | None = None,
+    language: Language = DEFAULT_LANGUAGE,
+    wide: bool = False,
+) -> str:
+    """What a jobhunter reads: per result its rank, score, full title and employer, then each
+    feature's verdict, wrapped to `width` (one line each with `wide`), in `language`."""
+    t = translator(language)
+    if shortlist.ranks == "candidates":
+        head = t.fill(
+            "cli.head.candidates",
+            {"vacancy_id": shortlist.vacancy_id, "version": shortlist.weights_version},
+        )
+    else:
+        head = t.fill(
+            "cli.head.vacancies",
+            {"candidate_id": shortlist.candidate_id, "version": shortlist.weights_version},
+        )
     vacancy_side = shortlist.ranks == "candidates"
-    head = (
-        f"Candidates for vacancy {shortlist.vacancy_id}"
-        if vacancy_side
-        else f"Vacancies for candidate {shortlist.candidate_id}"
-    )
-    lines = [f"{head} (weights v{shortlist.weights_version})"]
+    lines = [head]
     if source:
-        lines.append(f"from {source}")
+        lines.append(t.fill("cli.source", {"source": source}))
     lines.append("")
     if not shortlist.results:
-        lines.append("No results: everything is blocked. Try --include-blocked to see why.")
-        return "\n".join(lines)
-    title_w = max(20, min(34, width - 66))
-    lines.append(f"{'#':>3}  {'score':>5}  {'title':<{title_w}}  {'employer':<24}  commute")
+        lines.append(t.text("cli.no_results"))
     for rank, match in enumerate(shortlist.results, start=1):
-        lines += _format_match(rank, match, title_w, width, vacancy_side)
+        lines += _format_match(
+            str(rank), match, t, width=width, wide=wide, vacancy_side=vacancy_side
+        )
+    if shortlist.near_misses:
+        lines += ["", t.text("cli.near_misses")]
+        for match in shortlist.near_misses:
+            lines += _format_match("-", match, t, width=width, wide=wide, vacancy_side=vacancy_side)
     return "\n".join(lines)
 
 
-def _format_match(rank: int, m: Match, title_w: int, width: int, vacancy_side: bool) -> list[str]:
+_INDENT = " " * 11
+
+
+def _format_match(
+    rank: str, m: Match, t: Translator, *, width: int, wide: bool, vacancy_side: bool
+) -> list[str]:
     commute = m.features["commute"].extra
-    trip = f"{commute['minutes']} min {MODE_NAMES[commute['mode']].removeprefix('by ')}"
-    title = m.candidate_id or "" if vacancy_side else m.title
-    flag = " BLOCKED" if m.blocked else ""
-    lines = [
-        f"{rank:>3}  {m.score:5.2f}  {title[:title_w]:<{title_w}}  {m.employer[:24]:<24}  "
-        f"{trip}{flag}"
-    ]
+    trip = f"{commute['minutes']} min {t.text('mode.' + commute['mode'])}"
+    # A candidate's lines are vacancies; a vacancy's lines are people (its title is theirs all).
+    parts = [m.candidate_id or ""] if vacancy_side else [f"{m.title} ({m.vacancy_id})", m.employer]
+    parts.append(trip)
+    if m.blocked:
+        names = t.join([t.text(f"feature.{name}") for name in m.blocked_by])
+        parts.append(t.fill("cli.blocked_by", {"features": names}))
+    lines = _wrapped(f"{rank:>3}  {m.score:4.2f}  ", " · ".join(parts), width, wide)
     for name, feature in m.features.items():
         if not feature.reasons:
             continue
-        main = feature.reasons[0]  # features put what matters most first
+        verdict = feature.reasons[0].render(t.language)  # each feature's verdict comes first
         mark = "x" if feature.blocking else " "
-        text = textwrap.shorten(main.message, width=max(40, width - 22), placeholder="...")
-        lines.append(f"       {mark} {name:<9} {feature.score:4.2f}  {text}")
+        label = f"{_INDENT}{mark} {t.text('feature.' + name):<9} {feature.score:4.2f}  "
+        lines += _wrapped(label, verdict, width, wide)
     return lines
+
+
+def _wrapped(label: str, text: str, width: int, wide: bool) -> list[str]:
+    """`text` after `label`, its further lines indented under its start; never cut."""
+    if wide:
+        return [label + text]
+    return textwrap.wrap(
+        text,
+        width=max(width, len(label) + 30),
+        initial_indent=label,
+        subsequent_indent=" " * len(label),
+        break_on_hyphens=False,
+    ) or [label]
 
 
 def _describe(weights: Weights) -> str:
@@ -133,7 +176,7 @@ def _shortlist(args: argparse.Namespace) -> int:
         candidate = _find(load_candidates(), args.candidate_id, "candidate")
         engine = Engine(_weights(args)).fit(load_vacancies())
         result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)
-        _print(result, args.json, f"the fixture files ({_describe(engine.weights)})")
+        _print(result, args, f"the fixture files ({_describe(engine.weights)})")
         return 0
     from service import record
     from service.local import candidate_in
@@ -156,8 +199,9 @@ def _shortlist(args: argparse.Namespace) -> int:
         top=args.top,
         include_blocked=args.include_blocked,
         any_stage=args.any_stage,
+        language=args.lang,
     )
-    _print(result, args.json, f"{db.url} ({_describe(engine.weights)})", body=body)
+    _print(result, args, f"{db.url} ({_describe(engine.weights)})", body=body)
     return 0
 
 
@@ -169,7 +213,7 @@ def _candidates(args: argparse.Namespace) -> int:
         people = [c for c in load_candidates() if c.stage in stages]
         engine = Engine(_weights(args))
         result = engine.rank_candidates(vacancy, people, **options)
-        _print(result, args.json, f"the fixture files ({_describe(engine.weights)})")
+        _print(result, args, f"the fixture files ({_describe(engine.weights)})")
         return 0
     from service import record
     from service.local import vacancy_in
@@ -182,8 +226,8 @@ def _candidates(args: argparse.Namespace) -> int:
             session, db.settings, vacancy_id=str(job.id), include_history=args.include_history
         )
     result = engine.rank_candidates(job, people, **options, withhold=view.withhold)
-    body = view.mark(result.as_dict(), id_field="candidate_id")
-    _print(result, args.json, f"{db.url} ({_describe(engine.weights)})", body=body)
+    body = view.mark(result.as_dict(args.lang), id_field="candidate_id")
+    _print(result, args, f"{db.url} ({_describe(engine.weights)})", body=body)
     return 0
 
 
@@ -366,24 +410,22 @@ def format_stats(figures: dict[str, Any], *, source: str, months: int = 6) -> st
 
 
 def _print(
-    result: Shortlist, as_json: bool, source: str, *, body: dict[str, Any] | None = None
+    result: Shortlist, args: argparse.Namespace, source: str, *, body: dict[str, Any] | None = None
 ) -> None:
     """`body`, when given, is the HTTP answer's shape (with the record's marks) for --json."""
-    if as_json:
-        print(json.dumps(body or result.as_dict(), ensure_ascii=False, indent=2))
+    if args.json:
+        print(json.dumps(body or result.as_dict(args.lang), ensure_ascii=False, indent=2))
         return
+    t = translator(args.lang)
     width = shutil.get_terminal_size((110, 20)).columns
-    text = format_shortlist(result, width=width, source=source)
+    text = format_shortlist(result, width=width, source=source, language=args.lang, wide=args.wide)
     if body is not None and body.get("withheld"):
         text = text.split("\n\n")[0] + f"\n\n{body['withheld']}"
     elif body is not None and body.get("left_out"):
-        text += (
-            f"\n\n{body['left_out']} open vacancies already in their record (proposed, rejected,"
-            " withdrawn or hired) are left out: --include-history lists them, marked."
-        )
+        text += "\n\n" + t.fill("cli.left_out", {"count": body["left_out"]})
     marks = _marks(body)
     if marks:
-        text += "\n\nAlready in the record: " + "; ".join(marks)
+        text += "\n\n" + t.fill("cli.in_record", {"marks": "; ".join(marks)})
     print(text)
 
 
@@ -438,6 +480,15 @@ def _ranking_options(parser: argparse.ArgumentParser, *, top: int) -> None:
     parser.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
     parser.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
     parser.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=from_environment(os.environ),
+        help="the language of the reasons (default: the locale's, else en)",
+    )
+    parser.add_argument(
+        "--wide", action="store_true", help="one line per reason, however long (default: wrap)"
+    )
     parser.add_argument(
         "--include-history",
         action="store_true",

@@ -9,19 +9,22 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
 from matcher.features.childcare import ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
 from matcher.features.language import LanguageFeature
 from matcher.features.skills import SkillsFeature
 from matcher.models import Candidate, Vacancy
 from matcher.reading.vocabulary import Vocabulary
+from matcher.reasons import DEFAULT_LANGUAGE, Language, Reason
 from matcher.schedule import ShiftTable
 from matcher.travel.estimate import TravelTimeModel
 from matcher.weights import FEATURES, Weights, default_weights
 
 SCORE_DECIMALS = 4
 """Scores are shown, and ranked, to this many decimals."""
+NEAR_MISSES = 5
+"""How many of the best blocked matches a shortlist with blocked ones names apart."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,12 @@ class FeatureResult:
     reasons: list[Reason]
     extra: dict[str, Any]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
             "score": round(self.score, 4),
             "blocking": self.blocking,
             **self.extra,
-            "reasons": [r.as_dict() for r in self.reasons],
+            "reasons": [r.as_dict(language) for r in self.reasons],
         }
 
 
@@ -66,7 +69,12 @@ class Match:
     blocked: bool
     features: dict[str, FeatureResult]
 
-    def as_dict(self, *, counterpart: str) -> dict[str, Any]:
+    @property
+    def blocked_by(self) -> list[str]:
+        """The features that block it, in the contract's order."""
+        return [name for name, f in self.features.items() if f.blocking]
+
+    def as_dict(self, *, counterpart: str, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
         ident = (
             {"vacancy_id": self.vacancy_id}
             if counterpart == "vacancy"
@@ -78,7 +86,8 @@ class Match:
             "employer": self.employer,
             "score": round(self.score, SCORE_DECIMALS),
             "blocked": self.blocked,
-            "features": {name: f.as_dict() for name, f in self.features.items()},
+            "blocked_by": self.blocked_by if self.blocked else [],
+            "features": {name: f.as_dict(language) for name, f in self.features.items()},
         }
 
 
@@ -92,19 +101,29 @@ class Shortlist:
     vacancy_id: str | None = None
     ranks: str = "vacancies"
     """What the results are: "vacancies" for a candidate, or "candidates" for a vacancy."""
+    near_misses: list[Match] | None = None
+    """With blocked matches asked for: the best of them by score, wherever `results` has
+    them, so a coach sees what one barrier keeps out; None when not asked for."""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
         if self.ranks == "candidates":
             head: dict[str, Any] = {"vacancy_id": self.vacancy_id}
             counterpart = "candidate"
         else:
             head = {"candidate_id": self.candidate_id}
             counterpart = "vacancy"
-        return {
+        body: dict[str, Any] = {
             **head,
             "weights_version": self.weights_version,
-            "results": [m.as_dict(counterpart=counterpart) for m in self.results],
+            "results": [
+                m.as_dict(counterpart=counterpart, language=language) for m in self.results
+            ],
         }
+        if self.near_misses is not None:
+            body["near_misses"] = [
+                m.as_dict(counterpart=counterpart, language=language) for m in self.near_misses
+            ]
+        return body
 
 
 @dataclass(frozen=True)
@@ -165,6 +184,27 @@ def rank_order(
     order = np.lexsort((tie_rank[pool], key[pool]))
     result: NDArray[np.int64] = pool[order[:top]]
     return result
+
+
+def near_miss_order(
+    score: NDArray[np.float64],
+    blocked: NDArray[np.bool_],
+    tie_rank: NDArray[np.int64],
+    *,
+    withheld: NDArray[np.int64] | None = None,
+) -> NDArray[np.int64]:
+    """Indices of the best NEAR_MISSES blocked ones by score (ties by id), never `withheld`."""
+    if not blocked.any():
+        return np.zeros(0, dtype=np.int64)
+    # Ranked as unblocked ones would be, with every unblocked one ruled out.
+    return rank_order(
+        score,
+        ~blocked,
+        tie_rank,
+        top=NEAR_MISSES,
+        include_blocked=False,
+        withheld=withheld,
+    )
 
 
 class Engine:
@@ -329,16 +369,30 @@ class Engine:
         ones already proposed to them)."""
         about = self._about(candidate)
         scores = self._score([candidate], credits=about.credits)
+        withheld = self.columns_of(withhold) if withhold else None
         order = rank_order(
             scores.score[0],
             scores.blocked[0],
             self.vacancy_rank_,
             top=top,
             include_blocked=include_blocked,
-            withheld=self.columns_of(withhold) if withhold else None,
+            withheld=withheld,
         )
-        results = [self._match(candidate, int(j), scores, 0, about) for j in order]
-        return Shortlist(self.weights.version, results, candidate_id=candidate.id)
+        matches: dict[int, Match] = {}
+
+        def match(j: int) -> Match:
+            if j not in matches:
+                matches[j] = self._match(candidate, j, scores, 0, about)
+            return matches[j]
+
+        results = [match(int(j)) for j in order]
+        near = None
+        if include_blocked:
+            missed = near_miss_order(
+                scores.score[0], scores.blocked[0], self.vacancy_rank_, withheld=withheld
+            )
+            near = [match(int(j)) for j in missed]
+        return Shortlist(self.weights.version, results, candidate_id=candidate.id, near_misses=near)
 
     def skill_credits(
         self, candidate: Candidate, known: SkillCredits | None = None
@@ -448,26 +502,51 @@ class Engine:
         """The best candidates for one vacancy, explained: the same scores from the other side;
         never the people in `withhold`."""
         single = self.for_vacancy(vacancy)
+        near: list[Match] | None = [] if include_blocked else None
         if not candidates:
-            return Shortlist(self.weights.version, [], vacancy_id=vacancy.id, ranks="candidates")
+            return Shortlist(
+                self.weights.version,
+                [],
+                vacancy_id=vacancy.id,
+                ranks="candidates",
+                near_misses=near,
+            )
         scores = single.score(candidates)
+        tie_rank = _id_rank([c.id for c in candidates])
+        withheld = (
+            np.array([i for i, c in enumerate(candidates) if c.id in withhold], dtype=np.int64)
+            if withhold
+            else None
+        )
         order = rank_order(
             scores.score[:, 0],
             scores.blocked[:, 0],
-            _id_rank([c.id for c in candidates]),
+            tie_rank,
             top=top,
             include_blocked=include_blocked,
-            withheld=np.array(
-                [i for i, c in enumerate(candidates) if c.id in withhold], dtype=np.int64
-            )
-            if withhold
-            else None,
+            withheld=withheld,
         )
-        results = [
-            single._match(candidates[int(i)], 0, scores, int(i), single._about(candidates[int(i)]))
-            for i in order
-        ]
-        return Shortlist(self.weights.version, results, vacancy_id=vacancy.id, ranks="candidates")
+        matches: dict[int, Match] = {}
+
+        def match(i: int) -> Match:
+            if i not in matches:
+                person = candidates[i]
+                matches[i] = single._match(person, 0, scores, i, single._about(person))
+            return matches[i]
+
+        results = [match(int(i)) for i in order]
+        if include_blocked:
+            missed = near_miss_order(
+                scores.score[:, 0], scores.blocked[:, 0], tie_rank, withheld=withheld
+            )
+            near = [match(int(i)) for i in missed]
+        return Shortlist(
+            self.weights.version,
+            results,
+            vacancy_id=vacancy.id,
+            ranks="candidates",
+            near_misses=near,
+        )
 
     def _about(self, candidate: Candidate) -> _AboutCandidate:
         """What every explanation for this person needs, worked out once per shortlist."""
@@ -489,7 +568,10 @@ class Engine:
             candidate, j, shift_minutes=minutes, chosen_shift=chosen, prefix=about.free_hours
         )
         reasons = {
-            "skills": (self.skills_.explain(candidate, j, credits=about.credits), {}),
+            "skills": (
+                self.skills_.explain(candidate, j, credits=about.credits, vacancy=vacancy),
+                {},
+            ),
             "language": (self.language_.explain(candidate, j), {}),
             "commute": (trip.reasons, {"minutes": trip.minutes, "mode": trip.mode}),
             "childcare": (schedule, {}),

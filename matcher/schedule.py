@@ -186,11 +186,3 @@ def weekly_minutes(windows: Sequence[TimeWindow] | None) -> NDArray[np.bool_]:
 def format_clock(minute: int) -> str:
     minute %= MINUTES_PER_DAY
     return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def format_days(days: Sequence[str]) -> str:
-    """'mon-fri' for a run of days, otherwise a comma list, in week order."""
-    idx = sorted(DAYS.index(d) for d in days)
-    if len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1)):
-        return f"{DAYS[idx[0]]}-{DAYS[idx[-1]]}"
-    return ", ".join(DAYS[i] for i in idx)

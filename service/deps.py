@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi import Depends, Header, HTTPException, Query, Request, Security, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +13,7 @@ from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
+from matcher.reasons import DEFAULT_LANGUAGE, Language, from_accept_language
 from service import store
 from service.catalog import Catalog, ShortlistCache
 from service.store import Principal, Role
@@ -143,6 +144,31 @@ def _query_names(dependant: Dependant) -> frozenset[str]:
 
 
 ApiKey = Annotated[str, Depends(get_api_key)]
+
+
+async def get_reader_language(
+    lang: Annotated[
+        Language | None,
+        Query(description="The language of the reasons' messages; wins over Accept-Language"),
+    ] = None,
+    accept_language: Annotated[
+        str | None,
+        Header(description="Languages the reader prefers (en, nl, uk, ru; English by default)"),
+    ] = None,
+) -> Language:
+    """The language to write reasons in: ?lang=, else the best of Accept-Language we have,
+    else English (an async dependency: it costs no trip to the thread pool)."""
+    return lang or from_accept_language(accept_language) or DEFAULT_LANGUAGE
+
+
+ReaderLanguage = Annotated[Language, Depends(get_reader_language)]
+
+
+def in_language(language: Language) -> dict[str, str]:
+    """The headers of a response written in `language`."""
+    return {"Content-Language": language, "Vary": "Accept-Language"}
+
+
 """For a route that looks the key up with `authorize` itself. A request without a key gets 401
 before its parameters are checked, as on every route; one with a key that `authorize` then
 refuses may get 422 for a bad parameter first."""

@@ -16,6 +16,7 @@ from matcher.models import Candidate
 from matcher.outcomes.applications import OPEN_STATUSES, PairHistory
 from matcher.outcomes.programme import NOT_LOOKING
 from matcher.planning.planner import UnderWay
+from matcher.reasons import DEFAULT_LANGUAGE, Language, Reason
 from service import store
 from service.settings import Settings
 
@@ -37,7 +38,7 @@ class RecordView:
 
     def mark(self, body: dict[str, Any], *, id_field: str) -> dict[str, Any]:
         """The shortlist body with each line's `history` (null when the pair has none)."""
-        for line in body["results"]:
+        for line in [*body["results"], *(body.get("near_misses") or [])]:
             known = self.histories.get(line[id_field])
             line["history"] = None if known is None else known.model_dump(mode="json")
         return body
@@ -71,14 +72,11 @@ def expiry_day(settings: Settings) -> date | None:
     return date.today() if settings.rejection_expires_months is not None else None
 
 
-def not_looking(stage: str, candidate_id: str) -> str | None:
+def not_looking(stage: str, candidate_id: str) -> Reason | None:
     """Why this person gets no shortlist unless asked explicitly (None if they are looking)."""
     if stage not in NOT_LOOKING:
         return None
-    return (
-        f"'{candidate_id}' is at stage {stage}: not looking for work, so no vacancies are"
-        " offered; ask with any_stage=true to see them anyway"
-    )
+    return Reason("not_looking", {"candidate_id": candidate_id, "stage": stage})
 
 
 def rank_for(
@@ -89,6 +87,7 @@ def rank_for(
     top: int,
     include_blocked: bool,
     any_stage: bool,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> tuple[Shortlist, dict[str, Any]]:
     """A person's shortlist as the API answers it (the CLI prints the same): nothing for someone
     not looking unless `any_stage`, the pairs their record has left out or marked, their stage."""
@@ -99,9 +98,9 @@ def rank_for(
         shortlist = engine.shortlist(
             candidate, top=top, include_blocked=include_blocked, withhold=view.withhold
         )
-    body = view.mark(shortlist.as_dict(), id_field="vacancy_id")
+    body = view.mark(shortlist.as_dict(language), id_field="vacancy_id")
     body["stage"] = candidate.stage
-    body["withheld"] = why_not
+    body["withheld"] = None if why_not is None else why_not.render(language)
     body["left_out"] = len(engine.columns_of(view.withhold)) if view.withhold else 0
     return shortlist, body
 

@@ -52,9 +52,12 @@ VacancyPage = Page[Vacancy]
 
 
 class Reason(BaseModel):
-    code: str
-    message: str
-    params: dict[str, Any]
+    code: str = Field(description="Stable, for clients that write their own words")
+    message: str = Field(
+        description="The reason in the reader's language (?lang=, else Accept-Language: en, nl,"
+        " uk or ru; English by default; the response's Content-Language says which)"
+    )
+    params: dict[str, Any] = Field(description="The same in every language")
 
 
 class Feature(BaseModel):
@@ -84,6 +87,9 @@ class VacancyMatch(BaseModel):
     employer: str
     score: float = Field(ge=0, le=1)
     blocked: bool
+    blocked_by: list[str] = Field(
+        default_factory=list, description="The features that block it (empty when not blocked)"
+    )
     features: Features
     history: PairHistory | None = Field(
         default=None,
@@ -98,6 +104,9 @@ class CandidateMatch(BaseModel):
     employer: str
     score: float = Field(ge=0, le=1)
     blocked: bool
+    blocked_by: list[str] = Field(
+        default_factory=list, description="The features that block it (empty when not blocked)"
+    )
     features: Features
     history: PairHistory | None = Field(
         default=None,
@@ -123,6 +132,11 @@ class CandidateShortlist(BaseModel):
         " (include_history=true lists them, marked)",
     )
     results: list[VacancyMatch]
+    near_misses: list[VacancyMatch] | None = Field(
+        default=None,
+        description="With include_blocked=true: the best blocked vacancies by score (up to 5),"
+        " each with what blocks it, wherever results has them",
+    )
 
 
 class VacancyShortlist(BaseModel):
@@ -131,6 +145,11 @@ class VacancyShortlist(BaseModel):
     vacancy_id: str
     weights_version: int
     results: list[CandidateMatch]
+    near_misses: list[CandidateMatch] | None = Field(
+        default=None,
+        description="With include_blocked=true: the best blocked people by score (up to 5),"
+        " each with what blocks them, wherever results has them",
+    )
 
 
 class WeightsIn(RequestBody):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,18 +13,6 @@ from matcher.schedule import ShiftTable
 
 FloatMatrix = NDArray[np.float64]
 BoolMatrix = NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One thing a coach can read aloud; `code` is stable, `message` is for people."""
-
-    code: str
-    message: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "params": self.params}
 
 
 @dataclass(frozen=True)

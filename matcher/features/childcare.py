@@ -11,20 +11,21 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
 from matcher.models import DAYS, MINUTES_PER_DAY, Candidate, Vacancy
+from matcher.reasons import Days, Reason
+
+_FITS = frozenset({"schedule_fits", "available_any_time"})
 from matcher.schedule import (
     MINUTES_PER_WEEK,
     ShiftTable,
     format_clock,
-    format_days,
     group_starts,
     weekly_minutes,
 )
 
 # Travel above this is blocked by the commute anyway; capping keeps the index arithmetic in range.
 _MAX_WIDENING = 8 * 60
-_FITS = frozenset({"schedule_fits", "available_any_time"})
 
 
 class ChildcareSettings(BaseModel):
@@ -206,13 +207,14 @@ class ChildcareFeature:
         j = vacancy_index
         reasons: list[Reason] = []
         if candidate.availability is None:
-            reasons.append(Reason("available_any_time", "Available at any time of day", {}))
+            reasons.append(Reason("available_any_time"))
         else:
             if prefix is None:
                 prefix = unavailable_prefix([candidate])
             reasons.append(self._window_reason(j, prefix, shift_minutes, chosen_shift))
         hours = self._hours_reasons(candidate, j)
-        # What lowers the score comes first, so a one-line summary shows it.
+        # The verdict first: the hours a week when they are all that is wrong, else the hours
+        # of the day.
         return hours + reasons if hours and reasons[0].code in _FITS else reasons + hours
 
     def _window_reason(
@@ -256,22 +258,13 @@ class ChildcareFeature:
             "minutes_outside": minutes_out,
             "days": short_days,
         }
-        needs = (
-            f"needs {params['needs_from']}-{params['needs_until']} on "
-            f"{format_days(shift_days)} for the {params['shift']} shift "
-            f"({widen} min travel each way)"
-        )
+        shown = {"shift_days": Days(tuple(shift_days)), "days": Days(tuple(short_days))}
         if minutes_out == 0:
-            choice = " (one of the shifts)" if not self.shifts_.pattern_all[j] else ""
-            return Reason("schedule_fits", f"Fits their available hours{choice}: {needs}", params)
-        outside = f"{minutes_out} min outside their available hours on {format_days(short_days)}"
+            variant = None if self.shifts_.pattern_all[j] else "choice"
+            return Reason("schedule_fits", params, variant=variant, shown=shown)
         if minutes_out <= self.settings.bridgeable_minutes:
-            return Reason(
-                "schedule_small_overflow",
-                f"{outside}: {needs}; after-school care could bridge that",
-                params,
-            )
-        return Reason("schedule_conflict", f"{outside}: {needs}", params)
+            return Reason("schedule_small_overflow", params, shown=shown)
+        return Reason("schedule_conflict", params, shown=shown)
 
     def _hours_reasons(self, candidate: Candidate, j: int) -> list[Reason]:
         wanted = candidate.hours_per_week
@@ -279,18 +272,4 @@ class ChildcareFeature:
         if wanted is None or wanted.min <= hours <= wanted.max:
             return []
         params = {"hours": hours, "min": wanted.min, "max": wanted.max}
-        if hours > wanted.max:
-            return [
-                Reason(
-                    "hours_above_range",
-                    f"{hours:g} h/week, more than the {wanted.max:g} they can work",
-                    params,
-                )
-            ]
-        return [
-            Reason(
-                "hours_below_range",
-                f"{hours:g} h/week, fewer than the {wanted.min:g} they want",
-                params,
-            )
-        ]
+        return [Reason("hours_above_range" if hours > wanted.max else "hours_below_range", params)]

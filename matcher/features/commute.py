@@ -12,12 +12,12 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Reason, Splice
+from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
 from matcher.models import Candidate, Vacancy
+from matcher.reasons import Reason, Word
 from matcher.schedule import ShiftTable, format_clock
 from matcher.travel.estimate import (
     KM_PER_DEGREE,
-    MODE_NAMES,
     MODES,
     EstimatedTravelTimes,
     Mode,
@@ -276,21 +276,14 @@ class CommuteFeature:
         minutes, mode, hour_reasons = per_shift[k]
         limit = candidate.max_commute_minutes
         params = {"minutes": _whole(minutes), "mode": mode, "max_minutes": limit}
+        shown = {"mode": Word(f"mode.{mode}")}
         if minutes > limit:
-            reasons = [
-                Reason(
-                    "commute_too_long",
-                    f"About {_whole(minutes)} min {MODE_NAMES[mode]}, over their maximum of "
-                    f"{limit} min",
-                    params,
-                )
-            ]
+            code = "commute_too_long"
         elif mode == "employer_transport":
-            message = f"Employer transport provided: about {_whole(minutes)} min"
-            reasons = [Reason("employer_transport", message, params)]
+            code = "employer_transport"
         else:
-            message = f"About {_whole(minutes)} min {MODE_NAMES[mode]} (estimate)"
-            reasons = [Reason("commute_ok", message, params)]
+            code = "commute_ok"
+        reasons = [Reason(code, params, shown=shown)]
         return Trip(minutes=_whole(minutes), mode=mode, reasons=reasons + hour_reasons)
 
     def explain(
@@ -302,23 +295,16 @@ class CommuteFeature:
 def _not_running_reason(
     mode: Mode, start: int, duration: int, minutes: float, outbound_runs: bool
 ) -> Reason:
-    leave = format_clock(start - math.ceil(minutes))
-    what = MODE_NAMES[mode].removeprefix("by ").removeprefix("with the ")
-    if not outbound_runs:
-        message = (
-            f"No {what} yet for the {format_clock(start)} start (would have to leave at {leave})"
-        )
-    else:
-        message = f"No {what} home after the shift ends at {format_clock(start + duration)}"
     return Reason(
         "no_transport_at_shift_hours",
-        message,
         {
             "mode": mode,
             "shift_start": format_clock(start),
             "shift_end": format_clock(start + duration),
-            "leave_at": leave,
+            "leave_at": format_clock(start - math.ceil(minutes)),
         },
+        # Only public transport keeps hours today; a mode that gets some needs its messages.
+        variant=f"{mode}.{'home' if outbound_runs else 'outbound'}",
     )
 
 

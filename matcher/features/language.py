@@ -10,31 +10,11 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
-from matcher.features.base import FeatureScores, Reason, Splice
+from matcher.features.base import FeatureScores, Splice
 from matcher.models import LEVELS, Candidate, Vacancy, level_rank
+from matcher.reasons import Reason, Shown, Term, Terms, Word
 
 DUTCH = "nl"
-LANGUAGE_NAMES = {
-    "nl": "Dutch",
-    "en": "English",
-    "uk": "Ukrainian",
-    "ru": "Russian",
-    "fr": "French",
-    "de": "German",
-    "pl": "Polish",
-    "ar": "Arabic",
-    "fa": "Persian",
-    "ti": "Tigrinya",
-    "tr": "Turkish",
-    "es": "Spanish",
-    "ro": "Romanian",
-    "so": "Somali",
-    "ps": "Pashto",
-}
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def level_name(rank: int) -> str:
@@ -147,42 +127,33 @@ class LanguageFeature:
         needed = int(self.needed_rank_[j])
         best = self._best_rank_at(candidate, j)
         shortfall = needed - best
+        levels = {"required": _level(needed), "has": _level(best)}
         if self.dutch_required_[j]:
             dutch = {"language": DUTCH, "required": level_name(needed), "has": level_name(best)}
             if shortfall <= 0:
-                message = f"Dutch {dutch['required']} required, has {dutch['has']}"
-                return [Reason("dutch_sufficient", message, dutch)]
-            code = "dutch_one_level_short" if shortfall == 1 and best else "dutch_too_low"
-            return [Reason(code, f"Needs Dutch {dutch['required']}, has {dutch['has']}", dutch)]
+                code = "dutch_sufficient"
+            else:
+                code = "dutch_one_level_short" if shortfall == 1 and best else "dutch_too_low"
+            return [Reason(code, dutch, shown=levels)]
         accepted = [c for c, ok in zip(self.codes_, self.accepted_[j], strict=True) if ok]
         spoken = [c for c in accepted if best and level_rank(candidate.languages.get(c)) == best]
-        names = " or ".join(language_name(c) for c in accepted if c != DUTCH) or "Dutch"
         params: dict[str, object] = {
             "accepted": accepted,
             "required": level_name(needed),
             "has": level_name(best),
             "language": spoken[0] if spoken else None,
         }
+        named = spoken[:1] if shortfall <= 0 and spoken else [c for c in accepted if c != DUTCH]
+        languages = Terms(tuple(Word(f"language.{c}", c) for c in named or [DUTCH]), joiner="or")
         if shortfall <= 0:
-            lang = language_name(spoken[0]) if spoken else names
-            return [
-                Reason(
-                    "contact_language_sufficient",
-                    f"Dutch not required; {lang} {params['has']} as contact language "
-                    f"(needs {params['required']})",
-                    params,
-                )
-            ]
-        code = (
-            "contact_language_one_level_short"
-            if shortfall == 1 and best
-            else "contact_language_too_low"
-        )
-        return [
-            Reason(
-                code,
-                f"Dutch not required, but needs {names} at {params['required']}; "
-                f"best is {params['has']}",
-                params,
-            )
-        ]
+            code = "contact_language_sufficient"
+        elif shortfall == 1 and best:
+            code = "contact_language_one_level_short"
+        else:
+            code = "contact_language_too_low"
+        return [Reason(code, params, shown={**levels, "languages": languages})]
+
+
+def _level(rank: int) -> Shown:
+    """A CEFR level as written ("B1"), or the word for none."""
+    return Word("level.none") if rank <= 0 else Term({}, LEVELS[rank - 1])

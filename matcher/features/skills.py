@@ -13,9 +13,16 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from matcher.features.base import FeatureScores, Reason, Splice
+from matcher.features.base import FeatureScores, Splice
 from matcher.models import Candidate, Vacancy
-from matcher.reading.vocabulary import RELATED_CREDIT, Vocabulary, default_vocabulary, normalise
+from matcher.reading.vocabulary import (
+    RELATED_CREDIT,
+    SUBPHRASE_CONFIDENCE,
+    Vocabulary,
+    default_vocabulary,
+    normalise,
+)
+from matcher.reasons import LANGUAGES, Reason, Shown, Term, Terms
 
 _TEXT = "text:"
 """Prefix of ad-hoc concepts for phrases the vocabulary does not know; they match as text."""
@@ -40,6 +47,8 @@ class _Credit:
     phrase: str
     related: bool
     from_occupation: bool = False
+    entailed_by: str | None = None
+    """The occupation whose work this skill is part of, when credited for that."""
 
 
 _NONE = _Credit(0.0, "", False)
@@ -183,6 +192,10 @@ class SkillsFeature:
                     offer(_TEXT + text, _Credit(similarity / 100.0, phrase, False, worked_as))
                 continue
             offer(reading.concept_id, _Credit(reading.confidence, phrase, False, worked_as))
+            # Doing a job means knowing its core skills: a forklift driver drives forklifts.
+            for skill in self.vocabulary.entailed_ids(reading.concept_id):
+                entailed = _Credit(reading.confidence, phrase, False, worked_as, reading.concept_id)
+                offer(skill, entailed)
             for related in self.vocabulary.related_ids(reading.concept_id):
                 value = RELATED_CREDIT * reading.confidence
                 offer(related, _Credit(value, phrase, True, worked_as))
@@ -237,82 +250,128 @@ class SkillsFeature:
         return FeatureScores(score=score, blocking=blocking)
 
     def explain(
-        self, candidate: Candidate, vacancy_index: int, *, credits: dict[str, _Credit] | None = None
+        self,
+        candidate: Candidate,
+        vacancy_index: int,
+        *,
+        credits: dict[str, _Credit] | None = None,
+        vacancy: Vacancy | None = None,
     ) -> list[Reason]:
-        """Reasons for one vacancy; `credits` (from `credits(candidate)`) saves recomputing them
-        when explaining several vacancies for the same person."""
+        """Reasons for one vacancy, the verdict first: what blocks (no driving licence), else
+        how the required skills stand; then the job itself, then each skill, those they have
+        before those they lack. `credits` (from `credits(candidate)`) saves recomputing them
+        when explaining several vacancies for the same person; `vacancy` (the one at
+        `vacancy_index`) lends its own wording where the vocabulary has no label in a reader's
+        language."""
         required, preferred, title = self._vacancy_concepts[vacancy_index]
         credits = self.credits(candidate) if credits is None else credits
+        wording: dict[str, str] = {}
+        if vacancy is not None:
+            for phrase in [*vacancy.skills_required, *vacancy.skills_preferred, vacancy.title]:
+                wording.setdefault(self._concept(phrase), phrase)
+        words = _Words(self, wording)
         reasons: list[Reason] = []
         if self.licence_required_[vacancy_index] and not candidate.driving_licence:
-            reasons.append(Reason("driving_licence_missing", "Needs a driving licence", {}))
-        reasons.append(self._summary(list(dict.fromkeys(required)), credits))
+            reasons.append(Reason("driving_licence_missing"))
+        reasons.append(self._summary(list(dict.fromkeys(required)), credits, words))
         if title in credits:
-            reasons.append(self._title_reason(title, credits[title]))
+            reasons.append(self._title_reason(title, credits[title], words))
         elif not title.startswith(_TEXT):
             job = self._label(title)
             reasons.append(
-                Reason(
-                    "no_experience_for_title",
-                    f"No experience or skills recorded for {job}",
-                    {"title": job},
-                )
+                Reason("no_experience_for_title", {"title": job}, shown={"title": words(title)})
             )
         for concepts, kind in ((required, "required"), (preferred, "preferred")):
-            for concept in dict.fromkeys(concepts):
-                reasons.append(self._skill_reason(concept, credits.get(concept), kind))
+            listed = list(dict.fromkeys(concepts))
+            # Matched, then close, then missing: what they bring before what they lack.
+            listed.sort(key=lambda c: _standing(credits.get(c)))
+            for concept in listed:
+                reasons.append(self._skill_reason(concept, credits.get(concept), kind, words))
         return reasons
 
-    def _summary(self, required: list[str], credits: dict[str, _Credit]) -> Reason:
+    def _summary(self, required: list[str], credits: dict[str, _Credit], words: _Words) -> Reason:
         if not required:
-            return Reason("no_required_skills", "No skills required", {})
-        full = [self._label(c) for c in required if c in credits and not credits[c].related]
-        partly = [self._label(c) for c in required if c in credits and credits[c].related]
-        missing = [self._label(c) for c in required if c not in credits]
-        parts = [f"Has {len(full)} of {len(required)} required skills"]
-        if full:
-            parts[0] += f" ({', '.join(full)})"
-        if partly:
-            parts.append(f"related to {', '.join(partly)}")
-        if missing:
-            parts.append(f"missing {', '.join(missing)}")
-        params = {"matched": full, "related": partly, "missing": missing}
-        return Reason("required_skills", "; ".join(parts), params)
-
-    def _title_reason(self, title: str, credit: _Credit) -> Reason:
-        job = self._label(title)
+            return Reason("no_required_skills")
+        full = [c for c in required if c in credits and not credits[c].related]
+        partly = [c for c in required if c in credits and credits[c].related]
+        missing = [c for c in required if c not in credits]
         params: dict[str, object] = {
-            "title": job,
+            "matched": [self._label(c) for c in full],
+            "related": [self._label(c) for c in partly],
+            "missing": [self._label(c) for c in missing],
+            "count": len(required),
+            "matched_count": len(full),
+            "missing_count": len(missing),
+        }
+        shown = {
+            name: Terms(tuple(words(c) for c in concepts))
+            for name, concepts in (("matched", full), ("related", partly), ("missing", missing))
+        }
+        variant = "missing" if missing else "close" if partly else "all"
+        return Reason("required_skills", params, variant=variant, shown=shown)
+
+    def _title_reason(self, title: str, credit: _Credit, words: _Words) -> Reason:
+        params: dict[str, object] = {
+            "title": self._label(title),
             "from": credit.phrase,
             "confidence": round(credit.value, 2),
         }
         if credit.from_occupation:
             code = "occupation_related" if credit.related else "occupation_matches"
-            kind = "Related work experience" if credit.related else "Worked as"
-            return Reason(code, f"{kind}: '{credit.phrase}' ({job})", params)
-        code = "skill_fits_title_related" if credit.related else "skill_fits_title"
-        return Reason(code, f"Their skill '{credit.phrase}' fits the job ({job})", params)
+        else:
+            code = "skill_fits_title_related" if credit.related else "skill_fits_title"
+        return Reason(code, params, shown={"title": words(title)})
 
-    def _skill_reason(self, concept: str, credit: _Credit | None, kind: str) -> Reason:
-        label = self._label(concept)
-        params: dict[str, object] = {"skill": label, "kind": kind}
+    def _skill_reason(
+        self, concept: str, credit: _Credit | None, kind: str, words: _Words
+    ) -> Reason:
+        params: dict[str, object] = {"skill": self._label(concept), "kind": kind}
+        shown: dict[str, Shown] = {"skill": words(concept)}
         if credit is None:
             code = "skill_missing" if kind == "required" else "preferred_skill_missing"
-            noun = "Required" if kind == "required" else "Preferred"
-            return Reason(code, f"{noun} skill missing: {label}", params)
+            return Reason(code, params, shown=shown)
         params |= {"from": credit.phrase, "confidence": round(credit.value, 2)}
         if credit.related:
-            return Reason("skill_related", f"Related skill for {label}: '{credit.phrase}'", params)
+            return Reason("skill_related", params, shown=shown)
+        if credit.entailed_by is not None:
+            params["occupation"] = self._label(credit.entailed_by)
+            shown["occupation"] = words(credit.entailed_by)
+            return Reason("skill_entailed", params, shown=shown)
         code = "skill_matched" if kind == "required" else "preferred_skill_matched"
-        if normalise(credit.phrase) == normalise(label):
-            read_as = ""
-        elif credit.value >= 1.0:
-            read_as = f" ('{credit.phrase}')"
+        # Their own words only where they differ from the vocabulary's (a label in any language
+        # reads as 1.0), and a guess said to be one.
+        if credit.value >= 1.0:
+            variant = None
+        elif credit.value >= SUBPHRASE_CONFIDENCE:
+            variant = "phrase"
         else:
-            read_as = f" ('{credit.phrase}' read as {label}, {credit.value:.2f})"
-        return Reason(code, f"Has {label}{read_as}", params)
+            variant = "guess"
+        return Reason(code, params, variant=variant, shown=shown)
 
     def _label(self, concept: str) -> str:
+        """A concept's name in params: the vocabulary's Dutch label (or the vacancy's words)."""
         if concept.startswith(_TEXT):
             return concept.removeprefix(_TEXT)
         return self.vocabulary.concepts[concept].label("nl")
+
+
+def _standing(credit: _Credit | None) -> int:
+    """Sort key of a skill's line: had in full, then close, then missing."""
+    if credit is None:
+        return 2
+    return 1 if credit.related else 0
+
+
+class _Words:
+    """A concept's name as each reader's language writes it, for one vacancy's reasons."""
+
+    def __init__(self, feature: SkillsFeature, wording: dict[str, str]) -> None:
+        self._feature = feature
+        self._wording = wording
+
+    def __call__(self, concept: str) -> Term:
+        fallback = self._wording.get(concept) or self._feature._label(concept)
+        if concept.startswith(_TEXT):
+            return Term({}, fallback)
+        labels = self._feature.vocabulary.concepts[concept].labels
+        return Term({lang: labels[lang][0] for lang in LANGUAGES if labels.get(lang)}, fallback)

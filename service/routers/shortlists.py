@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from matcher import Candidate, Shortlist
 from matcher.engine import rank_keys
 from matcher.models import Stage
+from matcher.reasons import DEFAULT_LANGUAGE, Language
 from service import record, store
 from service.catalog import CachedShortlist, Catalog, Fitted, ShortlistCache
 from service.deps import (
@@ -22,10 +23,12 @@ from service.deps import (
     ApiKey,
     CatalogDep,
     PeopleReader,
+    ReaderLanguage,
     SessionDep,
     SessionsDep,
     ShortlistCacheDep,
     authorize,
+    in_language,
 )
 from service.routers import CandidateId, VacancyId, errors
 from service.schemas import CandidateShortlist, VacancyShortlist
@@ -61,6 +64,7 @@ async def candidate_shortlist(
     catalog: CatalogDep,
     cache: ShortlistCacheDep,
     candidate_id: CandidateId,
+    language: ReaderLanguage,
     top: Annotated[int, Query(ge=1, le=100)] = 10,
     include_blocked: IncludeBlocked = False,
     include_history: IncludeHistory = False,
@@ -89,10 +93,10 @@ async def candidate_shortlist(
         cache,
         request.app.state.settings,
         candidate_id,
-        Asked(top, include_blocked, include_history, any_stage),
+        Asked(top, include_blocked, include_history, any_stage, language),
         limiter=catalog.shortlist_threads,
     )
-    return Response(body, media_type="application/json")
+    return Response(body, media_type="application/json", headers=in_language(language))
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class Asked:
     include_blocked: bool
     include_history: bool
     any_stage: bool
+    language: Language
 
 
 def _candidate_shortlist(
@@ -145,6 +150,7 @@ def _candidate_shortlist(
                 top=asked.top,
                 include_blocked=asked.include_blocked,
                 any_stage=asked.any_stage,
+                language=asked.language,
             )
             entry = _entry(
                 fitted,
@@ -177,9 +183,12 @@ def _entry(
     withhold: frozenset[str],
 ) -> CachedShortlist:
     results = shortlist.results
+    lines = {m.vacancy_id: m for m in [*results, *(shortlist.near_misses or [])]}
     last = None
     if body["withheld"] is not None:
         last = (-np.inf, "")  # nothing a write could bring in: the person is not looking
+    elif shortlist.near_misses is not None:
+        pass  # any vacancy written since may be a better near miss: None lets none in
     elif len(results) == top:
         end = results[-1]
         key = rank_keys(np.array([end.score]), np.array([end.blocked]))
@@ -187,10 +196,10 @@ def _entry(
     return CachedShortlist(
         catalog_version=fitted.catalog_version,
         body=_json(body),
-        vacancy_ids=frozenset(m.vacancy_id for m in results if m.vacancy_id),
+        vacancy_ids=frozenset(ident for ident in lines if ident),
         last=last,
         candidate=candidate,
-        lines=tuple(results),
+        lines=tuple(lines.values()),
         withhold=withhold,
     )
 
@@ -206,6 +215,7 @@ def vacancy_shortlist(
     _: PeopleReader,
     catalog: CatalogDep,
     vacancy_id: VacancyId,
+    language: ReaderLanguage,
     top: Annotated[int, Query(ge=1, le=100)] = 20,
     include_blocked: IncludeBlocked = False,
     include_history: IncludeHistory = False,
@@ -227,9 +237,11 @@ def vacancy_shortlist(
                 include_blocked=include_blocked,
                 include_history=include_history,
                 stages=stage or ["ready"],
+                language=language,
             )
         ),
         media_type="application/json",
+        headers=in_language(language),
     )
 
 
@@ -243,6 +255,7 @@ def vacancy_shortlist_body(
     include_blocked: bool,
     include_history: bool,
     stages: Sequence[str],
+    language: Language = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """The vacancy-side shortlist as the API answers it (the CLI's `candidates` prints it)."""
     vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
@@ -257,4 +270,4 @@ def vacancy_shortlist_body(
         shortlist = engine.rank_candidates(
             vacancy, people, top=top, include_blocked=include_blocked, withhold=view.withhold
         )
-    return view.mark(shortlist.as_dict(), id_field="candidate_id")
+    return view.mark(shortlist.as_dict(language), id_field="candidate_id")

@@ -1,0 +1,230 @@
+"""Every message the product shows about a match, in English: the source its translations are
+extracted from (`./dev translations`), one entry per message key.
+
+A key is the reason's code, or the code and a variant after a dot where one code reads
+differently by case (`required_skills.missing`); Babel takes the key as the message's context, so
+each language can word each case on its own. Placeholders are named (`{skill}`); a message with a
+plural counts on `{count}`. Names put into a sentence (a skill, a job, a language) stand after a
+colon or in brackets wherever the sentence would otherwise need them in another case, so that
+Ukrainian, Russian and Dutch can keep them as the vocabulary writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    singular: str
+    plural: str | None = None
+
+
+def pgettext(key: str, text: str) -> Message:
+    """Marks a message for extraction (Babel knows the name); translated when shown."""
+    return Message(key, text)
+
+
+def npgettext(key: str, singular: str, plural: str) -> Message:
+    """Marks a message with a plural, chosen by the `{count}` placeholder's number."""
+    return Message(key, singular, plural)
+
+
+def _index(messages: Iterable[Message]) -> dict[str, Message]:
+    index: dict[str, Message] = {}
+    for message in messages:
+        if message.key in index:
+            raise ValueError(f"message key {message.key!r} is written twice")
+        index[message.key] = message
+    return index
+
+
+MESSAGES: dict[str, Message] = _index(
+    [
+        # --- skills ---------------------------------------------------------------------------
+        pgettext("driving_licence_missing", "Needs a driving licence, which they do not have"),
+        pgettext("no_required_skills", "No particular skills required"),
+        # TRANSLATORS: {matched} lists the skills they have, {count} how many are required.
+        npgettext(
+            "required_skills.all",
+            "Has the one required skill: {matched}",
+            "Has all {count} required skills: {matched}",
+        ),
+        # TRANSLATORS: None missing, but some only close: {related} lists those, {matched_count}
+        # how many they have exactly.
+        npgettext(
+            "required_skills.close",
+            "Has something close to the one required skill: {related}",
+            "Has {matched_count} of the {count} required skills, and something close to the"
+            " rest: {related}",
+        ),
+        # TRANSLATORS: {missing} lists the required skills they have nothing for.
+        npgettext(
+            "required_skills.missing",
+            "Missing the one required skill: {missing}",
+            "Missing {missing_count} of the {count} required skills: {missing}",
+        ),
+        # TRANSLATORS: {title} is the job's name (the vacancy's occupation).
+        pgettext(
+            "no_experience_for_title", "No experience or skills recorded for this job: {title}"
+        ),
+        # TRANSLATORS: {from} is the job as the person wrote it, in their own words.
+        pgettext("occupation_matches", "Has done this job before: {title} ('{from}')"),
+        pgettext("occupation_related", "Has done similar work: '{from}', close to {title}"),
+        # TRANSLATORS: {from} is one of the person's skills, in their own words.
+        pgettext("skill_fits_title", "Their skill '{from}' is what this job is about: {title}"),
+        pgettext("skill_fits_title_related", "Their skill '{from}' is close to this job: {title}"),
+        pgettext("skill_matched", "Has the skill: {skill}"),
+        pgettext("skill_matched.phrase", "Has the skill: {skill} ('{from}')"),
+        # TRANSLATORS: the person's words were read as this skill, but not with certainty.
+        pgettext("skill_matched.guess", "Probably has the skill: {skill} (they wrote '{from}')"),
+        pgettext("preferred_skill_matched", "Also has a nice-to-have skill: {skill}"),
+        pgettext(
+            "preferred_skill_matched.phrase", "Also has a nice-to-have skill: {skill} ('{from}')"
+        ),
+        pgettext(
+            "preferred_skill_matched.guess",
+            "Probably also has a nice-to-have skill: {skill} (they wrote '{from}')",
+        ),
+        # TRANSLATORS: {occupation} is a job the person did; doing it means having {skill}.
+        pgettext("skill_entailed", "Has the skill: {skill}, from their work as {occupation}"),
+        pgettext("skill_related", "Has something close to {skill}: '{from}'"),
+        pgettext("skill_missing", "Missing a required skill: {skill}"),
+        pgettext("preferred_skill_missing", "Does not have a nice-to-have skill: {skill}"),
+        # --- language -------------------------------------------------------------------------
+        # TRANSLATORS: {has} and {required} are CEFR levels (A1 ... C2, native).
+        pgettext("dutch_sufficient", "Speaks enough Dutch: {has}, the job needs {required}"),
+        pgettext("dutch_one_level_short", "Dutch one level short: needs {required}, has {has}"),
+        pgettext("dutch_too_low", "Not enough Dutch: needs {required}, has {has}"),
+        # TRANSLATORS: {languages} names the language(s) the job accepts instead of Dutch.
+        pgettext(
+            "contact_language_sufficient",
+            "No Dutch needed: {languages} at {has} will do (the job needs {required})",
+        ),
+        pgettext(
+            "contact_language_one_level_short",
+            "No Dutch needed, but {languages} one level short: needs {required}, has {has}",
+        ),
+        pgettext(
+            "contact_language_too_low",
+            "No Dutch needed, but not enough {languages}: needs {required}, best is {has}",
+        ),
+        # --- commute --------------------------------------------------------------------------
+        # TRANSLATORS: {mode} is a way of travelling as the mode.* messages write it.
+        pgettext(
+            "commute_too_long",
+            "Too far: about {minutes} min {mode}, more than their maximum of {max_minutes} min",
+        ),
+        pgettext("employer_transport", "The employer provides transport: about {minutes} min"),
+        pgettext("commute_ok", "About {minutes} min {mode} (an estimate)"),
+        pgettext(
+            "no_transport_at_shift_hours.public_transport.outbound",
+            "No public transport yet for the {shift_start} start (they would have to leave at"
+            " {leave_at})",
+        ),
+        pgettext(
+            "no_transport_at_shift_hours.public_transport.home",
+            "No public transport home after the shift ends at {shift_end}",
+        ),
+        # --- schedule (the childcare feature) ------------------------------------------------
+        pgettext("available_any_time", "Free at any time of day: no hours to work around"),
+        # TRANSLATORS: {needs_from}-{needs_until} is when they must be free on {shift_days}
+        # for the {shift} shift, travel included.
+        pgettext(
+            "schedule_fits",
+            "Fits their free hours: needs {needs_from}-{needs_until} on {shift_days} for the"
+            " {shift} shift ({travel_minutes} min travel each way)",
+        ),
+        pgettext(
+            "schedule_fits.choice",
+            "One of the shifts fits their free hours: needs {needs_from}-{needs_until} on"
+            " {shift_days} for the {shift} shift ({travel_minutes} min travel each way)",
+        ),
+        pgettext(
+            "schedule_small_overflow",
+            "{minutes_outside} min outside their free hours on {days}, which after-school care"
+            " could bridge: needs {needs_from}-{needs_until} on {shift_days} for the {shift}"
+            " shift ({travel_minutes} min travel each way)",
+        ),
+        pgettext(
+            "schedule_conflict",
+            "{minutes_outside} min outside their free hours on {days}: needs"
+            " {needs_from}-{needs_until} on {shift_days} for the {shift} shift"
+            " ({travel_minutes} min travel each way)",
+        ),
+        # TRANSLATORS: {hours} is the job's hours a week; {max} and {min} the person's limits.
+        pgettext("hours_above_range", "{hours} h a week: more than the {max} h they can work"),
+        pgettext("hours_below_range", "{hours} h a week: fewer than the {min} h they want"),
+        # --- a person not looking for work ----------------------------------------------------
+        # TRANSLATORS: {stage} is the API's word for the stage (placed, follow_up, closed);
+        # any_stage=true is a request option: keep both as they are.
+        pgettext(
+            "not_looking",
+            "{candidate_id} is at stage {stage}: not looking for work, so no vacancies are"
+            " offered; ask with any_stage=true to see them anyway",
+        ),
+        # --- the command line's shortlist ---------------------------------------------------
+        pgettext(
+            "cli.head.vacancies", "Vacancies for candidate {candidate_id} (weights v{version})"
+        ),
+        pgettext("cli.head.candidates", "Candidates for vacancy {vacancy_id} (weights v{version})"),
+        pgettext("cli.source", "from {source}"),
+        pgettext(
+            "cli.no_results", "No results: everything is blocked. Try --include-blocked to see why."
+        ),
+        # TRANSLATORS: the best blocked matches, listed apart.
+        pgettext("cli.near_misses", "Near misses (blocked, best first):"),
+        # TRANSLATORS: a line marked as ruled out; {features} names what rules it out.
+        pgettext("cli.blocked_by", "BLOCKED by {features}"),
+        npgettext(
+            "cli.left_out",
+            "{count} open vacancy already in their record (proposed, rejected, withdrawn or"
+            " hired) is left out: --include-history lists it, marked.",
+            "{count} open vacancies already in their record (proposed, rejected, withdrawn or"
+            " hired) are left out: --include-history lists them, marked.",
+        ),
+        # TRANSLATORS: {marks} lists vacancy ids with what happened (API words, kept as they are).
+        pgettext("cli.in_record", "Already in the record: {marks}"),
+        pgettext("feature.skills", "skills"),
+        pgettext("feature.language", "language"),
+        pgettext("feature.commute", "commute"),
+        pgettext("feature.childcare", "schedule"),
+        # --- words put into messages ----------------------------------------------------------
+        pgettext("list.and", "{head} and {last}"),
+        pgettext("list.or", "{head} or {last}"),
+        # TRANSLATORS: a run of days, "Mon-Fri".
+        pgettext("days.range", "{first}-{last}"),
+        pgettext("day.mon", "Mon"),
+        pgettext("day.tue", "Tue"),
+        pgettext("day.wed", "Wed"),
+        pgettext("day.thu", "Thu"),
+        pgettext("day.fri", "Fri"),
+        pgettext("day.sat", "Sat"),
+        pgettext("day.sun", "Sun"),
+        # TRANSLATORS: how they travel, as it follows "About 20 min" in commute messages.
+        pgettext("mode.walk", "on foot"),
+        pgettext("mode.bike", "by bike"),
+        pgettext("mode.public_transport", "by public transport"),
+        pgettext("mode.car", "by car"),
+        pgettext("mode.employer_transport", "with the employer's transport"),
+        # TRANSLATORS: a CEFR level they do not reach at all.
+        pgettext("level.none", "none"),
+        pgettext("language.nl", "Dutch"),
+        pgettext("language.en", "English"),
+        pgettext("language.uk", "Ukrainian"),
+        pgettext("language.ru", "Russian"),
+        pgettext("language.fr", "French"),
+        pgettext("language.de", "German"),
+        pgettext("language.pl", "Polish"),
+        pgettext("language.ar", "Arabic"),
+        pgettext("language.fa", "Persian"),
+        pgettext("language.ti", "Tigrinya"),
+        pgettext("language.tr", "Turkish"),
+        pgettext("language.es", "Spanish"),
+        pgettext("language.ro", "Romanian"),
+        pgettext("language.so", "Somali"),
+        pgettext("language.ps", "Pashto"),
+    ]
+)
