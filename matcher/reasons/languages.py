@@ -10,7 +10,8 @@ Language = Literal["en", "nl", "uk", "ru"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 DEFAULT_LANGUAGE: Language = "en"
 
-_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?")
+_TAG = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*|\*")
+_WEIGHT = re.compile(r"q\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)")
 
 
 def supported(tag: str | None) -> Language | None:
@@ -31,14 +32,13 @@ def from_accept_language(header: str | None) -> Language | None:
         return None
     best: tuple[float, int, Language] | None = None
     for position, part in enumerate(header.split(",")[:50]):
-        found = _RANGE.match(part)
-        if found is None:
+        tag, *options = (piece.strip() for piece in part.split(";"))
+        if not _TAG.fullmatch(tag):
             continue
-        tag, q = found.groups()
-        try:
-            weight = 1.0 if q is None else float(q)
-        except ValueError:
+        weights = [_WEIGHT.fullmatch(o) for o in options if o[:1] in ("q", "Q")]
+        if len(weights) > 1 or (weights and weights[0] is None):
             continue
+        weight = float(weights[0].group(1)) if weights and weights[0] else 1.0
         language = supported(tag)
         if language is None or not 0 < weight <= 1:
             continue

@@ -17,7 +17,7 @@ def test_dutch_b1_required_and_a2_is_a_soft_penalty_with_reason():
     assert not blocking
     assert 0 < score < 1
     assert reasons[0].code == "dutch_one_level_short"
-    assert reasons[0].message == "Needs Dutch B1, has A2"
+    assert reasons[0].message == "Dutch one level short: needs B1, has A2"
 
 
 def test_dutch_b1_required_and_a1_blocks():
@@ -38,7 +38,7 @@ def test_language_light_vacancy_with_english_contact_is_full_score_for_english_b
     score, blocking, reasons = _one({"uk": "native", "en": "B1"}, requirement)
     assert (score, blocking) == (1.0, False)
     assert reasons[0].code == "contact_language_sufficient"
-    assert "English B1" in reasons[0].message
+    assert "English at B1" in reasons[0].message
 
 
 def test_contact_language_uses_the_best_of_the_accepted_languages():

@@ -1,0 +1,109 @@
+"""The message catalogue: every message in every language with the English placeholders, the
+compiled catalogues current, the template current with the source, every reason the engine
+gives over the fixtures written out in all four languages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from matcher import Engine
+from matcher.fixtures import load_candidates, load_vacancies
+from matcher.reasons import LANGUAGES, translator
+from matcher.reasons.compile import LOCALES, catalogues, compiled
+from matcher.reasons.messages import MESSAGES
+from matcher.reasons.reason import placeholders
+
+TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
+
+
+def _catalogue(language: str):
+    with (LOCALES / language / "LC_MESSAGES" / "matcher.po").open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_language_but_the_source_has_a_catalogue() -> None:
+    found = {po.parent.parent.name for po in catalogues()}
+    assert found == set(TRANSLATED)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_has_a_translation_with_the_english_placeholders(language: str) -> None:
+    catalogue = _catalogue(language)
+    missing, wrong = [], []
+    for key, message in MESSAGES.items():
+        entry = catalogue.get(message.singular, key)
+        if entry is None or not entry.string or entry.fuzzy:
+            missing.append(key)
+            continue
+        if message.plural is None:
+            if placeholders(entry.string) != placeholders(message.singular):
+                wrong.append((key, entry.string))
+            continue
+        forms = list(entry.string)
+        expected = placeholders(message.plural) - {"count"}
+        if len(forms) != catalogue.num_plurals or not all(forms):
+            missing.append(key)
+        # Every plural form keeps the plural's placeholders; only the count may be left out.
+        wrong += [(key, f) for f in forms if placeholders(f) - {"count"} != expected]
+        wrong += [(key, f) for f in forms if not placeholders(f) <= placeholders(message.plural)]
+    assert not missing, f"{language}: no translation for {missing}"
+    assert not wrong, f"{language}: placeholders differ from the English: {wrong}"
+
+
+@pytest.mark.parametrize("language", ["uk", "ru"])
+def test_ukrainian_and_russian_have_three_plural_forms(language: str) -> None:
+    catalogue = _catalogue(language)
+    assert catalogue.num_plurals == 3
+    t = translator(language)
+    # 1, 21 one form; 2-4, 22-24 another; 5-20, 25 the third: the catalogue's rule, applied.
+    key = "required_skills.missing"
+    forms = {n: t.text(key, n) for n in (1, 2, 5, 21, 22, 25, 11)}
+    assert forms[1] == forms[21] != forms[2] == forms[22] != forms[5] == forms[25] == forms[11]
+
+
+def test_the_compiled_catalogues_are_the_current_ones() -> None:
+    for po in catalogues():
+        mo = po.with_suffix(".mo")
+        assert mo.exists() and mo.read_bytes() == compiled(po), (
+            f"{mo} is out of date with {po.name}: ./dev compiles it"
+        )
+
+
+def test_the_template_holds_exactly_the_source_messages(tmp_path: Path) -> None:
+    out = tmp_path / "matcher.pot"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run(
+        [
+            str(pybabel), "-q", "extract", "--no-default-keywords", "-k", "pgettext:1c,2",
+            "-k", "npgettext:1c,2,3", "-o", str(out), "matcher/reasons/messages.py",
+        ],
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    with out.open("rb") as handle:
+        extracted = {m.context for m in read_po(handle) if m.id}
+    assert extracted == set(MESSAGES)
+    for language in TRANSLATED:
+        translated = {m.context for m in _catalogue(language) if m.id}
+        assert translated == set(MESSAGES), f"{language}: run ./dev translations"
+
+
+def test_every_reason_of_the_fixtures_shortlists_reads_in_every_language() -> None:
+    engine = Engine().fit(load_vacancies())
+    seen: dict[str, object] = {}
+    for person in load_candidates()[:120]:
+        shortlist = engine.shortlist(person, top=5, include_blocked=True)
+        for match in [*shortlist.results, *(shortlist.near_misses or [])]:
+            for feature in match.features.values():
+                for reason in feature.reasons:
+                    seen.setdefault(reason.key, reason)
+    assert len(seen) >= 20, sorted(seen)
+    for key, reason in seen.items():
+        texts = {lang: reason.render(lang) for lang in LANGUAGES}  # type: ignore[attr-defined]
+        assert all(texts.values()), key
+        assert len(set(texts.values())) == len(LANGUAGES), f"{key} reads alike in two: {texts}"
