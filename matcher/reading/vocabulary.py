@@ -167,6 +167,9 @@ class Concept:
     related: tuple[str, ...] = ()
     esco_uri: str | None = None
     sector: str | None = None
+    entails: tuple[str, ...] = ()
+    """For an occupation, the skills any practitioner of it certainly has (a forklift driver
+    drives forklifts): credited in full, where a related skill counts for RELATED_CREDIT."""
 
     def label(self, language: str = "en") -> str:
         for lang in (language, "en", "nl"):
@@ -269,6 +272,7 @@ class Vocabulary:
     )
 
     def __post_init__(self) -> None:
+        self._check_entailments()
         for concept in self.concepts.values():
             for other in concept.related:
                 if other in self.concepts and other != concept.id:
@@ -281,6 +285,22 @@ class Vocabulary:
                 for labels in concept.labels.values():
                     for label in labels[:1] if preferred_only else labels[1:]:
                         self._index(label, concept.id)
+
+    def _check_entailments(self) -> None:
+        for concept in self.concepts.values():
+            if concept.entails and concept.kind != "occupation":
+                raise ValueError(
+                    f"{concept.id}: only an occupation entails skills, not a {concept.kind}"
+                )
+            for entailed in concept.entails:
+                other = self.concepts.get(entailed)
+                if other is None:
+                    raise ValueError(f"{concept.id}: entails {entailed!r}, which is no concept")
+                if other.kind != "skill":
+                    raise ValueError(
+                        f"{concept.id}: entails {entailed!r}, which is no skill but of kind "
+                        f"{other.kind!r}"
+                    )
 
     def _index(self, label: str, concept_id: str) -> None:
         key = normalise(label)
@@ -315,6 +335,7 @@ class Vocabulary:
                 related=tuple(c.get("related", ())),
                 esco_uri=c.get("esco_uri"),
                 sector=c.get("sector"),
+                entails=tuple(c.get("entails", ())),
             )
             for c in data["concepts"]
         }
@@ -331,6 +352,7 @@ class Vocabulary:
                     "esco_uri": c.esco_uri,
                     "labels": c.labels,
                     "related": list(c.related),
+                    "entails": list(c.entails),
                 }  # fmt: skip
                 for c in self.concepts.values()
             ],
@@ -457,6 +479,11 @@ class Vocabulary:
     def related_ids(self, concept_id: str) -> Iterable[str]:
         """Concepts related either way: a reach-truck driver and a forklift driver."""
         return sorted(self._neighbours.get(concept_id, ()))
+
+    def entailed_ids(self, concept_id: str) -> Sequence[str]:
+        """The skills an occupation entails (a cashier works a till); none for anything else."""
+        concept = self.concepts.get(concept_id)
+        return concept.entails if concept is not None else ()
 
     def by_esco_uri(self) -> dict[str, str]:
         return {c.esco_uri: c.id for c in self.concepts.values() if c.esco_uri}
