@@ -255,7 +255,8 @@ def _import_esco(args: argparse.Namespace) -> int:
     print(f"read {', '.join(summary.files)} (languages: {', '.join(summary.languages)})")
     print(
         f"{summary.merged_into_builtin} ESCO concepts joined built-in ones, "
-        f"{summary.added} added: {summary.concepts} concepts in all"
+        f"{summary.added} added: {summary.concepts} concepts in all; "
+        f"{summary.entailments} essential skills entailed by occupations"
     )
     print(f"wrote {args.output}; use it with: export MATCHER_VOCABULARY={args.output.resolve()}")
     return 0

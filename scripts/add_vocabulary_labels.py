@@ -51,7 +51,11 @@ def dump(vocabulary: dict[str, Any]) -> str:
             lines.append(f"    {j(lang)}: {j(c['labels'][lang])}{comma}")
         lines.append("   },")
         comma = "," if n < len(concepts) - 1 else ""
-        lines.append(f'   "related": {j(c["related"])}}}{comma}')
+        if "entails" in c:  # occupations: the skills their work entails
+            lines.append(f'   "related": {j(c["related"])},')
+            lines.append(f'   "entails": {j(c["entails"])}}}{comma}')
+        else:
+            lines.append(f'   "related": {j(c["related"])}}}{comma}')
     lines += [" ]", "}"]
     return "\n".join(lines) + "\n"
 

@@ -472,10 +472,6 @@ class Vocabulary:
         confidence = round(float(min(similarity[best], 0.9)), 2)
         return Reading(phrase, self._key_concepts[best], confidence, "similar letters")
 
-    def entailed_ids(self, concept_id: str) -> Sequence[str]:
-        """(Stub until the entailments land.)"""
-        return ()
-
     def related_ids(self, concept_id: str) -> Iterable[str]:
         """Concepts related either way: a reach-truck driver and a forklift driver."""
         return sorted(self._neighbours.get(concept_id, ()))
