@@ -98,16 +98,18 @@ def _format_match(
     # A candidate's lines are vacancies; a vacancy's lines are people (its title is theirs all).
     parts = [m.candidate_id or ""] if vacancy_side else [f"{m.title} ({m.vacancy_id})", m.employer]
     parts.append(trip)
+    names = {name: t.text(f"feature.{name}") for name in m.features}
     if m.blocked:
-        names = t.join([t.text(f"feature.{name}") for name in m.blocked_by])
-        parts.append(t.fill("cli.blocked_by", {"features": names}))
+        blockers = t.join([names[name] for name in m.blocked_by])
+        parts.append(t.fill("cli.blocked_by", {"features": blockers}))
     lines = _wrapped(f"{rank:>3}  {m.score:4.2f}  ", " · ".join(parts), width, wide)
+    pad = max(len(n) for n in names.values())
     for name, feature in m.features.items():
         if not feature.reasons:
             continue
         verdict = feature.reasons[0].render(t.language)  # each feature's verdict comes first
         mark = "x" if feature.blocking else " "
-        label = f"{_INDENT}{mark} {t.text('feature.' + name):<9} {feature.score:4.2f}  "
+        label = f"{_INDENT}{mark} {names[name]:<{pad}} {feature.score:4.2f}  "
         lines += _wrapped(label, verdict, width, wide)
     return lines
 
@@ -278,10 +280,11 @@ def _barriers(args: argparse.Namespace) -> int:
         report = analyse_barriers(engine, candidate, top=args.top)  # as the route does
         source = f"{db.url} ({_describe(engine.weights)})"
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(report.as_dict(args.lang), ensure_ascii=False, indent=2))
     else:
         width = shutil.get_terminal_size((110, 20)).columns
-        print(f"{format_barriers(report, width=width)}\n\nfrom {source}")
+        text = format_barriers(report, width=width, language=args.lang)
+        print(f"{text}\n\n{translator(args.lang).fill('cli.source', {'source': source})}")
     return 0
 
 
@@ -472,6 +475,15 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError("must be a date, YYYY-MM-DD") from None
 
 
+def _language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=from_environment(os.environ),
+        help="the language of the reasons (default: the locale's, else en)",
+    )
+
+
 def _ranking_options(parser: argparse.ArgumentParser, *, top: int) -> None:
     """What both directions of a shortlist take."""
     parser.add_argument(
@@ -481,12 +493,7 @@ def _ranking_options(parser: argparse.ArgumentParser, *, top: int) -> None:
     parser.add_argument("--json", action="store_true", help="print the HTTP contract's JSON shape")
     parser.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
     parser.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=from_environment(os.environ),
-        help="the language of the reasons (default: the locale's, else en)",
-    )
+    _language_option(parser)
     parser.add_argument(
         "--wide", action="store_true", help="one line per reason, however long (default: wrap)"
     )
@@ -542,6 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=_top, default=10, help="size of the top list, 1-100 (default 10)")
     p.add_argument("--json", action="store_true", help="print the HTTP response's JSON shape")
     p.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
+    _language_option(p)
     p.set_defaults(run=_barriers)
 
     p = sub.add_parser("plan", help="the week's proposals for the ready candidates (POST /plans)")

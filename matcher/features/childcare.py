@@ -14,8 +14,6 @@ from pydantic import BaseModel
 from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
 from matcher.models import DAYS, MINUTES_PER_DAY, Candidate, Vacancy
 from matcher.reasons import Days, Reason
-
-_FITS = frozenset({"schedule_fits", "available_any_time"})
 from matcher.schedule import (
     MINUTES_PER_WEEK,
     ShiftTable,
@@ -23,6 +21,8 @@ from matcher.schedule import (
     group_starts,
     weekly_minutes,
 )
+
+_FITS = frozenset({"schedule_fits", "available_any_time"})
 
 # Travel above this is blocked by the commute anyway; capping keeps the index arithmetic in range.
 _MAX_WIDENING = 8 * 60

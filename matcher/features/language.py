@@ -155,5 +155,8 @@ class LanguageFeature:
 
 
 def _level(rank: int) -> Shown:
-    """A CEFR level as written ("B1"), or the word for none."""
-    return Word("level.none") if rank <= 0 else Term({}, LEVELS[rank - 1])
+    """A CEFR level as written ("B1"), or the word for none or a mother tongue."""
+    if rank <= 0:
+        return Word("level.none")
+    name = LEVELS[rank - 1]
+    return Word("level.native") if name == "native" else Term({}, name)

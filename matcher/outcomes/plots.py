@@ -160,7 +160,7 @@ def barriers_plot(stats: BarrierStats, *, top: int = 8) -> Figure:
     ys = np.arange(len(ranked))[::-1]
     ax.barh(ys, [s.people for s in ranked], color=_TUNED, label="people it unblocks something for")
     ax.barh(ys, [s.best_for for s in ranked], color=_OTHER, height=0.5, label="their best change")
-    ax.set_yticks(ys, [s.label for s in ranked], fontsize=8)
+    ax.set_yticks(ys, [s.label() for s in ranked], fontsize=8)
     ax.set_xlabel(f"people (of {stats.candidates})")
     ax.legend(loc="lower right")
     ax.set_title("What would unblock the most vacancies")

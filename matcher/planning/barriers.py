@@ -22,6 +22,7 @@ from matcher.engine import SCORE_DECIMALS, Engine, Scores, rank_order
 from matcher.features.language import DUTCH
 from matcher.models import LEVELS, MINUTES_PER_DAY, Candidate, TimeWindow, level_rank
 from matcher.planning.planner import SCORE_PAIRS
+from matcher.reasons import DEFAULT_LANGUAGE, Language, Reason, translator
 from matcher.schedule import format_clock
 
 __all__ = [
@@ -39,22 +40,29 @@ __all__ = [
     "scored_rows",
 ]
 
-CHANGE_CODES: dict[str, str] = {
-    "dutch_up_1": "Dutch one level up",
-    "dutch_up_2": "Dutch two levels up",
-    "bike": "a bike (and cycling lessons)",
-    "public_transport": "a public transport pass",
-    "driving_licence": "a driving licence",
-    "car": "a car (with a driving licence)",
-    "care_early": "childcare from 06:00",
-    "care_late": "childcare until 22:00",
-    "care_full_day": "childcare 06:00-22:00 on their days",
-    "available_any_time": "available at any time (all week)",
-    "commute_plus_15": "15 minutes more commute",
-    "commute_plus_30": "30 minutes more commute",
-}
-"""Every change's stable code, in the order ties are listed, with a label for programme-wide
-counts (a person's own changes say more: "Dutch to B1 (one level up)")."""
+CHANGE_CODES: tuple[str, ...] = (
+    "dutch_up_1",
+    "dutch_up_2",
+    "bike",
+    "public_transport",
+    "driving_licence",
+    "car",
+    "care_early",
+    "care_late",
+    "care_full_day",
+    "available_any_time",
+    "commute_plus_15",
+    "commute_plus_30",
+)
+"""Every change's stable code, in the order ties are listed. Its words come from the message
+catalogue: `programme_change.<code>` for programme-wide counts, `change.<code>` for a person's
+own change, which says more ("Dutch to B1 (one level up)")."""
+
+
+def _label(code: str, params: dict[str, Any] | None = None, *, variant: str = "") -> Reason:
+    """A change's words, written out in the reader's language when shown."""
+    return Reason("change", params or {}, variant=code + variant)
+
 
 EARLY_START = 6 * 60
 """Childcare from this minute of the day (06:00), for the early shifts of the port and cleaning."""
@@ -71,7 +79,7 @@ class Change:
     """One thing a coach could change, and the candidate as they would be after it."""
 
     code: str
-    label: str
+    label: Reason
     params: dict[str, Any]
     candidate: Candidate
 
@@ -104,17 +112,17 @@ class ChangeEffect:
     """What one change does for one person."""
 
     code: str
-    label: str
+    label: Reason
     params: dict[str, Any]
     unblocked: int
     """Vacancies blocked now and not blocked with the change."""
     new_in_top: list[TopEntry]
     """Vacancies in the top list with the change that are not in it now, best first."""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
             "code": self.code,
-            "label": self.label,
+            "label": self.label.render(language),
             "params": self.params,
             "unblocked": self.unblocked,
             "new_in_top": [e.as_dict() for e in self.new_in_top],
@@ -133,14 +141,14 @@ class BarrierReport:
     top: int
     changes: list[ChangeEffect]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
             "candidate_id": self.candidate_id,
             "weights_version": self.weights_version,
             "open_vacancies": self.open_vacancies,
             "blocked": self.blocked,
             "top": self.top,
-            "changes": [c.as_dict() for c in self.changes],
+            "changes": [c.as_dict(language) for c in self.changes],
         }
 
 
@@ -149,7 +157,6 @@ class ChangeStats:
     """One change over many people."""
 
     code: str
-    label: str
     applicable: int = 0
     """People to whom the change applies (not for someone who has a bike already)."""
     people: int = 0
@@ -159,10 +166,13 @@ class ChangeStats:
     best_for: int = 0
     """People for whom it is the change that unblocks the most (ties: the earlier code)."""
 
-    def as_dict(self) -> dict[str, Any]:
+    def label(self, language: Language = DEFAULT_LANGUAGE) -> str:
+        return Reason("programme_change", variant=self.code).render(language)
+
+    def as_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
             "code": self.code,
-            "label": self.label,
+            "label": self.label(language),
             "applicable": self.applicable,
             "people": self.people,
             "unblocked": self.unblocked,
@@ -179,7 +189,7 @@ class BarrierStats:
     blocked: int = 0
     """(person, vacancy) pairs blocked now, summed over people."""
     changes: dict[str, ChangeStats] = field(
-        default_factory=lambda: {c: ChangeStats(c, label) for c, label in CHANGE_CODES.items()}
+        default_factory=lambda: {c: ChangeStats(c) for c in CHANGE_CODES}
     )
 
     def merge(self, other: BarrierStats) -> BarrierStats:
@@ -193,7 +203,6 @@ class BarrierStats:
             theirs = other.changes[code]
             merged.changes[code] = ChangeStats(
                 code,
-                mine.label,
                 applicable=mine.applicable + theirs.applicable,
                 people=mine.people + theirs.people,
                 unblocked=mine.unblocked + theirs.unblocked,
@@ -208,12 +217,12 @@ class BarrierStats:
             self.changes.values(), key=lambda s: (-s.people, -s.unblocked, order.index(s.code))
         )
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
             "candidates": self.candidates,
             "open_vacancies": self.open_vacancies,
             "blocked": self.blocked,
-            "changes": [s.as_dict() for s in self.ranked()],
+            "changes": [s.as_dict(language) for s in self.ranked()],
         }
 
 
@@ -236,12 +245,12 @@ def candidate_changes(candidate: Candidate) -> list[Change]:
             continue
         seen_levels.add(to)
         level = LEVELS[to - 1]
-        how_far = "one level up" if step == 1 else "two levels up"
+        params = {"language": DUTCH, "from": LEVELS[dutch - 1] if dutch else None, "to": level}
         changes.append(
             Change(
                 f"dutch_up_{step}",
-                f"Dutch to {level} ({how_far})",
-                {"language": DUTCH, "from": LEVELS[dutch - 1] if dutch else None, "to": level},
+                _label(f"dutch_up_{step}", params),
+                params,
                 c.model_copy(update={"languages": {**c.languages, DUTCH: level}}),
             )
         )
@@ -251,7 +260,7 @@ def candidate_changes(candidate: Candidate) -> list[Change]:
             changes.append(
                 Change(
                     mode,
-                    CHANGE_CODES[mode],
+                    _label(mode),
                     {"transport": mode},
                     c.model_copy(update={"transport": [*c.transport, mode]}),
                 )
@@ -262,17 +271,16 @@ def candidate_changes(candidate: Candidate) -> list[Change]:
         changes.append(
             Change(
                 "driving_licence",
-                "a driving licence",
+                _label("driving_licence"),
                 {"driving_licence": True},
                 c.model_copy(update={"driving_licence": True}),
             )
         )
     if not has_car:
-        label = "a car" if c.driving_licence else "a driving licence and a car"
         changes.append(
             Change(
                 "car",
-                label,
+                _label("car", variant="" if c.driving_licence else ".with_licence"),
                 {"transport": "car", "driving_licence": True},
                 c.model_copy(update={"transport": [*c.transport, "car"], "driving_licence": True}),
             )
@@ -280,25 +288,16 @@ def candidate_changes(candidate: Candidate) -> list[Change]:
 
     if c.availability is not None:
         windows = {
-            "care_early": (
-                "childcare from 06:00 (earlier starts)",
-                _widened(c.availability, start=EARLY_START),
-            ),
-            "care_late": (
-                "childcare until 22:00 (later ends)",
-                _widened(c.availability, end=LATE_END),
-            ),
-            "care_full_day": (
-                "childcare 06:00-22:00 on the days they are available",
-                _widened(c.availability, start=EARLY_START, end=LATE_END),
-            ),
+            "care_early": _widened(c.availability, start=EARLY_START),
+            "care_late": _widened(c.availability, end=LATE_END),
+            "care_full_day": _widened(c.availability, start=EARLY_START, end=LATE_END),
         }
-        for code, (label, widened) in windows.items():
+        for code, widened in windows.items():
             if widened != c.availability:
                 changes.append(
                     Change(
                         code,
-                        label,
+                        _label(code),
                         {"availability": [w.model_dump(mode="json") for w in widened]},
                         c.model_copy(update={"availability": widened}),
                     )
@@ -306,7 +305,7 @@ def candidate_changes(candidate: Candidate) -> list[Change]:
         changes.append(
             Change(
                 "available_any_time",
-                "available at any time, every day (full-time care arrangement)",
+                _label("available_any_time"),
                 {"availability": None},
                 c.model_copy(update={"availability": None}),
             )
@@ -321,7 +320,7 @@ def candidate_changes(candidate: Candidate) -> list[Change]:
         changes.append(
             Change(
                 f"commute_plus_{step}",
-                f"up to {limit} min commute ({step} more)",
+                _label(f"commute_plus_{step}", {"max_commute_minutes": limit, "step": step}),
                 {"max_commute_minutes": limit},
                 c.model_copy(update={"max_commute_minutes": limit}),
             )
@@ -491,23 +490,41 @@ def _batches(
         yield batch
 
 
-def format_barriers(report: BarrierReport, *, width: int = 100, examples: int = 3) -> str:
+def format_barriers(
+    report: BarrierReport,
+    *,
+    width: int = 100,
+    examples: int = 3,
+    language: Language = DEFAULT_LANGUAGE,
+) -> str:
     """A table for a coach: per change, what it unblocks, and the best vacancies it brings in."""
-    lines = [
-        f"Barriers for candidate {report.candidate_id} (weights v{report.weights_version}): "
-        f"{report.blocked} of {report.open_vacancies} open vacancies blocked",
-        "",
-    ]
+    t = translator(language)
+    head = {
+        "candidate_id": report.candidate_id,
+        "version": report.weights_version,
+        "blocked": report.blocked,
+        "open": report.open_vacancies,
+    }
+    lines = [t.fill("cli.barriers.head", head), ""]
     if not report.changes:
-        lines.append("No change applies: nothing in this list would make a difference.")
+        lines.append(t.text("cli.barriers.none"))
         return "\n".join(lines)
-    top = f"new in top {report.top}"
-    lines.append(f"{'unblocks':>8}  {top:>14}  change")
+    unblocks = t.text("cli.barriers.unblocks")
+    top = t.fill("cli.barriers.new_in_top", {"top": report.top})
+    first, second = max(8, len(unblocks)), max(14, len(top))
+    lines.append(f"{unblocks:>{first}}  {top:>{second}}  {t.text('cli.barriers.change')}")
+    indent = " " * (first + second + 4)
     for effect in report.changes:
-        lines.append(f"{effect.unblocked:>8}  {len(effect.new_in_top):>14}  {effect.label}")
+        label = effect.label.render(language)
+        lines.append(f"{effect.unblocked:>{first}}  {len(effect.new_in_top):>{second}}  {label}")
         for entry in effect.new_in_top[:examples]:
-            now = "blocked" if entry.blocked_before else f"{entry.score_before:.2f}"
-            text = f"{entry.score:.2f}  {entry.title}, {entry.employer} (now: {now})"
-            short = textwrap.shorten(text, width=max(40, width - 28), placeholder="...")
-            lines.append(f"{'':>26}+ {short}")
+            if entry.blocked_before:
+                now = t.text("cli.barriers.now_blocked")
+            else:
+                now = t.fill("cli.barriers.now", {"score": f"{entry.score_before:.2f}"})
+            text = f"{entry.score:.2f}  {entry.title}, {entry.employer} ({now})"
+            short = textwrap.shorten(
+                text, width=max(40, width - len(indent) - 2), placeholder="..."
+            )
+            lines.append(f"{indent}+ {short}")
     return "\n".join(lines)

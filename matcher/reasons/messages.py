@@ -191,6 +191,56 @@ MESSAGES: dict[str, Message] = _index(
         pgettext("feature.language", "language"),
         pgettext("feature.commute", "commute"),
         pgettext("feature.childcare", "schedule"),
+        # --- what a coach could change for a person (barriers) -------------------------------
+        # TRANSLATORS: {to} is the Dutch level the course would reach (A2, B1, ...).
+        pgettext("change.dutch_up_1", "Dutch to {to} (one level up)"),
+        pgettext("change.dutch_up_2", "Dutch to {to} (two levels up)"),
+        pgettext("change.bike", "A bike (and cycling lessons)"),
+        pgettext("change.public_transport", "A public transport pass"),
+        pgettext("change.driving_licence", "A driving licence"),
+        pgettext("change.car", "A car"),
+        pgettext("change.car.with_licence", "A driving licence and a car"),
+        pgettext("change.care_early", "Childcare from 06:00 (for earlier starts)"),
+        pgettext("change.care_late", "Childcare until 22:00 (for later ends)"),
+        pgettext("change.care_full_day", "Childcare 06:00-22:00 on the days they are available"),
+        pgettext(
+            "change.available_any_time",
+            "Available at any time, every day (full-time care arranged)",
+        ),
+        # TRANSLATORS: {max_commute_minutes} is the new longest commute; {step} how much longer.
+        pgettext(
+            "change.commute_plus_15", "Up to {max_commute_minutes} min commute ({step} min more)"
+        ),
+        pgettext(
+            "change.commute_plus_30", "Up to {max_commute_minutes} min commute ({step} min more)"
+        ),
+        # TRANSLATORS: the same changes, counted over all people (no one person's levels).
+        pgettext("programme_change.dutch_up_1", "Dutch one level up"),
+        pgettext("programme_change.dutch_up_2", "Dutch two levels up"),
+        pgettext("programme_change.bike", "A bike (and cycling lessons)"),
+        pgettext("programme_change.public_transport", "A public transport pass"),
+        pgettext("programme_change.driving_licence", "A driving licence"),
+        pgettext("programme_change.car", "A car (with a driving licence)"),
+        pgettext("programme_change.care_early", "Childcare from 06:00"),
+        pgettext("programme_change.care_late", "Childcare until 22:00"),
+        pgettext("programme_change.care_full_day", "Childcare 06:00-22:00 on their days"),
+        pgettext("programme_change.available_any_time", "Available at any time (all week)"),
+        pgettext("programme_change.commute_plus_15", "15 minutes more commute"),
+        pgettext("programme_change.commute_plus_30", "30 minutes more commute"),
+        pgettext(
+            "cli.barriers.head",
+            "Barriers for candidate {candidate_id} (weights v{version}): {blocked} of {open} open"
+            " vacancies blocked",
+        ),
+        pgettext(
+            "cli.barriers.none", "No change applies: nothing in this list would make a difference."
+        ),
+        # TRANSLATORS: column headings of the barriers table: short words.
+        pgettext("cli.barriers.unblocks", "unblocks"),
+        pgettext("cli.barriers.new_in_top", "new in top {top}"),
+        pgettext("cli.barriers.change", "change"),
+        pgettext("cli.barriers.now", "now: {score}"),
+        pgettext("cli.barriers.now_blocked", "now: blocked"),
         # --- words put into messages ----------------------------------------------------------
         pgettext("list.and", "{head} and {last}"),
         pgettext("list.or", "{head} or {last}"),
@@ -211,6 +261,8 @@ MESSAGES: dict[str, Message] = _index(
         pgettext("mode.employer_transport", "with the employer's transport"),
         # TRANSLATORS: a CEFR level they do not reach at all.
         pgettext("level.none", "none"),
+        # TRANSLATORS: the level of someone's mother tongue.
+        pgettext("level.native", "native"),
         pgettext("language.nl", "Dutch"),
         pgettext("language.en", "English"),
         pgettext("language.uk", "Ukrainian"),

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
 
 from matcher import BarrierStats, Candidate, barrier_stats
 from matcher.planning.barriers import analyse_barriers, scored_rows
 from matcher.runtime import release_memory
 from service import store
-from service.deps import CatalogDep, Coordinator, PeopleReader, SessionDep
+from service.deps import (
+    CatalogDep,
+    Coordinator,
+    PeopleReader,
+    ReaderLanguage,
+    SessionDep,
+    in_language,
+)
 from service.routers import CandidateId, errors
 
 router = APIRouter(tags=["barriers"])
@@ -94,6 +101,8 @@ def candidate_barriers(
     _: PeopleReader,
     catalog: CatalogDep,
     candidate_id: CandidateId,
+    language: ReaderLanguage,
+    response: Response,
     top: Annotated[int, Query(ge=1, le=100, description="Size of the top list")] = 10,
 ) -> dict[str, Any]:
     """What would unlock the most vacancies for this person: a Dutch course, a bike, a driving
@@ -105,7 +114,8 @@ def candidate_barriers(
     engine = catalog.current(session).engine
     with catalog.scoring:
         report = analyse_barriers(engine, candidate, top=top)
-    return report.as_dict()
+    response.headers.update(in_language(language))
+    return report.as_dict(language)
 
 
 @router.get(
@@ -121,6 +131,8 @@ def programme_barriers(
     _: Coordinator,
     catalog: CatalogDep,
     limit: StatsPairLimit,
+    language: ReaderLanguage,
+    response: Response,
     sample: Annotated[
         int | None,
         Query(
@@ -163,10 +175,11 @@ def programme_barriers(
                 stats = stats.merge(barrier_stats(engine, people[first : first + STATS_GROUP]))
     finally:
         release_memory()
+    response.headers.update(in_language(language))
     return {
         "weights_version": engine.weights.version,
         "ready_candidates": len(everyone),
-        **stats.as_dict(),
+        **stats.as_dict(language),
     }
 
 
