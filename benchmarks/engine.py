@@ -76,6 +76,15 @@ def run(rows: list[tuple[str, str]]) -> None:
     med, worst = _median_ms(lambda: engine.shortlist(next(people), top=10), 50)
     rows.append(("score all 100,000 for one candidate: median", f"{med_score:.1f} ms"))
     rows.append(("shortlist top 10 of 100,000: median / max", f"{med:.1f} / {worst:.1f} ms"))
+    # As the API answers it: the reasons written out, in English and in Ukrainian.
+    for language in ("en", "uk"):
+        people = iter(ready * 10)
+        med, worst = _median_ms(
+            lambda lang=language: engine.shortlist(next(people), top=10).as_dict(lang), 50
+        )
+        rows.append(
+            (f"  ... written out ({language}): median / max", f"{med:.1f} / {worst:.1f} ms")
+        )
     changed = [
         big[k].model_copy(update={"hours_per_week": big[k].hours_per_week + 1}) for k in range(50)
     ]
