@@ -78,9 +78,10 @@ def run(rows: list[tuple[str, str]]) -> None:
     rows.append(("shortlist top 10 of 100,000: median / max", f"{med:.1f} / {worst:.1f} ms"))
     # As the API answers it: the reasons written out, in English and in Ukrainian.
     for language in ("en", "uk"):
-        people = iter(ready * 10)
+        shown = iter(ready * 10)
         med, worst = _median_ms(
-            lambda lang=language: engine.shortlist(next(people), top=10).as_dict(lang), 50
+            lambda lang=language, shown=shown: engine.shortlist(next(shown), top=10).as_dict(lang),
+            50,
         )
         rows.append(
             (f"  ... written out ({language}): median / max", f"{med:.1f} / {worst:.1f} ms")

@@ -94,7 +94,9 @@ def _format_match(
     rank: str, m: Match, t: Translator, *, width: int, wide: bool, vacancy_side: bool
 ) -> list[str]:
     commute = m.features["commute"].extra
-    trip = f"{commute['minutes']} min {t.text('mode.' + commute['mode'])}"
+    trip = t.fill(
+        "cli.trip", {"minutes": commute["minutes"], "mode": t.text(f"mode.{commute['mode']}")}
+    )
     # A candidate's lines are vacancies; a vacancy's lines are people (its title is theirs all).
     parts = [m.candidate_id or ""] if vacancy_side else [f"{m.title} ({m.vacancy_id})", m.employer]
     parts.append(trip)

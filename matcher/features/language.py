@@ -151,7 +151,9 @@ class LanguageFeature:
             code = "contact_language_one_level_short"
         else:
             code = "contact_language_too_low"
-        return [Reason(code, params, shown={**levels, "languages": languages})]
+        # Only Dutch accepted, at a contact level: say so, not "no Dutch needed".
+        variant = "dutch" if accepted == [DUTCH] else None
+        return [Reason(code, params, variant=variant, shown={**levels, "languages": languages})]
 
 
 def _level(rank: int) -> Shown:

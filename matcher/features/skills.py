@@ -307,7 +307,16 @@ class SkillsFeature:
             name: Terms(tuple(words(c) for c in concepts))
             for name, concepts in (("matched", full), ("related", partly), ("missing", missing))
         }
-        variant = "missing" if missing else "close" if partly else "all"
+        if missing:
+            variant = "missing"
+        elif partly:
+            variant = "close" if full else "close_all"
+        else:
+            variant = "all"
+        if len(required) == 1 and variant != "close_all":
+            variant += "_one"  # "the required skill", not "1 of the 1"
+        elif len(required) == 1:
+            variant = "close_one"
         return Reason("required_skills", params, variant=variant, shown=shown)
 
     def _title_reason(self, title: str, credit: _Credit, words: _Words) -> Reason:
@@ -316,11 +325,14 @@ class SkillsFeature:
             "from": credit.phrase,
             "confidence": round(credit.value, 2),
         }
+        variant = None
         if credit.from_occupation:
             code = "occupation_related" if credit.related else "occupation_matches"
+            if not credit.related and credit.value >= 1.0:
+                variant = "exact"  # their words are the job's name in some language
         else:
             code = "skill_fits_title_related" if credit.related else "skill_fits_title"
-        return Reason(code, params, shown={"title": words(title)})
+        return Reason(code, params, variant=variant, shown={"title": words(title)})
 
     def _skill_reason(
         self, concept: str, credit: _Credit | None, kind: str, words: _Words

@@ -46,6 +46,18 @@ MESSAGES: dict[str, Message] = _index(
         # --- skills ---------------------------------------------------------------------------
         pgettext("driving_licence_missing", "Needs a driving licence, which they do not have"),
         pgettext("no_required_skills", "No particular skills required"),
+        # TRANSLATORS: a job that requires exactly one skill: {matched}, {related} or {missing}.
+        pgettext("required_skills.all_one", "Has the required skill: {matched}"),
+        pgettext(
+            "required_skills.close_one", "Has something close to the required skill: {related}"
+        ),
+        pgettext("required_skills.missing_one", "Missing the required skill: {missing}"),
+        # TRANSLATORS: none exactly, but something close to every one of the {count}.
+        npgettext(
+            "required_skills.close_all",
+            "Nothing exact, but something close to the {count} required skill: {related}",
+            "Nothing exact, but something close to each of the {count} required skills: {related}",
+        ),
         # TRANSLATORS: {matched} lists the skills they have, {count} how many are required.
         npgettext(
             "required_skills.all",
@@ -72,6 +84,7 @@ MESSAGES: dict[str, Message] = _index(
         ),
         # TRANSLATORS: {from} is the job as the person wrote it, in their own words.
         pgettext("occupation_matches", "Has done this job before: {title} ('{from}')"),
+        pgettext("occupation_matches.exact", "Has done this job before: {title}"),
         pgettext("occupation_related", "Has done similar work: '{from}', close to {title}"),
         # TRANSLATORS: {from} is one of the person's skills, in their own words.
         pgettext("skill_fits_title", "Their skill '{from}' is what this job is about: {title}"),
@@ -110,6 +123,19 @@ MESSAGES: dict[str, Message] = _index(
         pgettext(
             "contact_language_too_low",
             "No Dutch needed, but not enough {languages}: needs {required}, best is {has}",
+        ),
+        # TRANSLATORS: a job without other contact languages: some Dutch, below a requirement.
+        pgettext(
+            "contact_language_sufficient.dutch",
+            "Enough Dutch for this job: {has}, needs {required}",
+        ),
+        pgettext(
+            "contact_language_one_level_short.dutch",
+            "Dutch one level short for this job: needs {required}, has {has}",
+        ),
+        pgettext(
+            "contact_language_too_low.dutch",
+            "Not enough Dutch for this job: needs {required}, has {has}",
         ),
         # --- commute --------------------------------------------------------------------------
         # TRANSLATORS: {mode} is a way of travelling as the mode.* messages write it.
@@ -171,6 +197,8 @@ MESSAGES: dict[str, Message] = _index(
         ),
         pgettext("cli.head.candidates", "Candidates for vacancy {vacancy_id} (weights v{version})"),
         pgettext("cli.source", "from {source}"),
+        # TRANSLATORS: a line's trip: "11 min by bike"; {mode} is one of the mode.* words.
+        pgettext("cli.trip", "{minutes} min {mode}"),
         pgettext(
             "cli.no_results", "No results: everything is blocked. Try --include-blocked to see why."
         ),

@@ -7,13 +7,16 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, Protocol
 
-from matcher.reasons.compile import DOMAIN, LOCALES
 from matcher.reasons.languages import DEFAULT_LANGUAGE, Language
 from matcher.reasons.messages import MESSAGES
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_LOCALES = Path(__file__).resolve().parent / "locales"
+"""Where matcher/reasons/compile.py writes the compiled catalogues (`<lang>/LC_MESSAGES`)."""
+_DECIMAL_COMMA = frozenset({"nl", "uk", "ru"})
 
 
 class Translator:
@@ -36,6 +39,16 @@ class Translator:
         count = values.get("count")
         text = self.text(key, int(count) if isinstance(count, int | float) else None)
         return text.format_map(values)
+
+    def plain(self, value: object) -> object:
+        """A param as a message shows it: numbers without trailing zeros (and with a decimal
+        comma where the language writes one), lists comma-separated."""
+        if isinstance(value, float):
+            text = f"{value:g}"
+            return text.replace(".", ",") if self.language in _DECIMAL_COMMA else text
+        if isinstance(value, list | tuple):
+            return ", ".join(str(self.plain(v)) for v in value)
+        return value
 
     def join(self, items: Sequence[str], *, joiner: str = "and") -> str:
         """'a, b and c' as the language writes it."""
@@ -62,11 +75,11 @@ def _catalogue(language: Language) -> _Catalogue:
     if language == DEFAULT_LANGUAGE:
         return gettext.NullTranslations()  # the messages are written in English
     try:
-        return gettext.translation(DOMAIN, localedir=LOCALES, languages=[language])
+        return gettext.translation("matcher", localedir=_LOCALES, languages=[language])
     except FileNotFoundError:
         raise RuntimeError(
-            f"the {language} translations are not compiled ({LOCALES}/{language}/LC_MESSAGES/"
-            f"{DOMAIN}.mo is missing): run ./dev, or python -m matcher.reasons.compile"
+            f"the {language} translations are not compiled ({_LOCALES}/{language}/LC_MESSAGES/"
+            "matcher.mo is missing): run ./dev, or python -m matcher.reasons.compile"
         ) from None
 
 
@@ -154,21 +167,12 @@ class Reason:
 
     def render(self, language: Language = DEFAULT_LANGUAGE) -> str:
         t = translator(language)
-        values: dict[str, object] = {k: _plain(v) for k, v in self.params.items()}
+        values: dict[str, object] = {k: t.plain(v) for k, v in self.params.items()}
         values |= {k: v.show(t) for k, v in self.shown.items()}
         return t.fill(self.key, values)
 
     def as_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {"code": self.code, "message": self.render(language), "params": self.params}
-
-
-def _plain(value: object) -> object:
-    """A param as a message shows it: numbers without trailing zeros, lists comma-separated."""
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(_plain(v)) for v in value)
-    return value
 
 
 def placeholders(text: str) -> set[str]:
