@@ -129,9 +129,18 @@ def _wrapped(label: str, text: str, width: int, wide: bool) -> list[str]:
     ) or [label]
 
 
-def _describe(weights: Weights) -> str:
-    values = ", ".join(f"{name} {value:g}" for name, value in weights.weights.items())
-    return f"weights v{weights.version}: {values}"
+def _describe(weights: Weights, language: Language = DEFAULT_LANGUAGE) -> str:
+    t = translator(language)
+    values = ", ".join(
+        f"{t.text('feature.' + name)} {t.plain(float(value))}"
+        for name, value in weights.weights.items()
+    )
+    return t.fill("cli.weights", {"version": weights.version, "values": values})
+
+
+def _fixtures_source(weights: Weights, language: Language) -> str:
+    text = translator(language).text("cli.fixture_files")
+    return f"{text} ({_describe(weights, language)})"
 
 
 @contextmanager
@@ -180,7 +189,7 @@ def _shortlist(args: argparse.Namespace) -> int:
         candidate = _find(load_candidates(), args.candidate_id, "candidate")
         engine = Engine(_weights(args)).fit(load_vacancies())
         result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)
-        _print(result, args, f"the fixture files ({_describe(engine.weights)})")
+        _print(result, args, _fixtures_source(engine.weights, args.lang))
         return 0
     from service import record
     from service.local import candidate_in
@@ -205,7 +214,7 @@ def _shortlist(args: argparse.Namespace) -> int:
         any_stage=args.any_stage,
         language=args.lang,
     )
-    _print(result, args, f"{db.url} ({_describe(engine.weights)})", body=body)
+    _print(result, args, f"{db.url} ({_describe(engine.weights, args.lang)})", body=body)
     return 0
 
 
@@ -217,7 +226,7 @@ def _candidates(args: argparse.Namespace) -> int:
         people = [c for c in load_candidates() if c.stage in stages]
         engine = Engine(_weights(args))
         result = engine.rank_candidates(vacancy, people, **options)
-        _print(result, args, f"the fixture files ({_describe(engine.weights)})")
+        _print(result, args, _fixtures_source(engine.weights, args.lang))
         return 0
     from service import record
     from service.local import vacancy_in
@@ -231,7 +240,7 @@ def _candidates(args: argparse.Namespace) -> int:
         )
     result = engine.rank_candidates(job, people, **options, withhold=view.withhold)
     body = view.mark(result.as_dict(args.lang), id_field="candidate_id")
-    _print(result, args, f"{db.url} ({_describe(engine.weights)})", body=body)
+    _print(result, args, f"{db.url} ({_describe(engine.weights, args.lang)})", body=body)
     return 0
 
 
@@ -272,7 +281,7 @@ def _barriers(args: argparse.Namespace) -> int:
     if args.fixtures:
         candidate = _find(load_candidates(), args.candidate_id, "candidate")
         report = analyse_barriers(Engine().fit(load_vacancies()), candidate, top=args.top)
-        source = "the fixture files"
+        source = translator(args.lang).text("cli.fixture_files")
     else:
         from service.local import candidate_in
 
@@ -280,7 +289,7 @@ def _barriers(args: argparse.Namespace) -> int:
             candidate = candidate_in(db, session, args.candidate_id.strip())
             engine = db.catalog.current(session).engine
         report = analyse_barriers(engine, candidate, top=args.top)  # as the route does
-        source = f"{db.url} ({_describe(engine.weights)})"
+        source = f"{db.url} ({_describe(engine.weights, args.lang)})"
     if args.json:
         print(json.dumps(report.as_dict(args.lang), ensure_ascii=False, indent=2))
     else:

@@ -197,6 +197,10 @@ MESSAGES: dict[str, Message] = _index(
         ),
         pgettext("cli.head.candidates", "Candidates for vacancy {vacancy_id} (weights v{version})"),
         pgettext("cli.source", "from {source}"),
+        # TRANSLATORS: where a shortlist was read from (or the database's address instead).
+        pgettext("cli.fixture_files", "the fixture files"),
+        # TRANSLATORS: {values} lists each feature's weight: "skills 0.35, language 0.25, ...".
+        pgettext("cli.weights", "weights v{version}: {values}"),
         # TRANSLATORS: a line's trip: "11 min by bike"; {mode} is one of the mode.* words.
         pgettext("cli.trip", "{minutes} min {mode}"),
         pgettext(
