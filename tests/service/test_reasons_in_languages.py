@@ -115,3 +115,27 @@ def test_a_cached_shortlist_is_kept_per_language(client: TestClient, keys: dict[
     again = client.get(f"/candidates/{PERSON}/shortlist?top=3&lang=nl", headers=headers).json()
     assert first == again
     assert _messages(first) != _messages(other)
+
+
+def test_barriers_say_each_change_in_the_readers_language(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    headers = as_role(keys, "jobhunter")
+    answers = {
+        language: client.get(
+            f"/candidates/{PERSON}/barriers?top=3",
+            headers={**headers, "Accept-Language": language},
+        )
+        for language in ("en", "uk", "ru", "nl")
+    }
+    for language, response in answers.items():
+        assert response.status_code == 200
+        assert response.headers["content-language"] == language
+    labels = {lang: [c["label"] for c in r.json()["changes"]] for lang, r in answers.items()}
+    codes = {lang: [c["code"] for c in r.json()["changes"]] for lang, r in answers.items()}
+    assert codes["en"] and all(c == codes["en"] for c in codes.values())
+    assert _ONLY["uk"]("\n".join(labels["uk"])) and _ONLY["ru"]("\n".join(labels["ru"]))
+    assert labels["nl"] != labels["en"]
+    stats = client.get("/stats/barriers?sample=5&lang=uk", headers=as_role(keys, "coordinator"))
+    assert stats.status_code == 200 and stats.headers["content-language"] == "uk"
+    assert _ONLY["uk"]("\n".join(c["label"] for c in stats.json()["changes"]))
