@@ -104,14 +104,14 @@ def _format_match(
     if m.blocked:
         blockers = t.join([names[name] for name in m.blocked_by])
         parts.append(t.fill("cli.blocked_by", {"features": blockers}))
-    lines = _wrapped(f"{rank:>3}  {m.score:4.2f}  ", " · ".join(parts), width, wide)
+    lines = _wrapped(f"{rank:>3}  {t.decimal(m.score):>4}  ", " · ".join(parts), width, wide)
     pad = max(len(n) for n in names.values())
     for name, feature in m.features.items():
         if not feature.reasons:
             continue
         verdict = feature.reasons[0].render(t.language)  # each feature's verdict comes first
         mark = "x" if feature.blocking else " "
-        label = f"{_INDENT}{mark} {names[name]:<{pad}} {feature.score:4.2f}  "
+        label = f"{_INDENT}{mark} {names[name]:<{pad}} {t.decimal(feature.score):>4}  "
         lines += _wrapped(label, verdict, width, wide)
     return lines
 

@@ -308,15 +308,15 @@ class SkillsFeature:
             for name, concepts in (("matched", full), ("related", partly), ("missing", missing))
         }
         if missing:
-            variant = "missing"
+            variant = "missing" if full or partly else "missing_all"
         elif partly:
             variant = "close" if full else "close_all"
         else:
             variant = "all"
-        if len(required) == 1 and variant != "close_all":
-            variant += "_one"  # "the required skill", not "1 of the 1"
-        elif len(required) == 1:
-            variant = "close_one"
+        if len(required) == 1:  # "the required skill", not "1 of the 1"
+            variant = {"close_all": "close_one", "missing_all": "missing_one"}.get(
+                variant, variant + "_one"
+            )
         return Reason("required_skills", params, variant=variant, shown=shown)
 
     def _title_reason(self, title: str, credit: _Credit, words: _Words) -> Reason:

@@ -521,8 +521,8 @@ def format_barriers(
             if entry.blocked_before:
                 now = t.text("cli.barriers.now_blocked")
             else:
-                now = t.fill("cli.barriers.now", {"score": f"{entry.score_before:.2f}"})
-            text = f"{entry.score:.2f}  {entry.title}, {entry.employer} ({now})"
+                now = t.fill("cli.barriers.now", {"score": t.decimal(entry.score_before)})
+            text = f"{t.decimal(entry.score)}  {entry.title}, {entry.employer} ({now})"
             short = textwrap.shorten(
                 text, width=max(40, width - len(indent) - 2), placeholder="..."
             )

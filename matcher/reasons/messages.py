@@ -58,6 +58,12 @@ MESSAGES: dict[str, Message] = _index(
             "Nothing exact, but something close to the {count} required skill: {related}",
             "Nothing exact, but something close to each of the {count} required skills: {related}",
         ),
+        # TRANSLATORS: they have nothing for any of the {count} required skills ({missing}).
+        npgettext(
+            "required_skills.missing_all",
+            "Has none of the {count} required skill: {missing}",
+            "Has none of the {count} required skills: {missing}",
+        ),
         # TRANSLATORS: {matched} lists the skills they have, {count} how many are required.
         npgettext(
             "required_skills.all",
