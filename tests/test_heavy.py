@@ -107,9 +107,9 @@ def test_the_fixtures_plan_is_the_one_on_every_pair(ready: list[Candidate]) -> N
     scores = score_matrix(engine, people)
     full = full_plan(engine, people, scores, per_candidate=3, per_position=2, crowding=0.1)
     plan = plan_proposals(engine, people, per_candidate=3, per_position=2, crowding=0.1)
-    # At this size HiGHS's own tolerances leave the full problem's answer up to ~0.0002 short
-    # of the best (seen); the smaller pruned problem is never worse.
-    assert objective(plan, engine, 0.1) >= full[1] - 1e-6
+    # At this size HiGHS's own tolerances leave either answer up to ~0.0002 short of the best
+    # (seen both ways, on 134.7): the pruned problem is as good as the full one within them.
+    assert objective(plan, engine, 0.1) >= full[1] - 1e-3
     naive_all = top_k_proposals(engine, people, scores=scores)
     assert as_pairs(top_k_proposals(engine, people)) == as_pairs(naive_all)
 

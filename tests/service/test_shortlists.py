@@ -45,9 +45,10 @@ def test_candidate_shortlist_has_the_contracts_shape(
     assert body["candidate_id"] == "c-0001" and body["weights_version"] >= 1
     assert len(body["results"]) == 10
     first = body["results"][0]
-    # The contract's fields, and `history` added since (what the record says of the pair).
+    # The contract's fields, and added since: `history` (what the record says of the pair) and
+    # `blocked_by` (the features that block it).
     contract = {"vacancy_id", "title", "employer", "score", "blocked", "features"}
-    assert set(first) == contract | {"history"}
+    assert set(first) == contract | {"history", "blocked_by"}
     assert set(first["features"]) == {"skills", "language", "commute", "childcare"}
     assert {"minutes", "mode", "score", "blocking", "reasons"} <= set(first["features"]["commute"])
     keys = [(r["blocked"], -r["score"], r["vacancy_id"]) for r in body["results"]]
@@ -95,6 +96,7 @@ def test_vacancy_shortlist_ranks_ready_candidates(client: TestClient, who: dict[
         "blocked",
         "features",
         "history",  # added since: what the record says of the pair
+        "blocked_by",  # and what blocks it
     }
     ready = client.get("/candidates?stage=ready&limit=500", headers=who).json()["data"]
     assert {r["candidate_id"] for r in body["results"]} <= {c["id"] for c in ready}
