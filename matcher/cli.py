@@ -434,13 +434,17 @@ def _print(
     t = translator(args.lang)
     width = shutil.get_terminal_size((110, 20)).columns
     text = format_shortlist(result, width=width, source=source, language=args.lang, wide=args.wide)
+    notes = []
     if body is not None and body.get("withheld"):
-        text = text.split("\n\n")[0] + f"\n\n{body['withheld']}"
+        text = text.split("\n\n")[0]
+        notes.append(body["withheld"])
     elif body is not None and body.get("left_out"):
-        text += "\n\n" + t.fill("cli.left_out", {"count": body["left_out"]})
+        notes.append(t.fill("cli.left_out", {"count": body["left_out"]}))
     marks = _marks(body)
     if marks:
-        text += "\n\n" + t.fill("cli.in_record", {"marks": "; ".join(marks)})
+        notes.append(t.fill("cli.in_record", {"marks": "; ".join(marks)}))
+    for note in notes:
+        text += "\n\n" + "\n".join(_wrapped("", note, width, args.wide))
     print(text)
 
 
