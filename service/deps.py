@@ -13,7 +13,13 @@ from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
-from matcher.reasons import DEFAULT_LANGUAGE, Language, from_accept_language
+from matcher.reasons import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Language,
+    from_accept_language,
+    supported,
+)
 from service import store
 from service.catalog import Catalog, ShortlistCache
 from service.store import Principal, Role
@@ -148,8 +154,13 @@ ApiKey = Annotated[str, Depends(get_api_key)]
 
 async def get_reader_language(
     lang: Annotated[
-        Language | None,
-        Query(description="The language of the reasons' messages; wins over Accept-Language"),
+        str | None,
+        Query(
+            description="The language of the reasons' messages: en, nl, uk or ru (a tag such as"
+            " nl-BE is read as its language); wins over Accept-Language",
+            max_length=35,
+            examples=["uk"],
+        ),
     ] = None,
     accept_language: Annotated[
         str | None,
@@ -158,7 +169,21 @@ async def get_reader_language(
 ) -> Language:
     """The language to write reasons in: ?lang=, else the best of Accept-Language we have,
     else English (an async dependency: it costs no trip to the thread pool)."""
-    return lang or from_accept_language(accept_language) or DEFAULT_LANGUAGE
+    if lang is not None:
+        chosen = supported(lang)
+        if chosen is None:
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "enum",
+                        "loc": ["query", "lang"],
+                        "msg": f"reasons are written in {', '.join(LANGUAGES)}, not '{lang}'",
+                        "input": lang,
+                    }
+                ]
+            )
+        return chosen
+    return from_accept_language(accept_language) or DEFAULT_LANGUAGE
 
 
 ReaderLanguage = Annotated[Language, Depends(get_reader_language)]

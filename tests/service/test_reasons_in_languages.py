@@ -106,6 +106,13 @@ def test_a_language_we_do_not_write_asked_by_name_is_a_422_naming_lang(
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "lang"]
+    assert "en, nl, uk, ru" in response.json()["detail"][0]["msg"]
+    # What a hurried person types for a language we do write is read as it.
+    for typed, language in (("UK", "uk"), ("nl-BE", "nl"), ("ru_RU", "ru")):
+        answer = client.get(
+            f"/candidates/{PERSON}/shortlist?top=1&lang={typed}", headers=as_role(keys, "jobhunter")
+        )
+        assert answer.status_code == 200 and answer.headers["content-language"] == language
 
 
 def test_a_cached_shortlist_is_kept_per_language(client: TestClient, keys: dict[str, str]) -> None:
