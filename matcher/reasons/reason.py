@@ -44,16 +44,17 @@ class Translator:
         """A param as a message shows it: numbers without trailing zeros (and with a decimal
         comma where the language writes one), lists comma-separated."""
         if isinstance(value, float):
-            text = f"{value:g}"  # 27.5, 38 (not 38.0)
-            return text.replace(".", ",") if self.language in _DECIMAL_COMMA else text
+            return self._marked(f"{value:g}")  # 27.5, 38 (not 38.0)
         if isinstance(value, list | tuple):
             return ", ".join(str(self.plain(v)) for v in value)
         return value
 
     def decimal(self, value: float, places: int = 2) -> str:
         """A score or a fraction as the language writes it ("0.85", "0,85")."""
-        text = f"{value:.{places}f}"
-        return text.replace(".", ",") if self.language in _DECIMAL_COMMA else text
+        return self._marked(f"{value:.{places}f}")
+
+    def _marked(self, number: str) -> str:
+        return number.replace(".", ",") if self.language in _DECIMAL_COMMA else number
 
     def join(self, items: Sequence[str], *, joiner: str = "and") -> str:
         """'a, b and c' as the language writes it."""
