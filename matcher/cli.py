@@ -1,5 +1,5 @@
 """The `matcher` command: shortlists, barriers, plans and figures from the service's database (or
-the fixture files), the service itself, and API keys."""
+the fixture files), the service itself, its accounts and API keys."""
 
 from __future__ import annotations
 
@@ -587,7 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
     p.set_defaults(run=_stats)
 
-    # The service's commands (serve, keys); they import the web stack only when they run.
+    # The service's commands (serve, users, keys); they import the web stack only when they run.
     from service.cli import register
 
     register(sub)

@@ -26,6 +26,7 @@ from service.db import create_db_engine, session_factory
 from service.erasure import Erasures
 from service.http import AccessLog
 from service.routers import (
+    accounts,
     applications,
     attention,
     barriers,
@@ -98,6 +99,7 @@ def create_app(
         followups,
         attention,
         employers,
+        accounts,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)

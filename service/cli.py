@@ -1,4 +1,4 @@
-"""The service's commands for `matcher`: serve, keys, weights. Heavy imports stay inside them."""
+"""The service's commands for `matcher` (serve, users, keys, weights); heavy imports inside them."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ tests/service/test_keys.py checks that the two agree."""
 
 
 def register(sub: Any) -> None:
-    """Add `serve`, `keys` and `weights` to the `matcher` parser's subcommands."""
+    """Add `serve`, `users`, `keys` and `weights` to the `matcher` parser's subcommands."""
     p = sub.add_parser(
         "serve",
         help="run the HTTP service (MATCHER_DATABASE_URL, default a SQLite file in ./var)",
@@ -35,12 +35,43 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(run=_serve)
 
+    users = sub.add_parser("users", help="accounts people sign in with: create, list, password")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    p = users_sub.add_parser(
+        "create", help="create an account and print its password as the last line (shown once)"
+    )
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--name", required=True, help="how the record names them")
+    p.add_argument("--email", required=True, help="what they sign in with")
+    p.add_argument("--employer", help="for (and only for) --role employer: the employer's name")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of making one",
+    )
+    p.set_defaults(run=_users_create, parser=p)
+    p = users_sub.add_parser("list", help="list the accounts (never their passwords)")
+    p.set_defaults(run=_users_list)
+    p = users_sub.add_parser(
+        "password", help="give an account a new password and print it as the last line"
+    )
+    p.add_argument("email")
+    p.add_argument("--password-stdin", action="store_true", help="read it from standard input")
+    p.set_defaults(run=_users_password, parser=p)
+
     keys = sub.add_parser("keys", help="API keys: create, list, revoke")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     p = keys_sub.add_parser("create", help="create a key and print it as the last line")
-    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument(
+        "--role", choices=ROLES, help="required, unless --account gives it (the account's role)"
+    )
     p.add_argument("--employer", help="for (and only for) --role employer: the employer's name")
-    p.add_argument("--name", help="who holds the key (shown as who changed the weights)")
+    p.add_argument("--name", help="what the key is for (the record names its account)")
+    p.add_argument(
+        "--account",
+        metavar="EMAIL",
+        help="whose key it is (default: an account made for the key, named after it)",
+    )
     p.set_defaults(run=_keys_create, parser=p)
     p = keys_sub.add_parser("list", help="list the keys (never the keys themselves)")
     p.set_defaults(run=_keys_list)
@@ -74,27 +105,135 @@ def _sessions() -> Iterator[sessionmaker[Session]]:
 
 
 def _keys_create(args: argparse.Namespace) -> int:
-    if (args.role == "employer") != (args.employer is not None):
-        args.parser.error("--employer NAME is required with --role employer, and only then")
+    if args.account is None:
+        if args.role is None:
+            args.parser.error("--role ROLE is required (or --account EMAIL, for its role)")
+        if (args.role == "employer") != (args.employer is not None):
+            args.parser.error("--employer NAME is required with --role employer, and only then")
     from service import store
 
     with _sessions() as sessions, sessions.begin() as session:
-        if args.employer is not None:
+        account_id = None
+        role, employer = args.role, args.employer
+        if args.account is not None:
+            account = store.account_by_email(session, email=args.account)
+            if account is None:
+                args.parser.error(
+                    f"no account with the e-mail '{args.account}' (see: matcher users list)"
+                )
+                return 2  # (error exits)
+            if role not in (None, account.role) or employer not in (None, account.employer):
+                of = f" of '{account.employer}'" if account.employer else ""
+                args.parser.error(
+                    f"'{args.account}' is a {account.role} account{of}: its keys are too"
+                    " (leave out --role and --employer)"
+                )
+            account_id, role, employer = account.id, account.role, account.employer
+        elif employer is not None:
             try:
-                store.check_employer_known(session, name=args.employer)
+                store.check_employer_known(session, name=employer)
             except store.UnknownEmployer as error:
                 args.parser.error(str(error))
         record, key = store.create_key(
-            session, role=args.role, employer=args.employer, name=args.name
+            session, role=role, employer=employer, name=args.name, account_id=account_id
         )
     owner = f" for employer '{record.employer}'" if record.employer else ""
+    whose = f" of {args.account}" if args.account else ""
     print(
-        f"created {record.role} key {record.id}{owner}; it is shown only now (send it as"
-        " X-API-Key):",
+        f"created {record.role} key {record.id}{owner}{whose}; it is shown only now (send it"
+        " as X-API-Key):",
         file=sys.stderr,
         flush=True,
     )
     print(key)
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    """The password from standard input (its first line), checked; None to make one."""
+    if not args.password_stdin:
+        return None
+    from service import store
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        store.check_password(password)
+    except ValueError as error:
+        args.parser.error(f"the password on standard input will not do: {error}")
+    return password
+
+
+def _users_create(args: argparse.Namespace) -> int:
+    if (args.role == "employer") != (args.employer is not None):
+        args.parser.error("--employer NAME is required with --role employer, and only then")
+    from service import store
+
+    try:
+        store.check_email(args.email)
+    except ValueError as error:
+        args.parser.error(f"--email: {error}")
+    given = _read_password(args)
+
+    password = given or store.new_password()
+    try:
+        with _sessions() as sessions, sessions.begin() as session:
+            record = store.create_account(
+                session,
+                name=args.name,
+                role=args.role,
+                email=args.email,
+                employer=args.employer,
+                password=password,
+            )
+    except (store.UnknownEmployer, store.AlreadyExists) as error:
+        args.parser.error(str(error))
+    owner = f" for employer '{record.employer}'" if record.employer else ""
+    if given is not None:
+        print(f"created {record.role} account {record.email}{owner}", file=sys.stderr)
+        return 0
+    print(
+        f"created {record.role} account {record.email}{owner}; its password is shown only now"
+        " (they sign in with it, and can change it):",
+        file=sys.stderr,
+        flush=True,
+    )
+    print(password)
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    from service import store
+
+    with _sessions() as sessions, sessions() as session:
+        for a in store.list_accounts(session):
+            state = "disabled" if a.disabled_at else ("" if a.can_sign_in else "no password")
+            print(
+                f"{a.id}  {a.role:<11}  {a.email or '-':<30}  {a.name}"
+                f"{'  ' + a.employer if a.employer else ''}{'  (' + state + ')' if state else ''}"
+            )
+    return 0
+
+
+def _users_password(args: argparse.Namespace) -> int:
+    given = _read_password(args)
+    from service import store
+
+    password = given or store.new_password()
+    with _sessions() as sessions, sessions.begin() as session:
+        account = store.account_by_email(session, email=args.email)
+        if account is None:
+            print(f"error: no account with the e-mail '{args.email}'", file=sys.stderr)
+            return 1
+        store.set_password(session, account_id=account.id, password=password)
+    if given is not None:
+        print(f"set the password of {account.email}; its sessions ended", file=sys.stderr)
+        return 0
+    print(
+        f"a new password for {account.email}, shown only now (its sessions ended):",
+        file=sys.stderr,
+        flush=True,
+    )
+    print(password)
     return 0
 
 

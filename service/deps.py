@@ -203,7 +203,9 @@ def authenticate(session: Session, key: str) -> Principal:
     """Who is calling; 401 for an unknown or revoked key."""
     principal = store.find_key(session, key=key)
     if principal is None:
-        raise _unauthorized("invalid API key in X-API-Key (unknown or revoked)")
+        raise _unauthorized(
+            "invalid API key in X-API-Key (unknown or revoked, or its account is disabled)"
+        )
     return principal
 
 

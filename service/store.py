@@ -1,17 +1,21 @@
-"""Data access: candidates, vacancies, weights and API keys in the database, as engine models."""
+"""Data access: people, vacancies, weights, accounts, sessions and API keys, as engine models."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import math
+import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any, Literal, cast, get_args
 
 import numpy as np
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import (
@@ -50,6 +54,7 @@ from matcher.outcomes.programme import (
 from matcher.reading.vocabulary import accentless, default_vocabulary, normalise
 from matcher.travel.geo import EARTH_RADIUS_KM, haversine_km
 from service.tables import (
+    AccountRow,
     ApiKeyRow,
     ApplicationRow,
     CandidateRow,
@@ -58,6 +63,8 @@ from service.tables import (
     ProgrammeRow,
     RetiredVacancyId,
     ServiceState,
+    SessionRow,
+    SignInFailureRow,
     StageChangeRow,
     VacancyRow,
     WeightsRow,
@@ -129,8 +136,12 @@ _CANDIDATE_AND_RECORD = select(
     .scalar_subquery(),
 ).where(_CANDIDATES.id == bindparam("candidate_id"))
 _KEYS = ApiKeyRow.__table__.c
-_KEY_BY_HASH = select(_KEYS.id, _KEYS.role, _KEYS.employer, _KEYS.name).where(
-    _KEYS.key_hash == bindparam("key_hash")
+_ACCOUNTS = AccountRow.__table__.c
+# The account's role and employer (its keys have the same, kept so by update_account).
+_KEY_BY_HASH = (
+    select(_KEYS.id, _KEYS.name, _ACCOUNTS.id, _ACCOUNTS.name, _ACCOUNTS.role, _ACCOUNTS.employer)
+    .join_from(ApiKeyRow.__table__, AccountRow.__table__, _KEYS.account_id == _ACCOUNTS.id)
+    .where(_KEYS.key_hash == bindparam("key_hash"), _ACCOUNTS.disabled_at.is_(None))
 )
 
 
@@ -1242,27 +1253,423 @@ def _record_employer(session: Session, *, name: str) -> None:
         session.flush()
 
 
+# ---------------------------------------------------------------- accounts
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 1024
+"""Long enough that guessing is slow even before the rate limit; short enough that hashing one
+cannot be made to take long."""
+_HASHER = PasswordHasher()  # argon2id, RFC 9106's low-memory profile
+
+
+@cache
+def _no_password() -> str:
+    """Checked against when an e-mail has no password to check, so a sign-in takes as long
+    whether or not the e-mail is known (made on first use: a hash takes a tenth of a second)."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
+
+class NotAllowed(Exception):
+    """The caller may not do this to that account (the message says why)."""
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """An account as shown: never its password hash."""
+
+    id: str
+    name: str
+    email: str | None
+    role: Role
+    employer: str | None
+    language: str | None
+    can_sign_in: bool
+    """Whether it has a password (and is not disabled)."""
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+def _account_record(row: AccountRow) -> AccountRecord:
+    return AccountRecord(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        role=cast(Role, row.role),
+        employer=row.employer,
+        language=row.language,
+        can_sign_in=row.password_hash is not None and row.disabled_at is None,
+        created_at=_aware(row.created_at),
+        disabled_at=None if row.disabled_at is None else _aware(row.disabled_at),
+    )
+
+
+def email_key(email: str) -> str:
+    """An e-mail as compared: spaces around it dropped, folded to lower case."""
+    return email.strip().lower()
+
+
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+")
+EMAIL_MAX = 254
+
+
+def check_email(email: str) -> None:
+    """ValueError unless this looks like an e-mail address (something@somewhere, no spaces)."""
+    if len(email.strip()) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email.strip()):
+        raise ValueError(f"'{email}' is not an e-mail address (something@somewhere)")
+    if "\x00" in email:
+        raise ValueError("an e-mail address has no NUL character")
+
+
+def check_password(password: str) -> None:
+    """ValueError saying why a password will not do."""
+    if len(password) < PASSWORD_MIN:
+        raise ValueError(f"a password needs at least {PASSWORD_MIN} characters")
+    if len(password) > PASSWORD_MAX:
+        raise ValueError(f"a password has at most {PASSWORD_MAX} characters")
+
+
+def new_password() -> str:
+    """A password to hand to someone once: 16 characters, 96 random bits."""
+    return secrets.token_urlsafe(12)
+
+
+def _check_role(role: str, employer: str | None) -> None:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if (role == "employer") != (employer is not None):
+        raise ValueError("an employer account needs the employer's name; other roles take none")
+
+
+def _account_row(session: Session, account_id: str) -> AccountRow:
+    row = session.get(AccountRow, account_id)
+    if row is None:
+        raise NotFound(f"no account with id '{account_id}'")
+    return row
+
+
+def _refuse_taken_email(session: Session, email: str, *, but: str | None = None) -> None:
+    found = session.execute(
+        select(AccountRow.id).where(AccountRow.email_key == email_key(email))
+    ).scalar_one_or_none()
+    if found is not None and found != but:
+        raise AlreadyExists(f"an account with the e-mail '{email}' exists already")
+
+
+def create_account(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    email: str | None,
+    employer: str | None = None,
+    password: str | None = None,
+) -> AccountRecord:
+    """A new account (AlreadyExists if the e-mail is taken); an employer account's employer must
+    be a record (UnknownEmployer otherwise). Without a password it cannot sign in yet."""
+    _check_role(role, employer)
+    if employer is not None:
+        check_employer_known(session, name=employer)
+    if email is not None:
+        check_email(email)
+        _refuse_taken_email(session, email)
+    if password is not None:
+        check_password(password)
+    return _insert_account(
+        session, name=name, role=role, email=email, employer=employer, password=password
+    )
+
+
+def _insert_account(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    email: str | None,
+    employer: str | None,
+    password: str | None,
+) -> AccountRecord:
+    row = AccountRow(
+        id=f"u-{secrets.token_hex(6)}",
+        name=name,
+        email=None if email is None else email.strip(),
+        email_key=None if email is None else email_key(email),
+        role=role,
+        employer=employer,
+        password_hash=None if password is None else _HASHER.hash(password),
+        language=None,
+        created_at=utcnow(),
+        disabled_at=None,
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as error:  # the same e-mail, written at the same moment
+        raise AlreadyExists(f"an account with the e-mail '{email}' exists already") from error
+    return _account_record(row)
+
+
+def get_account(session: Session, *, account_id: str) -> AccountRecord | None:
+    row = session.get(AccountRow, account_id)
+    return None if row is None else _account_record(row)
+
+
+def account_by_email(session: Session, *, email: str) -> AccountRecord | None:
+    row = session.execute(
+        select(AccountRow).where(AccountRow.email_key == email_key(email))
+    ).scalar_one_or_none()
+    return None if row is None else _account_record(row)
+
+
+def list_accounts(session: Session) -> list[AccountRecord]:
+    rows = session.execute(select(AccountRow).order_by(AccountRow.name, AccountRow.id)).scalars()
+    return [_account_record(r) for r in rows]
+
+
+_UNCHANGED: Any = object()
+
+
+def update_account(
+    session: Session,
+    *,
+    account_id: str,
+    name: str | None = None,
+    email: str | None = _UNCHANGED,
+    role: Role | None = None,
+    employer: str | None = _UNCHANGED,
+    disabled: bool | None = None,
+) -> AccountRecord:
+    """Change what is given. Its keys take its new role and employer; disabling it stops its keys
+    and ends its sessions at once; e-mail None removes it (it can no longer sign in)."""
+    row = _account_row(session, account_id)
+    new_role = role if role is not None else row.role
+    new_employer = row.employer if employer is _UNCHANGED else employer
+    if role is not None and role != "employer" and employer is _UNCHANGED:
+        new_employer = None  # leaving the employer role leaves the employer
+    _check_role(new_role, new_employer)
+    if new_employer is not None and new_employer != row.employer:
+        check_employer_known(session, name=new_employer)
+    if email is not _UNCHANGED:
+        if email is not None:
+            check_email(email)
+            _refuse_taken_email(session, email, but=account_id)
+        row.email = None if email is None else email.strip()
+        row.email_key = None if email is None else email_key(email)
+    if name is not None:
+        row.name = name
+    if (new_role, new_employer) != (row.role, row.employer):
+        row.role, row.employer = new_role, new_employer
+        session.execute(
+            update(ApiKeyRow)
+            .where(ApiKeyRow.account_id == account_id)
+            .values(role=new_role, employer=new_employer)
+        )
+    if disabled is True and row.disabled_at is None:
+        row.disabled_at = utcnow()
+        end_sessions(session, account_id=account_id)
+    elif disabled is False:
+        row.disabled_at = None
+    session.flush()
+    return _account_record(row)
+
+
+def set_password(session: Session, *, account_id: str, password: str) -> None:
+    """Its new password (ValueError if it will not do); every session of it ends."""
+    check_password(password)
+    row = _account_row(session, account_id)
+    row.password_hash = _HASHER.hash(password)
+    end_sessions(session, account_id=account_id)
+    session.flush()
+
+
+def set_language(session: Session, *, account_id: str, language: str) -> None:
+    _account_row(session, account_id).language = language
+    session.flush()
+
+
+def check_sign_in(session: Session, *, email: str, password: str) -> AccountRecord | None:
+    """The account these open, or None: an unknown e-mail, no password set, a wrong one, or a
+    disabled account all look the same (and take as long)."""
+    row = session.execute(
+        select(AccountRow).where(AccountRow.email_key == email_key(email))
+    ).scalar_one_or_none()
+    stored = row.password_hash if row is not None and row.password_hash else _no_password()
+    try:
+        _HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None or row.password_hash is None or row.disabled_at is not None:
+        return None
+    if _HASHER.check_needs_rehash(row.password_hash):  # stored with older parameters
+        row.password_hash = _HASHER.hash(password)
+        session.flush()
+    return _account_record(row)
+
+
+def first_account(session: Session, *, email: str, name: str) -> str | None:
+    """When no account can sign in, a coordinator account with this e-mail that can (made, or
+    given a new password and enabled if it exists): its password, shown once. None when some
+    account can sign in already."""
+    # The counters' write lock: two processes starting together make one account, not two.
+    session.execute(
+        update(ServiceState)
+        .where(ServiceState.id == 1)
+        .values(catalog_version=ServiceState.catalog_version)
+    )
+    someone = session.execute(
+        select(AccountRow.id)
+        .where(AccountRow.password_hash.is_not(None), AccountRow.disabled_at.is_(None))
+        .limit(1)
+    ).scalar_one_or_none()
+    if someone is not None:
+        return None
+    password = new_password()
+    existing = account_by_email(session, email=email)
+    if existing is None:
+        create_account(session, name=name, role="coordinator", email=email, password=password)
+    else:
+        set_password(session, account_id=existing.id, password=password)
+        update_account(session, account_id=existing.id, disabled=False)
+    return password
+
+
+# ---------------------------------------------------------------- sessions and sign-in failures
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A signed-in browser's account, and the token its forms must carry."""
+
+    account: AccountRecord
+    csrf_token: str
+    expires_at: datetime
+
+
+_SEEN_EVERY = timedelta(minutes=1)
+"""How stale `last_seen_at` may be: a page view writes it at most this often."""
+
+
+def start_session(session: Session, *, account_id: str, lifetime: timedelta) -> str:
+    """A new session for the account; returns the cookie's token (only its sha256 is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        SessionRow(
+            token_hash=hash_key(token),
+            account_id=account_id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    # Sessions that ended by themselves go now and then, so the table does not grow forever.
+    session.execute(delete(SessionRow).where(SessionRow.expires_at <= now))
+    session.flush()
+    return token
+
+
+def find_session(session: Session, *, token: str) -> SignedIn | None:
+    """The session this cookie token opens: not expired, its account not disabled."""
+    now = utcnow()
+    found = session.execute(
+        select(SessionRow, AccountRow)
+        .join(AccountRow, AccountRow.id == SessionRow.account_id)
+        .where(
+            SessionRow.token_hash == hash_key(token),
+            SessionRow.expires_at > now,
+            AccountRow.disabled_at.is_(None),
+        )
+    ).one_or_none()
+    if found is None:
+        return None
+    row, account = found
+    if _aware(row.last_seen_at) < now - _SEEN_EVERY:
+        row.last_seen_at = now
+        session.flush()
+    return SignedIn(_account_record(account), row.csrf_token, _aware(row.expires_at))
+
+
+def end_session(session: Session, *, token: str) -> None:
+    session.execute(delete(SessionRow).where(SessionRow.token_hash == hash_key(token)))
+
+
+def end_sessions(session: Session, *, account_id: str) -> None:
+    session.execute(delete(SessionRow).where(SessionRow.account_id == account_id))
+
+
+def sign_in_wait(
+    session: Session,
+    *,
+    email: str,
+    address: str,
+    window: timedelta,
+    per_email: int,
+    per_address: int,
+) -> int | None:
+    """Seconds until this e-mail and this address may try again, or None if they may now: at
+    most `per_email` failures for an e-mail, `per_address` from an address, in any `window`."""
+    now = utcnow()
+    waits = []
+    for column, value, limit in (
+        (SignInFailureRow.email_key, email_key(email), per_email),
+        (SignInFailureRow.address, address, per_address),
+    ):
+        times = list(
+            session.execute(
+                select(SignInFailureRow.at)
+                .where(column == value, SignInFailureRow.at > now - window)
+                .order_by(SignInFailureRow.at.desc())
+                .limit(limit)
+            ).scalars()
+        )
+        if len(times) >= limit:
+            # Another try once the oldest of the last `limit` failures is out of the window.
+            waits.append((_aware(times[-1]) + window - now).total_seconds())
+    return max(1, math.ceil(max(waits))) if waits else None
+
+
+def record_sign_in_failure(
+    session: Session, *, email: str, address: str, window: timedelta
+) -> None:
+    now = utcnow()
+    session.add(SignInFailureRow(email_key=email_key(email)[:254], address=address, at=now))
+    session.execute(delete(SignInFailureRow).where(SignInFailureRow.at <= now - window))
+    session.flush()
+
+
+def clear_sign_in_failures(session: Session, *, email: str) -> None:
+    """A sign-in that succeeded wipes its e-mail's failures (not its address's)."""
+    session.execute(delete(SignInFailureRow).where(SignInFailureRow.email_key == email_key(email)))
+
+
 # ---------------------------------------------------------------- API keys
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: an API key's id, role and (for employers) employer."""
+    """Who is calling: their account (its id and name), role and (for employers) employer, and
+    the API key they called with (None for a signed-in browser)."""
 
-    key_id: str
+    account_id: str
+    account_name: str
     role: Role
     employer: str | None
-    name: str | None
+    key_id: str | None = None
+    key_name: str | None = None
 
     @property
     def actor(self) -> str:
-        """How the record names them as the one who proposed or followed up."""
-        return self.name or self.key_id
+        """How the record names them as the one who proposed, followed up or set the weights."""
+        return self.account_name
 
     @property
     def label(self) -> str:
-        who = f"{self.name} " if self.name else ""
-        return f"{who}(key {self.key_id}, {self.role})"
+        return self.account_name
+
+    @classmethod
+    def of(cls, account: AccountRecord) -> Principal:
+        """A signed-in browser's account as the caller."""
+        return cls(account.id, account.name, account.role, account.employer)
 
 
 def hash_key(key: str) -> str:
@@ -1276,28 +1683,59 @@ class KeyRecord:
     employer: str | None
     name: str | None
     created_at: datetime
+    account_id: str
 
 
 def _key_record(row: ApiKeyRow) -> KeyRecord:
-    return KeyRecord(row.id, row.role, row.employer, row.name, _aware(row.created_at))  # type: ignore[arg-type]
+    return KeyRecord(
+        row.id,
+        cast(Role, row.role),
+        row.employer,
+        row.name,
+        _aware(row.created_at),
+        row.account_id,
+    )
 
 
 def create_key(
-    session: Session, *, role: Role, employer: str | None = None, name: str | None = None
+    session: Session,
+    *,
+    role: Role,
+    employer: str | None = None,
+    name: str | None = None,
+    account_id: str | None = None,
 ) -> tuple[KeyRecord, str]:
-    """A new key and its record; the key itself is not stored, only its sha256."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if (role == "employer") != (employer is not None):
-        raise ValueError("an employer key needs the employer's name; other roles take none")
+    """A new key and its record; the key itself is not stored, only its sha256. It belongs to
+    `account_id` (whose role and employer it must have), or, without one, to an account made for
+    it as migration 0008 made them for the keys before it (named after the key, no password)."""
+    _check_role(role, employer)
+    key_id = f"k-{secrets.token_hex(4)}"
+    if account_id is None:
+        # Its employer is as checked (or not) as the key's: by the caller, as before accounts.
+        account_id = _insert_account(
+            session,
+            name=name or f"{role} key {key_id}",
+            role=role,
+            email=None,
+            employer=employer,
+            password=None,
+        ).id
+    else:
+        owner = _account_row(session, account_id)
+        if (owner.role, owner.employer) != (role, employer):
+            of = f" of {owner.employer}" if owner.employer else ""
+            raise ValueError(
+                f"the account '{owner.name}' is a {owner.role} account{of}: its keys are too"
+            )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKeyRow(
-        id=f"k-{secrets.token_hex(4)}",
+        id=key_id,
         key_hash=hash_key(key),
         role=role,
         employer=employer,
         name=name,
         created_at=utcnow(),
+        account_id=account_id,
     )
     session.add(row)
     session.flush()
@@ -1305,10 +1743,12 @@ def create_key(
 
 
 def find_key(session: Session, *, key: str) -> Principal | None:
+    """Who calls with this key: None for an unknown or revoked key, or a disabled account's."""
     row = session.execute(_KEY_BY_HASH, {"key_hash": hash_key(key)}).one_or_none()
     if row is None:
         return None
-    return Principal(key_id=row[0], role=cast(Role, row[1]), employer=row[2], name=row[3])
+    key_id, key_name, account_id, account_name, role, employer = row
+    return Principal(account_id, account_name, cast(Role, role), employer, key_id, key_name)
 
 
 def list_keys(session: Session) -> list[KeyRecord]:

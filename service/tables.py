@@ -120,6 +120,31 @@ class WeightsRow(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AccountRow(Base):
+    """A person who uses the service: their role, for employers their employer, and (once set)
+    their password's argon2id hash. Every API key belongs to one."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    """How the record names them: who proposed, recorded a step, changed the weights."""
+    email: Mapped[str | None] = mapped_column(String(254))
+    """As they typed it; null for an account made for an API key alone (it cannot sign in)."""
+    email_key: Mapped[str | None] = mapped_column(String(254), unique=True)
+    """The e-mail folded to lower case: unique, and what a sign-in compares."""
+    role: Mapped[str] = mapped_column(String(16))
+    employer: Mapped[str | None] = mapped_column(String(200))
+    """For (and only for) employer accounts: an employer record's name."""
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """argon2id, as argon2-cffi writes it; null until a password is set."""
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The pages' language they chose (en, nl, uk, ru); null means their browser's."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    """Set when the account was disabled: its keys and sessions stop working."""
+
+
 class ApiKeyRow(Base):
     """An API key, stored as the sha256 of the key; the key itself is shown once."""
 
@@ -131,6 +156,36 @@ class ApiKeyRow(Base):
     employer: Mapped[str | None] = mapped_column(String(200))
     name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    account_id: Mapped[str] = mapped_column(String(32), ForeignKey("accounts.id"), index=True)
+    """Whose key it is: the record names that account as the one who acted."""
+
+
+class SessionRow(Base):
+    """A signed-in browser: the sha256 of its cookie's token (the token itself is never stored)
+    and the token its forms carry against cross-site requests."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in, by e-mail (folded) and client address: counted to slow guessing down,
+    in the database so that every worker counts the same ones."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email_key: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ApplicationRow(Base):

@@ -160,6 +160,10 @@ def test_a_previous_version_database_upgrades_with_its_data_intact(databases: Da
         # Every employer a vacancy named became a record, so keys can be bound to it.
         employers = {e["name"] for e in client.get("/employers", headers=headers).json()}
         assert {job.employer for job in old["jobs"]} <= employers
+        # The old key got an account of its own, named after it, that cannot sign in yet.
+        [account] = client.get("/accounts", headers=headers).json()
+        assert account["name"] == "Old key" and account["role"] == "coordinator"
+        assert account["email"] is None and account["can_sign_in"] is False
     with app.state.sessions() as session:
         employer = session.execute(
             text("SELECT employer FROM applications WHERE id = 'a-old-1'")
@@ -184,3 +188,61 @@ def test_a_previous_version_database_upgrades_with_its_data_intact(databases: Da
         row = filled[str(job.id)]
         assert (row.postcode, row.title_key) == (written["postcode"], written["title_key"])
         assert (row.lat, row.lon) == (pytest.approx(written["lat"]), pytest.approx(written["lon"]))
+
+
+def test_keys_stored_before_accounts_get_an_account_each(databases: Databases) -> None:
+    """Migration 0008: each key an account of its own, of its role and employer, named after the
+    key; the record names that account, and nobody can sign in as it."""
+    url = databases.new()
+    db = create_db_engine(url)
+    migrate(db, revision="0007")
+    now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    made = {
+        "k-named": ("mk_named-jobhunter-key", "jobhunter", None, "Olena"),
+        "k-bare": ("mk_a-key-without-a-name", "jobhunter", None, None),
+        "k-shop": ("mk_the-bakery-key", "employer", "Bakkerij Reigerhoek", "HR"),
+    }
+    with db.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO employers (id, name, contact, created_at)"
+                " VALUES ('e-old', 'Bakkerij Reigerhoek', NULL, :now)"
+            ),
+            {"now": now},
+        )
+        for key_id, (key, role, employer, name) in made.items():
+            connection.execute(
+                text(
+                    "INSERT INTO api_keys (id, key_hash, role, employer, name, created_at) VALUES"
+                    " (:id, :hash, :role, :employer, :name, :now)"
+                ),
+                {
+                    "id": key_id,
+                    "hash": store.hash_key(key),
+                    "role": role,
+                    "employer": employer,
+                    "name": name,
+                    "now": now,
+                },
+            )
+    db.dispose()
+    app = create_app(settings_for(url))
+    with TestClient(app) as client:
+        with app.state.sessions() as session:
+            owners = dict(session.execute(text("SELECT id, account_id FROM api_keys")).all())
+            accounts = {a.id: a for a in store.list_accounts(session)}
+        assert set(owners) == set(made) and len(set(owners.values())) == 3  # one each
+        named, bare, shop = (accounts[owners[k]] for k in ("k-named", "k-bare", "k-shop"))
+        assert (named.name, named.role, named.employer) == ("Olena", "jobhunter", None)
+        assert (bare.name, bare.role) == ("jobhunter key k-bare", "jobhunter")
+        assert (shop.name, shop.role, shop.employer) == ("HR", "employer", "Bakkerij Reigerhoek")
+        assert all(a.email is None and not a.can_sign_in for a in accounts.values())
+        # The keys still work, and what they record is recorded under their account's name.
+        olena = {"X-API-Key": made["k-named"][0]}
+        proposal = {"candidate_id": "c-0001", "vacancy_id": "v-0001"}
+        proposed = client.post("/applications", json=proposal, headers=olena)
+        assert proposed.status_code == 201, proposed.text
+        assert proposed.json()["jobhunter"] == "Olena"
+        bakery = client.get("/vacancies?limit=1", headers={"X-API-Key": made["k-shop"][0]})
+        assert bakery.status_code == 200
+        assert {v["employer"] for v in bakery.json()["data"]} == {"Bakkerij Reigerhoek"}
