@@ -19,7 +19,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
-from service import schemas, store
+from service import schemas, store, web
 from service.catalog import Catalog, ShortlistCache
 from service.closing import ClosingSweep
 from service.db import create_db_engine, session_factory
@@ -102,6 +102,7 @@ def create_app(
         accounts,
     ):
         app.include_router(module.router)
+    web.install(app)  # the pages for people, beside the API
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(QuietErrors)  # outside BodyLimit
@@ -184,6 +185,9 @@ def _unstorable_parts(value: object, loc: tuple[str | int, ...]) -> Iterator[dic
             pending.extend((inner, (*where, i)) for i, inner in enumerate(item))
 
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 async def refuse_unstorable_input(request: Request) -> None:
     """422 naming the field for NaN or infinite numbers, NUL characters and lone surrogates, in
     the body, the query or the path, whatever model reads them.
@@ -199,7 +203,16 @@ async def refuse_unstorable_input(request: Request) -> None:
         for name, value in values.items()
         for part in _unstorable_parts(value, (where, name))
     ]
-    if await request.body():
+    if request.headers.get("content-type", "").startswith(_FORMS):
+        # A page's form: FastAPI has read it already (its stream is consumed; the form is kept).
+        form = await request.form()
+        found.extend(
+            part
+            for name, value in form.multi_items()
+            if isinstance(value, str)
+            for part in _unstorable_parts(value, ("body", name))
+        )
+    elif await request.body():
         try:
             body = await request.json()  # cached: the route's own reading parses nothing again
         except ValueError:

@@ -350,13 +350,20 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+FIRST_ACCOUNT = "coordinator@localhost"
+"""The account `matcher serve` makes when nobody can sign in (its password printed once)."""
+
+
 def _announce(sessions: sessionmaker[Session], host: str, port: int) -> None:
-    """How to get a key and ask for a shortlist, printed once the database is ready."""
+    """How to sign in (on first start: with the first account, made now), how to get a key and
+    ask for a shortlist; printed once the database is ready."""
     from sqlalchemy import select
 
     from service import store
     from service.tables import CandidateRow
 
+    with sessions.begin() as session:
+        password = store.first_account(session, email=FIRST_ACCOUNT, name="Coordinator")
     with sessions() as session:
         counts = store.counts(session)
         someone = session.execute(
@@ -366,11 +373,24 @@ def _announce(sessions: sessionmaker[Session], host: str, port: int) -> None:
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     matcher = "./dev matcher" if os.access("dev", os.X_OK) else "matcher"
     path = f"/candidates/{someone}/shortlist?top=3" if someone else "/vacancies?limit=3"
+    if password is not None:
+        sign_in = (
+            f"Sign in at {base}/sign-in\n"
+            f"  as {FIRST_ACCOUNT} with the password {password}\n"
+            f"  (shown only now; a new one any time: {matcher} users password {FIRST_ACCOUNT})\n"
+        )
+    else:
+        sign_in = f"Sign in at {base}/sign-in\n"
+    sign_in += (
+        f"  accounts for others: {matcher} users create --role jobhunter --name NAME"
+        " --email EMAIL\n\n"
+    )
     print(
         f"\nMatcher service on {base}  (API docs: {base}/docs)\n"
         f"Database: {url}\n"
         f"  {counts['candidates']} candidates, {counts['vacancies']} vacancies"
         f" ({counts['open_vacancies']} open)\n\n"
+        f"{sign_in}"
         "Get an API key (in another terminal; the key is the last line printed):\n"
         f"  KEY=$({matcher} keys create --role jobhunter)\n"
         "Then ask for a shortlist:\n"

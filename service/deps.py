@@ -1,7 +1,8 @@
-"""Dependencies as named `Annotated` aliases: the session, the catalog, and who is calling."""
+"""Dependencies as named `Annotated` aliases: the session, the catalog, who calls (key, browser)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from matcher.reasons import (
 )
 from service import store
 from service.catalog import Catalog, ShortlistCache
+from service.settings import Settings
 from service.store import Principal, Role
 
 
@@ -271,3 +273,93 @@ PeopleReader = Annotated[Principal, Depends(RoleCheck(*PEOPLE_READERS))]
 VacancyUser = Annotated[Principal, Depends(RoleCheck("employer", *PEOPLE_READERS))]
 Coordinator = Annotated[Principal, Depends(RoleCheck("coordinator"))]
 Admin = Annotated[Principal, Depends(RoleCheck("admin"))]
+
+
+# ---------------------------------------------------------------- signed-in browsers (pages)
+
+SESSION_COOKIE = "matcher_session"
+CSRF_FIELD = "csrf_token"
+"""The hidden field every form of the pages carries: the session's own token."""
+CSRF_HEADER = "X-CSRF-Token"
+"""The same token, for a script of the pages that sends no form."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SignInRequired(Exception):
+    """No valid session: a page asked for with GET sends the browser to sign in; any other
+    method is refused (401)."""
+
+
+class CsrfRefused(Exception):
+    """An unsafe request authenticated by the session cookie without the session's token."""
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def from_https(request: Request, settings: Settings) -> bool:
+    """Whether the browser reached us over HTTPS: directly, or through a trusted proxy that
+    says so (X-Forwarded-Proto)."""
+    if request.url.scheme == "https":
+        return True
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return peer in settings.proxies and forwarded == "https"
+
+
+def client_address(request: Request, settings: Settings) -> str:
+    """The address a request came from: a trusted proxy's X-Forwarded-For (the last address in
+    it, the one the proxy saw), else the connection's."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for")
+    if peer in settings.proxies and forwarded:
+        peer = forwarded.split(",")[-1].strip() or peer
+    return peer[:64]
+
+
+def get_signed_in(request: Request, session: SessionDep) -> store.SignedIn | None:
+    """The session the cookie opens, if it opens one (expired, ended, or a disabled account's
+    open none)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > 128:
+        return None
+    return store.find_session(session, token=token)
+
+
+MaybeSignedIn = Annotated[store.SignedIn | None, Depends(get_signed_in)]
+
+
+async def check_csrf(request: Request, signed_in: store.SignedIn) -> None:
+    """CsrfRefused unless the form (or the X-CSRF-Token header) carries this session's token:
+    a page of another site can make a browser post its cookie, never read the token."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    verify_csrf(signed_in, sent)
+
+
+def verify_csrf(signed_in: store.SignedIn, sent: str | None) -> None:
+    """CsrfRefused unless `sent` is this session's form token."""
+    if not sent or not secrets.compare_digest(sent.encode(), signed_in.csrf_token.encode()):
+        raise CsrfRefused
+
+
+async def require_signed_in(request: Request, signed_in: MaybeSignedIn) -> store.SignedIn:
+    """The signed-in account (SignInRequired otherwise); for an unsafe method, with its CSRF
+    token checked."""
+    if signed_in is None:
+        raise SignInRequired
+    if request.method not in SAFE_METHODS:
+        await check_csrf(request, signed_in)
+    return signed_in
+
+
+SignedInDep = Annotated[store.SignedIn, Depends(require_signed_in)]

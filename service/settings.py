@@ -61,6 +61,26 @@ class Settings(BaseSettings):
     """Log a line per request: method, route template (never the path: it holds ids), status,
     milliseconds. `matcher serve --access-log` sets it."""
 
+    session_hours: int = Field(default=12, ge=1, le=24 * 90)
+    """How long a sign-in lasts: the session ends this many hours after it began (or at
+    sign-out, or when the account is disabled or its password changed)."""
+    sign_in_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    """The span in which failed sign-ins are counted."""
+    sign_in_failures_per_email: int = Field(default=5, ge=1)
+    """Failed sign-ins with one e-mail in the window; the next try gets 429 with Retry-After."""
+    sign_in_failures_per_address: int = Field(default=30, ge=1)
+    """Failed sign-ins from one address in the window (more than per e-mail: an office or a
+    phone network puts many people behind one address)."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses of reverse proxies (e.g. "127.0.0.1"): from them the
+    `X-Forwarded-Proto` (https: session cookies are sent Secure) and `X-Forwarded-For` (the
+    address failed sign-ins are counted by) are believed. `matcher serve` under uvicorn already
+    believes them from 127.0.0.1 (uvicorn's FORWARDED_ALLOW_IPS)."""
+
+    @property
+    def proxies(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
     @property
     def url(self) -> str:
         """The database URL, creating the SQLite file's folder when the default is used."""

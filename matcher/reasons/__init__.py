@@ -1,6 +1,7 @@
 """Reasons a coach reads aloud: stable codes and params, written out in English, Dutch,
 Ukrainian or Russian from one message catalogue (`messages.py`, translated in `locales/`)."""
 
+from matcher.reasons.gettext import PageText, page_text
 from matcher.reasons.languages import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -16,6 +17,7 @@ __all__ = [
     "LANGUAGES",
     "Days",
     "Language",
+    "PageText",
     "Reason",
     "Shown",
     "Term",
@@ -24,6 +26,7 @@ __all__ = [
     "Word",
     "from_accept_language",
     "from_environment",
+    "page_text",
     "supported",
     "translator",
 ]

@@ -316,5 +316,60 @@ MESSAGES: dict[str, Message] = _index(
         pgettext("language.ro", "Romanian"),
         pgettext("language.so", "Somali"),
         pgettext("language.ps", "Pashto"),
+        # --- pages: the words of the service's web pages --------------------------------------
+        # TRANSLATORS: the product's name, in the page's title and at the top of every page.
+        pgettext("page.site_name", "Antwerp matcher"),
+        # TRANSLATORS: a link for keyboard and screen-reader users, past the menus at the top.
+        pgettext("page.skip_link", "Skip to the main content"),
+        # TRANSLATORS: above the buttons that switch the pages to Dutch, English, ... .
+        pgettext("page.language.legend", "Language of the pages"),
+        pgettext("page.sign_in.title", "Sign in"),
+        pgettext("page.sign_in.heading", "Sign in with your account"),
+        pgettext("page.sign_in.email", "E-mail address"),
+        pgettext("page.sign_in.password", "Password"),
+        # TRANSLATORS: the button that sends the sign-in form.
+        pgettext("page.sign_in.submit", "Sign in"),
+        pgettext("page.sign_in.no_account", "No account yet? Ask your coordinator to make one."),
+        pgettext("page.sign_in.email_missing", "Enter the e-mail address of your account."),
+        pgettext(
+            "page.sign_in.email_invalid",
+            "This is not an e-mail address: it needs an @ and no spaces.",
+        ),
+        pgettext("page.sign_in.password_missing", "Enter your password."),
+        # TRANSLATORS: said for an unknown e-mail and a wrong password alike, on purpose.
+        pgettext(
+            "page.sign_in.wrong",
+            "The e-mail address or the password is not right. Check both and try again.",
+        ),
+        npgettext(
+            "page.sign_in.too_many",
+            "Too many failed sign-ins. Try again in {count} minute.",
+            "Too many failed sign-ins. Try again in {count} minutes.",
+        ),
+        pgettext("page.sign_in.signed_out", "You have signed out."),
+        # TRANSLATORS: the button that ends the session, at the top of every page.
+        pgettext("page.sign_out", "Sign out"),
+        pgettext("page.home.title", "Home"),
+        pgettext("page.home.heading", "Welcome, {name}"),
+        # TRANSLATORS: {role} is one of the page.role.* words.
+        pgettext("page.home.role", "Your role: {role}"),
+        pgettext("page.home.employer", "You act for the employer: {employer}"),
+        pgettext("page.home.coming", "The pages for your work will appear here soon."),
+        pgettext("page.role.admin", "administrator"),
+        pgettext("page.role.coordinator", "coordinator"),
+        pgettext("page.role.jobhunter", "jobhunter"),
+        pgettext("page.role.employer", "employer"),
+        pgettext("page.error.sign_in_required.title", "Sign in first"),
+        pgettext(
+            "page.error.sign_in_required",
+            "You are not signed in, or your session has ended. Sign in and try again.",
+        ),
+        pgettext("page.error.csrf.title", "This form cannot be sent"),
+        pgettext(
+            "page.error.csrf",
+            "The form has expired or did not come from this site. Go back, reload the page and"
+            " send it again.",
+        ),
+        pgettext("page.error.go_sign_in", "Go to the sign-in page"),
     ]
 )
