@@ -283,3 +283,28 @@ def test_users_create_reads_a_password_from_standard_input(
     with app.state.sessions() as session:
         found = store.check_sign_in(session, email=email, password="my own long password")
     assert found is not None and found.name == "Piet"
+
+
+def test_the_first_account_is_made_once_and_only_while_nobody_can_sign_in(
+    databases: Any,
+) -> None:
+    """What `matcher serve` does on start: a coordinator account when no account can sign in
+    (its password shown once), nothing when one can."""
+    from support import settings_for
+
+    from service.app import create_app
+
+    app = create_app(settings_for(databases.new(), load_fixtures=False))
+    with TestClient(app), app.state.sessions.begin() as session:
+        store.create_key(session, role="jobhunter", name="a script's key")  # cannot sign in
+        password = store.first_account(session, email="coordinator@localhost", name="Coordinator")
+        assert password is not None
+        made = store.check_sign_in(session, email="coordinator@localhost", password=password)
+        assert made is not None and made.role == "coordinator"
+        again = store.first_account(session, email="coordinator@localhost", name="Coordinator")
+        assert again is None  # someone can sign in: nothing is made, nothing printed
+        store.update_account(session, account_id=made.id, disabled=True)
+        renewed = store.first_account(session, email="coordinator@localhost", name="Coordinator")
+        assert renewed is not None and renewed != password  # enabled again, a new password
+        assert store.check_sign_in(session, email="coordinator@localhost", password=renewed)
+        assert len(store.list_accounts(session)) == 2

@@ -1,5 +1,6 @@
 """`matcher serve` on an empty SQLite folder: fixtures loaded, instructions printed, and the
-printed commands work (a key from `matcher keys create`, then the shortlist)."""
+printed commands work (a key from `matcher keys create`, then the shortlist; signing in with the
+first account, made on first start)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,19 @@ def test_serve_prints_commands_that_work(tmp_path: Path) -> None:
         assert response.status_code == 200
         assert len(response.json()["results"]) == 3
         assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 200
+
+        # The first start made a coordinator account and printed how to sign in with it.
+        sign_in = re.search(
+            r"Sign in at (http://\S+/sign-in)\n  as (\S+) with the password (\S+)", text
+        )
+        assert sign_in is not None, text
+        form, email, password = sign_in.groups()
+        assert email == "coordinator@localhost"
+        with httpx.Client() as browser:
+            signed = browser.post(form, data={"email": email, "password": password})
+            assert signed.status_code == 303 and signed.headers["location"] == "/"
+            home = browser.get(f"http://127.0.0.1:{port}/")
+            assert home.status_code == 200 and "Your role: coordinator" in home.text
     finally:
         server.terminate()
         server.communicate(timeout=30)  # waits, and closes the pipe
