@@ -185,7 +185,7 @@ def _users_create(args: argparse.Namespace) -> int:
                 employer=args.employer,
                 password=password,
             )
-    except (store.UnknownEmployer, store.AlreadyExists) as error:
+    except (ValueError, store.AlreadyExists) as error:  # UnknownEmployer is a ValueError
         args.parser.error(str(error))
     owner = f" for employer '{record.employer}'" if record.employer else ""
     if given is not None:

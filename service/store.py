@@ -1314,7 +1314,8 @@ EMAIL_MAX = 254
 
 def check_email(email: str) -> None:
     """ValueError unless this looks like an e-mail address (something@somewhere, no spaces)."""
-    if len(email.strip()) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email.strip()):
+    too_long = max(len(email.strip()), len(email_key(email))) > EMAIL_MAX
+    if too_long or not EMAIL_PATTERN.fullmatch(email.strip()):
         raise ValueError(f"'{email}' is not an e-mail address (something@somewhere)")
     if "\x00" in email:
         raise ValueError("an e-mail address has no NUL character")
@@ -1338,6 +1339,11 @@ def _check_role(role: str, employer: str | None) -> None:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if (role == "employer") != (employer is not None):
         raise ValueError("an employer account needs the employer's name; other roles take none")
+
+
+def _check_name(name: str) -> None:
+    if not 1 <= len(name.strip()) <= 200:
+        raise ValueError("a name has 1 to 200 characters")
 
 
 def _account_row(session: Session, account_id: str) -> AccountRow:
@@ -1367,6 +1373,7 @@ def create_account(
     """A new account (AlreadyExists if the e-mail is taken); an employer account's employer must
     be a record (UnknownEmployer otherwise). Without a password it cannot sign in yet."""
     _check_role(role, employer)
+    _check_name(name)
     if employer is not None:
         check_employer_known(session, name=employer)
     if email is not None:
@@ -1455,6 +1462,7 @@ def update_account(
         row.email = None if email is None else email.strip()
         row.email_key = None if email is None else email_key(email)
     if name is not None:
+        _check_name(name)
         row.name = name
     if (new_role, new_employer) != (row.role, row.employer):
         row.role, row.employer = new_role, new_employer

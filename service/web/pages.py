@@ -77,6 +77,7 @@ def _sign_in_page(
         signed_in=None,
         status_code=status_code,
         headers=headers,
+        here="/sign-in" if next == "/" else f"/sign-in?next={_quoted(next)}",
         next=next,
         email=email,
         errors=errors or {},

@@ -91,13 +91,15 @@ def render(
     signed_in: SignedIn | None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    here: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
     """The template in the page's language. Every page gets what base.html shows: the language
-    switch (coming back here), and for a signed-in reader the sign-out button with the form
-    token."""
+    switch (coming back `here`: by default this page if it was a GET, else home), and for a
+    signed-in reader the sign-out button with the form token."""
     language = page_language(request, signed_in)
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if here is None and request.method == "GET":
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     html = (
         environment(language)
         .get_template(template)
@@ -105,7 +107,7 @@ def render(
             language=language,
             languages=[(code, LANGUAGE_NAMES[code]) for code in SWITCH_ORDER],
             page=page,
-            here=local_path(here) if request.method == "GET" else "/",
+            here=local_path(here),
             signed_in=signed_in,
             csrf_token=signed_in.csrf_token if signed_in is not None else None,
             **context,

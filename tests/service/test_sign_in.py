@@ -114,6 +114,7 @@ def test_a_failed_sign_in_shows_the_form_again_with_the_error_beside_the_field(
     failed = sign_in(client, email, "not the password")
     assert failed.status_code == 400 and "set-cookie" not in failed.headers
     assert f'value="{email}"' in failed.text  # kept
+    assert '<input type="hidden" name="next" value="/sign-in">' in failed.text  # the switch
     assert 'aria-describedby="password-error"' in failed.text
     assert re.search(r'id="password-error">The e-mail address or the password is not', failed.text)
     unknown = sign_in(client, "nobody-at-all@example.org", "not the password")
