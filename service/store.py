@@ -1284,7 +1284,7 @@ class AccountRecord:
     employer: str | None
     language: str | None
     can_sign_in: bool
-    """Whether it has a password (and is not disabled)."""
+    """Whether it has an e-mail and a password, and is not disabled."""
     created_at: datetime
     disabled_at: datetime | None
 
@@ -1297,7 +1297,7 @@ def _account_record(row: AccountRow) -> AccountRecord:
         role=cast(Role, row.role),
         employer=row.employer,
         language=row.language,
-        can_sign_in=row.password_hash is not None and row.disabled_at is None,
+        can_sign_in=None not in (row.email, row.password_hash) and row.disabled_at is None,
         created_at=_aware(row.created_at),
         disabled_at=None if row.disabled_at is None else _aware(row.disabled_at),
     )
@@ -1525,7 +1525,11 @@ def first_account(session: Session, *, email: str, name: str) -> str | None:
     )
     someone = session.execute(
         select(AccountRow.id)
-        .where(AccountRow.password_hash.is_not(None), AccountRow.disabled_at.is_(None))
+        .where(
+            AccountRow.email_key.is_not(None),
+            AccountRow.password_hash.is_not(None),
+            AccountRow.disabled_at.is_(None),
+        )
         .limit(1)
     ).scalar_one_or_none()
     if someone is not None:

@@ -101,7 +101,7 @@ class AccountOut(BaseModel):
     role: Role
     employer: str | None
     language: str | None = Field(description="The pages' language it chose; null: the browser's")
-    can_sign_in: bool = Field(description="It has a password and is not disabled")
+    can_sign_in: bool = Field(description="It has an e-mail and a password, and is not disabled")
     created_at: datetime
     disabled_at: datetime | None
 

@@ -308,3 +308,27 @@ def test_the_first_account_is_made_once_and_only_while_nobody_can_sign_in(
         assert renewed is not None and renewed != password  # enabled again, a new password
         assert store.check_sign_in(session, email="coordinator@localhost", password=renewed)
         assert len(store.list_accounts(session)) == 2
+
+
+def test_an_account_made_for_a_key_signs_in_once_given_an_e_mail_and_a_password(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
+    admin = as_role(keys, "admin")
+    made = client.post("/keys", json={"role": "jobhunter", "name": "Old script"}, headers=admin)
+    with app.state.sessions() as session:
+        owner = next(k.account_id for k in store.list_keys(session) if k.id == made.json()["id"])
+    listed = {a["id"]: a for a in client.get("/accounts", headers=admin).json()}
+    assert listed[owner]["name"] == "Old script" and listed[owner]["can_sign_in"] is False
+    email = _email("script")
+    given = client.patch(f"/accounts/{owner}", json={"email": email}, headers=admin)
+    assert given.status_code == 200 and given.json()["can_sign_in"] is False  # no password yet
+    password = {"password": "now it has one"}
+    assert (
+        client.put(f"/accounts/{owner}/password", json=password, headers=admin).status_code == 204
+    )
+    listed = {a["id"]: a for a in client.get("/accounts", headers=admin).json()}
+    assert listed[owner]["can_sign_in"] is True
+    removed = client.patch(f"/accounts/{owner}", json={"email": None}, headers=admin)
+    assert removed.status_code == 200 and removed.json()["can_sign_in"] is False
+    with app.state.sessions() as session:
+        assert store.check_sign_in(session, email=email, password="now it has one") is None
