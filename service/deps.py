@@ -294,7 +294,7 @@ class CsrfRefused(Exception):
     """An unsafe request authenticated by the session cookie without the session's token."""
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, Request, status
 from fastapi.responses import RedirectResponse, Response
@@ -217,8 +218,6 @@ def _error_page(request: Request, which: str, status_code: int) -> Response:
 
 
 def _quoted(path: str) -> str:
-    from urllib.parse import quote
-
     return quote(path, safe="")
 
 
