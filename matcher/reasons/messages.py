@@ -41,6 +41,23 @@ def _index(messages: Iterable[Message]) -> dict[str, Message]:
     return index
 
 
+COACH_PAGES: list[Message] = [
+    # The jobhunters' and coaches' pages (service/web/coach.py): page.coach.*, page.person.*,
+    # page.intake.*, page.plan.*.
+]
+"""Written by whoever builds those pages; kept apart so that each area's words merge alone."""
+
+EMPLOYER_PAGES: list[Message] = [
+    # The employers' pages (service/web/employer.py): page.employer.*.
+]
+"""The employers' words."""
+
+COORDINATOR_PAGES: list[Message] = [
+    # The coordinators' pages (service/web/coordinator.py): page.coordinator.*.
+]
+"""The coordinators' words."""
+
+
 MESSAGES: dict[str, Message] = _index(
     [
         # --- skills ---------------------------------------------------------------------------
@@ -372,4 +389,7 @@ MESSAGES: dict[str, Message] = _index(
         ),
         pgettext("page.error.go_sign_in", "Go to the sign-in page"),
     ]
+    + COACH_PAGES
+    + EMPLOYER_PAGES
+    + COORDINATOR_PAGES
 )
