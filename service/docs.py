@@ -3,15 +3,21 @@
 FastAPI's own pages load their scripts from a CDN, so without internet they are blank. These
 are the same pages with Swagger UI's and ReDoc's files from the installed
 `fastapi-standalone-docs` package (nothing copied into this repository, nothing fetched at run
-time: its ReDoc bundle asks for its logo beside the page, not on redoc.ly).
+time: its ReDoc bundle asks for its logo beside the page, not on redoc.ly), and the OpenAPI
+document they show has a request and an answer from the fixtures for every operation
+(`service.examples`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+
+from service.examples import add_examples
 
 PACKAGE = "fastapi_standalone_docs"
 
@@ -27,6 +33,7 @@ def install(app: FastAPI, *, docs_url: str = "/docs", redoc_url: str = "/redoc")
         (redoc_url, "static/redoc"),  # redoc.standalone.js, logo-mini.svg
     ):
         app.mount(url, StaticFiles(packages=[(PACKAGE, folder)]), name=f"docs files {url}")
+    with_examples(app)
 
     def urls(request: Request) -> tuple[str, str]:
         # Behind a proxy that strips a prefix, every URL the page names carries it.
@@ -35,6 +42,9 @@ def install(app: FastAPI, *, docs_url: str = "/docs", redoc_url: str = "/redoc")
 
     def swagger_ui(request: Request) -> HTMLResponse:
         openapi_url, root = urls(request)
+        # The first build computes the examples (a second or so): here, in the thread pool,
+        # rather than in FastAPI's /openapi.json route, which runs on the event loop.
+        app.openapi()
         return get_swagger_ui_html(
             openapi_url=openapi_url,
             title=f"{app.title} - Swagger UI",
@@ -48,6 +58,7 @@ def install(app: FastAPI, *, docs_url: str = "/docs", redoc_url: str = "/redoc")
 
     def redoc(request: Request) -> HTMLResponse:
         openapi_url, root = urls(request)
+        app.openapi()  # as for swagger_ui
         return get_redoc_html(
             openapi_url=openapi_url,
             title=f"{app.title} - ReDoc",
@@ -58,3 +69,25 @@ def install(app: FastAPI, *, docs_url: str = "/docs", redoc_url: str = "/redoc")
 
     app.add_api_route(docs_url, swagger_ui, include_in_schema=False)
     app.add_api_route(redoc_url, redoc, include_in_schema=False)
+
+
+def with_examples(app: FastAPI) -> None:
+    """The app's OpenAPI document, as FastAPI builds it, with the fixtures' examples added.
+
+    They are added to the built document, not given to FastAPI in each route's `responses`,
+    because FastAPI drops every null from examples (it writes the document without None), and
+    the answers have nulls the schemas require (a note not written, a vacancy's `dutch: null`).
+    They are computed on the first build, not at start-up (the engine ranks the fixtures for
+    them, and the planner imports scipy: about a second), and kept for the process.
+    """
+    build = app.openapi
+    done: list[dict[str, Any]] = []
+
+    def openapi() -> dict[str, Any]:
+        document = build()  # FastAPI keeps it, and builds it again only if the routes change
+        if not done or done[0] is not document:
+            add_examples(document)
+            done[:] = [document]
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

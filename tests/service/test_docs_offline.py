@@ -1,5 +1,7 @@
 """The API docs work without internet: /docs and /redoc name only files this service serves
-(Swagger UI's and ReDoc's, from the installed package). In Chromium, with every address but
+(Swagger UI's and ReDoc's, from the installed package), and the OpenAPI document shows a request
+and an answer from the fixtures for every operation, each valid by its schema and, where it says
+so, exactly what the service answers on a fresh database. In Chromium, with every address but
 this machine's unreachable, both pages render the operations and ask nothing elsewhere."""
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from support import LiveServer, settings_for
+from jsonschema import Draft202012Validator
+from support import LiveServer, as_role, settings_for
 
 from service.app import create_app
 from service.settings import Settings
@@ -51,6 +54,32 @@ class _Links(HTMLParser):
 
 def _success(operation: dict[str, Any]) -> str:
     return next(code for code in operation["responses"] if code.startswith("2"))
+
+
+def _examples() -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(where, schema, example) for every example of a request body or an answer."""
+    for method, path, operation in OPERATIONS:
+        for kind, media in operation.get("requestBody", {}).get("content", {}).items():
+            for name, example in media.get("examples", {}).items():
+                yield f"{method} {path} request {kind} {name}", media["schema"], example
+        for code, response in operation["responses"].items():
+            for kind, media in response.get("content", {}).items():
+                for name, example in media.get("examples", {}).items():
+                    yield f"{method} {path} {code} {kind} {name}", media["schema"], example
+
+
+EXAMPLES = list(_examples())
+
+
+def _asked() -> Iterator[Any]:
+    """The answers that name the request a fresh database answers with them."""
+    for where, _, example in EXAMPLES:
+        found = re.search(r"`(GET|POST) (\S+)`", example.get("description", ""))
+        if " request " not in where and found:
+            yield pytest.param(found.group(1), found.group(2), example, id=where)
+
+
+ASKED = list(_asked())
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +126,64 @@ def test_the_files_are_the_installed_packages(pages: TestClient, url: str, packa
     assert b"cdn.redoc.ly" not in served.content and b"cdn.jsdelivr" not in served.content
 
 
-def test_the_document_is_served_where_it_was(pages: TestClient) -> None:
+def test_the_document_is_served_where_it_was_with_the_examples(pages: TestClient) -> None:
     assert pages.get("/openapi.json").json() == DOCUMENT
+
+
+def test_every_operation_with_a_body_shows_a_request() -> None:
+    missing = [
+        f"{method} {path} ({kind})"
+        for method, path, operation in OPERATIONS
+        for kind, media in operation.get("requestBody", {}).get("content", {}).items()
+        if not media.get("examples")
+    ]
+    assert not missing
+
+
+def test_every_operation_shows_its_answer() -> None:
+    """Every success response with a body has an example; the others are 204 No Content."""
+    missing = []
+    for method, path, operation in OPERATIONS:
+        code = _success(operation)
+        content = operation["responses"][code].get("content")
+        if code == "204":
+            assert not content, f"{method} {path}"
+        elif not content or not all(media.get("examples") for media in content.values()):
+            missing.append(f"{method} {path} {code}")
+    assert not missing
+
+
+@pytest.mark.parametrize(("where", "schema", "example"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_each_example_is_valid_by_its_schema(
+    where: str, schema: dict[str, Any], example: dict[str, Any]
+) -> None:
+    validator = Draft202012Validator({**schema, "components": DOCUMENT["components"]})
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(example["value"])
+    ]
+    assert not errors, "\n".join(errors[:5])
+    assert example.get("summary")
+
+
+def test_answers_keep_their_nulls() -> None:
+    """FastAPI drops nulls from examples; an answer's required nullable fields stay."""
+    weights = DOCUMENT["paths"]["/keys"]["get"]["responses"]["200"]["content"]["application/json"]
+    admin = weights["examples"]["two"]["value"][0]
+    assert admin["role"] == "admin" and "employer" in admin and admin["employer"] is None
+
+
+def test_most_answers_can_be_asked() -> None:
+    """The answers that do not depend on when a write happened name the request they answer."""
+    assert len(ASKED) >= 15
+
+
+@pytest.mark.parametrize(("method", "url", "example"), ASKED)
+def test_an_answer_shown_is_the_services_own(
+    client: TestClient, keys: dict[str, str], method: str, url: str, example: dict[str, Any]
+) -> None:
+    response = client.request(method, url, headers=as_role(keys, "coordinator"))
+    assert response.status_code in {200, 201}, response.text
+    assert response.json() == example["value"]
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +212,7 @@ def _page_requests(netlog: Path, origin: str) -> list[str]:
     ("page", "shows"),
     [
         ("/docs", ['data-path="/candidates/{candidate_id}/shortlist"', "opblock-tag"]),
+        # ReDoc also lays out the first answer's example on the side
         ("/redoc", ["Candidate Shortlist", "c-0002", "Response samples"]),
     ],
 )
