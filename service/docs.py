@@ -10,6 +10,7 @@ document they show has a request and an answer from the fixtures for every opera
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -81,13 +82,17 @@ def with_examples(app: FastAPI) -> None:
     them, and the planner imports scipy: about a second), and kept for the process.
     """
     build = app.openapi
-    done: list[dict[str, Any]] = []
+    lock = threading.Lock()
+    shown: list[dict[str, Any]] = []  # the document last given its examples
 
     def openapi() -> dict[str, Any]:
         document = build()  # FastAPI keeps it, and builds it again only if the routes change
-        if not done or done[0] is not document:
-            add_examples(document)
-            done[:] = [document]
+        if shown and shown[0] is document:
+            return document
+        with lock:  # a request meanwhile waits: it must not send a document half written
+            if not (shown and shown[0] is document):
+                add_examples(document)
+                shown[:] = [document]
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
