@@ -19,7 +19,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
-from service import schemas, store, web
+from service import docs, schemas, store, web
 from service.catalog import Catalog, ShortlistCache
 from service.closing import ClosingSweep
 from service.db import create_db_engine, session_factory
@@ -81,6 +81,8 @@ def create_app(
         lifespan=_lifespan,
         dependencies=[Depends(refuse_unstorable_input)],
         responses=PROTOCOL_ERRORS,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: service.docs serves them
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.on_ready = on_ready
@@ -103,6 +105,7 @@ def create_app(
     ):
         app.include_router(module.router)
     web.install(app)  # the pages for people, beside the API
+    docs.install(app)
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(QuietErrors)  # outside BodyLimit

@@ -28,33 +28,13 @@ from matcher.outcomes.applications import (
 from service import store
 from service.catalog import Catalog
 from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser
+from service.examples import STEPS
 from service.routers import ApplicationId, CandidateId, VacancyId, errors, location
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 
 router = APIRouter(tags=["applications"])
 
-StepBody = Annotated[
-    NewStep,
-    Body(
-        openapi_examples={
-            "interview": {
-                "summary": "Invited to an interview",
-                "value": {"status": "interview", "on": "2026-02-03"},
-            },
-            "rejected": {
-                "summary": "Rejected, with the reason and a debrief",
-                "value": {
-                    "status": "rejected",
-                    "on": "2026-02-10",
-                    "reason": "language",
-                    "note": "Employer wants more Dutch on the floor; retry after the A2 course.",
-                },
-            },
-            "hired": {"summary": "Hired", "value": {"status": "hired", "on": "2026-02-15"}},
-            "today": {"summary": "Applied, today", "value": {"status": "applied"}},
-        }
-    ),
-]
+StepBody = Annotated[NewStep, Body(openapi_examples=STEPS)]
 
 
 def _snapshot(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
-from fastapi.openapi.models import Example
 
 from matcher import Candidate
 from matcher.models import Stage
@@ -20,7 +19,7 @@ from service.deps import (
     ShortlistCacheDep,
 )
 from service.erasure import ErasuresDep
-from service.examples import candidate_examples
+from service.examples import CANDIDATE_PATCHES
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
 from service.routers import CandidateId, errors, location, require_path_id
@@ -28,14 +27,8 @@ from service.schemas import CandidatePage
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
 
-CandidateBody = Annotated[Candidate, Body(openapi_examples=candidate_examples())]
-_PATCH_EXAMPLES = {
-    "move_on": Example(summary="A new stage and coach", value={"stage": "ready", "coach": "Sara"}),
-    "languages": Example(
-        summary="Dutch learnt (objects merge: the other languages stay)",
-        value={"languages": {"nl": "A2"}},
-    ),
-}
+# Its examples, from the fixtures, are added to the built document (service.examples).
+CandidateBody = Annotated[Candidate, Body()]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 409, 413))
@@ -124,7 +117,7 @@ def patch_candidate(
     _: PeopleReader,
     candidate_id: CandidateId,
     patch: Annotated[
-        dict[str, Any], Body(media_type=MERGE_PATCH, openapi_examples=_PATCH_EXAMPLES)
+        dict[str, Any], Body(media_type=MERGE_PATCH, openapi_examples=CANDIDATE_PATCHES)
     ],
     cache: ShortlistCacheDep,
 ) -> Candidate:

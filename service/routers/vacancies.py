@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.models import Example
 from pydantic import ValidationError
 
 from matcher import Vacancy
@@ -14,7 +13,7 @@ from matcher.models import VacancyStatus
 from matcher.travel.geo import postcode_place
 from service import store
 from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer, sees
-from service.examples import vacancy_examples
+from service.examples import VACANCY_PATCHES
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
 from service.routers import VacancyId, errors, location, require_path_id
@@ -23,11 +22,8 @@ from service.store import Principal
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 
-VacancyBody = Annotated[Vacancy, Body(openapi_examples=vacancy_examples())]
-_PATCH_EXAMPLES = {
-    "close": Example(summary="Take it out of shortlists", value={"status": "closed"}),
-    "more_hands": Example(summary="Two more positions", value={"positions": 3}),
-}
+# Its examples, from the fixtures, are added to the built document (service.examples).
+VacancyBody = Annotated[Vacancy, Body()]
 
 
 async def _posted_json(request: Request) -> Any:
@@ -70,7 +66,6 @@ _VACANCY_BODY: dict[str, Any] = {
         "content": {
             "application/json": {
                 "schema": {"$ref": "#/components/schemas/Vacancy"},
-                "examples": dict(vacancy_examples()),
             }
         },
     },
@@ -205,7 +200,7 @@ def patch_vacancy(
     principal: VacancyUser,
     vacancy_id: VacancyId,
     patch: Annotated[
-        dict[str, Any], Body(media_type=MERGE_PATCH, openapi_examples=_PATCH_EXAMPLES)
+        dict[str, Any], Body(media_type=MERGE_PATCH, openapi_examples=VACANCY_PATCHES)
     ],
 ) -> Vacancy:
     """Change some fields: a JSON merge patch (RFC 7396; `application/merge-patch+json` or
