@@ -19,6 +19,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
+from matcher.reasons import require_translations
 from service import docs, schemas, store, web
 from service.catalog import Catalog, ShortlistCache
 from service.closing import ClosingSweep
@@ -117,6 +118,8 @@ def create_app(
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    # Fail at start, saying how to fix it, rather than answer 500 to the first ?lang=uk.
+    require_translations()
     # Requests are scored in parallel threads; BLAS threads on top of them oversubscribe the
     # cores (measured: half the throughput at 32 concurrent requests).
     blas = threadpool_limits(limits=settings.blas_threads, user_api="blas")

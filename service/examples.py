@@ -112,7 +112,8 @@ def add_examples(document: dict[str, Any]) -> None:
             for media in operation["requestBody"]["content"].values():
                 media["examples"] = shown.request
         status = next(code for code in operation["responses"] if code.startswith("2"))
-        operation["responses"][status]["content"]["application/json"]["examples"] = shown.answer
+        if shown.answer:  # a 204 has no body to show
+            operation["responses"][status]["content"]["application/json"]["examples"] = shown.answer
 
 
 @cache
@@ -247,6 +248,7 @@ class _Documented:
             self.programme,
             self.weights,
             self.keys,
+            self.accounts,
             self.employers,
             self.barriers,
             self.plans,
@@ -591,7 +593,9 @@ class _Documented:
             excluded=[],
         )
         longer = programme.model_copy(update={"target_placed": programme.target_placed + 20})
-        coordinator = Principal(key_id="k-3f9a01c2", role="coordinator", employer=None, name="Sara")
+        coordinator = Principal(
+            account_id="a-3f9a01c2", account_name="Sara", role="coordinator", employer=None
+        )
         changed = stored.model_copy(
             update={
                 **longer.model_dump(),
@@ -629,7 +633,9 @@ class _Documented:
         tuned = {"skills": 0.3, "language": 0.25, "commute": 0.25, "childcare": 0.2}
         note = "Commute weighs more: rejections for the trip were a third of all last quarter."
         request = {"weights": tuned, "note": note, "version": start.version + 1}
-        coordinator = Principal(key_id="k-3f9a01c2", role="coordinator", employer=None, name="Sara")
+        coordinator = Principal(
+            account_id="a-3f9a01c2", account_name="Sara", role="coordinator", employer=None
+        )
         second = WeightsOut(
             version=start.version + 1,
             weights=tuned,
@@ -678,6 +684,57 @@ class _Documented:
                         "An admin's and an employer's", [admin, KeyOut(**made.model_dump())]
                     )
                 }
+            ),
+        }
+
+    def accounts(self) -> dict[tuple[str, str], Shown]:
+        from service.routers.accounts import AccountOut, NewAccount
+
+        request = {"name": "Olena Kovalenko", "email": "olena@example.org", "role": "jobhunter"}
+        made = NewAccount(
+            id=f"a-{_made_up('account', 8, hex_only=True)}",
+            name=request["name"],
+            email=request["email"],
+            role="jobhunter",
+            employer=None,
+            language=None,
+            can_sign_in=True,
+            created_at=_stamped(self.f.today, 10),
+            disabled_at=None,
+            password=_made_up("account password", 16),
+        )
+        first = AccountOut(
+            id="a-0c1d2e3f",
+            name="Coordinator",
+            email="coordinator@localhost",
+            role="coordinator",
+            employer=None,
+            language="uk",
+            can_sign_in=True,
+            created_at=_stamped(self.f.today),
+            disabled_at=None,
+        )
+        shown = AccountOut(**made.model_dump(exclude={"password"}))
+        renamed = shown.model_copy(update={"name": "Olena Kovalenko-Peeters"})
+        return {
+            ("POST", "/accounts"): Shown(
+                {"jobhunter": _example("Its password, shown this once", made)},
+                {"jobhunter": Example(summary="A jobhunter's account", value=request)},
+            ),
+            ("GET", "/accounts"): Shown(
+                {"two": _example("The first coordinator and a jobhunter", [first, shown])}
+            ),
+            ("PATCH", "/accounts/{account_id}"): Shown(
+                {"renamed": _example("As changed", renamed)},
+                {"renamed": Example(summary="A new name", value={"name": renamed.name})},
+            ),
+            ("PUT", "/accounts/{account_id}/password"): Shown(
+                {},
+                {
+                    "new": Example(
+                        summary="A new password", value={"password": "a password long enough"}
+                    )
+                },
             ),
         }
 

@@ -10,7 +10,17 @@ from matcher.reasons.languages import (
     from_environment,
     supported,
 )
-from matcher.reasons.reason import Days, Reason, Shown, Term, Terms, Translator, Word, translator
+from matcher.reasons.reason import (
+    Days,
+    Reason,
+    Shown,
+    Term,
+    Terms,
+    Translator,
+    Word,
+    require_translations,
+    translator,
+)
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -27,6 +37,7 @@ __all__ = [
     "from_accept_language",
     "from_environment",
     "page_text",
+    "require_translations",
     "supported",
     "translator",
 ]

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from matcher.reasons.languages import DEFAULT_LANGUAGE, Language
+from matcher.reasons.languages import DEFAULT_LANGUAGE, LANGUAGES, Language
 from matcher.reasons.messages import MESSAGES
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -87,6 +87,12 @@ def _catalogue(language: Language) -> _Catalogue:
             f"the {language} translations are not compiled ({_LOCALES}/{language}/LC_MESSAGES/"
             "matcher.mo is missing): run ./dev, or python -m matcher.reasons.compile"
         ) from None
+
+
+def require_translations() -> None:
+    """RuntimeError, saying how to compile them, unless every language's catalogue loads."""
+    for language in LANGUAGES:
+        _catalogue(language)
 
 
 @cache

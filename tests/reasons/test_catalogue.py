@@ -114,3 +114,19 @@ def test_every_reason_of_the_fixtures_shortlists_reads_in_every_language() -> No
         texts = {lang: reason.render(lang) for lang in LANGUAGES}  # type: ignore[attr-defined]
         assert all(texts.values()), key
         assert len(set(texts.values())) == len(LANGUAGES), f"{key} reads alike in two: {texts}"
+
+
+def test_missing_compiled_catalogues_stop_the_start_with_how_to_fix_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matcher.reasons import reason
+
+    monkeypatch.setattr(reason, "_LOCALES", tmp_path)
+    reason._catalogue.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match=r"not compiled .* run \./dev"):
+            reason.require_translations()
+    finally:
+        monkeypatch.undo()
+        reason._catalogue.cache_clear()
+    reason.require_translations()  # the real ones load
