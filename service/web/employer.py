@@ -8,16 +8,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from fastapi.routing import APIRoute
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
-from starlette.routing import Match
-from starlette.types import Scope
 
 from matcher import Vacancy
 from matcher.models import DAYS, LEVELS, ClockTime, LanguageCode, Level, Location, Shift
@@ -27,6 +25,7 @@ from matcher.reasons.messages import MESSAGES
 from matcher.reasons.reason import translator
 from service import store
 from service.deps import PEOPLE_READERS, SessionDep, SignedInDep, permit
+from service.routers import location
 from service.routers.applications import EMPLOYER_STEPS, applications_to, record_step
 from service.routers.vacancies import (
     change_vacancy,
@@ -53,20 +52,9 @@ _LEVEL = TypeAdapter(Level)
 _CODE = TypeAdapter(LanguageCode)
 
 
-class _BrowserPage(APIRoute):
-    """A page at a path the API answers too (GET /vacancies, /vacancies/{id}): it takes a
-    browser's request (one asking for HTML, without an API key); a script's goes on to the API."""
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http":
-            headers = dict(scope["headers"])
-            if b"x-api-key" in headers or b"text/html" not in headers.get(b"accept", b""):
-                return Match.NONE, {}
-        return super().matches(scope)
-
-
-shared = APIRouter(include_in_schema=False, route_class=_BrowserPage)
-router = APIRouter(include_in_schema=False)
+PREFIX = "/employer/vacancies"
+"""The pages' own paths, beside the API's /vacancies (which answers scripts with keys)."""
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 async def _form(request: Request) -> FormData:
@@ -75,6 +63,11 @@ async def _form(request: Request) -> FormData:
 
 
 FormDep = Annotated[FormData, Depends(_form)]
+
+
+def _path(vacancy_id: str) -> str:
+    """A vacancy's page, its id percent-encoded (any script, ASCII on the wire)."""
+    return PREFIX + location("vacancies", vacancy_id).removeprefix("/vacancies")
 
 
 def _see(path: str) -> RedirectResponse:
@@ -156,7 +149,7 @@ def _row(vacancy: Vacancy, language: Any) -> Row:
 # ---------------------------------------------------------------- the list
 
 
-@shared.get("/vacancies")
+@router.get("")
 def vacancies_page(
     request: Request, session: SessionDep, signed_in: SignedInDep, page: int = 1
 ) -> Response:
@@ -361,7 +354,7 @@ def _checked(typed: Typed, *, who: Principal, language: Any) -> tuple[dict[str, 
                 say(f"shift_{i}_{part}", "time")
         if row.days and len(times) == 2:
             try:
-                shifts.append(Shift(days=row.days, **times).model_dump(mode="json"))  # type: ignore[arg-type]
+                shifts.append(Shift(days=row.days, **times).model_dump(mode="json"))
             except ValidationError:
                 say(f"shift_{i}_end", "shift_length")
     if not any(not r.empty for r in typed.shifts):
@@ -439,7 +432,7 @@ def _form_page(
         page="employer-form",
         signed_in=signed_in,
         status_code=status_code,
-        here="/vacancies/new" if vacancy_id is None else f"/vacancies/{vacancy_id}/edit",
+        here=f"{PREFIX}/new" if vacancy_id is None else f"{_path(vacancy_id)}/edit",
         typed=typed,
         shift_rows=typed.rows(extra_rows),
         vacancy_id=vacancy_id,
@@ -452,7 +445,7 @@ def _form_page(
     )
 
 
-@shared.get("/vacancies/new")
+@router.get("/new")
 def new_vacancy_form(request: Request, signed_in: SignedInDep) -> Response:
     """An empty form, the language-light case ready: English at A2 to speak with the team."""
 
@@ -462,7 +455,7 @@ def new_vacancy_form(request: Request, signed_in: SignedInDep) -> Response:
     return _guarded(request, signed_in, work)
 
 
-@router.post("/vacancies/new")
+@router.post("/new")
 def create_vacancy(
     request: Request, session: SessionDep, signed_in: SignedInDep, form: FormDep
 ) -> Response:
@@ -491,12 +484,12 @@ def create_vacancy(
                 status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
             )
         created = post_vacancy(session, principal, vacancy)
-        return _see(f"/vacancies/{created.id}?saved=true")
+        return _see(f"{_path(str(created.id))}?saved=true")
 
     return _guarded(request, signed_in, work)
 
 
-@router.get("/vacancies/{vacancy_id}/edit")
+@router.get("/{vacancy_id}/edit")
 def edit_vacancy_form(
     request: Request, session: SessionDep, signed_in: SignedInDep, vacancy_id: str
 ) -> Response:
@@ -507,7 +500,7 @@ def edit_vacancy_form(
     return _guarded(request, signed_in, work)
 
 
-@router.post("/vacancies/{vacancy_id}/edit")
+@router.post("/{vacancy_id}/edit")
 def save_vacancy(
     request: Request, session: SessionDep, signed_in: SignedInDep, vacancy_id: str, form: FormDep
 ) -> Response:
@@ -542,7 +535,7 @@ def save_vacancy(
                 status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
             )
         change_vacancy(session, principal, vacancy_id, change)
-        return _see(f"/vacancies/{vacancy_id}?saved=true")
+        return _see(f"{_path(vacancy_id)}?saved=true")
 
     return _guarded(request, signed_in, work)
 
@@ -570,7 +563,7 @@ def _vacancy_page(
         page="employer-vacancy",
         signed_in=signed_in,
         status_code=status_code,
-        here=f"/vacancies/{vacancy_id}",
+        here=_path(vacancy_id),
         row=_row(vacancy, language),
         applications=found,
         final=FINAL_STATUSES,
@@ -583,7 +576,7 @@ def _vacancy_page(
     )
 
 
-@shared.get("/vacancies/{vacancy_id}")
+@router.get("/{vacancy_id}")
 def vacancy_page(
     request: Request,
     session: SessionDep,
@@ -605,7 +598,7 @@ def vacancy_page(
 StepName = Literal["applied", "interview", "hired", "rejected"]
 
 
-@router.post("/vacancies/{vacancy_id}/applications/{application_id}/steps")
+@router.post("/{vacancy_id}/applications/{application_id}/steps")
 def record_application_step(
     request: Request,
     session: SessionDep,
@@ -644,17 +637,11 @@ def record_application_step(
                 step_errors={application_id: text.gettext(f"page.employer.error.{problem}")},
                 status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
             )
-        return _see(f"/vacancies/{vacancy_id}?recorded=true#application-{application_id}")
+        return _see(f"{_path(vacancy_id)}?recorded=true#application-{quote(application_id)}")
 
     return _guarded(request, signed_in, work)
 
 
 def install(app: FastAPI) -> None:
-    """The employer pages' routes; those at the API's own paths go first, so that a browser's
-    request reaches its page (a script's, with its key, still the API)."""
+    """The employer pages' routes."""
     app.include_router(router)
-    before = len(app.router.routes)
-    app.include_router(shared)
-    added = app.router.routes[before:]
-    del app.router.routes[before:]
-    app.router.routes[:0] = added
