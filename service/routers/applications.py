@@ -31,6 +31,7 @@ from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser
 from service.examples import STEPS
 from service.routers import ApplicationId, CandidateId, VacancyId, errors, location
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
+from service.store import Principal
 
 router = APIRouter(tags=["applications"])
 
@@ -145,6 +146,16 @@ def add_step(
     An employer key records applied, interview, hired or rejected (with a reason, no note) for
     applications made to its own vacancies (any other is as missing, 404), and gets its view
     back (`EmployerApplication`: no person, no notes)."""
+    changed = record_step(session, principal, application_id, step)
+    return JSONResponse(changed.model_dump(mode="json"))
+
+
+def record_step(
+    session: Session, principal: Principal, application_id: str, step: NewStep
+) -> ApplicationOut | EmployerApplication:
+    """The step added, as the caller may see the application: an employer records only what
+    EMPLOYER_STEPS allow (RequestValidationError naming the field), on applications made to its
+    own vacancies (store.NotFound otherwise), and gets its view back."""
     if principal.role == "employer":
         _employer_may_record(step)
         changed = store.add_step(
@@ -153,9 +164,9 @@ def add_step(
             step=step.step(),
             employer=principal.employer,
         )
-        return JSONResponse(EmployerApplication.of(changed).model_dump(mode="json"))
+        return EmployerApplication.of(changed)
     changed = store.add_step(session, application_id=application_id, step=step.step())
-    return JSONResponse(_with_vacancies(session, [changed])[0].model_dump(mode="json"))
+    return _with_vacancies(session, [changed])[0]
 
 
 @router.get("/candidates/{candidate_id}/applications", responses=errors(401, 403, 404))
@@ -179,6 +190,15 @@ def vacancy_applications(
     """Everything proposed for this vacancy, oldest first. An employer key sees only applications
     made to its own vacancies (deleted ones included), and of them only ids, status and days
     (`EmployerApplication`); another employer's vacancy is as missing to it (404) as no vacancy."""
+    found = applications_to(session, principal, vacancy_id)
+    return JSONResponse([a.model_dump(mode="json") for a in found])
+
+
+def applications_to(
+    session: Session, principal: Principal, vacancy_id: str
+) -> list[ApplicationOut] | list[EmployerApplication]:
+    """The applications to a vacancy as the caller may see them (store.NotFound if they may
+    not see the vacancy): an employer only those made to its own, without the person."""
     employer = store.vacancy_employer(session, vacancy_id=vacancy_id)
     if principal.role == "employer":
         # By the employer stored with each application, not the vacancy's now: what was
@@ -186,11 +206,11 @@ def vacancy_applications(
         found = store.applications(session, vacancy_id=vacancy_id, employer=principal.employer)
         if not found and employer != principal.employer:
             raise store.vacancy_not_found(vacancy_id)
-        return JSONResponse([EmployerApplication.of(a).model_dump(mode="json") for a in found])
+        return [EmployerApplication.of(a) for a in found]
     found = store.applications(session, vacancy_id=vacancy_id)
     if employer is None and not found:  # a deleted vacancy's applications stay on record
         raise store.vacancy_not_found(vacancy_id)
-    return JSONResponse([a.model_dump(mode="json") for a in _with_vacancies(session, found)])
+    return _with_vacancies(session, found)
 
 
 def _with_vacancies(session: Session, found: list[Application]) -> list[ApplicationOut]:

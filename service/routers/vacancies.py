@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from matcher import Vacancy
 from matcher.models import VacancyStatus
@@ -46,12 +49,17 @@ async def _posted_json(request: Request) -> Any:
         ) from error
 
 
-def _posted_vacancy(body: Any, principal: Principal) -> Vacancy:
-    """The vacancy posted: with an employer key, `employer` may be left out (it is the key's)."""
+def posted_vacancy(body: Any, principal: Principal) -> Vacancy:
+    """The vacancy posted (pydantic's ValidationError if it is not one): with an employer key or
+    session, `employer` may be left out (it is theirs)."""
     if principal.role == "employer" and isinstance(body, dict) and "employer" not in body:
         body = {**body, "employer": principal.employer}
+    return Vacancy.model_validate(body)
+
+
+def _posted_vacancy(body: Any, principal: Principal) -> Vacancy:
     try:
-        return Vacancy.model_validate(body)
+        return posted_vacancy(body, principal)
     except ValidationError as error:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
@@ -97,11 +105,15 @@ def create_vacancy(
 
     Leave `id` out to get a new one; a deleted vacancy's id is never given out again (409). With
     an employer key, `employer` may be left out: it is the key's."""
-    vacancy = _posted_vacancy(body, principal)
-    require_own_employer(principal, vacancy.employer, "body.employer")
-    created = store.create_vacancy(session, vacancy=vacancy)
+    created = post_vacancy(session, principal, _posted_vacancy(body, principal))
     response.headers["Location"] = location("vacancies", str(created.id))
     return created
+
+
+def post_vacancy(session: Session, principal: Principal, vacancy: Vacancy) -> Vacancy:
+    """Store a new vacancy, only for the caller's own employer if they are one (403)."""
+    require_own_employer(principal, vacancy.employer, "body.employer")
+    return store.create_vacancy(session, vacancy=vacancy)
 
 
 @router.get("", responses=errors(401, 403))
@@ -140,13 +152,21 @@ def list_vacancies(
     if employer is not None:
         require_own_employer(principal, employer, "query employer")
     where = store.VacancyFilter(
-        employer=employer_scope(principal) or employer,
+        employer=employer,
         status=status_,
         language_light=language_light,
         postcode=postcode,
         title=title,
         near=_near(near, within_km),
     )
+    return vacancies_for(session, principal, where=where, limit=limit, offset=offset)
+
+
+def vacancies_for(
+    session: Session, principal: Principal, *, where: store.VacancyFilter, limit: int, offset: int
+) -> VacancyPage:
+    """A page of the vacancies matching that the caller may see: an employer only its own."""
+    where = replace(where, employer=employer_scope(principal) or where.employer)
     jobs, count = store.list_vacancies(session, where=where, limit=limit, offset=offset)
     return VacancyPage(data=jobs, count=count, limit=limit, offset=offset)
 
@@ -174,6 +194,12 @@ def _near(postcode: str | None, km: float | None) -> store.Near | None:
 @router.get("/{vacancy_id}", responses=errors(401, 403, 404))
 def get_vacancy(session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId) -> Vacancy:
     """A vacancy; to an employer key, another employer's is as missing (404) as no vacancy."""
+    return visible_vacancy(session, principal, vacancy_id)
+
+
+def visible_vacancy(session: Session, principal: Principal, vacancy_id: str) -> Vacancy:
+    """The vacancy if the caller may see it; store.NotFound otherwise (another employer's is as
+    missing to an employer as no vacancy)."""
     vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
     if vacancy is None or not sees(principal, vacancy.employer):
         raise store.vacancy_not_found(vacancy_id)
@@ -209,13 +235,30 @@ def patch_vacancy(
     (422 naming the field, nothing stored). An `id`, if given, must be the path's; an employer
     key patches only its own vacancies (another's is 404, as a missing one)."""
 
-    def change(stored: dict[str, Any]) -> Vacancy:
-        vacancy = patched(Vacancy, stored, patch, vacancy_id)
+    return change_vacancy(
+        session,
+        principal,
+        vacancy_id,
+        lambda stored: patched(Vacancy, stored, patch, vacancy_id),
+    )
+
+
+def change_vacancy(
+    session: Session,
+    principal: Principal,
+    vacancy_id: str,
+    change: Callable[[dict[str, Any]], Vacancy],
+) -> Vacancy:
+    """Store `change(stored JSON)` over the vacancy: an employer changes only its own (another's
+    is as missing, NotFound) and may not hand it to another employer (403)."""
+
+    def checked(stored: dict[str, Any]) -> Vacancy:
+        vacancy = change(stored)
         require_own_employer(principal, vacancy.employer, "body.employer")
         return vacancy
 
     return store.patch_vacancy(
-        session, vacancy_id=vacancy_id, change=change, owner=employer_scope(principal)
+        session, vacancy_id=vacancy_id, change=checked, owner=employer_scope(principal)
     )
 
 
