@@ -141,7 +141,11 @@ Identifier = Annotated[
         strip_whitespace=True, min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN
     ),
 ]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[
+    str,
+    # The pattern says in the schema what stripping checks: something besides spaces.
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S"),
+]
 
 
 class _Model(BaseModel):

@@ -267,5 +267,7 @@ def test_schema_valid_bodies_are_mostly_accepted() -> None:
     from benchmarks.schema_acceptance import BODIES, acceptance_share
 
     for (path, method), model in BODIES.items():
-        accepted, total = acceptance_share(SCHEMA[path][method], model, 60)
+        # 200 bodies each (about 8 s): at 60 the share of one body swung across the line as
+        # unrelated schema changes reshuffled the generated bodies.
+        accepted, total = acceptance_share(SCHEMA[path][method], model, 200)
         assert accepted >= 0.5 * total, f"{method} {path}: {accepted}/{total}"
