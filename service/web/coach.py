@@ -3,6 +3,7 @@ applications), intake and edit, and a print view; over the same store and engine
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Sequence
@@ -24,7 +25,8 @@ from matcher.planning.barriers import analyse_barriers
 from matcher.reading.vocabulary import default_vocabulary
 from matcher.reasons import Language, translator
 from matcher.reasons.messages import MESSAGES
-from service import record, store
+from service import store
+from service.catalog import Catalog, Fitted
 from service.deps import (
     PEOPLE_READERS,
     CatalogDep,
@@ -36,6 +38,7 @@ from service.deps import (
 from service.routers.applications import propose_application, with_vacancies
 from service.routers.attention import AttentionOut, attention_for
 from service.routers.candidates import matching_candidates
+from service.routers.shortlists import Asked, candidate_shortlist_body
 from service.schemas import ApplicationIn, ApplicationOut
 from service.settings import Settings
 from service.store import Principal, SignedIn
@@ -558,35 +561,56 @@ class StepError:
     reason: str = ""
 
 
+_BARRIERS: dict[tuple[str, int, Language], list[dict[str, Any]]] = {}
+_BARRIERS_LOCK = threading.Lock()
+
+
+def _barriers(fitted: Fitted, catalog: Catalog, person: Candidate, language: Language) -> Any:
+    """What would unlock most, as GET /candidates/{id}/barriers answers it, kept while the
+    person and the catalog are unchanged (it scores every change against every vacancy)."""
+    key = (person.model_dump_json(), fitted.catalog_version, language)
+    with _BARRIERS_LOCK:
+        found = _BARRIERS.get(key)
+    if found is None:
+        with catalog.scoring:
+            report = analyse_barriers(fitted.engine, person, top=SHORTLIST_TOP)
+        found = report.as_dict(language)["changes"]
+        with _BARRIERS_LOCK:
+            if len(_BARRIERS) >= 512:
+                _BARRIERS.clear()
+            _BARRIERS[key] = found
+    return found
+
+
 def person_view(
+    request: Request,
     session: Session,
-    catalog: Any,
-    settings: Any,
+    catalog: Catalog,
+    settings: Settings,
     person: Candidate,
     language: Language,
     *,
     barriers: bool = True,
 ) -> dict[str, Any]:
     """What a person's page shows: their shortlist as GET /candidates/{id}/shortlist answers it
-    (with near misses), what would unlock most as GET .../barriers does, their applications."""
+    (with near misses; from the same cache), what would unlock most as GET .../barriers does,
+    their applications as GET .../applications lists them."""
     person_id = str(person.id)
-    view = record.candidate_view(session, settings, candidate_id=person_id, include_history=False)
-    engine = catalog.current(session).engine
-    with catalog.scoring:
-        _, body = record.rank_for(
-            engine,
-            person,
-            view,
-            top=SHORTLIST_TOP,
-            include_blocked=True,
-            any_stage=False,
-            language=language,
+    body = json.loads(
+        candidate_shortlist_body(
+            request.app.state.sessions,
+            None,
+            catalog,
+            request.app.state.shortlist_cache,
+            settings,
+            person_id,
+            Asked(SHORTLIST_TOP, True, False, False, language),
         )
-        report = analyse_barriers(engine, person, top=SHORTLIST_TOP) if barriers else None
+    )
     changes = []
-    if report is not None:
-        found = report.as_dict(language)
-        changes = [c for c in found["changes"] if c["unblocked"] > 0][:BARRIERS_SHOWN]
+    if barriers:
+        found = _barriers(catalog.current(session), catalog, person, language)
+        changes = [c for c in found if c["unblocked"] > 0][:BARRIERS_SHOWN]
     applications = with_vacancies(session, store.applications(session, candidate_id=person_id))
     return {
         "results": body["results"],
@@ -602,8 +626,8 @@ def person_view(
 def _person_page(
     request: Request,
     session: SessionDep,
-    catalog: Any,
-    settings: Any,
+    catalog: Catalog,
+    settings: Settings,
     signed_in: SignedIn,
     person_id: str,
     *,
@@ -626,7 +650,9 @@ def _person_page(
         here=f"/people/{person_id}",
         person=_person_row(language, person),
         stage=person.stage,
-        view=person_view(session, catalog, settings, person, language, barriers=page == "person"),
+        view=person_view(
+            request, session, catalog, settings, person, language, barriers=page == "person"
+        ),
         open_statuses=OPEN_STATUSES,
         next_steps=NEXT_STEPS,
         rejection_reasons=REJECTION_REASONS,
