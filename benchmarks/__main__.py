@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-BENCHMARKS = ["engine", "skills", "service", "plans", "tuning", "heavy"]
+BENCHMARKS = ["engine", "skills", "service", "plans", "tuning", "heavy", "pages"]
 
 
 def main(argv: list[str]) -> int:

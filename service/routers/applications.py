@@ -70,6 +70,16 @@ def propose(
 ) -> ApplicationOut:
     """Record that a vacancy was proposed to a candidate. The server adds who proposed it (the
     key's name) and the shortlist line it came from: weights version, score, blocked, features."""
+    created = propose_application(session, catalog, principal, body)
+    response.headers["Location"] = location("applications", str(created.id))
+    return created
+
+
+def propose_application(
+    session: Session, catalog: Catalog, principal: Principal, body: ApplicationIn
+) -> ApplicationOut:
+    """The proposal recorded with its snapshot, by `principal` (the coach's "propose" button
+    records the same)."""
     candidate = store.get_candidate(session, candidate_id=body.candidate_id)
     if candidate is None:
         raise store.NotFound(f"no candidate with id '{body.candidate_id}' (body.candidate_id)")
@@ -87,7 +97,6 @@ def propose(
     created = store.create_application(
         session, application=application, employer=vacancy.employer, again=body.again
     )
-    response.headers["Location"] = location("applications", str(created.id))
     return ApplicationOut.of(created, vacancy=(vacancy.title, vacancy.employer))
 
 
@@ -98,7 +107,7 @@ def get_application(
     application = store.get_application(session, application_id=application_id)
     if application is None:
         raise store.NotFound(f"no application with id '{application_id}'")
-    return _with_vacancies(session, [application])[0]
+    return with_vacancies(session, [application])[0]
 
 
 EMPLOYER_STEPS: tuple[str, ...] = ("applied", "interview", "hired", "rejected")
@@ -166,7 +175,7 @@ def record_step(
         )
         return EmployerApplication.of(changed)
     changed = store.add_step(session, application_id=application_id, step=step.step())
-    return _with_vacancies(session, [changed])[0]
+    return with_vacancies(session, [changed])[0]
 
 
 @router.get("/candidates/{candidate_id}/applications", responses=errors(401, 403, 404))
@@ -176,7 +185,7 @@ def candidate_applications(
     """Everything proposed to this person, oldest first."""
     if store.get_candidate_text(session, candidate_id=candidate_id) is None:
         raise store.NotFound(f"no candidate with id '{candidate_id}'")
-    return _with_vacancies(session, store.applications(session, candidate_id=candidate_id))
+    return with_vacancies(session, store.applications(session, candidate_id=candidate_id))
 
 
 @router.get(
@@ -210,10 +219,10 @@ def applications_to(
     found = store.applications(session, vacancy_id=vacancy_id)
     if employer is None and not found:  # a deleted vacancy's applications stay on record
         raise store.vacancy_not_found(vacancy_id)
-    return _with_vacancies(session, found)
+    return with_vacancies(session, found)
 
 
-def _with_vacancies(session: Session, found: list[Application]) -> list[ApplicationOut]:
+def with_vacancies(session: Session, found: list[Application]) -> list[ApplicationOut]:
     """The applications as the API shows them, each with its vacancy's title and employer (one
     query for all; closed and filled vacancies keep theirs)."""
     known = store.vacancy_statuses(session, ids=(a.vacancy_id for a in found))

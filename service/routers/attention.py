@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from matcher.outcomes.applications import OPEN_STATUSES, Application, Day
 from matcher.outcomes.programme import needs_attention
@@ -16,6 +17,7 @@ from service.deps import PeopleReader, SessionDep
 from service.routers import errors
 from service.schemas import FollowUpDue
 from service.settings import Settings
+from service.store import Principal
 
 router = APIRouter(tags=["attention"])
 
@@ -74,8 +76,13 @@ def attention(
     on: Annotated[Day | None, Query(description="As of this day (default today)")] = None,
 ) -> AttentionOut:
     """What a jobhunter (their own) or a coordinator (everyone's) should act on now."""
-    settings: Settings = request.app.state.settings
-    as_of = on or date.today()
+    return attention_for(session, request.app.state.settings, principal, as_of=on or date.today())
+
+
+def attention_for(
+    session: Session, settings: Settings, principal: Principal, *, as_of: date
+) -> AttentionOut:
+    """The attention list as `principal` sees it (the coaches' caseload page shows the same)."""
     everything = store.applications(session)
     mine = (
         everything

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
+from sqlalchemy.orm import Session
 
 from matcher import Candidate
 from matcher.models import Stage
 from matcher.outcomes.programme import STAGES
 from service import store
+from service.catalog import Catalog
 from service.db import checkpoint_sqlite
 from service.deps import (
     CatalogDep,
@@ -76,14 +79,21 @@ def list_candidates(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> CandidatePage:
     """People in id order, a page at a time; `count` is how many match every filter given."""
-    # A programme has hundreds of people: filtering the profiles this process keeps validated
-    # costs less than a query per filter would.
-    people = catalog.candidates_at(session, stages=stage or STAGES)
     where = store.CandidateFilter(postcode=postcode, skill=skill, coach=coach, q=q)
-    matching = where.matching(people)
+    matching = matching_candidates(session, catalog, stages=stage or STAGES, where=where)
     return CandidatePage(
         data=matching[offset : offset + limit], count=len(matching), limit=limit, offset=offset
     )
+
+
+def matching_candidates(
+    session: Session, catalog: Catalog, *, stages: Sequence[str], where: store.CandidateFilter
+) -> list[Candidate]:
+    """The people at these stages that every filter holds for, in id order (the list and the
+    coaches' caseload page show the same)."""
+    # A programme has hundreds of people: filtering the profiles this process keeps validated
+    # costs less than a query per filter would.
+    return where.matching(catalog.candidates_at(session, stages=stages))
 
 
 @router.get("/{candidate_id}", responses=errors(401, 403, 404))

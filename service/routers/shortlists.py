@@ -86,7 +86,7 @@ async def candidate_shortlist(
     # about as much as a cached shortlist, and the usual dependencies take three (measured:
     # twice the requests per second at 32 clients).
     body = await anyio.to_thread.run_sync(
-        _candidate_shortlist,
+        candidate_shortlist_body,
         sessions,
         api_key,
         catalog,
@@ -108,17 +108,20 @@ class Asked:
     language: Language
 
 
-def _candidate_shortlist(
+def candidate_shortlist_body(
     sessions: sessionmaker[Session],
-    api_key: str,
+    api_key: str | None,
     catalog: Catalog,
     cache: ShortlistCache,
     settings: Settings,
     candidate_id: str,
     asked: Asked,
 ) -> bytes:
+    """The person's shortlist as the API answers it (JSON), from the cache when it still holds;
+    the key is checked here, or (None) by a caller that checked a session already (the pages)."""
     with sessions.begin() as session:
-        authorize(session, api_key, PEOPLE_READERS)
+        if api_key is not None:
+            authorize(session, api_key, PEOPLE_READERS)
         found = store.candidate_with_record(session, candidate_id=candidate_id)
         if found is None:
             raise store.NotFound(f"no candidate with id '{candidate_id}'")
