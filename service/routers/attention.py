@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from matcher.outcomes.applications import OPEN_STATUSES, Application, Day
 from matcher.outcomes.programme import needs_attention
@@ -16,6 +17,7 @@ from service.deps import PeopleReader, SessionDep
 from service.routers import errors
 from service.schemas import FollowUpDue
 from service.settings import Settings
+from service.store import Principal
 
 router = APIRouter(tags=["attention"])
 
@@ -75,6 +77,13 @@ def attention(
 ) -> AttentionOut:
     """What a jobhunter (their own) or a coordinator (everyone's) should act on now."""
     settings: Settings = request.app.state.settings
+    return attention_for(session, settings, principal, on=on)
+
+
+def attention_for(
+    session: Session, settings: Settings, principal: Principal, *, on: date | None = None
+) -> AttentionOut:
+    """The attention lists as `GET /attention` gives them to this caller."""
     as_of = on or date.today()
     everything = store.applications(session)
     mine = (
