@@ -25,6 +25,7 @@ from service.deps import (
     from_https,
     verify_csrf,
 )
+from service.web import coordinator
 from service.web.render import LANGUAGE_COOKIE, STATIC, local_path, page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -225,6 +226,7 @@ def install(app: FastAPI) -> None:
     """The pages' routes, their static files (/static), and their answers for a reader who is
     not signed in or a form without its token."""
     app.include_router(router)
+    coordinator.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
