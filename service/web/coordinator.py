@@ -107,18 +107,19 @@ class BarChart:
     row: int
 
 
-CHART_WIDTH = 640
+BAR_CHART_WIDTH = 480
+MONTH_CHART_WIDTH = 900
 
 
 def bar_chart(items: list[tuple[str, int]]) -> BarChart:
-    row, bar_height, room_for_value = 46, 18, 60
+    row, bar_height, room_for_value = 46, 18, 56
     largest = max((v for _, v in items), default=0) or 1
-    span = CHART_WIDTH - room_for_value
+    span = BAR_CHART_WIDTH - room_for_value
     bars = [
         Bar(label, value, y=i * row, width=max(value / largest * span, 2 if value else 0))
         for i, (label, value) in enumerate(items)
     ]
-    return BarChart(bars, CHART_WIDTH, max(len(items) * row, row), bar_height, row)
+    return BarChart(bars, BAR_CHART_WIDTH, max(len(items) * row, row), bar_height, row)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class MonthChart:
 
 
 def month_chart(per_month: list[dict[str, Any]], pace_by_month: list[float]) -> MonthChart:
-    width, height, left, right, top, below = CHART_WIDTH, 300, 48, 12, 12, 40
+    width, height, left, right, top, below = MONTH_CHART_WIDTH, 320, 48, 12, 12, 40
     plot_w, plot_h = width - left - right, height - top - below
     bottom = top + plot_h
     so_far: list[int] = []
