@@ -408,6 +408,201 @@ EMPLOYER_PAGES: list[Message] = [
 
 COORDINATOR_PAGES: list[Message] = [
     # The coordinators' pages (service/web/coordinator.py): page.coordinator.*.
+    # TRANSLATORS: the coordinators' menu: the figures, the weights, the accounts, attention.
+    pgettext("page.coordinator.nav", "Coordination"),
+    pgettext("page.coordinator.nav.figures", "Figures"),
+    pgettext("page.coordinator.nav.weights", "Weights"),
+    pgettext("page.coordinator.nav.accounts", "Accounts"),
+    pgettext("page.coordinator.nav.attention", "Needs attention"),
+    pgettext("page.coordinator.forbidden.title", "Not for your role"),
+    # TRANSLATORS: {role} is one of the page.role.* words.
+    pgettext(
+        "page.coordinator.forbidden",
+        "This page is for coordinators; your account's role is {role}.",
+    ),
+    pgettext("page.coordinator.go_home", "Go to the home page"),
+    # --- the figures
+    pgettext("page.coordinator.figures.title", "The programme's figures"),
+    # TRANSLATORS: {day} is a date written as 2026-03-31.
+    pgettext("page.coordinator.figures.as_of", "As of {day}."),
+    pgettext(
+        "page.coordinator.figures.placed",
+        "{placed} of {target} people placed in work ({percent}% of the target).",
+    ),
+    pgettext(
+        "page.coordinator.figures.pace",
+        "A straight line from the start ({starts_on}) to the target at the end ({ends_on})"
+        " reaches {expected} by now; at the pace so far the programme ends with {projected}.",
+    ),
+    pgettext("page.coordinator.figures.on_track", "The programme is on track."),
+    pgettext("page.coordinator.figures.behind", "The programme is behind its pace."),
+    npgettext(
+        "page.coordinator.figures.time_to_hire",
+        "From ready to a first job took {median} days (the median, over {count} person).",
+        "From ready to a first job took {median} days (the median, over {count} people).",
+    ),
+    pgettext("page.coordinator.figures.stages", "People per stage"),
+    pgettext("page.coordinator.figures.stage", "Stage"),
+    pgettext("page.coordinator.figures.people", "People"),
+    pgettext("page.coordinator.stage.intake", "Intake"),
+    pgettext("page.coordinator.stage.activation", "Activation"),
+    pgettext("page.coordinator.stage.ready", "Ready for work"),
+    pgettext("page.coordinator.stage.placed", "Placed"),
+    pgettext("page.coordinator.stage.follow_up", "Follow-up"),
+    pgettext("page.coordinator.stage.closed", "Closed"),
+    pgettext("page.coordinator.figures.months", "Placements per month, against the pace"),
+    pgettext("page.coordinator.figures.month", "Month"),
+    pgettext("page.coordinator.figures.hires", "Hires in the month"),
+    pgettext("page.coordinator.figures.placed_so_far", "Hires so far"),
+    # TRANSLATORS: the straight line from nobody at the start to the target at the end.
+    pgettext("page.coordinator.figures.pace_line", "The pace to the target"),
+    pgettext("page.coordinator.figures.no_months", "Nothing has been proposed yet."),
+    pgettext("page.coordinator.figures.rejections", "Why applications were rejected"),
+    pgettext("page.coordinator.figures.reason", "Reason"),
+    pgettext("page.coordinator.figures.count", "Rejections"),
+    pgettext("page.coordinator.reason.language", "Language"),
+    pgettext("page.coordinator.reason.experience", "Experience"),
+    pgettext("page.coordinator.reason.schedule", "Schedule"),
+    pgettext("page.coordinator.reason.commute", "Commute"),
+    pgettext("page.coordinator.reason.no_response", "No response"),
+    pgettext("page.coordinator.reason.candidate_declined", "The candidate declined"),
+    pgettext("page.coordinator.reason.other", "Other"),
+    pgettext("page.coordinator.figures.barriers", "What would unblock most people"),
+    pgettext("page.coordinator.figures.change", "Change"),
+    pgettext("page.coordinator.figures.helped", "People it unblocks vacancies for"),
+    pgettext("page.coordinator.figures.unblocked", "Vacancies unblocked, summed"),
+    pgettext(
+        "page.coordinator.figures.barriers_sample",
+        "Scored for {candidates} of the {ready} people ready for work, against {open} open"
+        " vacancies (weights version {version}).",
+    ),
+    pgettext(
+        "page.coordinator.figures.barriers_none",
+        "The barriers cannot be scored at the moment: there is too much to score at once.",
+    ),
+    # --- the weights
+    pgettext("page.coordinator.weights.title", "The weights of the shortlists"),
+    # TRANSLATORS: {when} is a date and time written as 2026-03-31 14:05 UTC.
+    pgettext(
+        "page.coordinator.weights.current",
+        "Shortlists use version {version}, set by {who} on {when}.",
+    ),
+    pgettext(
+        "page.coordinator.weights.explain",
+        "Each weight says how much a feature counts in a match's score; only their ratios"
+        " matter. A new version is used by the very next shortlist.",
+    ),
+    pgettext("page.coordinator.weights.next", "Set version {version}"),
+    # TRANSLATORS: {feature} is one of the feature.* words (skills, language, ...).
+    pgettext("page.coordinator.weights.weight", "Weight of {feature}"),
+    pgettext("page.coordinator.weights.note", "Why (a note kept with the version)"),
+    pgettext("page.coordinator.weights.submit", "Save the new version"),
+    pgettext("page.coordinator.weights.not_a_number", "Enter a number from 0 to 100."),
+    pgettext("page.coordinator.weights.out_of_range", "A weight is from 0 to 100."),
+    pgettext("page.coordinator.weights.all_zero", "At least one weight must be above zero."),
+    pgettext("page.coordinator.weights.note_too_long", "The note is at most 2000 characters."),
+    pgettext(
+        "page.coordinator.weights.conflict",
+        "Someone else saved version {version} while you were editing. Your numbers are kept"
+        " below: compare them with the new version and save again.",
+    ),
+    pgettext(
+        "page.coordinator.weights.saved",
+        "Version {version} is saved: the next shortlist uses it.",
+    ),
+    pgettext("page.coordinator.weights.history", "Every version"),
+    pgettext("page.coordinator.weights.version", "Version"),
+    pgettext("page.coordinator.weights.by", "Set by"),
+    pgettext("page.coordinator.weights.when", "When"),
+    pgettext("page.coordinator.weights.note_heading", "Note"),
+    # --- the accounts
+    pgettext("page.coordinator.accounts.title", "Accounts"),
+    pgettext("page.coordinator.accounts.name", "Name"),
+    pgettext("page.coordinator.accounts.email", "E-mail address"),
+    pgettext("page.coordinator.accounts.role", "Role"),
+    pgettext("page.coordinator.accounts.employer", "Employer"),
+    pgettext("page.coordinator.accounts.status", "Status"),
+    pgettext("page.coordinator.accounts.active", "Can sign in"),
+    pgettext("page.coordinator.accounts.no_sign_in", "Cannot sign in (no e-mail or password)"),
+    # TRANSLATORS: {day} is a date written as 2026-03-31.
+    pgettext("page.coordinator.accounts.disabled", "Disabled since {day}"),
+    pgettext("page.coordinator.accounts.actions", "Actions"),
+    # TRANSLATORS: a button; {name} makes it clear whose account (for screen readers too).
+    pgettext("page.coordinator.accounts.disable", "Disable {name}"),
+    pgettext("page.coordinator.accounts.enable", "Enable {name}"),
+    pgettext("page.coordinator.accounts.you", "(you)"),
+    pgettext("page.coordinator.accounts.new", "A new account"),
+    pgettext(
+        "page.coordinator.accounts.employer_hint",
+        "Only for an employer's account: the employer's name as its vacancies give it.",
+    ),
+    pgettext("page.coordinator.accounts.create", "Make the account"),
+    pgettext("page.coordinator.accounts.name_missing", "Enter a name of at most 200 characters."),
+    pgettext(
+        "page.coordinator.accounts.email_invalid", "Enter an e-mail address, like name@example.org."
+    ),
+    pgettext(
+        "page.coordinator.accounts.email_taken", "An account with this e-mail address exists."
+    ),
+    pgettext("page.coordinator.accounts.role_invalid", "Choose a role from the list."),
+    pgettext(
+        "page.coordinator.accounts.employer_missing",
+        "An employer's account needs the employer's name.",
+    ),
+    pgettext(
+        "page.coordinator.accounts.employer_not_for_role",
+        "Only an employer's account names an employer: leave this empty.",
+    ),
+    pgettext(
+        "page.coordinator.accounts.employer_unknown", "No employer has this name: {employer}."
+    ),
+    pgettext(
+        "page.coordinator.accounts.created",
+        "The account of {name} is made. Their password, shown only this once:",
+    ),
+    pgettext(
+        "page.coordinator.accounts.password_note",
+        "Give it to them in person or by phone, not by e-mail.",
+    ),
+    pgettext(
+        "page.coordinator.accounts.disabled_now",
+        "The account of {name} is disabled: its sessions and keys stop at once.",
+    ),
+    pgettext("page.coordinator.accounts.enabled_now", "The account of {name} is enabled again."),
+    pgettext(
+        "page.coordinator.accounts.refused",
+        "That change is not allowed: nobody disables their own account, and only an"
+        " administrator changes an administrator's.",
+    ),
+    # --- what needs attention
+    pgettext("page.coordinator.attention.title", "What needs attention"),
+    # TRANSLATORS: {days} is a number of days.
+    pgettext("page.coordinator.attention.quiet", "Proposals with no step for {days} days or more"),
+    pgettext("page.coordinator.attention.closed", "Proposals to vacancies that closed"),
+    pgettext("page.coordinator.attention.followups", "Follow-ups due"),
+    pgettext(
+        "page.coordinator.attention.waiting",
+        "People ready for {days} days or more with nothing proposed",
+    ),
+    pgettext("page.coordinator.attention.none", "Nothing here."),
+    pgettext("page.coordinator.attention.person", "Person"),
+    pgettext("page.coordinator.attention.vacancy", "Vacancy"),
+    pgettext("page.coordinator.attention.jobhunter", "Jobhunter"),
+    pgettext("page.coordinator.attention.last_step", "Last step"),
+    pgettext("page.coordinator.attention.days", "Days"),
+    pgettext("page.coordinator.attention.status", "Where it stands"),
+    pgettext("page.coordinator.attention.vacancy_status", "The vacancy is"),
+    pgettext("page.coordinator.attention.hired_on", "Hired on"),
+    pgettext("page.coordinator.attention.due_on", "Due on"),
+    pgettext("page.coordinator.attention.ready_since", "Ready since"),
+    pgettext("page.coordinator.attention.deleted", "(deleted)"),
+    # TRANSLATORS: where an application in progress stands.
+    pgettext("page.coordinator.status.proposed", "proposed"),
+    pgettext("page.coordinator.status.applied", "applied"),
+    pgettext("page.coordinator.status.interview", "interview"),
+    pgettext("page.coordinator.vacancy.closed", "closed"),
+    pgettext("page.coordinator.vacancy.filled", "filled"),
+    pgettext("page.coordinator.vacancy.deleted", "deleted"),
 ]
 """The coordinators' words."""
 

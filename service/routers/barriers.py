@@ -6,11 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from matcher import BarrierStats, Candidate, barrier_stats
 from matcher.planning.barriers import analyse_barriers, scored_rows
+from matcher.reasons import Language
 from matcher.runtime import release_memory
 from service import store
+from service.catalog import Catalog
 from service.deps import (
     CatalogDep,
     Coordinator,
@@ -147,6 +150,21 @@ def programme_barriers(
     most people, so the programme knows where a course or a childcare deal pays off most.
     Every person is scored under each change against every open vacancy; when that is more
     than the service scores at once, the answer is 422 and names the `sample` that fits."""
+    overview = barrier_overview(session, catalog, limit=limit, language=language, sample=sample)
+    response.headers.update(in_language(language))
+    return overview
+
+
+def barrier_overview(
+    session: Session,
+    catalog: Catalog,
+    *,
+    limit: int,
+    language: Language,
+    sample: int | None = None,
+) -> dict[str, Any]:
+    """The barriers over `ready` people as `GET /stats/barriers` gives them (422 when too many
+    pairs to score at once: the message names the sample that fits)."""
     everyone: list[Candidate] = catalog.candidates_at(session, stages=["ready"])
     people = _spread(everyone, sample)
     engine = catalog.current(session).engine
@@ -175,7 +193,6 @@ def programme_barriers(
                 stats = stats.merge(barrier_stats(engine, people[first : first + STATS_GROUP]))
     finally:
         release_memory()
-    response.headers.update(in_language(language))
     return {
         "weights_version": engine.weights.version,
         "ready_candidates": len(everyone),
