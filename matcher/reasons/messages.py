@@ -920,7 +920,6 @@ MESSAGES: dict[str, Message] = _index(
         # TRANSLATORS: {role} is one of the page.role.* words.
         pgettext("page.home.role", "Your role: {role}"),
         pgettext("page.home.employer", "You act for the employer: {employer}"),
-        pgettext("page.home.coming", "The pages for your work will appear here soon."),
         pgettext("page.role.admin", "administrator"),
         pgettext("page.role.coordinator", "coordinator"),
         pgettext("page.role.jobhunter", "jobhunter"),

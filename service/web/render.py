@@ -29,6 +29,26 @@ LANGUAGE_NAMES: dict[Language, str] = {
 SWITCH_ORDER: tuple[Language, ...] = ("nl", "en", "uk", "ru")
 assert set(SWITCH_ORDER) == set(LANGUAGES)
 
+MENU: dict[str, tuple[tuple[str, str], ...]] = {
+    "jobhunter": (
+        ("/people", "page.coach.title"),
+        ("/people/new", "page.intake.title"),
+        ("/employer/vacancies", "page.employer.list.title"),
+    ),
+    "coordinator": (
+        ("/people", "page.coach.title"),
+        ("/people/new", "page.intake.title"),
+        ("/employer/vacancies", "page.employer.list.title"),
+        ("/figures", "page.coordinator.nav.figures"),
+        ("/coordinator/weights", "page.coordinator.nav.weights"),
+        ("/coordinator/attention", "page.coordinator.nav.attention"),
+        ("/coordinator/accounts", "page.coordinator.nav.accounts"),
+    ),
+    "employer": (("/employer/vacancies", "page.employer.list.title"),),
+    "admin": (("/coordinator/accounts", "page.coordinator.nav.accounts"),),
+}
+"""Each role's pages, in the menu at the top of every page (and on the home page)."""
+
 HEADERS = {
     # A page may change with the session and the language, and holds a form token: never cached.
     "Cache-Control": "no-store",
@@ -109,6 +129,7 @@ def render(
             page=page,
             here=local_path(here),
             signed_in=signed_in,
+            menu=MENU[signed_in.account.role] if signed_in is not None else (),
             csrf_token=signed_in.csrf_token if signed_in is not None else None,
             **context,
         )
