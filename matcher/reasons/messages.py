@@ -427,7 +427,7 @@ COORDINATOR_PAGES: list[Message] = [
     pgettext("page.coordinator.figures.as_of", "As of {day}."),
     pgettext(
         "page.coordinator.figures.placed",
-        "{placed} of {target} people placed in work ({percent}% of the target).",
+        "{placed} of {target} people placed in work ({percent}%).",
     ),
     pgettext(
         "page.coordinator.figures.pace",
