@@ -25,6 +25,12 @@ CHROMIUM = (
     or shutil.which("chromium-browser")
 )
 _PAGES = Path(__file__).resolve().parent
+SCREENSHOTS = Path(
+    os.environ.get("MATCHER_SCREENSHOTS")
+    or Path(os.environ.get("TMPDIR", "/tmp")) / "matcher-screenshots"
+)
+"""Where the screenshot tests write: the README's (docs/screenshots) only when asked,
+`MATCHER_SCREENSHOTS=docs/screenshots ./dev test tests/pages`, so a test run changes no file."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

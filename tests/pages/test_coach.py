@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,7 +14,8 @@ from matcher.reasons import translator
 from service import store
 
 PASSWORD = "a password long enough"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from conftest import SCREENSHOTS  # noqa: E402
+
 LANGUAGE_NAMES = {"uk": "Українська", "nl": "Nederlands"}
 # pytest-playwright's session fixture `base_url` is one pytest 9 warns about (its own issue).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
@@ -112,4 +112,9 @@ def test_screenshots_of_the_caseload_and_a_persons_page(live, page: Page) -> Non
     page.screenshot(path=str(SCREENSHOTS / "person.png"))
     page.set_viewport_size({"width": 375, "height": 800})
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380  # no sideways scrolling on a phone
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > 376).slice(0, 5)"
+        ".map(e => e.tagName + ': ' + e.textContent.slice(0, 40))"
+    )
+    assert width <= 380, wide  # no sideways scrolling on a phone

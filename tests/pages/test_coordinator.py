@@ -7,7 +7,6 @@ import re
 import secrets
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,7 +22,7 @@ pytestmark = [
 ]
 
 PASSWORD = "a password long enough"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from conftest import SCREENSHOTS  # noqa: E402
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from support import LiveServer, make_key  # noqa: E402
 from service import store  # noqa: E402
 
 PASSWORD = "a password long enough"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from conftest import SCREENSHOTS  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,11 @@ def _sign_in(live, page: Page, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ["jobhunter", "coordinator", "employer", "admin"])
-def test_each_roles_menu_opens_each_of_its_pages(live, page: Page, role: str) -> None:
+def test_each_roles_menu_opens_each_of_its_pages_and_each_fits_a_phone(
+    live, page: Page, role: str
+) -> None:
+    page.set_extra_http_headers({"Accept-Language": "uk"})  # long words, the longest lines
+    page.set_viewport_size({"width": 375, "height": 800})
     _sign_in(live, page, role)
     links = page.locator("nav.menu a")
     expect(links).to_have_count(len(MENU[role]))
