@@ -185,7 +185,9 @@ class WeightsOut(BaseModel):
     changed_at: datetime
 
 
-def _key_schema(schema: dict[str, Any]) -> None:
+def one_role_one_employer(schema: dict[str, Any]) -> None:
+    """The rule the validators keep, said in the schema so that clients (and the fuzzer) can
+    know it: an employer key or account names its employer, the others none."""
     schema["anyOf"] = [
         {
             "properties": {"role": {"const": "employer"}, "employer": {"type": "string"}},
@@ -201,13 +203,16 @@ def _key_schema(schema: dict[str, Any]) -> None:
 
 
 class KeyIn(RequestBody):
-    model_config = ConfigDict(json_schema_extra=_key_schema)
+    model_config = ConfigDict(json_schema_extra=one_role_one_employer)
 
     role: Role
     employer: str | None = Field(default=None, min_length=1, max_length=200)
     """Required for (and only for) employer keys: the vacancies' `employer` this key owns."""
     name: str | None = Field(default=None, min_length=1, max_length=200)
     """Who holds the key, shown as who changed the weights."""
+    account_id: str | None = Field(default=None, min_length=1, max_length=200)
+    """The account the key acts for (it must have the key's role and employer): the record then
+    names that person. Without it, an account is made for the key alone, named after it."""
 
     @model_validator(mode="after")
     def _employer_for_employer_keys(self) -> Self:
@@ -224,6 +229,8 @@ class KeyOut(BaseModel):
     employer: str | None
     name: str | None
     created_at: datetime
+    account_id: str
+    """The account the key acts for: what it does is recorded under that account's name."""
 
 
 class NewKey(KeyOut):

@@ -4,7 +4,7 @@ password (an admin anyone's). Passwords are never shown but once, and hashes nev
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self, get_args
+from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from service import store
 from service.deps import CurrentKey, RoleCheck, SessionDep, permit
 from service.routers import errors
-from service.schemas import RequestBody
+from service.schemas import RequestBody, one_role_one_employer
 from service.store import PASSWORD_MAX, PASSWORD_MIN, Principal, Role
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -42,25 +42,8 @@ Name = Annotated[
 EmployerName = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def _one_role_one_employer(schema: dict[str, Any]) -> None:
-    # The rule the validator below keeps, said in the schema, so that clients (and the fuzzer)
-    # can know it: an employer account names its employer, the others none.
-    schema["anyOf"] = [
-        {
-            "properties": {"role": {"const": "employer"}, "employer": {"type": "string"}},
-            "required": ["role", "employer"],
-        },
-        {
-            "properties": {
-                "role": {"enum": [r for r in get_args(Role) if r != "employer"]},
-                "employer": {"type": "null"},
-            }
-        },
-    ]
-
-
 class AccountIn(RequestBody):
-    model_config = ConfigDict(json_schema_extra=_one_role_one_employer)
+    model_config = ConfigDict(json_schema_extra=one_role_one_employer)
 
     name: Name
     email: Email

@@ -16,16 +16,29 @@ router = APIRouter(prefix="/keys", tags=["keys"])
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(400, 401, 403, 413))
 def create_key(session: SessionDep, _: Admin, body: KeyIn) -> NewKey:
     """A new key; `key` is in this response only (the database keeps its sha256). An employer
-    key is bound to an existing employer (422 naming the close matches otherwise)."""
+    key is bound to an existing employer (422 naming the close matches otherwise). With
+    `account_id` the key acts for that account (422 if there is none, or it has another role
+    or employer), so the record names the person; without, for an account of its own."""
     if body.employer is not None:
         try:
             store.check_employer_known(session, name=body.employer)
         except store.UnknownEmployer as error:
-            raise RequestValidationError(
-                [{"type": "value_error", "loc": ["body", "employer"], "msg": str(error)}]
-            ) from error
-    record, key = store.create_key(session, role=body.role, employer=body.employer, name=body.name)
+            raise _refused("employer", str(error)) from error
+    try:
+        record, key = store.create_key(
+            session,
+            role=body.role,
+            employer=body.employer,
+            name=body.name,
+            account_id=body.account_id,
+        )
+    except (store.NotFound, ValueError) as error:
+        raise _refused("account_id", str(error)) from error
     return NewKey(**vars(record), key=key)
+
+
+def _refused(field: str, why: str) -> RequestValidationError:
+    return RequestValidationError([{"type": "value_error", "loc": ["body", field], "msg": why}])
 
 
 @router.get("", responses=errors(401, 403))

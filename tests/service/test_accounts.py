@@ -332,3 +332,40 @@ def test_an_account_made_for_a_key_signs_in_once_given_an_e_mail_and_a_password(
     assert removed.status_code == 200 and removed.json()["can_sign_in"] is False
     with app.state.sessions() as session:
         assert store.check_sign_in(session, email=email, password="now it has one") is None
+
+
+def test_an_admin_makes_a_key_for_an_account_over_http_and_the_record_names_it(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    admin = as_role(keys, "admin")
+    made = client.post("/accounts", json=_account(name="Iryna"), headers=admin).json()
+    body = {"role": "jobhunter", "name": "Iryna's phone", "account_id": made["id"]}
+    new = client.post("/keys", json=body, headers=admin)
+    assert new.status_code == 201, new.text
+    assert new.json()["account_id"] == made["id"]
+    listed = {k["id"]: k for k in client.get("/keys", headers=admin).json()}
+    assert listed[new.json()["id"]]["account_id"] == made["id"]
+    proposal = {"candidate_id": "c-0004", "vacancy_id": "v-0004"}
+    proposed = client.post("/applications", json=proposal, headers={"X-API-Key": new.json()["key"]})
+    assert proposed.status_code == 201, proposed.text
+    assert proposed.json()["jobhunter"] == "Iryna"
+
+
+@pytest.mark.parametrize(
+    "key, why",
+    [
+        ({"role": "coordinator"}, "jobhunter account"),  # the account is a jobhunter's
+        ({"role": "jobhunter", "account_id": "a-nobody"}, "no account with id 'a-nobody'"),
+    ],
+)
+def test_a_key_for_a_missing_or_other_role_account_is_422_naming_account_id(
+    client: TestClient, keys: dict[str, str], key: dict[str, str], why: str
+) -> None:
+    admin = as_role(keys, "admin")
+    made = client.post("/accounts", json=_account(), headers=admin).json()
+    before = client.get("/keys", headers=admin).json()
+    refused = client.post("/keys", json={"account_id": made["id"], **key}, headers=admin)
+    assert refused.status_code == 422, refused.text
+    (error,) = refused.json()["detail"]
+    assert error["loc"] == ["body", "account_id"] and why in error["msg"]
+    assert client.get("/keys", headers=admin).json() == before
