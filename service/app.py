@@ -33,6 +33,7 @@ from service.routers import (
     barriers,
     candidates,
     employers,
+    erasures,
     followups,
     health,
     keys,
@@ -103,6 +104,7 @@ def create_app(
         attention,
         employers,
         accounts,
+        erasures,
     ):
         app.include_router(module.router)
     web.install(app)  # the pages for people, beside the API

@@ -664,6 +664,7 @@ class _Documented:
             employer=employer,
             name=request["name"],
             created_at=_stamped(f.today, 10),
+            account_id=f"a-{_made_up('employer key account', 8, hex_only=True)}",
             key=KEY_PREFIX + _made_up("employer key secret", 43),
         )
         admin = KeyOut(
@@ -672,6 +673,7 @@ class _Documented:
             employer=None,
             name="first admin",
             created_at=_stamped(f.today),
+            account_id="a-1a2b3c4d",
         )
         return {
             ("POST", "/keys"): Shown(
@@ -689,6 +691,7 @@ class _Documented:
 
     def accounts(self) -> dict[tuple[str, str], Shown]:
         from service.routers.accounts import AccountOut, NewAccount
+        from service.routers.erasures import ErasureOut
 
         request = {"name": "Olena Kovalenko", "email": "olena@example.org", "role": "jobhunter"}
         made = NewAccount(
@@ -727,6 +730,21 @@ class _Documented:
             ("PATCH", "/accounts/{account_id}"): Shown(
                 {"renamed": _example("As changed", renamed)},
                 {"renamed": Example(summary="A new name", value={"name": renamed.name})},
+            ),
+            ("GET", "/erasures"): Shown(
+                {
+                    "one": _example(
+                        "Who erased someone, and when (never whom)",
+                        [
+                            ErasureOut(
+                                erased_at=_stamped(self.f.today, 30),
+                                account_id=first.id,
+                                erased_by=first.name,
+                                role="coordinator",
+                            )
+                        ],
+                    )
+                }
             ),
             ("PUT", "/accounts/{account_id}/password"): Shown(
                 {},

@@ -59,6 +59,7 @@ from service.tables import (
     ApplicationRow,
     CandidateRow,
     EmployerRow,
+    ErasureRow,
     FollowUpRow,
     ProgrammeRow,
     RetiredVacancyId,
@@ -310,9 +311,9 @@ def _rewrite_candidate(
     return candidate
 
 
-def delete_candidate(session: Session, *, candidate_id: str) -> None:
+def delete_candidate(session: Session, *, candidate_id: str, by: Principal) -> None:
     """The person and everything about them: applications (with notes), stage history and
-    follow-ups (with notes).
+    follow-ups (with notes); the erasures log says who erased someone and when, not whom.
 
     The erasure counter moves in the same transaction, so every process sees that someone left.
     It is taken first, as vacancy writes take the counters row first: no lock-order deadlock.
@@ -326,6 +327,24 @@ def delete_candidate(session: Session, *, candidate_id: str) -> None:
     result = session.execute(delete(CandidateRow).where(CandidateRow.id == candidate_id))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound(f"no candidate with id '{candidate_id}'")
+    session.add(ErasureRow(account_id=by.account_id, erased_by=by.actor, role=by.role))
+
+
+@dataclass(frozen=True)
+class ErasureRecord:
+    erased_at: datetime
+    account_id: str
+    erased_by: str
+    role: Role
+
+
+def erasures(session: Session) -> list[ErasureRecord]:
+    """Every erasure, newest first: who did it and when."""
+    rows = session.execute(select(ErasureRow).order_by(ErasureRow.id.desc())).scalars()
+    return [
+        ErasureRecord(_aware(r.erased_at), r.account_id, r.erased_by, cast(Role, r.role))
+        for r in rows
+    ]
 
 
 _ERASURES = select(_STATE.erasures).where(_STATE.id == 1)  # built once: read 4 times a second

@@ -253,3 +253,18 @@ class EmployerRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     contact: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ErasureRow(Base):
+    """Who erased a person, and when: the account, as the record names it. Nothing about the
+    person erased is kept (not their id: it may be the office's own reference), so the log
+    holds no personal data of theirs and survives their erasure."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+    account_id: Mapped[str] = mapped_column(String(32))
+    erased_by: Mapped[str] = mapped_column(String(200))
+    """The account's name then, as every line of the record names who did it."""
+    role: Mapped[str] = mapped_column(String(16))

@@ -150,14 +150,15 @@ def patch_candidate(
 def erase_candidate(
     session: SessionDep,
     db: DbEngineDep,
-    _: PeopleReader,
+    who: PeopleReader,
     candidate_id: CandidateId,
     erasures: ErasuresDep,
 ) -> None:
     """Erase the person, their applications (with notes) and stage history: the rows are deleted
     (not flagged) and leave every process's memory at once; on SQLite they are overwritten in
-    the file before the answer, on PostgreSQL the tables are rewritten within seconds after."""
-    store.delete_candidate(session, candidate_id=candidate_id)
+    the file before the answer, on PostgreSQL the tables are rewritten within seconds after.
+    GET /erasures says who erased someone and when (never whom)."""
+    store.delete_candidate(session, candidate_id=candidate_id, by=who)
     session.commit()  # committed before the file is compacted, not after the response
     erasures.erased(candidate_id)
     checkpoint_sqlite(db)

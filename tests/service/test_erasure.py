@@ -348,3 +348,47 @@ def test_nothing_personal_is_logged(
     assert "unexpected RuntimeError" in logged  # the error itself is known
     for value in secret_values:
         assert value not in logged
+
+
+def test_the_erasures_log_names_who_erased_and_nothing_of_whom(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """A coordinator answers for the data: GET /erasures says which account erased someone and
+    when; the person's id, name and skills are in no line of it."""
+    coordinator = as_role(keys, "coordinator")
+    made = client.post(
+        "/accounts",
+        json={
+            "name": "Olha (coach)",
+            "email": f"olha-{secrets.token_hex(3)}@example.org",
+            "role": "jobhunter",
+        },
+        headers=coordinator,
+    ).json()
+    key = client.post(
+        "/keys",
+        json={"role": "jobhunter", "account_id": made["id"]},
+        headers=as_role(keys, "admin"),
+    ).json()["key"]
+    olha = {"X-API-Key": key}
+    body, values = distinctive()
+    body["display_name"] = f"Nadiia {secrets.token_hex(3)}"
+    assert client.post("/candidates", json=body, headers=olha).status_code == 201
+    before = client.get("/erasures", headers=coordinator).json()
+    assert client.delete(f"/candidates/{body['id']}", headers=olha).status_code == 204
+    log = client.get("/erasures", headers=coordinator).json()
+    assert len(log) == len(before) + 1
+    newest = log[0]
+    assert (newest["erased_by"], newest["account_id"], newest["role"]) == (
+        "Olha (coach)",
+        made["id"],
+        "jobhunter",
+    )
+    shown = str(log)
+    assert all(value not in shown for value in [*values, body["display_name"]])
+    # A failed erasure (nobody by that id) is not logged.
+    assert client.delete(f"/candidates/{body['id']}", headers=olha).status_code == 404
+    assert len(client.get("/erasures", headers=coordinator).json()) == len(log)
+    assert client.get("/erasures", headers=as_role(keys, "admin")).status_code == 200
+    for role in ("jobhunter", "employer"):
+        assert client.get("/erasures", headers=as_role(keys, role)).status_code == 403
