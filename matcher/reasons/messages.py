@@ -184,6 +184,22 @@ COACH_PAGES: list[Message] = [
     ),
     pgettext("page.person.print_title", "Vacancies for {name}"),
     pgettext("page.person.print_made", "Made on {day} (weights version {version})."),
+    pgettext("page.person.erase", "Erase this person"),
+    pgettext("page.erase.title", "Erase {name}?"),
+    pgettext(
+        "page.erase.what",
+        "This erases {name} for good: their profile, their applications with the debrief notes, "
+        "their stage history and their follow-ups. It cannot be undone.",
+    ),
+    pgettext(
+        "page.erase.logged",
+        "The record keeps only that your account erased someone, and when: not who it was.",
+    ),
+    pgettext("page.erase.confirm", "To confirm, type their name: {name}"),
+    pgettext("page.erase.button", "Erase for good"),
+    pgettext("page.erase.cancel", "Keep them"),
+    pgettext("page.erase.mismatch", "This is not their name: nothing was erased."),
+    pgettext("page.erase.done", "The person was erased, with everything about them."),
     pgettext("page.intake.title", "A new person"),
     pgettext("page.intake.title_edit", "Edit the profile"),
     npgettext(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from matcher import Candidate
@@ -21,12 +22,13 @@ from service.deps import (
     SessionDep,
     ShortlistCacheDep,
 )
-from service.erasure import ErasuresDep
+from service.erasure import Erasures, ErasuresDep
 from service.examples import CANDIDATE_PATCHES
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
 from service.routers import CandidateId, errors, location, require_path_id
 from service.schemas import CandidatePage
+from service.store import Principal
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
 
@@ -158,7 +160,15 @@ def erase_candidate(
     (not flagged) and leave every process's memory at once; on SQLite they are overwritten in
     the file before the answer, on PostgreSQL the tables are rewritten within seconds after.
     GET /erasures says who erased someone and when (never whom)."""
-    store.delete_candidate(session, candidate_id=candidate_id, by=who)
+    erase(session, db, erasures, candidate_id=candidate_id, by=who)
+
+
+def erase(
+    session: Session, db: Engine, erasures: Erasures, *, candidate_id: str, by: Principal
+) -> None:
+    """DELETE /candidates/{id} and the person page's erase button: the rows, the memory of
+    every process, and (SQLite) the file, before either answers."""
+    store.delete_candidate(session, candidate_id=candidate_id, by=by)
     session.commit()  # committed before the file is compacted, not after the response
     erasures.erased(candidate_id)
     checkpoint_sqlite(db)

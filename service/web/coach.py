@@ -30,14 +30,16 @@ from service.catalog import Catalog, Fitted
 from service.deps import (
     PEOPLE_READERS,
     CatalogDep,
+    DbEngineDep,
     SessionDep,
     SettingsDep,
     ShortlistCacheDep,
     SignedInDep,
 )
+from service.erasure import ErasuresDep
 from service.routers.applications import propose_application, with_vacancies
 from service.routers.attention import AttentionOut, attention_for
-from service.routers.candidates import matching_candidates
+from service.routers.candidates import erase, matching_candidates
 from service.routers.shortlists import Asked, candidate_shortlist_body
 from service.schemas import ApplicationIn, ApplicationOut
 from service.settings import Settings
@@ -194,6 +196,7 @@ def caseload(
     postcode: str = "",
     skill: str = "",
     q: str = "",
+    erased: str = "",
 ) -> Response:
     """People by stage, filtered as GET /candidates filters them, what needs attention first."""
     language = page_language(request, signed_in)
@@ -242,6 +245,7 @@ def caseload(
         ],
         attention=attention,
         shown=ATTENTION_SHOWN,
+        notice=t.text("page.erase.done") if erased else None,
     )
 
 
@@ -782,6 +786,65 @@ def record_step(
         return again("page.person.error.impossible")
     cache.forget(person_id)
     return _see(f"/people/{person_id}#application-{application_id}")
+
+
+# ---------------------------------------------------------------- erasure
+
+
+def _erase_page(
+    request: Request,
+    signed_in: SignedIn,
+    person: Candidate,
+    *,
+    typed: str = "",
+    error: str | None = None,
+) -> Response:
+    language = page_language(request, signed_in)
+    return render(
+        request,
+        "coach/erase.html",
+        page="erase",
+        signed_in=signed_in,
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT if error else status.HTTP_200_OK,
+        person=_person_row(language, person),
+        typed=typed,
+        error=error,
+    )
+
+
+@router.get("/people/{person_id}/erase")
+def erase_form(
+    request: Request, session: SessionDep, signed_in: CoachDep, person_id: str
+) -> Response:
+    """What erasing takes away, and a field to type their name in: it cannot be undone."""
+    person = store.get_candidate(session, candidate_id=person_id)
+    if person is None:
+        return _error(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+    return _erase_page(request, signed_in, person)
+
+
+@router.post("/people/{person_id}/erase")
+def erase_person(
+    request: Request,
+    session: SessionDep,
+    db: DbEngineDep,
+    erasures: ErasuresDep,
+    signed_in: CoachDep,
+    person_id: str,
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Erases as DELETE /candidates/{id} does, under the account, once their name is typed."""
+    person = store.get_candidate(session, candidate_id=person_id)
+    if person is None:
+        return _error(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+    name = _person_row(page_language(request, signed_in), person)["name"]
+    if confirm.strip().casefold() != name.strip().casefold():
+        t = translator(page_language(request, signed_in))
+        return _erase_page(
+            request, signed_in, person, typed=confirm, error=t.text("page.erase.mismatch")
+        )
+    erase(session, db, erasures, candidate_id=person_id, by=Principal.of(signed_in.account))
+    return _see("/people?erased=1")
 
 
 def install(app: FastAPI) -> None:

@@ -30,6 +30,8 @@ COACH_ROUTES = [
     ("POST", f"/people/{PERSON}/edit"),
     ("POST", f"/people/{PERSON}/propose"),
     ("POST", f"/people/{PERSON}/applications/a-x/step"),
+    ("GET", f"/people/{PERSON}/erase"),
+    ("POST", f"/people/{PERSON}/erase"),
 ]
 
 
@@ -245,6 +247,41 @@ def test_an_erased_person_is_gone_from_every_page(pages: FastAPI) -> None:
     assert "Erase Me" not in client.get("/people", params={"q": "erase"}).text
     for path in (f"/people/{person_id}", f"/people/{person_id}/print", f"/people/{person_id}/edit"):
         assert client.get(path).status_code == 404
+
+
+def test_a_coach_erases_a_person_from_their_page_once_the_name_is_typed(
+    pages: FastAPI,
+) -> None:
+    client = signed_in(pages, name="Kateryna")
+    csrf = token(client)
+    made = client.post(
+        "/people/new",
+        data={"csrf_token": csrf, "postcode": "2060", "display_name": "Halyna T", "stage": "ready"},
+    )
+    person_id = made.headers["location"].removeprefix("/people/")
+    page = client.get(f"/people/{person_id}")
+    assert f'href="/people/{person_id}/erase"' in page.text
+    form = client.get(f"/people/{person_id}/erase")
+    assert form.status_code == 200 and "cannot be undone" in form.text
+    wrong = client.post(
+        f"/people/{person_id}/erase", data={"csrf_token": csrf, "confirm": "Halyna"}
+    )
+    assert wrong.status_code == 422
+    assert 'aria-invalid="true"' in wrong.text and "nothing was erased" in wrong.text
+    assert 'value="Halyna"' in wrong.text  # what was typed stays
+    assert client.get(f"/people/{person_id}").status_code == 200
+    coordinator = {"X-API-Key": make_key(pages, "coordinator")}
+    before = client.get("/erasures", headers=coordinator).json()
+    done = client.post(
+        f"/people/{person_id}/erase", data={"csrf_token": csrf, "confirm": " halyna t "}
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/people?erased=1"
+    assert "was erased" in client.get(done.headers["location"]).text
+    assert client.get(f"/people/{person_id}").status_code == 404
+    assert client.get(f"/candidates/{person_id}", headers=coordinator).status_code == 404
+    log = client.get("/erasures", headers=coordinator).json()
+    assert len(log) == len(before) + 1 and log[0]["erased_by"] == "Kateryna"
+    assert person_id not in str(log) and "Halyna" not in str(log)
 
 
 def test_the_print_view_has_the_shortlist_and_no_navigation(pages: FastAPI) -> None:
