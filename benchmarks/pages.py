@@ -95,21 +95,30 @@ def run(rows: list[tuple[str, str]]) -> None:
         "/people?skill=%D0%B2%D0%BE%D0%B4%D1%96%D0%B9+%D0%BD%D0%B0%D0%B2%D0%B0%D0%BD%D1%82%D0%B0%D0%B6%D1%83%D0%B2%D0%B0%D1%87%D0%B0",
         "/people?postcode=2060",
     ]
+    for workers in (1, 2):
+        _rows_at(rows, workers, people, caseloads)
+
+
+def _rows_at(
+    rows: list[tuple[str, str]], workers: int, people: list[str], caseloads: list[str]
+) -> None:
+    """The three rows, served by `workers` processes (`matcher serve --workers`: one per core
+    is what a two-core machine runs)."""
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        with _server(data) as url:
+        with _server(data, workers) as url:
             emails = [_account(data, n) for n in range(USERS)]
             clients = [_signed_in(url, email) for email in emails]
             try:
-                rows.append((f"uvicorn subprocess, SQLite, fixtures; {USERS} signed-in users", ""))
-                _load(clients, people[:40] + caseloads, 2.0)  # warm up
-                _row(rows, f"a person's page ({len(people)} ready people)", _load(
+                rows.append((f"{workers} worker(s), SQLite, fixtures; {USERS} signed-in users", ""))
+                _load(clients, people[:40] + caseloads, 2.0 * workers)  # warm up every worker
+                _row(rows, f"  a person's page ({len(people)} ready people)", _load(
                     clients, people, SECONDS
                 ))  # fmt: skip
-                _row(rows, "a person's page seen before (40 people, shortlists cached)", _load(
+                _row(rows, "  a person's page seen before (40 people, shortlists cached)", _load(
                     clients, people[:40], SECONDS
                 ))  # fmt: skip
-                _row(rows, "the caseload (all, ready, a skill, a postcode)", _load(
+                _row(rows, "  the caseload (all, ready, a skill, a postcode)", _load(
                     clients, caseloads, SECONDS
                 ))  # fmt: skip
             finally:

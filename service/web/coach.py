@@ -572,7 +572,7 @@ _BARRIERS_LOCK = threading.Lock()
 def _barriers(fitted: Fitted, catalog: Catalog, person: Candidate, language: Language) -> Any:
     """What would unlock most, as GET /candidates/{id}/barriers answers it, kept while the
     person and the catalog are unchanged (it scores every change against every vacancy)."""
-    key = (person.model_dump_json(), fitted.catalog_version, language)
+    key = (person.model_dump_json(), fitted.catalog_version, fitted.weights_version, language)
     with _BARRIERS_LOCK:
         found = _BARRIERS.get(key)
     if found is None:
