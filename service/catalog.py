@@ -23,6 +23,8 @@ logger = logging.getLogger("service")
 
 
 REMEMBERED_CHANGES = 64
+REDUCED_KEPT = 64
+"""How many engines reduced to a set of changed vacancies a Fitted keeps (each a few columns)."""
 """How many catalog steps a Fitted remembers the changed vacancies of (for cached shortlists)."""
 
 
@@ -45,6 +47,7 @@ class Fitted:
     steps: tuple[CatalogStep, ...] = ()
     """The last catalog steps that led here, oldest first, each ending where the next begins."""
     _reduced: dict[frozenset[str], Engine] = field(default_factory=dict, compare=False, repr=False)
+    _reduced_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def covers(self, catalog_version: int, weights_version: int) -> bool:
         return self.catalog_version >= catalog_version and self.weights_version >= weights_version
@@ -67,9 +70,12 @@ class Fitted:
         engine = self._reduced.get(vacancy_ids)
         if engine is None:
             engine = self.engine.only(vacancy_ids)
-            if len(self._reduced) >= 8:
-                self._reduced.clear()
-            self._reduced[vacancy_ids] = engine
+            with self._reduced_lock:
+                # Oldest out first: cached shortlists from a few catalogs back each ask for
+                # another set, and clearing all at once made every one of them again.
+                while len(self._reduced) >= REDUCED_KEPT:
+                    del self._reduced[next(iter(self._reduced))]
+                self._reduced[vacancy_ids] = engine
         return engine
 
 

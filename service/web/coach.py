@@ -565,7 +565,7 @@ class StepError:
     reason: str = ""
 
 
-_BARRIERS: dict[tuple[str, int, Language], list[dict[str, Any]]] = {}
+_BARRIERS: dict[tuple[str, int, int, Language], list[dict[str, Any]]] = {}
 _BARRIERS_LOCK = threading.Lock()
 
 
