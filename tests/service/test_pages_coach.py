@@ -4,6 +4,7 @@ debrief, a person saved from a hurried intake, an erasure gone from every page).
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from support import EMPLOYER, make_key, settings_for
+from support import EMPLOYER, Databases, make_key, settings_for
 
 from service import store
 from service.app import create_app
@@ -290,3 +291,36 @@ def test_the_print_view_has_the_shortlist_and_no_navigation(pages: FastAPI) -> N
     assert printed.status_code == 200
     assert 'class="coach-shortlist"' in printed.text
     assert "sign-out" not in printed.text and "<form" not in printed.text
+
+
+def test_a_person_s_barriers_follow_new_weights(databases: Databases) -> None:
+    """The page keeps what would unlock most while nothing changes; new weights change it, as
+    they change GET /candidates/{id}/barriers (which the page must then say, not the old)."""
+    app = create_app(settings_for(databases.new()))
+    with TestClient(app):
+        client = signed_in(app)
+        coordinator = {"X-API-Key": make_key(app, "coordinator")}
+
+        def shown() -> list[str]:
+            page = client.get(f"/people/{PERSON}").text
+            section = page.split('id="barriers-heading"', 1)[-1].split("</section>", 1)[0]
+            return [html.unescape(line) for line in re.findall(r"<li>([^<]*)</li>", section)]
+
+        def answered() -> list[str]:
+            body = client.get(f"/candidates/{PERSON}/barriers", headers=coordinator).json()
+            return [c["label"] for c in body["changes"] if c["unblocked"] > 0][:5]
+
+        before = shown()
+        assert before, "the fixture person has something that would unlock vacancies"
+        current = client.get("/weights", headers=coordinator).json()
+        weights = {**current["weights"], "childcare": 0.0}  # hours no longer block anyone
+        changed = client.put(
+            "/weights",
+            json={"weights": weights, "version": current["version"] + 1},
+            headers=coordinator,
+        )
+        assert changed.status_code == 200, changed.text
+        after, labels = shown(), answered()
+        assert after != before
+        assert len(after) == len(labels)
+        assert all(line.startswith(f"{label}: ") for line, label in zip(after, labels, strict=True))
