@@ -16,7 +16,7 @@ from service import store
 PASSWORD = "a password long enough"
 from conftest import SCREENSHOTS  # noqa: E402
 
-LANGUAGE_NAMES = {"uk": "Українська", "nl": "Nederlands"}
+LANGUAGE_NAMES = {"uk": "Українська", "nl": "Nederlands", "ru": "Русский", "en": "English"}
 # pytest-playwright's session fixture `base_url` is one pytest 9 warns about (its own issue).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
@@ -118,3 +118,21 @@ def test_screenshots_of_the_caseload_and_a_persons_page(live, page: Page) -> Non
         ".map(e => e.tagName + ': ' + e.textContent.slice(0, 40))"
     )
     assert width <= 380, wide  # no sideways scrolling on a phone
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF as Chromium writes it (one page object each)."""
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+@pytest.mark.parametrize("language", ["uk", "nl", "ru", "en"])
+def test_a_persons_print_view_is_one_a4_page_in_every_language(
+    live, page: Page, language: str
+) -> None:
+    """For an employer visit: the ten lines with each feature's verdict, on one sheet."""
+    sign_in_as_coach(live, page, language)
+    for person in ("c-0002", "c-0013", "c-0100", "c-0200", "c-0300"):
+        page.goto(f"{live.url}/people/{person}/print")
+        expect(page.locator("ol.coach-shortlist > li")).to_have_count(10)
+        assert page.locator("nav, form").count() == 0
+        assert pdf_pages(page.pdf(format="A4")) == 1, person
