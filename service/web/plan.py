@@ -285,6 +285,13 @@ def _candidates_view(
                 for feature in line["features"].values()
                 for reason in feature["reasons"]
             ],
+            # The first reason of each feature is its verdict (the skills asked for, Dutch,
+            # the hours, the trip): what an employer reads on one printed page.
+            "verdicts": [
+                feature["reasons"][0]["message"]
+                for feature in line["features"].values()
+                if feature["reasons"]
+            ],
         }
         for line in body["results"]
     ]
