@@ -266,6 +266,51 @@ COACH_PAGES: list[Message] = [
     pgettext("page.intake.error.display_name", "At most 200 characters."),
     pgettext("page.intake.error.coach", "At most 200 characters."),
     pgettext("page.intake.error.other", "Something in the form cannot be saved. Check it."),
+    # This week's plan and a vacancy's candidates (service/web/plan.py).
+    pgettext("page.plan.title", "This week's plan"),
+    pgettext("page.plan.heading", "Proposals for this week"),
+    pgettext(
+        "page.plan.intro",
+        "Each person's best vacancies, spread so that no vacancy gets more proposals than it has"
+        " open positions for. Nothing is recorded until you propose.",
+    ),
+    pgettext("page.plan.whose", "For whom"),
+    pgettext("page.plan.whose.mine", "The people I coach"),
+    pgettext("page.plan.whose.all", "Everyone ready for work"),
+    pgettext("page.plan.per_candidate", "Proposals per person (1 to 5)"),
+    pgettext("page.plan.submit", "Make the plan"),
+    pgettext(
+        "page.plan.error.per_candidate",
+        "{value} is not a number of proposals: choose a whole number from {min} to {max}.",
+    ),
+    npgettext(
+        "page.plan.count",
+        "{count} proposal in this plan",
+        "{count} proposals in this plan",
+    ),
+    pgettext("page.plan.nobody.mine", "Nobody you coach is ready for work now."),
+    pgettext("page.plan.nobody.all", "Nobody is ready for work now."),
+    pgettext("page.plan.nothing", "Nothing to propose to them this week."),
+    # TRANSLATORS: the button on a plan's line; {title} is the vacancy's title.
+    pgettext("page.plan.propose", "Propose: {title}"),
+    pgettext("page.plan.proposed", "{name} was proposed for {title} ({employer})."),
+    pgettext("page.plan.see_application", "See the application on their page"),
+    pgettext(
+        "page.plan.refused.under_way",
+        "This was proposed already: it is under way, and nothing was recorded.",
+    ),
+    pgettext(
+        "page.plan.refused.not_found",
+        "This person or this vacancy is no longer there: nothing was recorded.",
+    ),
+    pgettext("page.plan.candidates", "Who suits this vacancy"),
+    pgettext("page.plan.candidates_link", "Who suits this vacancy, for a visit"),
+    pgettext("page.plan.candidates_empty", "Nobody ready for work suits this vacancy now."),
+    pgettext("page.plan.print", "Print for the employer"),
+    # TRANSLATORS: the printed page's title; {title} is the vacancy's, {employer} its employer.
+    pgettext("page.plan.print_title", "Candidates for {title} at {employer}"),
+    pgettext("page.plan.print_made", "Made on {day} (weights version {version})."),
+    pgettext("page.plan.back_to_candidates", "Back to the candidates"),
 ]
 """Written by whoever builds those pages; kept apart so that each area's words merge alone."""
 

@@ -87,7 +87,7 @@ def _see(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _error(request: Request, signed_in: SignedIn | None, which: str, code: int) -> HTMLResponse:
+def error_page(request: Request, signed_in: SignedIn | None, which: str, code: int) -> HTMLResponse:
     return render(
         request,
         "error.html",
@@ -100,7 +100,7 @@ def _error(request: Request, signed_in: SignedIn | None, which: str, code: int) 
 
 
 def _not_for_this_role(request: Request, _: Exception) -> Response:
-    return _error(request, None, "forbidden", status.HTTP_403_FORBIDDEN)
+    return error_page(request, None, "forbidden", status.HTTP_403_FORBIDDEN)
 
 
 # ---------------------------------------------------------------- shown values
@@ -142,7 +142,7 @@ def _level(language: Language, level: str) -> str:
 # ---------------------------------------------------------------- the caseload
 
 
-_RECORD_FINGERPRINT = select(
+RECORD_FINGERPRINT = select(
     select(func.count()).select_from(ApplicationRow).scalar_subquery(),
     select(func.max(ApplicationRow.updated_at)).scalar_subquery(),
     select(func.count()).select_from(CandidateRow).scalar_subquery(),
@@ -168,7 +168,7 @@ class AttentionMemo:
     def get(
         self, session: Session, settings: Settings, principal: Principal, *, as_of: date
     ) -> AttentionOut:
-        fingerprint = tuple(session.execute(_RECORD_FINGERPRINT).one())
+        fingerprint = tuple(session.execute(RECORD_FINGERPRINT).one())
         key = (fingerprint, as_of, principal.role, principal.actor)
         with self._lock:
             found = self._found.get(key)
@@ -530,7 +530,7 @@ def edit_form(
 ) -> Response:
     person = store.get_candidate(session, candidate_id=person_id)
     if person is None:
-        return _error(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
     return _intake_page(request, signed_in, _fields_of(person), person_id=person_id)
 
 
@@ -545,7 +545,7 @@ def edit(
 ) -> Response:
     before = store.get_candidate(session, candidate_id=person_id)
     if before is None:
-        return _error(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
     person, errors = candidate_from(page_language(request, signed_in), typed, before=before)
     if person is None:
         return _intake_page(request, signed_in, typed, person_id=person_id, errors=errors)
@@ -643,7 +643,7 @@ def _person_page(
 ) -> Response:
     person = store.get_candidate(session, candidate_id=person_id)
     if person is None:
-        return _error(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
     language = page_language(request, signed_in)
     return render(
         request,
@@ -752,7 +752,7 @@ def record_step(
     t = translator(page_language(request, signed_in))
     found = store.get_application(session, application_id=application_id)
     if found is None or found.candidate_id != person_id:
-        return _error(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
 
     def again(key: str) -> Response:
         return _person_page(
@@ -819,7 +819,7 @@ def erase_form(
     """What erasing takes away, and a field to type their name in: it cannot be undone."""
     person = store.get_candidate(session, candidate_id=person_id)
     if person is None:
-        return _error(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
     return _erase_page(request, signed_in, person)
 
 
@@ -836,7 +836,7 @@ def erase_person(
     """Erases as DELETE /candidates/{id} does, under the account, once their name is typed."""
     person = store.get_candidate(session, candidate_id=person_id)
     if person is None:
-        return _error(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
     name = _person_row(page_language(request, signed_in), person)["name"]
     if confirm.strip().casefold() != name.strip().casefold():
         t = translator(page_language(request, signed_in))

@@ -32,11 +32,13 @@ assert set(SWITCH_ORDER) == set(LANGUAGES)
 MENU: dict[str, tuple[tuple[str, str], ...]] = {
     "jobhunter": (
         ("/people", "page.coach.title"),
+        ("/plan", "page.plan.title"),
         ("/people/new", "page.intake.title"),
         ("/employer/vacancies", "page.employer.list.title"),
     ),
     "coordinator": (
         ("/people", "page.coach.title"),
+        ("/plan", "page.plan.title"),
         ("/people/new", "page.intake.title"),
         ("/employer/vacancies", "page.employer.list.title"),
         ("/figures", "page.coordinator.nav.figures"),
