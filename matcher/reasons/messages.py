@@ -291,6 +291,30 @@ COACH_PAGES: list[Message] = [
     pgettext("page.plan.nobody.mine", "Nobody you coach is ready for work now."),
     pgettext("page.plan.nobody.all", "Nobody is ready for work now."),
     pgettext("page.plan.nothing", "Nothing to propose to them this week."),
+    # TRANSLATORS: a fold-out table under the plan's count: how evenly this plan spreads the
+    # proposals over the vacancies, beside proposing each person their best vacancies alone.
+    pgettext("page.plan.spread.heading", "How the plan spreads the proposals"),
+    pgettext(
+        "page.plan.spread.hint",
+        "Beside proposing each person their best {per_candidate} vacancies whatever the others "
+        "get: the plan keeps a few popular vacancies from drowning in proposals.",
+    ),
+    pgettext("page.plan.spread.plan", "This plan"),
+    pgettext("page.plan.spread.top_k", "Each person's best"),
+    pgettext("page.plan.spread.proposals", "Proposals"),
+    pgettext("page.plan.spread.total_score", "Total match (the sum of the scores)"),
+    pgettext("page.plan.spread.max_per_vacancy", "Most proposals to one vacancy"),
+    pgettext(
+        "page.plan.spread.over_capacity",
+        "Vacancies with more proposals than their open positions allow",
+    ),
+    pgettext(
+        "page.plan.spread.coverage_reachable",
+        "Vacancies within reach that get at least one proposal",
+    ),
+    pgettext("page.plan.spread.candidates_without", "People without any proposal"),
+    # TRANSLATORS: a share, e.g. "45%"; write the sign and any space as your language does.
+    pgettext("page.plan.spread.percent", "{percent}%"),
     # TRANSLATORS: the button on a plan's line; {title} is the vacancy's title.
     pgettext("page.plan.propose", "Propose: {title}"),
     pgettext("page.plan.proposed", "{name} was proposed for {title} ({employer})."),

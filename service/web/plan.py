@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from matcher import Candidate
-from matcher.reasons import Language, translator
+from matcher.reasons import Language, Translator, translator
 from service import store
 from service.catalog import Catalog
 from service.deps import CatalogDep, SessionDep, SettingsDep
@@ -110,6 +110,7 @@ def _plan_page(
         )
     people = mine if whose == "mine" else ready
     groups: list[dict[str, Any]] = []
+    spread: list[dict[str, str]] = []
     if people and not errors:
         body = PlanIn(
             per_candidate=int(number),
@@ -121,6 +122,7 @@ def _plan_page(
             detail: list[dict[str, Any]] = too_large.detail  # type: ignore[assignment]
             errors["whose"] = str(detail[0]["msg"])
         else:
+            spread = _spread(t, plan["summary"])
             by_id = {str(p.id): p for p in people}
             for entry in plan["candidates"]:
                 person = by_id[entry["candidate_id"]]
@@ -148,8 +150,39 @@ def _plan_page(
         nobody=not people,
         groups=groups,
         proposals=sum(len(g["lines"]) for g in groups),
+        spread=spread,
         notice=notice,
     )
+
+
+SPREAD_ROWS = (
+    "proposals",
+    "total_score",
+    "max_per_vacancy",
+    "over_capacity",
+    "coverage_reachable",
+    "candidates_without",
+)
+"""What POST /plans's summary says of how evenly proposals spread (the planner's fairness), shown
+for the plan and for plain top-k, each person's best whatever the others get."""
+
+
+def _spread(t: Translator, summary: dict[str, dict[str, float]]) -> list[dict[str, str]]:
+    def shown(metric: str, value: float) -> str:
+        if metric == "coverage_reachable":
+            return t.fill("page.plan.spread.percent", {"percent": round(100 * value)})
+        if metric == "total_score":
+            return t.decimal(round(value, 1))
+        return str(int(value))
+
+    return [
+        {
+            "label": t.text(f"page.plan.spread.{metric}"),
+            "plan": shown(metric, summary["planner"][metric]),
+            "top_k": shown(metric, summary["top_k"][metric]),
+        }
+        for metric in SPREAD_ROWS
+    ]
 
 
 def _proposed_notice(

@@ -79,6 +79,43 @@ def test_the_plan_page_lists_the_pairs_post_plans_gives(pages: FastAPI, coached:
         assert f'id="person-{person}"' in everyone.text and f'href="/people/{person}"' in mine.text
 
 
+def test_the_plan_page_says_how_it_spreads_the_proposals_as_post_plans_does(
+    pages: FastAPI, coached: list[str]
+) -> None:
+    """The planner's fairness beside plain top-k, in the numbers POST /plans's summary gives."""
+    client = signed_in(pages, name=COACH)
+    page = client.get("/plan", params={"whose": "all", "per_candidate": "3"}).text
+    summary = (
+        TestClient(pages)
+        .post(
+            "/plans", json={"per_candidate": 3}, headers={"X-API-Key": make_key(pages, "jobhunter")}
+        )
+        .json()["summary"]
+    )
+    table = page.split('class="plan-spread"', 1)[1].split("</details>", 1)[0]
+    rows = {
+        label: (plan, top_k)
+        for label, plan, top_k in re.findall(
+            r'<th scope="row">([^<]+)</th><td class="number">([^<]+)</td>'
+            r'<td class="number">([^<]+)</td>',
+            table,
+        )
+    }
+    for label, metric in [
+        ("Proposals", "proposals"),
+        ("Most proposals to one vacancy", "max_per_vacancy"),
+        ("Vacancies with more proposals than their open positions allow", "over_capacity"),
+        ("People without any proposal", "candidates_without"),
+    ]:
+        assert rows[label] == (str(summary["planner"][metric]), str(summary["top_k"][metric]))
+    reach = rows["Vacancies within reach that get at least one proposal"]
+    assert reach == tuple(
+        f"{round(100 * summary[side]['coverage_reachable'])}%" for side in ("planner", "top_k")
+    )
+    # The point of the plan: no vacancy gets more than its positions allow, unlike top-k.
+    assert summary["planner"]["over_capacity"] == 0 < summary["top_k"]["over_capacity"]
+
+
 def test_someone_who_coaches_nobody_gets_everyone_and_an_empty_mine(
     pages: FastAPI, coached: list[str]
 ) -> None:
