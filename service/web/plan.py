@@ -206,6 +206,7 @@ def _proposed_notice(
         "text": text,
         "link": f"/people/{application.candidate_id}#application-{application.id}",
         "refused": False,
+        "person": application.candidate_id,  # shown in their group, where the page scrolls to
     }
 
 

@@ -148,6 +148,9 @@ def test_accepting_a_line_proposes_it_once_and_the_line_is_gone(
     notice = re.search(r'id="plan-notice">(.*?)</p>', back.text, re.S)
     assert notice is not None and "was proposed for" in notice.group(1)
     assert f'href="/people/{person}#application-{made[0].id}"' in notice.group(1)
+    # Said in the person's group, where the page scrolls to, not at the top out of view.
+    group = back.text.split(f'id="person-{person}"', 1)[1].split('class="plan-person"', 1)[0]
+    assert 'id="plan-notice"' in group
     assert (person, vacancy) not in pairs(back.text)  # under way now
     assert pairs(back.text) == planned(pages, coached)
     person_page = client.get(f"/people/{person}")
