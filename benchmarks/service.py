@@ -113,27 +113,56 @@ local paths, n = {}, 0
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
 request = function()
   n = n + 1
-  return wrk.format("GET", paths[(n % #paths) + 1], {["X-API-Key"] = os.getenv("BENCH_KEY")})
+  local headers = {[os.getenv("BENCH_HEADER")] = os.getenv("BENCH_KEY")}
+  return wrk.format("GET", paths[(n % #paths) + 1], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("RESULT %f %f %f %d %d\\n",
     summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.requests,
+    latency:percentile(50) / 1000, latency:percentile(tonumber(os.getenv("BENCH_TAIL"))) / 1000,
+    summary.requests,
     e.status + e.connect + e.read + e.write + e.timeout))
 end
 """
 
 
-def _load_wrk(url: str, key: str, paths: list[str], clients: int, seconds: float) -> Result:
+def _load_wrk(
+    url: str,
+    key: str,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    *,
+    header: str = "X-API-Key",
+    tail: int = 99,
+) -> Result:
+    """wrk's rate, p50 and p`tail` latency, each request carrying `header: key` (an API key, or
+    a signed-in browser's Cookie)."""
     with tempfile.TemporaryDirectory() as tmp:
         script, listing = Path(tmp) / "paths.lua", Path(tmp) / "paths.txt"
         script.write_text(_WRK_SCRIPT)
         listing.write_text("\n".join(paths) + "\n")
         assert WRK is not None
         out = subprocess.run(
-            [WRK, "-t1", f"-c{clients}", f"-d{seconds:.0f}s", "-s", str(script), url],
-            env={**os.environ, "BENCH_PATHS": str(listing), "BENCH_KEY": key},
+            [
+                WRK,
+                "-t1",
+                f"-c{clients}",
+                f"-d{seconds:.0f}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                url,
+            ],
+            env={
+                **os.environ,
+                "BENCH_PATHS": str(listing),
+                "BENCH_KEY": key,
+                "BENCH_HEADER": header,
+                "BENCH_TAIL": str(tail),
+            },
             capture_output=True,
             text=True,
             check=True,
