@@ -276,6 +276,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(store.ApplicationExists, second_story)
     app.add_exception_handler(store.VersionConflict, detail(status.HTTP_409_CONFLICT))
     app.add_exception_handler(store.NotInWork, detail(status.HTTP_409_CONFLICT))
+    app.add_exception_handler(store.VacancyNotOpen, detail(status.HTTP_409_CONFLICT))
 
     def impossible(_: Request, error: Exception) -> JSONResponse:
         # The shape of FastAPI's own 422s; the message names the steps, never a note.

@@ -99,6 +99,10 @@ class NotInWork(Exception):
     """A follow-up for someone who is not in work (the message says their stage)."""
 
 
+class VacancyNotOpen(Exception):
+    """A new proposal to a vacancy that is closed or filled: it takes nobody new."""
+
+
 class ApplicationExists(AlreadyExists):
     """The pair has an application in progress, or one that ended and `again` was not said."""
 
@@ -1360,7 +1364,8 @@ def _check_role(role: str, employer: str | None) -> None:
         raise ValueError("an employer account needs the employer's name; other roles take none")
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
+    """ValueError unless the name has 1 to 200 characters besides the spaces around it."""
     if not 1 <= len(name.strip()) <= 200:
         raise ValueError("a name has 1 to 200 characters")
 
@@ -1392,7 +1397,7 @@ def create_account(
     """A new account (AlreadyExists if the e-mail is taken); an employer account's employer must
     be a record (UnknownEmployer otherwise). Without a password it cannot sign in yet."""
     _check_role(role, employer)
-    _check_name(name)
+    check_name(name)
     if employer is not None:
         check_employer_known(session, name=employer)
     if email is not None:
@@ -1481,7 +1486,7 @@ def update_account(
         row.email = None if email is None else email.strip()
         row.email_key = None if email is None else email_key(email)
     if name is not None:
-        _check_name(name)
+        check_name(name)
         row.name = name
     if (new_role, new_employer) != (row.role, row.employer):
         row.role, row.employer = new_role, new_employer

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from service import store
 from service.deps import CurrentKey, RoleCheck, SessionDep, permit
@@ -17,6 +17,19 @@ from service.schemas import RequestBody, one_role_one_employer
 from service.store import PASSWORD_MAX, PASSWORD_MIN, Principal, Role
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
+
+
+def _store_checks(check: Any) -> AfterValidator:
+    """The store's own check after the schema's, so that what the schema lets through and the
+    store refuses (Python strips characters such as U+001E that the schema's \\s does not
+    match) is a 422 naming the field, never a 500."""
+
+    def checked(value: str) -> str:
+        check(value)
+        return value
+
+    return AfterValidator(checked)
+
 
 AccountManager = Annotated[Principal, Depends(RoleCheck("admin", "coordinator"))]
 
@@ -29,6 +42,7 @@ Email = Annotated[
         description="Their e-mail address: what they sign in with (compared ignoring case)",
         examples=["olena@example.org"],
     ),
+    _store_checks(store.check_email),
 ]
 Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
 Name = Annotated[
@@ -38,6 +52,7 @@ Name = Annotated[
         max_length=200,
         description="How the record names them (who proposed, recorded a step, set the weights)",
     ),
+    _store_checks(store.check_name),
 ]
 EmployerName = Annotated[str, Field(min_length=1, max_length=200)]
 

@@ -86,12 +86,19 @@ def propose_application(
     vacancy = store.get_vacancy(session, vacancy_id=body.vacancy_id)
     if vacancy is None:
         raise store.NotFound(f"no vacancy with id '{body.vacancy_id}' (body.vacancy_id)")
+    proposed_on = body.on or date.today()
+    if vacancy.status != "open" and proposed_on >= date.today():
+        # A proposal made before it closed may be recorded late, with its day; a new one not.
+        raise store.VacancyNotOpen(
+            f"vacancy '{body.vacancy_id}' is {vacancy.status}: it takes no new proposals"
+            " (body.vacancy_id; one made before it closed is recorded with its day in body.on)"
+        )
     application = Application(
         id=body.id,
         candidate_id=body.candidate_id,
         vacancy_id=body.vacancy_id,
         jobhunter=principal.actor,
-        steps=[ApplicationStep(status="proposed", on=body.on or date.today(), note=body.note)],
+        steps=[ApplicationStep(status="proposed", on=proposed_on, note=body.note)],
         snapshot=_snapshot(session, catalog, candidate, vacancy),
     )
     created = store.create_application(

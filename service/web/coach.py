@@ -717,7 +717,7 @@ def propose(
         created: ApplicationOut = propose_application(
             session, catalog, Principal.of(signed_in.account), body
         )
-    except (ValidationError, store.NotFound, store.AlreadyExists):
+    except (ValidationError, store.NotFound, store.AlreadyExists, store.VacancyNotOpen):
         session.rollback()
         return _person_page(
             request,

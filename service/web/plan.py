@@ -253,9 +253,15 @@ def accept(
     try:
         body = ApplicationIn(candidate_id=candidate_id, vacancy_id=vacancy_id)
         created = propose_application(session, catalog, Principal.of(signed_in.account), body)
-    except (ValidationError, store.NotFound, store.AlreadyExists) as refused:
+    except (
+        ValidationError,
+        store.NotFound,
+        store.AlreadyExists,
+        store.VacancyNotOpen,
+    ) as refused:
         session.rollback()
         under_way = isinstance(refused, store.AlreadyExists)
+        # A vacancy closed or filled since the plan was shown is as good as gone for it.
         key = "page.plan.refused.under_way" if under_way else "page.plan.refused.not_found"
         return _plan_page(
             request,
@@ -265,7 +271,9 @@ def accept(
             whose=whose,
             per_candidate=per_candidate,
             notice={"text": t.text(key), "link": None, "refused": True},
-            status_code=status.HTTP_409_CONFLICT if under_way else status.HTTP_404_NOT_FOUND,
+            status_code=status.HTTP_404_NOT_FOUND
+            if isinstance(refused, (ValidationError, store.NotFound))
+            else status.HTTP_409_CONFLICT,
         )
     path = _plan_path(whose or "all", per_candidate, proposed=created.id)
     return _see(f"{path}#person-{candidate_id}")

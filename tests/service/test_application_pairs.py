@@ -26,8 +26,8 @@ def setup(databases: Databases) -> Any:
         yield client, {"X-API-Key": make_key(app, "jobhunter")}
 
 
-def _pair(client: TestClient, key: dict[str, str]) -> tuple[str, dict[str, Any]]:
-    person, job = candidate_body(), vacancy_body()
+def _pair(client: TestClient, key: dict[str, str], **vacancy: Any) -> tuple[str, dict[str, Any]]:
+    person, job = candidate_body(), vacancy_body(**vacancy)
     assert client.post("/candidates", json=person, headers=key).status_code == 201
     assert client.post("/vacancies", json=job, headers=key).status_code == 201
     return str(person["id"]), job
@@ -59,7 +59,8 @@ def test_after_an_application_ended_a_new_one_needs_again(
     setup: Any, ending: dict[str, str]
 ) -> None:
     client, key = setup
-    person, job = _pair(client, key)
+    # Two positions: one hire leaves the vacancy open (a filled one takes no new proposal).
+    person, job = _pair(client, key, positions=2)
     body = {"candidate_id": person, "vacancy_id": job["id"], "on": day(-9)}
     first = client.post("/applications", json=body, headers=key).json()
     ended = client.patch(

@@ -42,11 +42,13 @@ def patch(client: TestClient, keys: dict[str, str], ident: str, step: dict[str, 
 
 @pytest.fixture(scope="module")
 def vacancy(client: TestClient, keys: dict[str, str]) -> str:
-    """EMPLOYER's vacancy next to HOME."""
+    """EMPLOYER's vacancy next to HOME, with positions enough to stay open through the hires
+    of this module's journeys (a filled vacancy takes no new proposal)."""
     body = vacancy_body(
         employer=EMPLOYER,
         location=point_east(2.0, HOME),
         shifts=[{"days": WEEKDAYS, "start": "09:00", "end": "17:00"}],
+        positions=50,
     )
     ident: str = post(client, keys, "/vacancies", body, "coordinator")["id"]
     return ident
@@ -234,14 +236,26 @@ def test_bad_proposals_are_422_naming_the_field(
     assert any(e["loc"] == ["body", field] for e in response.json()["detail"])
 
 
-def test_a_closed_vacancy_is_scored_on_its_own(
+def test_a_closed_vacancy_takes_no_new_proposal_and_a_late_record_is_scored_on_its_own(
     client: TestClient, keys: dict[str, str], vacancy: str
 ) -> None:
     coordinator = as_role(keys, "coordinator")
     body = vacancy_body(employer=EMPLOYER, location=point_east(3.0, HOME), status="closed")
     post(client, keys, "/vacancies", body, "coordinator")
     person = new_person(client, keys)
-    made = propose(client, keys, person, body["id"])
+    # A closed vacancy takes no new proposal: 409 naming the field, nothing recorded.
+    refused = client.post(
+        "/applications",
+        json={"candidate_id": person, "vacancy_id": body["id"]},
+        headers=as_role(keys, "jobhunter"),
+    )
+    assert refused.status_code == 409, refused.text
+    assert "is closed" in refused.json()["detail"] and "body.vacancy_id" in refused.json()["detail"]
+    listed = client.get(f"/candidates/{person}/applications", headers=coordinator).json()
+    assert listed == []
+    # One made before it closed is recorded late, with its day, and scored on its own.
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    made = propose(client, keys, person, body["id"], on=yesterday)
     snapshot = made["snapshot"]
     current = client.get("/weights", headers=coordinator).json()["version"]
     assert snapshot["weights_version"] == current and 0 < snapshot["score"] <= 1

@@ -165,6 +165,26 @@ def test_accepting_a_line_proposes_it_once_and_the_line_is_gone(
     assert len(applications(pages, person)) == before + 1
 
 
+def test_a_line_whose_vacancy_closed_since_the_plan_is_refused(
+    pages: FastAPI, coached: list[str]
+) -> None:
+    """The employer closed it between the plan and the click: 409, a notice, nothing stored."""
+    client = signed_in(pages, name=COACH)
+    person, vacancy = sorted(pairs(client.get("/plan").text))[-1]
+    coordinator = {"X-API-Key": make_key(pages, "coordinator")}
+    closed = TestClient(pages).patch(
+        f"/vacancies/{vacancy}", json={"status": "closed"}, headers=coordinator
+    )
+    assert closed.status_code == 200, closed.text
+    before = len(applications(pages, person))
+    form = {"csrf_token": token(client), "candidate_id": person, "vacancy_id": vacancy}
+    refused = client.post("/plan/accept", data={**form, "whose": "mine", "per_candidate": "3"})
+    assert refused.status_code == 409 and 'id="plan-notice"' in refused.text
+    assert len(applications(pages, person)) == before
+    page = client.post(f"/people/{person}/propose", data=form)
+    assert page.status_code == 409 and len(applications(pages, person)) == before
+
+
 @pytest.mark.parametrize("value", ["0", "abc", "6", "-1", "2.5"])
 def test_a_bad_number_per_person_is_said_beside_its_field(pages: FastAPI, value: str) -> None:
     client = signed_in(pages)
