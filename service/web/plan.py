@@ -3,7 +3,6 @@ and a vacancy's candidates for an employer visit, on screen and on one printed p
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -24,7 +23,7 @@ from service.routers.shortlists import vacancy_shortlist_body
 from service.schemas import ApplicationIn
 from service.settings import Settings
 from service.store import Principal, SignedIn
-from service.web.coach import RECORD_FINGERPRINT, CoachDep, error_page
+from service.web.coach import CoachDep, RecordMemo, error_page
 from service.web.render import page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -35,36 +34,15 @@ CANDIDATES_SHOWN = 20
 CANDIDATES_PRINTED = 8
 
 
-class PlanMemo:
-    """Plans as last worked out, while the record, the catalog and the weights are unchanged: a
-    plan for the fixtures' 290 ready people takes some 700 ms, and a coach opens the page again
-    after each proposal (which changes the record, so that line is gone)."""
-
-    def __init__(self, size: int = 32) -> None:
-        self._size = size
-        self._found: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, session: Session, catalog: Catalog, body: PlanIn) -> dict[str, Any]:
-        fitted = catalog.current(session)
-        key = (
-            tuple(session.execute(RECORD_FINGERPRINT).one()),
-            fitted.catalog_version,
-            fitted.engine.weights.version,
-            body.model_dump_json(),
-        )
-        with self._lock:
-            found = self._found.get(key)
-        if found is None:
-            found = plan_for(session, catalog, body)
-            with self._lock:
-                if len(self._found) >= self._size:
-                    self._found.clear()
-                self._found[key] = found
-        return found
+PLANS: RecordMemo[dict[str, Any]] = RecordMemo(32)
+"""Plans while the record, the catalog, the weights and the parameters are unchanged: a coach
+opens the page again after each proposal (which changes the record, so that line is gone)."""
 
 
-PLANS = PlanMemo()
+def _plan(session: Session, catalog: Catalog, body: PlanIn) -> dict[str, Any]:
+    fitted = catalog.current(session)
+    key = (fitted.catalog_version, fitted.engine.weights.version, body.model_dump_json())
+    return PLANS.get(session, key, lambda: plan_for(session, catalog, body))
 
 
 def _see(path: str) -> RedirectResponse:
@@ -117,7 +95,7 @@ def _plan_page(
             candidate_ids=[str(p.id) for p in people] if whose == "mine" else None,
         )
         try:
-            plan = PLANS.get(session, catalog, body)
+            plan = _plan(session, catalog, body)
         except HTTPException as too_large:  # more people than one plan scores: say so
             detail: list[dict[str, Any]] = too_large.detail  # type: ignore[assignment]
             errors["whose"] = str(detail[0]["msg"])
