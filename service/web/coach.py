@@ -112,11 +112,16 @@ def window_text(language: Language, days: Sequence[str], start: str, end: str) -
     return t.fill("page.coach.window", {"days": t.days(days), "start": start, "end": end})
 
 
+def shown_name(person: Candidate) -> str:
+    """How the pages name a person: the name the coaches gave, else the id."""
+    return person.display_name or str(person.id)
+
+
 def _person_row(language: Language, person: Candidate) -> dict[str, Any]:
     t = translator(language)
     return {
         "id": str(person.id),
-        "name": person.display_name or str(person.id),
+        "name": shown_name(person),
         "postcode": person.home.postcode or "",
         "coach": person.coach or "",
         "languages": ", ".join(
@@ -703,6 +708,23 @@ def person_print(
     )
 
 
+REFUSED_PROPOSALS = (ValidationError, store.NotFound, store.AlreadyExists, store.VacancyNotOpen)
+"""What POST /applications refuses (422, 404, 409, 409), as the pages' propose buttons meet it."""
+
+
+def propose_from_page(
+    session: Session, catalog: Catalog, signed_in: SignedIn, candidate_id: str, vacancy_id: str
+) -> ApplicationOut | Exception:
+    """POST /applications's proposal under the signed-in account, or why it was refused (then
+    nothing is stored): the person page's and the plan's buttons both record through this."""
+    try:
+        body = ApplicationIn(candidate_id=candidate_id, vacancy_id=vacancy_id)
+        return propose_application(session, catalog, Principal.of(signed_in.account), body)
+    except REFUSED_PROPOSALS as refused:
+        session.rollback()
+        return refused
+
+
 @router.post("/people/{person_id}/propose")
 def propose(
     request: Request,
@@ -715,13 +737,8 @@ def propose(
 ) -> Response:
     """Records the proposal as POST /applications does (with its snapshot), under the account."""
     t = translator(page_language(request, signed_in))
-    try:
-        body = ApplicationIn(candidate_id=person_id, vacancy_id=vacancy_id)
-        created: ApplicationOut = propose_application(
-            session, catalog, Principal.of(signed_in.account), body
-        )
-    except (ValidationError, store.NotFound, store.AlreadyExists, store.VacancyNotOpen):
-        session.rollback()
+    created = propose_from_page(session, catalog, signed_in, person_id, vacancy_id)
+    if isinstance(created, Exception):
         return _person_page(
             request,
             session,

@@ -12,18 +12,16 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from matcher import Candidate
 from matcher.reasons import Language, Translator, translator
 from service import store
 from service.catalog import Catalog
 from service.deps import CatalogDep, SessionDep, SettingsDep
-from service.routers.applications import propose_application, with_vacancies
+from service.routers.applications import with_vacancies
 from service.routers.plans import PlanIn, plan_for
 from service.routers.shortlists import vacancy_shortlist_body
-from service.schemas import ApplicationIn
 from service.settings import Settings
-from service.store import Principal, SignedIn
-from service.web.coach import CoachDep, RecordMemo, error_page
+from service.store import SignedIn
+from service.web.coach import CoachDep, RecordMemo, error_page, propose_from_page, shown_name
 from service.web.render import page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -47,10 +45,6 @@ def _plan(session: Session, catalog: Catalog, body: PlanIn) -> dict[str, Any]:
 
 def _see(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=status.HTTP_303_SEE_OTHER)
-
-
-def _name(person: Candidate) -> str:
-    return person.display_name or str(person.id)
 
 
 def _plan_path(whose: str, per_candidate: str, **more: str) -> str:
@@ -107,7 +101,7 @@ def _plan_page(
                 groups.append(
                     {
                         "id": entry["candidate_id"],
-                        "name": _name(person),
+                        "name": shown_name(person),
                         "stage": person.stage,
                         "lines": [
                             {**p, "score_text": t.decimal(p["score"])} for p in entry["proposals"]
@@ -175,7 +169,7 @@ def _proposed_notice(
     text = translator(language).fill(
         "page.plan.proposed",
         {
-            "name": _name(person) if person is not None else application.candidate_id,
+            "name": shown_name(person) if person is not None else application.candidate_id,
             "title": application.title or application.vacancy_id,
             "employer": application.employer or "",
         },
@@ -228,16 +222,9 @@ def accept(
     """Records the proposal as the person page's propose button does (POST /applications, with
     its snapshot), under the account; then the plan again, that line gone (it is under way)."""
     t = translator(page_language(request, signed_in))
-    try:
-        body = ApplicationIn(candidate_id=candidate_id, vacancy_id=vacancy_id)
-        created = propose_application(session, catalog, Principal.of(signed_in.account), body)
-    except (
-        ValidationError,
-        store.NotFound,
-        store.AlreadyExists,
-        store.VacancyNotOpen,
-    ) as refused:
-        session.rollback()
+    created = propose_from_page(session, catalog, signed_in, candidate_id, vacancy_id)
+    if isinstance(created, Exception):
+        refused = created
         under_way = isinstance(refused, store.AlreadyExists)
         # A vacancy closed or filled since the plan was shown is as good as gone for it.
         key = "page.plan.refused.under_way" if under_way else "page.plan.refused.not_found"
@@ -296,7 +283,7 @@ def _candidates_view(
     lines = [
         {
             "candidate_id": line["candidate_id"],
-            "name": _name(people[line["candidate_id"]])
+            "name": shown_name(people[line["candidate_id"]])
             if line["candidate_id"] in people
             else line["candidate_id"],
             "score_text": t.decimal(line["score"]),
@@ -329,17 +316,8 @@ def vacancy_candidates(
 ) -> Response:
     """The people who suit this vacancy best, with why, each with a propose button: what a
     jobhunter takes to an employer visit."""
-    view = _candidates_view(
-        request, session, catalog, settings, signed_in, vacancy_id, top=CANDIDATES_SHOWN
-    )
-    if view is None:
-        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
-    return render(
-        request,
-        "coach/vacancy_candidates.html",
-        page="vacancy-candidates",
-        signed_in=signed_in,
-        **view,
+    return _candidates_page(
+        request, session, catalog, settings, signed_in, vacancy_id, printed=False
     )
 
 
@@ -354,15 +332,29 @@ def vacancy_candidates_print(
 ) -> Response:
     """One A4 page for the employer: each person's name and the reasons about this job, never
     how to reach them or where they live."""
-    view = _candidates_view(
-        request, session, catalog, settings, signed_in, vacancy_id, top=CANDIDATES_PRINTED
+    return _candidates_page(
+        request, session, catalog, settings, signed_in, vacancy_id, printed=True
     )
+
+
+def _candidates_page(
+    request: Request,
+    session: Session,
+    catalog: Catalog,
+    settings: Settings,
+    signed_in: SignedIn,
+    vacancy_id: str,
+    *,
+    printed: bool,
+) -> Response:
+    top = CANDIDATES_PRINTED if printed else CANDIDATES_SHOWN
+    view = _candidates_view(request, session, catalog, settings, signed_in, vacancy_id, top=top)
     if view is None:
         return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
     return render(
         request,
-        "coach/vacancy_print.html",
-        page="vacancy-print",
+        "coach/vacancy_print.html" if printed else "coach/vacancy_candidates.html",
+        page="vacancy-print" if printed else "vacancy-candidates",
         signed_in=signed_in,
         today=date.today().isoformat(),
         **view,
