@@ -207,6 +207,46 @@ def near_miss_order(
     )
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What `lists_any_before` is asked per person (rows), as arrays over the engine's columns."""
+
+    include_blocked: NDArray[np.bool_]
+    withheld: BoolMatrix
+    cut: NDArray[np.float64]
+    """The rank key of the last line; +inf with none (a shorter list: anything listed enters)."""
+    cut_id: NDArray[np.object_]
+
+    @classmethod
+    def of(
+        cls,
+        engine: Engine,
+        lasts: Sequence[tuple[float, str] | None],
+        include_blocked: bool | Sequence[bool],
+        withhold: Sequence[Collection[str]] | None,
+        *,
+        rows: int,
+        columns: int,
+    ) -> _Asked:
+        withheld = np.zeros((rows, columns), dtype=np.bool_)
+        for i, vacancy_ids in enumerate(withhold or ()):
+            if vacancy_ids:
+                withheld[i, engine.columns_of(vacancy_ids)] = True
+        cut_id = np.empty(rows, dtype=object)
+        cut_id[:] = ["" if last is None else last[1] for last in lasts]
+        return cls(
+            include_blocked=np.broadcast_to(np.asarray(include_blocked, dtype=np.bool_), (rows,)),
+            withheld=withheld,
+            cut=np.array([np.inf if last is None else last[0] for last in lasts], dtype=np.float64),
+            cut_id=cut_id,
+        )
+
+    def rows(self, kept: NDArray[np.intp]) -> _Asked:
+        return _Asked(
+            self.include_blocked[kept], self.withheld[kept], self.cut[kept], self.cut_id[kept]
+        )
+
+
 class Engine:
     """Scores every open vacancy for candidates with numpy, and explains only what is shown."""
 
@@ -299,9 +339,9 @@ class Engine:
         candidates: Sequence[Candidate],
         shift_minutes: FloatMatrix | None = None,
         language: FeatureScores | None = None,
-        credits: dict[str, Any] | None = None,
+        credits: Sequence[dict[str, Any]] | None = None,
     ) -> Scores:
-        """`score`, with what the caller already worked out for its one candidate."""
+        """`score`, with what the caller already worked out for these candidates."""
         if not candidates:
             raise ValueError("score needs at least one candidate")
         w = self.weights.weights
@@ -310,9 +350,7 @@ class Engine:
         shift_overflow = self.childcare_.shift_overflow(candidates, shift_minutes=shift_minutes)
         chosen = self._choose_shifts(candidates, shift_minutes, shift_overflow)
         features = {
-            "skills": self.skills_.score(
-                candidates, credits=None if credits is None else [credits]
-            ),
+            "skills": self.skills_.score(candidates, credits=credits),
             "language": language or self.language_.score(candidates),
             "commute": self.commute_.score(candidates, shift_minutes=shift_minutes, chosen=chosen),
             "childcare": self.childcare_.score(
@@ -368,7 +406,7 @@ class Engine:
         """The candidate's best open vacancies, explained; never those in `withhold` (say, the
         ones already proposed to them)."""
         about = self._about(candidate)
-        scores = self._score([candidate], credits=about.credits)
+        scores = self._score([candidate], credits=[about.credits])
         withheld = self.columns_of(withhold) if withhold else None
         order = rank_order(
             scores.score[0],
@@ -406,83 +444,102 @@ class Engine:
 
     def lists_any_before(
         self,
-        candidate: Candidate,
-        last: tuple[float, str] | None,
+        candidates: Sequence[Candidate],
+        lasts: Sequence[tuple[float, str] | None],
         *,
-        include_blocked: bool,
-        credits: SkillCredits | None = None,
-        withhold: Collection[str] = (),
-    ) -> bool:
-        """Whether a shortlist for this person would list any of this engine's vacancies before
-        `last`, the (rank key, id) of the last line of a full shortlist (from `rank_keys`); with
-        `last` None (a shortlist shorter than asked for), whether it would list any at all. The
-        vacancies in `withhold` are never listed."""
-        if not self.vacancies_:
-            return False
-        withheld = self.columns_of(withhold) if withhold else None
-        # Cheapest features first: a bound that rules every vacancy out spares the rest.
+        include_blocked: bool | Sequence[bool],
+        credits: Sequence[SkillCredits | None] | None = None,
+        withhold: Sequence[Collection[str]] | None = None,
+    ) -> NDArray[np.bool_]:
+        """For each person, whether their shortlist would list any of this engine's vacancies
+        before their `last`, the (rank key, id) of the last line of a full shortlist (from
+        `rank_keys`); with `last` None (a shortlist shorter than asked for), whether it would
+        list any at all. Their `withhold` vacancies are never listed.
+
+        All the people are bounded together, cheapest features first, and only those a bound
+        leaves in doubt go on to the next; the answer is exact, and each person's is the same
+        as if they were asked about alone.
+        """
+        rows = len(candidates)
+        found = np.zeros(rows, dtype=np.bool_)
+        if not self.vacancies_ or not rows:
+            return found
         w = self.weights.weights
-        best = {name: np.ones(len(self.vacancies_)) for name in FEATURES}
-        vetoed = np.zeros(len(self.vacancies_), dtype=np.bool_)
-        language = self.language_.score([candidate])
-        best["language"] = language.score[0]
+        columns = len(self.vacancies_)
+        asked = _Asked.of(self, lasts, include_blocked, withhold, rows=rows, columns=columns)
+        # 1. The language, and the driving licence the skills require.
+        language = self.language_.score(candidates)
+        best = {name: np.ones((rows, columns)) for name in FEATURES}
+        best["language"] = language.score
+        vetoed = np.zeros((rows, columns), dtype=np.bool_)
         if w["language"] > 0:
-            vetoed |= language.blocking[0]
-        if w["skills"] > 0 and not candidate.driving_licence:
-            vetoed |= self.skills_.licence_required_
-        if not self._may_come_before(
-            best, vetoed, last, include_blocked=include_blocked, withheld=withheld
-        ):
-            return False
-        # The commute at each vacancy's quickest shift: never worse than at the chosen one.
-        shift_minutes = self.commute_.shift_minutes([candidate])
-        commute = self.commute_.score([candidate], shift_minutes=shift_minutes)
-        best["commute"] = commute.score[0]
-        if w["commute"] > 0:
-            vetoed |= commute.blocking[0]
-        if not self._may_come_before(
-            best, vetoed, last, include_blocked=include_blocked, withheld=withheld
-        ):
-            return False
-        # Skills exactly (cheap with the credits known), the schedule at its best for the hours.
-        earned = self.skill_credits(candidate, credits).credits
-        best["skills"] = self.skills_.score([candidate], credits=[earned]).score[0]
-        best["childcare"] = self.childcare_.best_scores([candidate])[0]
-        if not self._may_come_before(
-            best, vetoed, last, include_blocked=include_blocked, withheld=withheld
-        ):
-            return False
-        scores = self._score([candidate], shift_minutes, language, earned)
-        best = {name: scores.features[name].score[0] for name in FEATURES}
-        return self._may_come_before(
-            best, scores.blocked[0], last, include_blocked=include_blocked, withheld=withheld
+            vetoed |= language.blocking
+        if w["skills"] > 0:
+            licences = np.array([c.driving_licence for c in candidates], dtype=np.bool_)
+            vetoed |= self.skills_.licence_required_[None, :] & ~licences[:, None]
+        doubt = self._may_come_before(best, vetoed, asked)
+        # 2. The commute at each vacancy's quickest shift: never worse than at the chosen one.
+        left = np.flatnonzero(doubt)
+        if not len(left):
+            return found
+        people = [candidates[i] for i in left.tolist()]
+        shift_minutes = self.commute_.shift_minutes(people)
+        commute = self.commute_.score(people, shift_minutes=shift_minutes)
+        best = {name: scores[left] for name, scores in best.items()}
+        best["commute"] = commute.score
+        vetoed = vetoed[left] | (commute.blocking if w["commute"] > 0 else False)
+        doubt = self._may_come_before(best, vetoed, asked.rows(left))
+        # 3. Skills exactly (cheap with the credits known), the schedule at its best for the hours.
+        keep = np.flatnonzero(doubt)
+        left, people, shift_minutes = left[keep], [people[k] for k in keep], shift_minutes[keep]
+        if not len(left):
+            return found
+        known = [None] * rows if credits is None else credits
+        earned = [
+            self.skill_credits(c, known[i]).credits
+            for c, i in zip(people, left.tolist(), strict=True)
+        ]
+        best = {name: scores[keep] for name, scores in best.items()}
+        best["skills"] = self.skills_.score(people, credits=earned).score
+        best["childcare"] = self.childcare_.best_scores(people)
+        doubt = self._may_come_before(best, vetoed[keep], asked.rows(left))
+        # 4. Everything, for those still in doubt.
+        keep = np.flatnonzero(doubt)
+        left, people = left[keep], [people[k] for k in keep]
+        if not len(left):
+            return found
+        scores = self._score(
+            people,
+            shift_minutes[keep],
+            FeatureScores(language.score[left], language.blocking[left]),
+            [earned[k] for k in keep],
         )
+        best = {name: scores.features[name].score for name in FEATURES}
+        found[left] = self._may_come_before(best, scores.blocked, asked.rows(left))
+        return found
 
     def _may_come_before(
         self,
-        best: dict[str, NDArray[np.float64]],
-        vetoed: NDArray[np.bool_],
-        last: tuple[float, str] | None,
-        *,
-        include_blocked: bool,
-        withheld: NDArray[np.int64] | None = None,
-    ) -> bool:
-        """Whether any vacancy (but the `withheld` columns) could be listed before `last`, each
-        feature's score at most `best` and blocked at least where `vetoed` (given exactly, the
-        answer is exact); the combination is made as `score` makes it, so a bound never comes
-        out below the real score."""
-        listed = np.ones(len(vetoed), dtype=np.bool_) if include_blocked else ~vetoed
-        if withheld is not None and len(withheld):
-            listed[withheld] = False
-        if last is None or not listed.any():
-            return bool(listed.any())
+        best: dict[str, FloatMatrix],
+        vetoed: BoolMatrix,
+        asked: _Asked,
+    ) -> NDArray[np.bool_]:
+        """Per person (row), whether any vacancy they do not withhold could be listed before
+        their last line, each feature's score at most `best` and blocked at least where
+        `vetoed` (given exactly, the answer is exact); the combination is made as `score` makes
+        it, so a bound never comes out below the real score."""
+        listed = np.where(asked.include_blocked[:, None], True, ~vetoed) & ~asked.withheld
         w = self.weights.weights
         total = sum(w[name] for name in FEATURES)
         bound = np.clip(sum(w[name] * best[name] for name in FEATURES) / total, 0.0, 1.0)
         key = rank_keys(bound, vetoed)
-        cut, cut_id = last
-        before = (key < cut) | ((key == cut) & (self.ids_ < cut_id))
-        return bool((listed & before).any())
+        cut = asked.cut[:, None]
+        before = key < cut
+        tie = np.argwhere(listed & (key == cut))
+        if len(tie):  # equal keys go by id, as in `rank_order`
+            ids, cut_ids = self.ids_[tie[:, 1]], asked.cut_id[tie[:, 0]]
+            before[tie[:, 0], tie[:, 1]] = [a < b for a, b in zip(ids, cut_ids, strict=True)]
+        return np.asarray((listed & before).any(axis=1))
 
     def for_vacancy(self, vacancy: Vacancy) -> Engine:
         """This engine's weights and models fitted on one vacancy, taken as open: to score it

@@ -217,6 +217,8 @@ def test_whether_some_vacancies_would_come_before_a_shortlists_last_line(
         engine = _apply(engine, stored, step)
     ids = [v.id for v in engine.vacancies_ if v.id]
     chosen = set(rnd.sample(ids, rnd.randint(0, len(ids))))
+    reduced = engine.only(chosen)
+    asked: list[tuple[Candidate, tuple[float, str] | None, list[tuple[float, str]]]] = []
     for person in PEOPLE:
         ranked = engine.shortlist(person, top=max(len(ids), 1), include_blocked=include_blocked)
         lines = [
@@ -227,12 +229,30 @@ def test_whether_some_vacancies_would_come_before_a_shortlists_last_line(
             expected = any(
                 ident in chosen and (last is None or (key, ident) < last) for key, ident in lines
             )
-            reduced = engine.only(chosen)
-            found = reduced.lists_any_before(person, last, include_blocked=include_blocked)
-            assert found == expected, (person.id, last)
+            found = reduced.lists_any_before([person], [last], include_blocked=include_blocked)
+            assert found.tolist() == [expected], (person.id, last)
             # With the credits the whole engine worked out for them: the same answer.
             known = engine.skill_credits(person)
             again = reduced.lists_any_before(
-                person, last, include_blocked=include_blocked, credits=known
+                [person], [last], include_blocked=include_blocked, credits=[known]
             )
-            assert again == expected, (person.id, last)
+            assert again.tolist() == [expected], (person.id, last)
+            asked.append((person, last, lines))
+    # Everyone asked at once, each about another last line and leaving out vacancies of their
+    # own: each answer as when asked alone.
+    rnd.shuffle(asked)
+    withheld = [set(rnd.sample(sorted(chosen), rnd.randint(0, len(chosen)))) for _ in asked]
+    together = reduced.lists_any_before(
+        [person for person, _, _ in asked],
+        [last for _, last, _ in asked],
+        include_blocked=include_blocked,
+        withhold=withheld,
+    )
+    expected_together = [
+        any(
+            ident in chosen - left_out and (last is None or (key, ident) < last)
+            for key, ident in lines
+        )
+        for (_, last, lines), left_out in zip(asked, withheld, strict=True)
+    ]
+    assert together.tolist() == expected_together

@@ -139,6 +139,10 @@ def candidate_shortlist_body(
     with catalog.scoring:
         entry = None
         if cached is not None:
+            cache.bring_up(fitted)
+            cached = cache.get(key) or cached
+            if cached.catalog_version >= fitted.catalog_version:
+                return cached.body
             entry = cache.revalidated(cached, fitted, include_blocked=asked.include_blocked)
     if entry is None:
         if view is None:  # the record is read only when the person is ranked afresh
@@ -155,14 +159,7 @@ def candidate_shortlist_body(
                 any_stage=asked.any_stage,
                 language=asked.language,
             )
-            entry = _entry(
-                fitted,
-                shortlist,
-                body,
-                asked.top,
-                candidate,
-                view.withhold,
-            )
+            entry = _entry(fitted, shortlist, body, asked, candidate, view.withhold)
     cache.put(key, candidate_id, entry)
     return entry.body
 
@@ -181,7 +178,7 @@ def _entry(
     fitted: Fitted,
     shortlist: Shortlist,
     body: dict[str, Any],
-    top: int,
+    asked: Asked,
     candidate: Candidate,
     withhold: frozenset[str],
 ) -> CachedShortlist:
@@ -192,7 +189,7 @@ def _entry(
         last = (-np.inf, "")  # nothing a write could bring in: the person is not looking
     elif shortlist.near_misses is not None:
         pass  # any vacancy written since may be a better near miss: None lets none in
-    elif len(results) == top:
+    elif len(results) == asked.top:
         end = results[-1]
         key = rank_keys(np.array([end.score]), np.array([end.blocked]))
         last = (float(key[0]), end.vacancy_id or "")
@@ -204,6 +201,7 @@ def _entry(
         candidate=candidate,
         lines=tuple(lines.values()),
         withhold=withhold,
+        include_blocked=asked.include_blocked,
     )
 
 
