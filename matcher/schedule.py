@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -171,15 +172,29 @@ def group_starts(group: IntArray, n: int, *, counts: NDArray[np.intp] | None = N
 
 
 def weekly_minutes(windows: Sequence[TimeWindow] | None) -> NDArray[np.bool_]:
-    """A (10080,) mask of the minutes of a week (Monday 00:00 first) inside the windows."""
+    """A (10080,) mask of the minutes of a week (Monday 00:00 first) inside the windows; read
+    only, since one is shared by everyone with the same windows."""
     if windows is None:
-        return np.ones(MINUTES_PER_WEEK, dtype=np.bool_)
-    inside = np.zeros(MINUTES_PER_WEEK, dtype=np.bool_)
-    for w in windows:
-        for day in w.days:
-            first = DAYS.index(day) * MINUTES_PER_DAY + w.start_minute
-            minutes = np.arange(first, first + w.duration_minutes) % MINUTES_PER_WEEK
-            inside[minutes] = True
+        return _weekly_minutes(None)
+    return _weekly_minutes(
+        tuple((tuple(w.days), w.start_minute, w.duration_minutes) for w in windows)
+    )
+
+
+@functools.lru_cache(maxsize=2048)  # 10 kB each; a programme's people share a few patterns
+def _weekly_minutes(
+    windows: tuple[tuple[tuple[str, ...], int, int], ...] | None,
+) -> NDArray[np.bool_]:
+    if windows is None:
+        inside = np.ones(MINUTES_PER_WEEK, dtype=np.bool_)
+    else:
+        inside = np.zeros(MINUTES_PER_WEEK, dtype=np.bool_)
+        for days, start_minute, duration in windows:
+            for day in days:
+                first = DAYS.index(day) * MINUTES_PER_DAY + start_minute
+                minutes = np.arange(first, first + duration) % MINUTES_PER_WEEK
+                inside[minutes] = True
+    inside.flags.writeable = False
     return inside
 
 

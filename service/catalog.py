@@ -5,6 +5,7 @@ changes."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from collections import OrderedDict
@@ -15,8 +16,9 @@ from typing import Any
 import anyio
 from sqlalchemy.orm import Session
 
-from matcher import Candidate, Engine, Match, Vacancy
+from matcher import Candidate, Engine, Vacancy
 from matcher.engine import SkillCredits
+from matcher.reasons import Language
 from service import store
 
 logger = logging.getLogger("service")
@@ -256,14 +258,43 @@ class CachedShortlist:
     ranking before that enters it; None when shorter: any changed vacancy listed enters it."""
     candidate: Candidate
     """The person as ranked (their stored data is in the key), so as not to validate again."""
-    lines: tuple[Match, ...]
-    """Its lines: one whose vacancy was written since stays the same if re-explained alike."""
+    language: Language
+    """The language its reasons are written in."""
     credits: SkillCredits | None = None
     """What the person's skills earn, once worked out for re-scoring."""
     withhold: frozenset[str] = frozenset()
-    """Vacancies it leaves out (the person's record has them): a write to one changes nothing."""
+    """Vacancies it leaves out (the person's record has them): a write to one changes nothing
+    but how many of them are open (`left_out`)."""
+    left_out: int = 0
     include_blocked: bool = False
     """Whether it lists blocked vacancies too (the query asked for near misses)."""
+
+    def leaves_out_as_many(self, fitted: Fitted, written: frozenset[str]) -> bool:
+        """Whether as many of the vacancies it leaves out are open in `fitted` (its body says
+        how many), given the vacancies `written` since."""
+        if not written & self.withhold:
+            return True
+        return len(fitted.engine.columns_of(self.withhold)) == self.left_out
+
+    def shown_lines(self) -> dict[str, dict[str, Any]]:
+        """Its lines as the body shows them, by vacancy id, without what the record adds.
+
+        The body is all that is kept of them: the lines as objects were most of what the
+        cycle collector walked, and its full passes stalled every request (70 to 130 ms)."""
+        body = json.loads(self.body)
+        lines = [*body["results"], *(body.get("near_misses") or [])]
+        return {
+            line["vacancy_id"]: {k: v for k, v in line.items() if k != "history"} for line in lines
+        }
+
+
+@dataclass(slots=True)
+class _Held:
+    """A cache entry: whose it is, and the newest catalog it is known to hold for."""
+
+    owner: str
+    entry: CachedShortlist
+    brought_up: int
 
 
 class ShortlistCache:
@@ -278,7 +309,7 @@ class ShortlistCache:
     def __init__(self, size: int) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[Any, ...], tuple[str, CachedShortlist]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], _Held] = OrderedDict()
         self.kept = 0
         """Entries from an older catalog found unchanged and served."""
         self._bringing_up = threading.Lock()
@@ -295,20 +326,22 @@ class ShortlistCache:
         if self.size == 0:
             return None
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
+            held = self._entries.get(key)
+            if held is None:
                 return None
             self._entries.move_to_end(key)
-            return entry[1]
+            if held.brought_up > held.entry.catalog_version:
+                held.entry = replace(held.entry, catalog_version=held.brought_up)
+            return held.entry
 
     def put(self, key: tuple[Any, ...], candidate_id: str, entry: CachedShortlist) -> None:
         if self.size == 0:
             return
         with self._lock:
             known = self._entries.get(key)
-            if known is not None and known[1].catalog_version > entry.catalog_version:
+            if known is not None and known.brought_up > entry.catalog_version:
                 return  # a request that started later already stored a newer one
-            self._entries[key] = (candidate_id, entry)
+            self._entries[key] = _Held(candidate_id, entry, entry.catalog_version)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -330,11 +363,15 @@ class ShortlistCache:
             again = fitted.reduced_to(listed).shortlist(
                 entry.candidate, top=len(listed), include_blocked=True
             )
-            before = {m.vacancy_id or "": m for m in entry.lines if m.vacancy_id in listed}
             if len(again.results) != len(listed):
                 return None
-            if any(m != before.get(m.vacancy_id or "") for m in again.results):
-                return None
+            before = entry.shown_lines()
+            for m in again.results:
+                shown = m.as_dict(counterpart="vacancy", language=entry.language)
+                if json.loads(json.dumps(shown)) != before.get(m.vacancy_id or ""):
+                    return None
+        if not entry.leaves_out_as_many(fitted, written):
+            return None
         credits = fitted.engine.skill_credits(entry.candidate, entry.credits)
         others = written - listed - entry.withhold
         engine = fitted.reduced_to(others) if others else None
@@ -372,19 +409,23 @@ class ShortlistCache:
     def _bring_up(self, fitted: Fitted) -> None:
         with self._lock:
             older = [
-                (key, entry)
-                for key, (_, entry) in self._entries.items()
-                if entry.catalog_version < fitted.catalog_version
+                (key, held.entry, held.brought_up)
+                for key, held in self._entries.items()
+                if held.brought_up < fitted.catalog_version
             ]
         by_catalog: dict[int, list[tuple[tuple[Any, ...], CachedShortlist]]] = {}
-        for key, entry in older:
-            by_catalog.setdefault(entry.catalog_version, []).append((key, entry))
-        moved: dict[tuple[Any, ...], tuple[CachedShortlist, CachedShortlist]] = {}
+        for key, entry, brought_up in older:
+            by_catalog.setdefault(brought_up, []).append((key, entry))
+        moved: dict[tuple[Any, ...], tuple[CachedShortlist, SkillCredits]] = {}
         for catalog_version, entries in by_catalog.items():
             written = fitted.changed_since(catalog_version)
             if written is None:
                 continue  # too far back: each is ranked afresh when asked for
-            apart = [(k, e) for k, e in entries if not written & e.vacancy_ids]
+            apart = [
+                (k, e)
+                for k, e in entries
+                if not written & e.vacancy_ids and e.leaves_out_as_many(fitted, written)
+            ]
             if not apart:
                 continue
             credits = [fitted.engine.skill_credits(e.candidate, e.credits) for _, e in apart]
@@ -397,26 +438,29 @@ class ShortlistCache:
             )
             for (key, entry), known, entered in zip(apart, credits, enters, strict=True):
                 if not entered:
-                    up = replace(entry, catalog_version=fitted.catalog_version, credits=known)
-                    moved[key] = (entry, up)
+                    moved[key] = (entry, known)
         with self._lock:
-            for key, (entry, up) in moved.items():
+            for key, (entry, known) in moved.items():
                 held = self._entries.get(key)
-                if held is not None and held[1] is entry:  # not replaced meanwhile
-                    self._entries[key] = (held[0], up)
+                if held is None or held.entry is not entry:
+                    continue  # replaced or dropped meanwhile
+                # Only the version moves (a new entry each time cost more than the check).
+                held.brought_up = fitted.catalog_version
+                if known is not entry.credits:
+                    held.entry = replace(entry, credits=known)
             self.kept += len(moved)
 
     def forget(self, candidate_id: str) -> None:
         with self._lock:
-            for key in [k for k, (owner, _) in self._entries.items() if owner == candidate_id]:
+            for key in [k for k, held in self._entries.items() if held.owner == candidate_id]:
                 del self._entries[key]
 
     def holds(self, candidate_id: str) -> bool:
         """Whether a shortlist of this person is kept."""
         with self._lock:
-            return any(owner == candidate_id for owner, _ in self._entries.values())
+            return any(held.owner == candidate_id for held in self._entries.values())
 
     def held(self) -> set[str]:
         """The ids of the people with a shortlist kept."""
         with self._lock:
-            return {owner for owner, _ in self._entries.values()}
+            return {held.owner for held in self._entries.values()}

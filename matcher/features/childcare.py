@@ -69,9 +69,13 @@ def unavailable_prefix(candidates: Sequence[Candidate]) -> NDArray[np.int32]:
     Monday shift widened back into Sunday) needs no modulo on the hot path.
     """
     busy = np.stack([~weekly_minutes(c.availability) for c in candidates])
-    weeks = np.concatenate([busy, busy, busy], axis=1)
     prefix = np.zeros((len(candidates), 3 * MINUTES_PER_WEEK + 1), dtype=np.int32)
-    np.cumsum(weeks, axis=1, out=prefix[:, 1:])
+    week = prefix[:, 1 : MINUTES_PER_WEEK + 1]
+    np.cumsum(busy, axis=1, out=week)
+    # The next two weeks repeat the first, each after a whole week's count: a third of the sums.
+    whole = week[:, -1:]
+    np.add(week, whole, out=prefix[:, MINUTES_PER_WEEK + 1 : 2 * MINUTES_PER_WEEK + 1])
+    np.add(week, 2 * whole, out=prefix[:, 2 * MINUTES_PER_WEEK + 1 :])
     return prefix
 
 

@@ -89,9 +89,12 @@ class LanguageFeature:
 
     def _candidate_ranks(self, candidates: Sequence[Candidate]) -> NDArray[np.int8]:
         ranks = np.zeros((len(candidates), len(self.codes_)), dtype=np.int8)
+        column = {code: k for k, code in enumerate(self.codes_)}
         for i, c in enumerate(candidates):
-            for k, code in enumerate(self.codes_):
-                ranks[i, k] = level_rank(c.languages.get(code))
+            for code, level in c.languages.items():  # a few each: not every code known
+                k = column.get(code)
+                if k is not None:
+                    ranks[i, k] = level_rank(level)
         return ranks
 
     def _best_rank(self, candidates: Sequence[Candidate]) -> NDArray[np.int8]:

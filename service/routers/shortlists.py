@@ -199,7 +199,8 @@ def _entry(
         vacancy_ids=frozenset(ident for ident in lines if ident),
         last=last,
         candidate=candidate,
-        lines=tuple(lines.values()),
+        language=asked.language,
+        left_out=body["left_out"],
         withhold=withhold,
         include_blocked=asked.include_blocked,
     )

@@ -21,7 +21,7 @@ from service.app import create_app
 # a home of its own, kilometres from the others'.
 HOMES = {
     name: {"lat": 50.71, "lon": 5.21 + 0.15 * k}
-    for k, name in enumerate(["spliced", "kept", "seen", "refit", "always"])
+    for k, name in enumerate(["spliced", "kept", "seen", "refit", "always", "left"])
 }
 HOMEBOUND: dict[str, Any] = {
     "transport": [],
@@ -154,6 +154,25 @@ def test_a_write_that_changes_a_cached_shortlist_is_seen(
     far = {**changed, "location": next_door("seen", km=5)}
     client.put(f"/vacancies/{b}", json=far, headers=who)
     assert same_as_fresh()[0] == c
+
+
+def test_a_cached_shortlist_counts_what_it_leaves_out_as_the_catalog_has_it(
+    client: TestClient, fresh: TestClient, who: dict[str, str]
+) -> None:
+    """A vacancy their record leaves out cannot enter their list, but closing it changes how
+    many the list says it leaves out."""
+    ident = person(client, who, "left")
+    path = f"/candidates/{ident}/shortlist"
+    proposed = vacancy_body(location=next_door("left"))
+    assert client.post("/vacancies", json=proposed, headers=who).status_code == 201
+    proposal = {"candidate_id": ident, "vacancy_id": proposed["id"]}
+    assert client.post("/applications", json=proposal, headers=who).status_code == 201
+    assert client.get(path, headers=who).json()["left_out"] == 1  # now cached
+    closed = {**proposed, "status": "closed"}
+    assert client.put(f"/vacancies/{proposed['id']}", json=closed, headers=who).status_code == 200
+    cached = client.get(path, headers=who)
+    assert cached.json()["left_out"] == 0
+    assert cached.content == fresh.get(path, headers=who).content
 
 
 def test_a_full_fit_runs_off_the_request_path_once_splices_add_up(
