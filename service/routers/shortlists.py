@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -17,7 +16,7 @@ from matcher.engine import rank_keys
 from matcher.models import Stage
 from matcher.reasons import DEFAULT_LANGUAGE, Language
 from service import record, store
-from service.catalog import CachedShortlist, Catalog, Fitted, ShortlistCache
+from service.catalog import CachedShortlist, Catalog, Fitted, ShortlistCache, body_bytes
 from service.deps import (
     PEOPLE_READERS,
     ApiKey,
@@ -46,10 +45,6 @@ IncludeHistory = Annotated[
         " ended), marked with what happened; by default they are left out"
     ),
 ]
-
-
-def _json(body: object) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @router.get(
@@ -184,24 +179,25 @@ def _entry(
 ) -> CachedShortlist:
     results = shortlist.results
     lines = {m.vacancy_id: m for m in [*results, *(shortlist.near_misses or [])]}
+    ranked = rank_keys(np.array([m.score for m in results]), np.array([m.blocked for m in results]))
+    keys = tuple((float(k), m.vacancy_id or "") for k, m in zip(ranked, results, strict=True))
     last = None
     if body["withheld"] is not None:
         last = (-np.inf, "")  # nothing a write could bring in: the person is not looking
     elif shortlist.near_misses is not None:
         pass  # any vacancy written since may be a better near miss: None lets none in
     elif len(results) == asked.top:
-        end = results[-1]
-        key = rank_keys(np.array([end.score]), np.array([end.blocked]))
-        last = (float(key[0]), end.vacancy_id or "")
+        last = keys[-1]
     return CachedShortlist(
         catalog_version=fitted.catalog_version,
-        body=_json(body),
+        body=body_bytes(body),
         vacancy_ids=frozenset(ident for ident in lines if ident),
         last=last,
         candidate=candidate,
         language=asked.language,
         left_out=body["left_out"],
         withhold=withhold,
+        keys=keys,
         include_blocked=asked.include_blocked,
     )
 
@@ -229,7 +225,7 @@ def vacancy_shortlist(
     People it was already proposed to (in progress or ended) are left out unless
     `include_history=true`, which lists them marked."""
     return Response(
-        _json(
+        body_bytes(
             vacancy_shortlist_body(
                 session,
                 catalog,
