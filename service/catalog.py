@@ -131,7 +131,10 @@ class Catalog:
                 return fitted
             # Newest counters, read before the rows: the rows are then at least this new.
             catalog_version, weights_version = store.versions(session)
-            weights = store.get_weights(session, version=weights_version).weights
+            if fitted is not None and fitted.weights_version == weights_version:
+                weights = fitted.engine.weights  # a vacancy write: the weights stay as they are
+            else:
+                weights = store.get_weights(session, version=weights_version).weights
             if fitted is None:
                 self.full_fits += 1
                 engine = Engine(weights).fit(self._open_vacancies(session))
@@ -440,15 +443,11 @@ class ShortlistCache:
             return
         # Requests that find another one at it check their own entry meanwhile: waiting for
         # the pass made every request after a write wait with it (p99 three times as long).
-        if not self._bringing_up.acquire(blocking=False):
-            return
-        try:
+        with self._bringing_up:
             if fitted.catalog_version <= self._brought_up:
                 return  # another request did it meanwhile
             self._bring_up(fitted)
             self._brought_up = fitted.catalog_version
-        finally:
-            self._bringing_up.release()
 
     def _bring_up(self, fitted: Fitted) -> None:
         with self._lock:

@@ -131,13 +131,14 @@ def candidate_shortlist_body(
         view = (
             None if cached is not None else _view(session, settings, candidate_id, recorded, asked)
         )
+    entry = None
+    if cached is not None:
+        cache.bring_up(fitted)
+        cached = cache.get(key) or cached
+        if cached.catalog_version >= fitted.catalog_version:
+            return cached.body
     with catalog.scoring:
-        entry = None
         if cached is not None:
-            cache.bring_up(fitted)
-            cached = cache.get(key) or cached
-            if cached.catalog_version >= fitted.catalog_version:
-                return cached.body
             entry = cache.revalidated(cached, fitted, include_blocked=asked.include_blocked)
     if entry is None:
         if view is None:  # the record is read only when the person is ranked afresh
