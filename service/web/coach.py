@@ -38,7 +38,12 @@ from service.deps import (
 )
 from service.erasure import ErasuresDep
 from service.routers.applications import propose_application, with_vacancies
-from service.routers.attention import AttentionOut, attention_for
+from service.routers.attention import (
+    AttentionBasis,
+    AttentionOut,
+    attention_basis,
+    attention_for,
+)
 from service.routers.candidates import erase, matching_candidates
 from service.routers.shortlists import Asked, candidate_shortlist_body
 from service.schemas import ApplicationIn, ApplicationOut
@@ -185,8 +190,18 @@ class RecordMemo(Generic[Found]):
         return found
 
 
-ATTENTION: RecordMemo[AttentionOut] = RecordMemo(64)
-"""The attention list per reader: the caseload is the page coaches open most."""
+ATTENTION: RecordMemo[AttentionBasis] = RecordMemo(8)
+"""What every reader's attention list is filtered from: the caseload is the page coaches open
+most (one memo per reader made each of them wait 120 ms the first time)."""
+
+
+def attention_today(session: Session, settings: Settings, principal: Principal) -> AttentionOut:
+    """Today's attention list as this reader sees it, filtered from the memo's basis."""
+    today = date.today()
+    basis = ATTENTION.get(
+        session, (today,), lambda: attention_basis(session, settings, as_of=today)
+    )
+    return attention_for(session, settings, principal, as_of=today, basis=basis)
 
 
 @router.get("/people")
@@ -229,12 +244,8 @@ def caseload(
         )
         people = matching_candidates(session, catalog, stages=stages, where=where)
     by_stage = [(s, [p for p in people if p.stage == s]) for s in STAGES if s in stages]
-    principal, today = Principal.of(signed_in.account), date.today()
-    attention = ATTENTION.get(
-        session,
-        (today, principal.role, principal.actor),
-        lambda: attention_for(session, settings, principal, as_of=today),
-    )
+    principal = Principal.of(signed_in.account)
+    attention = attention_today(session, settings, principal)
     return render(
         request,
         "coach/caseload.html",

@@ -19,12 +19,12 @@ from matcher.weights import FEATURES
 from service import store
 from service.deps import CatalogDep, SessionDep, SettingsDep, SignedInDep
 from service.routers.accounts import AccountIn, AccountPatch, change_account, create_account
-from service.routers.attention import attention_for
 from service.routers.barriers import barrier_overview, stats_pair_limit
 from service.routers.stats import figures as programme_figures
 from service.routers.weights import current_weights, set_weights, weights_history
 from service.schemas import WeightsIn
 from service.store import Principal, Role, SignedIn
+from service.web.coach import attention_today
 from service.web.render import page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -548,7 +548,7 @@ def attention_page(
     request: Request, session: SessionDep, settings: SettingsDep, signed_in: CoordinatorIn
 ) -> Response:
     """GET /attention, as a coordinator sees it: everyone's."""
-    found = attention_for(session, settings, Principal.of(signed_in.account), as_of=date.today())
+    found = attention_today(session, settings, Principal.of(signed_in.account))
     return _page(request, signed_in, "attention", attention=found)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from support import EMPLOYER, Databases, make_key, settings_for
+from support import EMPLOYER, Databases, candidate_body, make_key, settings_for, vacancy_body
 
 from service import store
 from service.app import create_app
@@ -324,3 +324,26 @@ def test_a_person_s_barriers_follow_new_weights(databases: Databases) -> None:
         assert after != before
         assert len(after) == len(labels)
         assert all(line.startswith(f"{label}: ") for line, label in zip(after, labels, strict=True))
+
+
+def test_each_coach_sees_their_own_proposals_in_what_needs_attention(pages: FastAPI) -> None:
+    """The attention list is worked out once for every reader; each still sees only theirs."""
+    coordinator = {"X-API-Key": make_key(pages, "coordinator")}
+    person, vacancy = candidate_body(), vacancy_body()
+    assert TestClient(pages).post("/candidates", json=person, headers=coordinator).is_success
+    assert TestClient(pages).post("/vacancies", json=vacancy, headers=coordinator).is_success
+    ira, maks = signed_in(pages, name="Ira Coach"), signed_in(pages, name="Maks Coach")
+
+    def attention_of(client: TestClient) -> str:
+        page = client.get("/people").text
+        return page[page.index('id="attention-heading"') : page.index('id="stage-')]
+
+    before = attention_of(maks)  # the list, remembered, before Ira's proposal
+    proposal = {"csrf_token": token(ira), "vacancy_id": vacancy["id"]}
+    assert ira.post(f"/people/{person['id']}/propose", data=proposal).status_code == 303
+    closed = {**vacancy, "status": "closed"}
+    answer = TestClient(pages).put(f"/vacancies/{vacancy['id']}", json=closed, headers=coordinator)
+    assert answer.status_code == 200
+    assert f'href="/people/{person["id"]}"' in attention_of(ira)
+    assert f'href="/people/{person["id"]}"' not in attention_of(maks)
+    assert attention_of(maks) == before
