@@ -452,21 +452,21 @@ class ShortlistCache:
     def _bring_up(self, fitted: Fitted) -> None:
         with self._lock:
             older = [
-                (key, held.entry, held.brought_up)
-                for key, held in self._entries.items()
+                (held, held.entry)
+                for held in self._entries.values()
                 if held.brought_up < fitted.catalog_version
             ]
-        by_catalog: dict[int, list[tuple[tuple[Any, ...], CachedShortlist]]] = {}
-        for key, entry, brought_up in older:
-            by_catalog.setdefault(brought_up, []).append((key, entry))
-        moved: dict[tuple[Any, ...], tuple[CachedShortlist, SkillCredits]] = {}
+        by_catalog: dict[int, list[tuple[_Held, CachedShortlist]]] = {}
+        for held, entry in older:
+            by_catalog.setdefault(held.brought_up, []).append((held, entry))
+        moved: list[tuple[_Held, CachedShortlist, SkillCredits]] = []
         for catalog_version, entries in by_catalog.items():
             written = fitted.changed_since(catalog_version)
             if written is None:
                 continue  # too far back: each is ranked afresh when asked for
             apart = [
-                (k, e)
-                for k, e in entries
+                (h, e)
+                for h, e in entries
                 if not written & e.vacancy_ids and e.leaves_out_as_many(fitted, written)
             ]
             if not apart:
@@ -479,14 +479,13 @@ class ShortlistCache:
                 credits=credits,
                 withhold=[e.withhold & written for _, e in apart],
             )
-            for (key, entry), known, entered in zip(apart, credits, enters, strict=True):
+            for (held, entry), known, entered in zip(apart, credits, enters, strict=True):
                 if not entered:
-                    moved[key] = (entry, known)
+                    moved.append((held, entry, known))
         with self._lock:
-            for key, (entry, known) in moved.items():
-                held = self._entries.get(key)
-                if held is None or held.entry is not entry:
-                    continue  # replaced or dropped meanwhile
+            for held, entry, known in moved:
+                if held.entry is not entry:
+                    continue  # replaced meanwhile (one dropped meanwhile is no longer reached)
                 # Only the version moves (a new entry each time cost more than the check).
                 held.brought_up = fitted.catalog_version
                 if known is not entry.credits:
