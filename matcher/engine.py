@@ -330,9 +330,13 @@ class Engine:
         clone.weights = weights
         return clone
 
-    def score(self, candidates: Sequence[Candidate]) -> Scores:
-        """Every feature for every (candidate, open vacancy) pair, as arrays."""
-        return self._score(candidates)
+    def score(
+        self, candidates: Sequence[Candidate], *, credits: Sequence[SkillCredits] | None = None
+    ) -> Scores:
+        """Every feature for every (candidate, open vacancy) pair, as arrays; `credits` may pass
+        what each one's skills earn here (`skill_credits`), if already known."""
+        known = None if credits is None else [c.credits for c in credits]
+        return self._score(candidates, credits=known)
 
     def _score(
         self,

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.engine import SCORE_DECIMALS, Engine, Scores, rank_order
+from matcher.engine import SCORE_DECIMALS, Engine, Scores, SkillCredits, rank_order
 from matcher.features.language import DUTCH
 from matcher.models import LEVELS, MINUTES_PER_DAY, Candidate, TimeWindow, level_rank
 from matcher.planning.planner import SCORE_PAIRS
@@ -465,8 +465,18 @@ def _scored(
 ) -> Iterator[tuple[int, Scores]]:
     """The rows scored about `pairs_per_call` pairs per call, each part with its first index."""
     step = max(1, pairs_per_call // max(len(engine.vacancies_), 1))
+    # No change touches skills: a person and their variants earn alike, worked out once.
+    earned: dict[tuple[tuple[str, ...], tuple[str, ...]], SkillCredits] = {}
+
+    def credits(row: Candidate) -> SkillCredits:
+        key = (tuple(row.skill_labels), tuple(row.occupations))
+        if key not in earned:
+            earned[key] = engine.skill_credits(row)
+        return earned[key]
+
     for first in range(0, len(rows), step):
-        yield first, engine.score(rows[first : first + step])
+        part = rows[first : first + step]
+        yield first, engine.score(part, credits=[credits(row) for row in part])
 
 
 def _rows(person: Candidate, changes: Sequence[Change]) -> list[Candidate]:
