@@ -59,9 +59,12 @@ LAT_RANGE = (49.3, 51.8)
 LON_RANGE = (2.3, 6.6)
 
 
+_LEVEL_RANKS = {level: k + 1 for k, level in enumerate(LEVELS)}
+
+
 def level_rank(level: str | None) -> int:
     """0 for no knowledge, 1 for A1 ... 6 for C2, 7 for a native speaker."""
-    return 0 if level is None else LEVELS.index(level) + 1
+    return 0 if level is None else _LEVEL_RANKS[level]
 
 
 def clock_minutes(clock: str) -> int:

@@ -216,22 +216,24 @@ class SkillsFeature:
         """(concepts, C) what each person's credits earn per concept; for a few vacancies
         (an engine reduced to the ones just written), only the concepts they use, and which
         those are: a row for every concept known cost most of re-checking 400 people."""
-        used = None
-        rows = self.column_
-        if self.required_.shape[0] * 8 < len(self.concepts_):
-            used = np.unique(
-                np.concatenate(
-                    [self.required_.indices, self.preferred_.indices, self.title_.indices]
-                )
-            ).astype(np.int64)
-            rows = {self.concepts_[j]: k for k, j in enumerate(used.tolist())}
-        have = np.zeros((len(rows), len(candidates)))
+        if self.required_.shape[0] * 8 >= len(self.concepts_):
+            have = np.zeros((len(self.concepts_), len(candidates)))
+            for i, c in enumerate(candidates):
+                earned = self.credits(c) if known is None else known[i]
+                for concept, credit in earned.items():
+                    have[self.column_[concept], i] = credit.value
+            return have, None
+        used = np.unique(
+            np.concatenate([self.required_.indices, self.preferred_.indices, self.title_.indices])
+        ).astype(np.int64)
+        concepts = [self.concepts_[j] for j in used.tolist()]
+        have = np.zeros((len(concepts), len(candidates)))
         for i, c in enumerate(candidates):
             earned = self.credits(c) if known is None else known[i]
-            for concept, credit in earned.items():
-                row = rows.get(concept)
-                if row is not None:
-                    have[row, i] = credit.value
+            for row, concept in enumerate(concepts):  # the few used, not all a person earns
+                found = earned.get(concept)
+                if found is not None:
+                    have[row, i] = found.value
         return have, used
 
     def score(
