@@ -76,6 +76,7 @@ def run(rows: list[tuple[str, str]]) -> None:
     med, worst = _median_ms(lambda: engine.shortlist(next(people), top=10), 50)
     rows.append(("score all 100,000 for one candidate: median", f"{med_score:.1f} ms"))
     rows.append(("shortlist top 10 of 100,000: median / max", f"{med:.1f} / {worst:.1f} ms"))
+    shortlist_med = med
     # As the API answers it: the reasons written out, in English and in Ukrainian.
     for language in ("en", "uk"):
         shown = iter(ready * 10)
@@ -102,4 +103,6 @@ def run(rows: list[tuple[str, str]]) -> None:
             f"{per_pair:.3f} ms, x100,000 = {per_pair * 100_000 / 1000:.1f} s",
         )
     )
-    rows.append(("speed-up of the vectorised shortlist", f"{per_pair * 100_000 / med:.0f}x"))
+    # Against the shortlist over the same 100,000 (the splice rows above reuse `med`).
+    speed_up = per_pair * 100_000 / shortlist_med
+    rows.append(("speed-up of the vectorised shortlist", f"{speed_up:.0f}x"))

@@ -194,6 +194,11 @@ def test_an_engine_reduced_to_some_vacancies_scores_them_as_the_whole_one_does(d
     whole, part = engine.score(PEOPLE), reduced.score(PEOPLE)
     assert np.array_equal(whole.score[:, columns], part.score)
     assert np.array_equal(whole.blocked[:, columns], part.blocked)
+    # Many people at once (the skill arrays narrowed to the concepts used): the same floats.
+    crowd = PEOPLE * 8
+    many = reduced.score(crowd)
+    assert np.array_equal(many.score, np.tile(part.score, (8, 1)))
+    assert np.array_equal(many.blocked, np.tile(part.blocked, (8, 1)))
 
 
 def test_a_splice_counts_the_columns_it_changed_since_the_last_fit():

@@ -98,6 +98,7 @@ class SkillsFeature:
         self.licence_required_ = np.array(
             [v.driving_licence_required for v in vacancies], dtype=np.bool_
         )
+        self._narrow: _Narrowed | None = None
         self._vacancy_concepts = _object_array(read)
         return self
 
@@ -110,6 +111,7 @@ class SkillsFeature:
         """
         keep, added = change.keep, change.added
         new = copy.copy(self)
+        new._narrow = None  # worked out again for the new rows when needed
         read = self._read(added)
         new._register([c for row in read for c in _concepts_of(row)])
         fresh = {
@@ -210,23 +212,45 @@ class SkillsFeature:
         )
         return found
 
+    def _narrowed(self, people: int) -> _Narrowed | None:
+        """For many people and a few vacancies (an engine reduced to the ones just written),
+        the concepts those use and the matrices over them alone, worked out once; None
+        otherwise. A row per concept known was most of the cost of re-checking 400 people
+        against one vacancy, and for one person narrowing costs more than it saves."""
+        if people < _NARROW_FROM or self.required_.shape[0] * 8 >= len(self.concepts_):
+            return None
+        if self._narrow is None:
+            matrices = [self.required_, self.preferred_, self.title_]
+            used = np.unique(np.concatenate([m.indices for m in matrices])).astype(np.int64)
+            renumber = np.zeros(len(self.concepts_), dtype=np.int64)
+            renumber[used] = np.arange(len(used))
+            # Renumbered in place, not sliced: each row sums its concepts in the same order,
+            # so the scores are the very same floats as the whole engine's.
+            required, preferred, title = (
+                sparse.csr_matrix(
+                    (m.data, renumber[m.indices], m.indptr), shape=(m.shape[0], len(used))
+                )
+                for m in matrices
+            )
+            concepts = [self.concepts_[j] for j in used.tolist()]
+            self._narrow = _Narrowed(concepts, (required, preferred, title))
+        return self._narrow
+
     def _have(
-        self, candidates: Sequence[Candidate], known: Sequence[dict[str, _Credit]] | None
-    ) -> tuple[NDArray[np.float64], NDArray[np.int64] | None]:
-        """(concepts, C) what each person's credits earn per concept; for a few vacancies
-        (an engine reduced to the ones just written), only the concepts they use, and which
-        those are: a row for every concept known cost most of re-checking 400 people."""
-        if self.required_.shape[0] * 8 >= len(self.concepts_):
+        self,
+        candidates: Sequence[Candidate],
+        known: Sequence[dict[str, _Credit]] | None,
+        concepts: list[str] | None,
+    ) -> NDArray[np.float64]:
+        """(concepts, C) what each person's credits earn per concept (these concepts only, if
+        given)."""
+        if concepts is None:
             have = np.zeros((len(self.concepts_), len(candidates)))
             for i, c in enumerate(candidates):
                 earned = self.credits(c) if known is None else known[i]
                 for concept, credit in earned.items():
                     have[self.column_[concept], i] = credit.value
-            return have, None
-        used = np.unique(
-            np.concatenate([self.required_.indices, self.preferred_.indices, self.title_.indices])
-        ).astype(np.int64)
-        concepts = [self.concepts_[j] for j in used.tolist()]
+            return have
         have = np.zeros((len(concepts), len(candidates)))
         for i, c in enumerate(candidates):
             earned = self.credits(c) if known is None else known[i]
@@ -234,7 +258,7 @@ class SkillsFeature:
                 found = earned.get(concept)
                 if found is not None:
                     have[row, i] = found.value
-        return have, used
+        return have
 
     def score(
         self,
@@ -244,20 +268,13 @@ class SkillsFeature:
     ) -> FeatureScores:
         """`credits` may pass each candidate's `credits(candidate)`, if already known."""
         s = self.settings
-        have, used = self._have(candidates, credits)
-        matrices = [self.required_, self.preferred_, self.title_]
-        if used is not None:  # the columns of the concepts no vacancy here uses add nothing
-            # Renumbered in place, not sliced: each row sums its concepts in the same order,
-            # so the scores are the very same floats as the whole engine's.
-            renumber = np.zeros(len(self.concepts_), dtype=np.int64)
-            renumber[used] = np.arange(len(used))
-            matrices = [
-                sparse.csr_matrix(
-                    (m.data, renumber[m.indices], m.indptr), shape=(m.shape[0], len(used))
-                )
-                for m in matrices
-            ]
-        required_, preferred_, title_ = matrices
+        narrowed = self._narrowed(len(candidates))
+        if narrowed is None:
+            have = self._have(candidates, credits, None)
+            required_, preferred_, title_ = self.required_, self.preferred_, self.title_
+        else:
+            have = self._have(candidates, credits, narrowed.concepts)
+            required_, preferred_, title_ = narrowed.matrices
         required = (required_ @ have).T / np.maximum(self.required_count_, 1)
         preferred = (preferred_ @ have).T / np.maximum(self.preferred_count_, 1)
         title = (title_ @ have).T
@@ -412,6 +429,16 @@ class _Words:
             return Term({}, fallback)
         labels = self._feature.vocabulary.concepts[concept].labels
         return Term({lang: labels[lang][0] for lang in LANGUAGES if labels.get(lang)}, fallback)
+
+
+_NARROW_FROM = 16
+"""People scored at once from which the skill arrays are narrowed to the concepts used."""
+
+
+@dataclass(frozen=True)
+class _Narrowed:
+    concepts: list[str]
+    matrices: tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]
 
 
 def _rows_then(
