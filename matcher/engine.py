@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
-from matcher.features.childcare import ChildcareFeature, unavailable_prefix
+from matcher.features.childcare import BusyPrefix, ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
 from matcher.features.language import LanguageFeature
 from matcher.features.skills import SkillsFeature
@@ -138,7 +138,7 @@ class SkillCredits:
 @dataclass(frozen=True)
 class _AboutCandidate:
     credits: dict[str, Any]
-    free_hours: NDArray[np.int32] | None
+    free_hours: list[BusyPrefix] | None
 
 
 def rank_keys(score: NDArray[np.float64], blocked: NDArray[np.bool_]) -> NDArray[np.float64]:

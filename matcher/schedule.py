@@ -171,20 +171,26 @@ def group_starts(group: IntArray, n: int, *, counts: NDArray[np.intp] | None = N
     return starts
 
 
+AvailabilityKey = tuple[tuple[tuple[str, ...], int, int], ...] | None
+"""Free hours as (days, first minute, length) per window, None for any time: hashable, so what
+is worked out from them is shared by everyone with the same hours."""
+
+
+def availability_key(windows: Sequence[TimeWindow] | None) -> AvailabilityKey:
+    if windows is None:
+        return None
+    return tuple((tuple(w.days), w.start_minute, w.duration_minutes) for w in windows)
+
+
 def weekly_minutes(windows: Sequence[TimeWindow] | None) -> NDArray[np.bool_]:
     """A (10080,) mask of the minutes of a week (Monday 00:00 first) inside the windows; read
     only, since one is shared by everyone with the same windows."""
-    if windows is None:
-        return _weekly_minutes(None)
-    return _weekly_minutes(
-        tuple((tuple(w.days), w.start_minute, w.duration_minutes) for w in windows)
-    )
+    return week_mask(availability_key(windows))
 
 
 @functools.lru_cache(maxsize=2048)  # 10 kB each; a programme's people share a few patterns
-def _weekly_minutes(
-    windows: tuple[tuple[tuple[str, ...], int, int], ...] | None,
-) -> NDArray[np.bool_]:
+def week_mask(windows: AvailabilityKey) -> NDArray[np.bool_]:
+    """`weekly_minutes`, by the windows' key."""
     if windows is None:
         inside = np.ones(MINUTES_PER_WEEK, dtype=np.bool_)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from collections.abc import Sequence
 from typing import ClassVar, Self
@@ -16,10 +17,12 @@ from matcher.models import DAYS, MINUTES_PER_DAY, Candidate, Vacancy
 from matcher.reasons import Days, Reason
 from matcher.schedule import (
     MINUTES_PER_WEEK,
+    AvailabilityKey,
     ShiftTable,
+    availability_key,
     format_clock,
     group_starts,
-    weekly_minutes,
+    week_mask,
 )
 
 _FITS = frozenset({"schedule_fits", "available_any_time"})
@@ -39,13 +42,13 @@ class ChildcareSettings(BaseModel):
 
 
 def _minutes_outside(
-    busy_before: NDArray[np.int32],
+    busy_before: BusyPrefix,
     start: NDArray[np.int32],
     end: NDArray[np.int32],
     widen: NDArray[np.int32],
 ) -> NDArray[np.int32]:
     """Unavailable minutes in [start - widen, end + widen), from a running count."""
-    outside: NDArray[np.int32] = busy_before.take(end + widen)
+    outside = busy_before.take(end + widen).astype(np.int32)
     outside -= busy_before.take(start - widen)
     return outside
 
@@ -62,20 +65,32 @@ def _shift_days(
     return shift, start.astype(np.int32), (start + shifts.duration[shift]).astype(np.int32)
 
 
-def unavailable_prefix(candidates: Sequence[Candidate]) -> NDArray[np.int32]:
-    """(C, 3 weeks + 1): running count of unavailable minutes, so any span costs two lookups.
+BusyPrefix = NDArray[np.int16]
+"""(3 weeks + 1,) running count of a person's unavailable minutes (at most 30,240: int16)."""
+
+
+def unavailable_prefix(candidates: Sequence[Candidate]) -> list[BusyPrefix]:
+    """Per person, a running count of unavailable minutes, so any span costs two lookups; one
+    read-only array shared by everyone with the same free hours (building one per person was
+    most of re-checking the people a written vacancy might suit).
 
     Three weeks, so that a span starting up to a week early or ending up to a week late (a
     Monday shift widened back into Sunday) needs no modulo on the hot path.
     """
-    busy = np.stack([~weekly_minutes(c.availability) for c in candidates])
-    prefix = np.zeros((len(candidates), 3 * MINUTES_PER_WEEK + 1), dtype=np.int32)
-    week = prefix[:, 1 : MINUTES_PER_WEEK + 1]
-    np.cumsum(busy, axis=1, out=week)
-    # The next two weeks repeat the first, each after a whole week's count: a third of the sums.
-    whole = week[:, -1:]
-    np.add(week, whole, out=prefix[:, MINUTES_PER_WEEK + 1 : 2 * MINUTES_PER_WEEK + 1])
-    np.add(week, 2 * whole, out=prefix[:, 2 * MINUTES_PER_WEEK + 1 :])
+    return [_busy_prefix(availability_key(c.availability)) for c in candidates]
+
+
+@functools.lru_cache(maxsize=256)  # 60 kB each
+def _busy_prefix(windows: AvailabilityKey) -> BusyPrefix:
+    busy = ~week_mask(windows)
+    prefix = np.zeros(3 * MINUTES_PER_WEEK + 1, dtype=np.int16)
+    week = prefix[1 : MINUTES_PER_WEEK + 1]
+    np.cumsum(busy, out=week)
+    # The next two weeks repeat the first, each after a whole week's count.
+    whole = week[-1]
+    np.add(week, whole, out=prefix[MINUTES_PER_WEEK + 1 : 2 * MINUTES_PER_WEEK + 1])
+    np.add(week, 2 * whole, out=prefix[2 * MINUTES_PER_WEEK + 1 :])
+    prefix.flags.writeable = False
     return prefix
 
 
@@ -131,7 +146,7 @@ class ChildcareFeature:
         )
 
     def _overflow_by_shift_day(
-        self, prefix: NDArray[np.int32], widen: NDArray[np.int32]
+        self, prefix: Sequence[BusyPrefix], widen: NDArray[np.int32]
     ) -> NDArray[np.int32]:
         """(C, shift days): minutes outside the free hours, each shift widened by widen (C,
         shifts), its own one-way travel minutes."""
@@ -205,7 +220,7 @@ class ChildcareFeature:
         *,
         shift_minutes: dict[int, float],
         chosen_shift: int | None = None,
-        prefix: NDArray[np.int32] | None = None,
+        prefix: Sequence[BusyPrefix] | None = None,
     ) -> list[Reason]:
         """Reasons for vacancy j; shift_minutes holds each of its shifts' one-way travel."""
         j = vacancy_index
@@ -224,7 +239,7 @@ class ChildcareFeature:
     def _window_reason(
         self,
         j: int,
-        prefix: NDArray[np.int32],
+        prefix: Sequence[BusyPrefix],
         shift_minutes: dict[int, float],
         chosen_shift: int | None,
     ) -> Reason:
