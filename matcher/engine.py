@@ -224,11 +224,9 @@ class _Asked:
         lasts: Sequence[tuple[float, str] | None],
         include_blocked: bool | Sequence[bool],
         withhold: Sequence[Collection[str]] | None,
-        *,
-        rows: int,
-        columns: int,
     ) -> _Asked:
-        withheld = np.zeros((rows, columns), dtype=np.bool_)
+        rows = len(lasts)
+        withheld = np.zeros((rows, len(engine.vacancies_)), dtype=np.bool_)
         for i, vacancy_ids in enumerate(withhold or ()):
             if vacancy_ids:
                 withheld[i, engine.columns_of(vacancy_ids)] = True
@@ -470,7 +468,7 @@ class Engine:
             return found
         w = self.weights.weights
         columns = len(self.vacancies_)
-        asked = _Asked.of(self, lasts, include_blocked, withhold, rows=rows, columns=columns)
+        asked = _Asked.of(self, lasts, include_blocked, withhold)
         # 1. The language, and the driving licence the skills require.
         language = self.language_.score(candidates)
         best = {name: np.ones((rows, columns)) for name in FEATURES}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -182,25 +181,16 @@ def availability_key(windows: Sequence[TimeWindow] | None) -> AvailabilityKey:
     return tuple((tuple(w.days), w.start_minute, w.duration_minutes) for w in windows)
 
 
-def weekly_minutes(windows: Sequence[TimeWindow] | None) -> NDArray[np.bool_]:
-    """A (10080,) mask of the minutes of a week (Monday 00:00 first) inside the windows; read
-    only, since one is shared by everyone with the same windows."""
-    return week_mask(availability_key(windows))
-
-
-@functools.lru_cache(maxsize=2048)  # 10 kB each; a programme's people share a few patterns
 def week_mask(windows: AvailabilityKey) -> NDArray[np.bool_]:
-    """`weekly_minutes`, by the windows' key."""
+    """A (10080,) mask of the minutes of a week (Monday 00:00 first) inside the windows."""
     if windows is None:
-        inside = np.ones(MINUTES_PER_WEEK, dtype=np.bool_)
-    else:
-        inside = np.zeros(MINUTES_PER_WEEK, dtype=np.bool_)
-        for days, start_minute, duration in windows:
-            for day in days:
-                first = DAYS.index(day) * MINUTES_PER_DAY + start_minute
-                minutes = np.arange(first, first + duration) % MINUTES_PER_WEEK
-                inside[minutes] = True
-    inside.flags.writeable = False
+        return np.ones(MINUTES_PER_WEEK, dtype=np.bool_)
+    inside = np.zeros(MINUTES_PER_WEEK, dtype=np.bool_)
+    for days, start_minute, duration in windows:
+        for day in days:
+            first = DAYS.index(day) * MINUTES_PER_DAY + start_minute
+            minutes = np.arange(first, first + duration) % MINUTES_PER_WEEK
+            inside[minutes] = True
     return inside
 
 

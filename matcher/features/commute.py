@@ -159,11 +159,8 @@ class CommuteFeature:
 
     def _mode_available(self, candidates: Sequence[Candidate]) -> dict[Mode, NDArray[np.bool_]]:
         """Per mode, a (C, V) (broadcastable) mask of who can use it to reach which vacancy."""
-        column = {m: k for k, m in enumerate(MODES)}
-        table = np.zeros((len(candidates), len(MODES)), dtype=np.bool_)
-        for i, c in enumerate(candidates):
-            table[i, [column[m] for m in candidate_modes(c)]] = True
-        has = {m: table[:, k : k + 1] for k, m in enumerate(MODES)}
+        modes = [candidate_modes(c) for c in candidates]
+        has = {m: np.array([[m in own] for own in modes]) for m in MODES}
         has["employer_transport"] = self.transport_provided_[None, :]
         return has
 

@@ -21,7 +21,7 @@ from service.app import create_app
 # a home of its own, kilometres from the others'.
 HOMES = {
     name: {"lat": 50.71, "lon": 5.21 + 0.15 * k}
-    for k, name in enumerate(["spliced", "kept", "seen", "refit", "always", "left"])
+    for k, name in enumerate(["spliced", "kept", "seen", "refit", "always", "left", "many"])
 }
 HOMEBOUND: dict[str, Any] = {
     "transport": [],
@@ -114,6 +114,26 @@ def test_a_cached_shortlist_survives_a_write_that_cannot_change_it(
     assert client.put(f"/vacancies/{near['id']}", json=more, headers=who).status_code == 200
     assert client.get(path, headers=who).content == before
     assert cache.kept >= kept + 1
+
+
+def test_one_request_after_a_write_carries_every_kept_shortlist_it_cannot_change(
+    app: FastAPI, client: TestClient, fresh: TestClient, who: dict[str, str]
+) -> None:
+    """The first shortlist asked for after a write re-checks everyone's at once: the others
+    are then served as they were, without a re-check of their own."""
+    cache = app.state.shortlist_cache
+    paths = [f"/candidates/{person(client, who, 'many')}/shortlist" for _ in range(5)]
+    before = [client.get(path, headers=who).content for path in paths]  # all cached now
+    far = client.get("/vacancies/v-0003", headers=who).json()
+    far["title"] = f"Heftruckchauffeur {secrets.token_hex(3)}"
+    assert client.put("/vacancies/v-0003", json=far, headers=who).status_code == 200
+    kept = cache.kept
+    assert client.get(paths[0], headers=who).content == before[0]
+    assert cache.kept >= kept + len(paths), "the others were left to be re-checked one by one"
+    kept = cache.kept
+    for path, was in zip(paths[1:], before[1:], strict=True):
+        assert client.get(path, headers=who).content == was == fresh.get(path, headers=who).content
+    assert cache.kept == kept  # served as carried over, no check of their own
 
 
 def test_a_write_that_changes_a_cached_shortlist_is_seen(
