@@ -452,37 +452,53 @@ class ShortlistCache:
 
     def _bring_up(self, fitted: Fitted) -> None:
         with self._lock:
-            older = [
-                (held, held.entry)
-                for held in self._entries.values()
-                if held.brought_up < fitted.catalog_version
-            ]
-        by_catalog: dict[int, list[tuple[_Held, CachedShortlist]]] = {}
-        for held, entry in older:
-            by_catalog.setdefault(held.brought_up, []).append((held, entry))
+            older = list(self._entries.values())
+        by_catalog: dict[int, list[_Held]] = {}
+        for held in older:
+            if held.brought_up < fitted.catalog_version:
+                by_catalog.setdefault(held.brought_up, []).append(held)
+        concepts = fitted.engine.skills_.column_
         moved: list[tuple[_Held, CachedShortlist, SkillCredits]] = []
-        for catalog_version, entries in by_catalog.items():
+        for catalog_version, helds in by_catalog.items():
             written = fitted.changed_since(catalog_version)
             if written is None:
                 continue  # too far back: each is ranked afresh when asked for
-            apart = [
-                (h, e)
-                for h, e in entries
-                if not written & e.vacancy_ids and e.leaves_out_as_many(fitted, written)
-            ]
+            # One loop over the entries and as few calls per entry as can be: with a few
+            # hundred kept, looping over them took as long as re-scoring them.
+            apart: list[tuple[_Held, CachedShortlist]] = []
+            candidates: list[Candidate] = []
+            lasts: list[tuple[float, str] | None] = []
+            include_blocked: list[bool] = []
+            credits: list[SkillCredits] = []
+            withhold: list[frozenset[str]] = []
+            for held in helds:
+                entry = held.entry
+                if not written.isdisjoint(entry.vacancy_ids):
+                    continue
+                withheld = written & entry.withhold if entry.withhold else frozenset()
+                if withheld and not entry.leaves_out_as_many(fitted, written):
+                    continue
+                known = entry.credits
+                if known is None or known.concepts is not concepts:
+                    known = fitted.engine.skill_credits(entry.candidate, known)
+                apart.append((held, entry))
+                candidates.append(entry.candidate)
+                lasts.append(entry.last)
+                include_blocked.append(entry.include_blocked)
+                credits.append(known)
+                withhold.append(withheld)
             if not apart:
                 continue
-            credits = [fitted.engine.skill_credits(e.candidate, e.credits) for _, e in apart]
             enters = fitted.reduced_to(written).lists_any_before(
-                [e.candidate for _, e in apart],
-                [e.last for _, e in apart],
-                include_blocked=[e.include_blocked for _, e in apart],
+                candidates,
+                lasts,
+                include_blocked=include_blocked,
                 credits=credits,
-                withhold=[e.withhold & written for _, e in apart],
+                withhold=withhold,
             )
-            for (held, entry), known, entered in zip(apart, credits, enters, strict=True):
-                if not entered:
-                    moved.append((held, entry, known))
+            for k in np.flatnonzero(~enters).tolist():
+                held, entry = apart[k]
+                moved.append((held, entry, credits[k]))
         with self._lock:
             for held, entry, known in moved:
                 if held.entry is not entry:
