@@ -27,6 +27,8 @@ logger = logging.getLogger("service")
 
 REMEMBERED_CHANGES = 64
 REDUCED_KEPT = 64
+BROUGHT_UP_AT_ONCE = 100
+"""Cached shortlists re-checked in one go after a write (see `ShortlistCache.bring_up`)."""
 """How many engines reduced to a set of changed vacancies a Fitted keeps (each a few columns)."""
 """How many catalog steps a Fitted remembers the changed vacancies of (for cached shortlists)."""
 
@@ -343,6 +345,8 @@ class _Held:
     owner: str
     entry: CachedShortlist
     brought_up: int
+    checked: int = 0
+    """The newest catalog it was checked against in a pass, whether it held or not."""
 
 
 class ShortlistCache:
@@ -389,7 +393,8 @@ class ShortlistCache:
             known = self._entries.get(key)
             if known is not None and known.brought_up > entry.catalog_version:
                 return  # a request that started later already stored a newer one
-            self._entries[key] = _Held(candidate_id, entry, entry.catalog_version)
+            version = entry.catalog_version
+            self._entries[key] = _Held(candidate_id, entry, version, checked=version)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -432,31 +437,45 @@ class ShortlistCache:
         self.kept += 1
         return replace(entry, catalog_version=fitted.catalog_version, credits=credits)
 
-    def bring_up(self, fitted: Fitted) -> None:
-        """Every entry from an older catalog that `fitted` ranks alike is moved up to it, all
-        re-scored together against the vacancies written since: one write used to cost each
-        cached person a re-check of their own when next asked for (half a millisecond each,
-        every person every write), now it costs one pass over everyone. Entries that list a
-        vacancy written since, or that a written one may enter, are left as they are for
-        `revalidated` to settle when asked for."""
+    def bring_up(self, fitted: Fitted, key: tuple[Any, ...]) -> None:
+        """Entries from an older catalog that `fitted` ranks alike are moved up to it, re-scored
+        together against the vacancies written since, the one under `key` among them: one
+        write used to cost each cached person a re-check of their own when next asked for
+        (half a millisecond each, every person every write); now a few hundred cost a few
+        milliseconds together. At most `BROUGHT_UP_AT_ONCE` at a time, the entry asked for
+        first, so that the requests after a write share the pass rather than one waiting for
+        all of it. Entries that list a vacancy written since, or that a written one may enter,
+        are left as they are for `revalidated` to settle when asked for."""
         if self.size == 0 or fitted.catalog_version <= self._brought_up:
             return
         # Requests that find another one at it wait for it rather than check their own entry
-        # alongside: the pass is a few milliseconds, and checking alongside slowed it down
-        # (paired runs, a PUT every 200 ms: p99 about 2.0x the quiet row against 1.6x).
+        # alongside: checking alongside slowed the pass down (paired runs, a PUT every 200 ms:
+        # p99 about 2.0x the quiet row against 1.6x).
         with self._bringing_up:
             if fitted.catalog_version <= self._brought_up:
                 return  # another request did it meanwhile
-            self._bring_up(fitted)
-            self._brought_up = fitted.catalog_version
+            with self._lock:
+                asked = self._entries.get(key)
+                if asked is not None and asked.checked >= fitted.catalog_version:
+                    return  # checked in a pass meanwhile
+                version = fitted.catalog_version
+                older = [
+                    held
+                    for held in reversed(self._entries.values())  # the latest asked for first
+                    if held.checked < version and held.brought_up < version and held is not asked
+                ][: BROUGHT_UP_AT_ONCE - 1]
+                if asked is not None and asked.brought_up < version:
+                    older.insert(0, asked)
+                for held in older:
+                    held.checked = version
+            self._bring_up(fitted, older)
+            if len(older) < BROUGHT_UP_AT_ONCE:
+                self._brought_up = fitted.catalog_version
 
-    def _bring_up(self, fitted: Fitted) -> None:
-        with self._lock:
-            older = list(self._entries.values())
+    def _bring_up(self, fitted: Fitted, older: list[_Held]) -> None:
         by_catalog: dict[int, list[_Held]] = {}
         for held in older:
-            if held.brought_up < fitted.catalog_version:
-                by_catalog.setdefault(held.brought_up, []).append(held)
+            by_catalog.setdefault(held.brought_up, []).append(held)
         concepts = fitted.engine.skills_.column_
         moved: list[tuple[_Held, CachedShortlist, SkillCredits]] = []
         for catalog_version, helds in by_catalog.items():

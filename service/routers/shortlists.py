@@ -135,7 +135,7 @@ def candidate_shortlist_body(
     if cached is not None:
         # Outside `catalog.scoring`: one pass at a time per process (its own lock), and the
         # requests waiting for it should not hold the scoring slots meanwhile.
-        cache.bring_up(fitted)
+        cache.bring_up(fitted, key)
         cached = cache.get(key) or cached
         if cached.catalog_version >= fitted.catalog_version:
             return cached.body

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import as_role, candidate_body, settings_for, vacancy_body
 
+from service import catalog
 from service.app import create_app
 
 # Far from the fixtures' vacancies, someone who walks at most 10 minutes: only vacancies posted
@@ -21,7 +22,9 @@ from service.app import create_app
 # a home of its own, kilometres from the others'.
 HOMES = {
     name: {"lat": 50.71, "lon": 5.21 + 0.15 * k}
-    for k, name in enumerate(["spliced", "kept", "seen", "refit", "always", "left", "many"])
+    for k, name in enumerate(
+        ["spliced", "kept", "seen", "refit", "always", "left", "many", "share"]
+    )
 }
 HOMEBOUND: dict[str, Any] = {
     "transport": [],
@@ -119,8 +122,8 @@ def test_a_cached_shortlist_survives_a_write_that_cannot_change_it(
 def test_one_request_after_a_write_carries_every_kept_shortlist_it_cannot_change(
     app: FastAPI, client: TestClient, fresh: TestClient, who: dict[str, str]
 ) -> None:
-    """The first shortlist asked for after a write re-checks everyone's at once: the others
-    are then served as they were, without a re-check of their own."""
+    """The first shortlist asked for after a write re-checks everyone's (up to a pass's size):
+    the others are then served as they were, without a re-check of their own."""
     cache = app.state.shortlist_cache
     paths = [f"/candidates/{person(client, who, 'many')}/shortlist" for _ in range(5)]
     before = [client.get(path, headers=who).content for path in paths]  # all cached now
@@ -134,6 +137,31 @@ def test_one_request_after_a_write_carries_every_kept_shortlist_it_cannot_change
     for path, was in zip(paths[1:], before[1:], strict=True):
         assert client.get(path, headers=who).content == was == fresh.get(path, headers=who).content
     assert cache.kept == kept  # served as carried over, no check of their own
+
+
+def test_after_a_write_the_next_requests_share_the_re_check_a_few_entries_each(
+    app: FastAPI,
+    client: TestClient,
+    fresh: TestClient,
+    who: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With more kept than one pass takes, the first request re-checks its own entry and the
+    latest asked for; each later one whose entry is still unchecked takes the next few, its own
+    first; every answer is the one a fresh ranking gives."""
+    monkeypatch.setattr(catalog, "BROUGHT_UP_AT_ONCE", 2)
+    cache = app.state.shortlist_cache
+    paths = [f"/candidates/{person(client, who, 'share')}/shortlist" for _ in range(5)]
+    before = [client.get(path, headers=who).content for path in paths]
+    far = client.get("/vacancies/v-0004", headers=who).json()
+    far["title"] = f"Schoonmaker {secrets.token_hex(3)}"
+    assert client.put("/vacancies/v-0004", json=far, headers=who).status_code == 200
+    kept = cache.kept
+    assert client.get(paths[0], headers=who).content == before[0]
+    assert cache.kept == kept + 2, "one pass: its own entry and the latest asked for"
+    for path, was in zip(paths[1:], before[1:], strict=True):
+        assert client.get(path, headers=who).content == was == fresh.get(path, headers=who).content
+    assert cache.kept >= kept + 5  # each carried over, by a pass or its own
 
 
 def test_a_write_that_changes_a_cached_shortlist_is_seen(
