@@ -313,7 +313,10 @@ def test_the_attention_page_lists_what_get_attention_gives(
     page = browser(app).get("/coordinator/attention")
     assert page.status_code == 200
     for line in found["quiet_proposals"][:5] + found["ready_without_proposal"][:5]:
-        assert f'<th scope="row">{line["candidate_id"]}</th>' in page.text
+        person = line["candidate_id"]  # each a link to the person's page, which opens
+        assert f'<th scope="row"><a href="/people/{person}">{person}</a></th>' in page.text
+    first = (found["quiet_proposals"] + found["ready_without_proposal"])[0]["candidate_id"]
+    assert browser(app).get(f"/people/{first}").status_code == 200
     assert page.text.count("<tr>") >= len(found["quiet_proposals"]) + len(
         found["ready_without_proposal"]
     )
