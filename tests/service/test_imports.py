@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -254,3 +256,32 @@ def test_the_template_has_instructions_and_an_example_that_imports_cleanly(
     check = upload(client, keys, xlsx(rows), dry_run="true").json()
     assert check["problems"] == []
     assert check["valid_rows"] == 1
+
+
+def test_the_command_line_reports_exits_1_and_stores_nothing_then_imports_and_exports(
+    database_url: str, tmp_path: Path
+) -> None:
+    from test_cli_database import matcher
+
+    people = office_people(5, prefix="CLI")
+    rows = [HEADERS, *(row_cells(CANDIDATE_COLUMNS, p) for p in people)]
+    rows[3][HEADERS.index("Beschikbaarheid")] = "8u30-15u"
+    (tmp_path / "bad.xlsx").write_bytes(xlsx(rows))
+    refused = matcher(database_url, "import", "candidates", str(tmp_path / "bad.xlsx"))
+    assert refused.returncode == 1
+    assert "    4  Beschikbaarheid  x '8u30-15u' is not days and hours" in refused.stdout
+    assert "Nothing stored: 1 problem must be fixed first" in refused.stdout
+    (tmp_path / "good.csv").write_bytes(records_sheet(CANDIDATE_COLUMNS, people, kind="csv"))
+    stored = matcher(database_url, "import", "candidates", str(tmp_path / "good.csv"))
+    assert stored.returncode == 0, stored.stderr
+    assert stored.stdout.splitlines()[-1] == "5 created, 0 updated, 0 unchanged"
+    exported = matcher(database_url, "export", "candidates", "-o", str(tmp_path / "out.xlsx"))
+    assert exported.returncode == 0, exported.stderr
+    again = matcher(database_url, "import", "candidates", str(tmp_path / "out.xlsx"))
+    # Everyone the database holds (the five, and any stored before) comes back the same.
+    last = again.stdout.splitlines()[-1]
+    assert re.fullmatch(r"0 created, 0 updated, \d+ unchanged", last), last
+    assert int(last.split(", ")[2].split()[0]) >= 5
+    template = matcher(database_url, "import", "template", "-o", str(tmp_path / "t.xlsx"))
+    assert template.returncode == 0
+    assert load_workbook(tmp_path / "t.xlsx").worksheets[0]["A1"].value == "Referentie"
