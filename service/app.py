@@ -322,11 +322,11 @@ class BodyLimit:
             return
         path = scope.get("path", "")
         limit = next((n for p, n in self.larger.items() if path.startswith(p)), self.max_bytes)
-        message = f"request body too large: at most {limit} bytes"
+        too_large = f"request body too large: at most {limit} bytes"
         length = Headers(scope=scope).get("content-length", "0")
         if not length.isdigit() or int(length) > limit:
             code = status.HTTP_413_CONTENT_TOO_LARGE if length.isdigit() else 400
-            detail = message if length.isdigit() else "Content-Length is not a number"
+            detail = too_large if length.isdigit() else "Content-Length is not a number"
             await JSONResponse({"detail": detail}, status_code=code)(scope, receive, send)
             return
         received = 0
@@ -337,7 +337,7 @@ class BodyLimit:
             received += len(message.get("body", b""))
             if received > limit:
                 # Raised while the route reads its body: FastAPI turns it into the response.
-                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, message)
+                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, too_large)
             return message
 
         await self.app(scope, counting, send)

@@ -46,6 +46,13 @@ def _read(file: UploadFile, mapping: UploadFile | None, language: Language) -> t
     return file.file.read(), rules
 
 
+def _workbook_answer(summary: str) -> dict[int | str, dict[str, Any]]:
+    """A 200 that is an .xlsx file, as the document shows it."""
+    media = {"schema": {"type": "string", "format": "binary"}}
+    shown = {"workbook": {"summary": summary, "value": "(an .xlsx workbook)"}}
+    return {200: {"content": {MEDIA_TYPES["xlsx"]: {**media, "examples": shown}}}}
+
+
 def _attachment(data: bytes, name: str) -> Response:
     return Response(
         data,
@@ -97,7 +104,14 @@ def _report(result: ImportResult, language: Language, *, dry_run: bool) -> JSONR
     return JSONResponse(body, headers=in_language(language))
 
 
-@router.post("/candidates/annotated", responses=errors(401, 403, 413))
+@router.post(
+    "/candidates/annotated",
+    response_class=Response,
+    responses={
+        **_workbook_answer("The sheet with its problem cells marked"),
+        **errors(401, 403, 413),
+    },
+)
 def annotated_candidates_sheet(
     session: SessionDep,
     _: PeopleReader,
@@ -115,7 +129,14 @@ def annotated_candidates_sheet(
     return _attachment(annotated_copy(sheet, report, language), "gecontroleerd.xlsx")
 
 
-@router.get("/template", responses=errors(401, 403))
+@router.get(
+    "/template",
+    response_class=Response,
+    responses={
+        **_workbook_answer("The template, its instructions and an example"),
+        **errors(401, 403),
+    },
+)
 def candidates_template(_: PeopleReader, language: ReaderLanguage) -> Response:
     """The people's import template (.xlsx): the sheet to fill in (Dutch headers; English ones
     are read too), its instructions in the reader's language, and an example row."""
