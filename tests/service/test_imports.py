@@ -285,3 +285,19 @@ def test_the_command_line_reports_exits_1_and_stores_nothing_then_imports_and_ex
     template = matcher(database_url, "import", "template", "-o", str(tmp_path / "t.xlsx"))
     assert template.returncode == 0
     assert load_workbook(tmp_path / "t.xlsx").worksheets[0]["A1"].value == "Referentie"
+
+
+def test_a_sheet_larger_than_other_requests_may_be_is_still_read(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    people = office_people(400, prefix="BIG")
+    rows = [[*HEADERS, "Opmerkingen"]]
+    rows += [[*row_cells(CANDIDATE_COLUMNS, p), "n" * 700] for p in people]
+    data = xlsx(rows)
+    csv_data = "\n".join(",".join(f'"{c}"' for c in row) for row in rows).encode()
+    assert len(csv_data) > 256 * 1024  # the limit of every other request's body
+    for name, sheet in (("p.csv", csv_data), ("p.xlsx", data)):
+        answer = upload(client, keys, sheet, name=name, dry_run="true")
+        assert answer.status_code == 200, answer.text
+        assert [(p["row"], p["code"]) for p in answer.json()["problems"]] == [(1, "column_ignored")]
+        assert answer.json()["valid_rows"] == 400
