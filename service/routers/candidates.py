@@ -48,7 +48,21 @@ def create_candidate(
     return created
 
 
-@router.get("", response_model=CandidatePage, responses=errors(401, 403))
+# With ?format=, the list is a sheet (shown so in the document; its JSON keeps its examples).
+_SHEETS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            MEDIA_TYPES[kind]: {
+                "schema": {"type": "string", "format": "binary"},
+                "examples": {kind: {"summary": f"?format={kind}", "value": f"(a .{kind} sheet)"}},
+            }
+            for kind in ("csv", "xlsx")
+        }
+    }
+}
+
+
+@router.get("", response_model=CandidatePage, responses={**_SHEETS, **errors(401, 403)})
 def list_candidates(
     session: SessionDep,
     catalog: CatalogDep,
