@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-BENCHMARKS = ["engine", "skills", "service", "plans", "tuning", "heavy", "pages"]
+BENCHMARKS = ["engine", "skills", "service", "plans", "tuning", "heavy", "pages", "imports"]
 
 
 def main(argv: list[str]) -> int:

@@ -36,6 +36,7 @@ from service.routers import (
     erasures,
     followups,
     health,
+    imports,
     keys,
     plans,
     programme,
@@ -44,6 +45,7 @@ from service.routers import (
     vacancies,
     weights,
 )
+from service.routers.imports import PREFIX as IMPORTS_PREFIX
 from service.settings import Settings
 from service.startup import prepare_database as prepare_database  # `matcher serve` imports it here
 
@@ -105,12 +107,17 @@ def create_app(
         employers,
         accounts,
         erasures,
+        imports,
     ):
         app.include_router(module.router)
     web.install(app)  # the pages for people, beside the API
     docs.install(app)
     _add_error_handlers(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={IMPORTS_PREFIX: settings.max_import_bytes},
+    )
     app.add_middleware(QuietErrors)  # outside BodyLimit
     if settings.access_log:
         app.add_middleware(AccessLog)  # outside QuietErrors, so its 500s are logged too
@@ -303,19 +310,23 @@ def _add_error_handlers(app: FastAPI) -> None:
 class BodyLimit:
     """413 for a request body over `max_bytes`, by its Content-Length or as it streams in."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.message = f"request body too large: at most {max_bytes} bytes"
+        self.larger = larger or {}
+        """Paths starting so (uploaded sheets) take up to this many bytes instead."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((n for p, n in self.larger.items() if path.startswith(p)), self.max_bytes)
+        too_large = f"request body too large: at most {limit} bytes"
         length = Headers(scope=scope).get("content-length", "0")
-        if not length.isdigit() or int(length) > self.max_bytes:
+        if not length.isdigit() or int(length) > limit:
             code = status.HTTP_413_CONTENT_TOO_LARGE if length.isdigit() else 400
-            detail = self.message if length.isdigit() else "Content-Length is not a number"
+            detail = too_large if length.isdigit() else "Content-Length is not a number"
             await JSONResponse({"detail": detail}, status_code=code)(scope, receive, send)
             return
         received = 0
@@ -324,9 +335,9 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 # Raised while the route reads its body: FastAPI turns it into the response.
-                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, self.message)
+                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, too_large)
             return message
 
         await self.app(scope, counting, send)

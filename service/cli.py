@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from matcher.reasons import Language
+
 ROLES = ("admin", "coordinator", "jobhunter", "employer")
 """service.store.ROLES, spelt out: importing the store (SQLAlchemy) would slow every CLI command;
 tests/service/test_keys.py checks that the two agree."""
@@ -88,6 +90,34 @@ def register(sub: Any) -> None:
     p.add_argument("file", type=Path, help="a JSON file of matcher.Weights; its version is ignored")
     p.add_argument("--note", help="why (default: the file's own note)")
     p.set_defaults(run=_weights_put)
+
+    imports = sub.add_parser("import", help="sheets of people in: check, then store")
+    imports_sub = imports.add_subparsers(dest="import_command", required=True)
+    p = imports_sub.add_parser(
+        "candidates",
+        help="check a sheet of people (.xlsx or .csv) and store it if every row can be read",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--mapping", type=Path, help='JSON: {"their header": "our column"}')
+    p.add_argument("--dry-run", action="store_true", help="only report; store nothing")
+    p.add_argument("--valid-only", action="store_true", help="store the rows that can be read")
+    p.add_argument("--annotated", type=Path, help="write the sheet with its problems marked")
+    p.add_argument("--skills", action="store_true", help="list how each skill phrase was read")
+    p.add_argument("--lang", choices=("en", "nl", "uk", "ru"), help="the report's language")
+    p.set_defaults(run=_import_candidates)
+    p = imports_sub.add_parser("template", help="write the people's import template (.xlsx)")
+    p.add_argument("-o", "--output", type=Path, default=Path("kandidaten-sjabloon.xlsx"))
+    p.add_argument("--lang", choices=("en", "nl", "uk", "ru"), help="the instructions' language")
+    p.set_defaults(run=_import_template)
+
+    exports = sub.add_parser("export", help="sheets out")
+    exports_sub = exports.add_subparsers(dest="export_command", required=True)
+    p = exports_sub.add_parser(
+        "candidates", help="every person in the import template's columns (an import sheet)"
+    )
+    p.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    p.add_argument("-o", "--output", type=Path, help="the file (default: standard output)")
+    p.set_defaults(run=_export_candidates)
 
 
 @contextmanager
@@ -397,3 +427,96 @@ def _announce(sessions: sessionmaker[Session], host: str, port: int) -> None:
         f"  curl -s -H \"X-API-Key: $KEY\" '{base}{path}'\n",
         flush=True,
     )
+
+
+def _language(args: argparse.Namespace) -> Language:
+    from matcher.reasons import from_environment
+
+    chosen: Language = args.lang or from_environment(os.environ)
+    return chosen
+
+
+def _import_candidates(args: argparse.Namespace) -> int:
+    from matcher.reasons import translator
+    from service.sheets.importing import import_candidates
+    from service.sheets.reading import BadFile, read_mapping
+    from service.sheets.workbooks import annotated_copy
+
+    language = _language(args)
+    t = translator(language)
+    try:
+        data = args.file.read_bytes()
+        mapping = read_mapping(args.mapping.read_bytes()) if args.mapping else None
+        with _sessions() as sessions, sessions.begin() as session:
+            result = import_candidates(
+                session, data, mapping=mapping, dry_run=args.dry_run, valid_only=args.valid_only
+            )
+    except OSError as error:
+        raise SystemExit(f"error: cannot read {error.filename}: {error.strerror}") from None
+    except BadFile as error:
+        raise SystemExit(f"error: {args.file}: {error.message(language)}") from None
+    report = result.report
+    print(format_report(result.as_dict(language, dry_run=args.dry_run), language, args.skills))
+    if args.annotated:
+        args.annotated.write_bytes(annotated_copy(result.sheet, report, language))
+        print(f"annotated copy: {args.annotated}", file=sys.stderr)
+    if result.counts is not None:
+        counts = result.counts
+        print(
+            t.fill(
+                "import.report.counts",
+                {
+                    "created": len(counts.created),
+                    "updated": len(counts.updated),
+                    "unchanged": len(counts.unchanged),
+                },
+            )
+        )
+    elif args.dry_run:
+        print(t.text("import.report.dry_run"))
+    else:
+        print(t.fill("import.report.refused", {"count": len(report.errors)}))
+    return 1 if report.errors and not args.valid_only else 0
+
+
+def format_report(body: dict[str, Any], language: Language, skills: bool) -> str:
+    """The import's report as the CLI prints it: a line a problem, then the skills read."""
+    from matcher.reasons import translator
+
+    t = translator(language)
+    lines = [t.fill("import.report.checked", {"count": body["rows"], "valid": body["valid_rows"]})]
+    if body["problems"]:
+        heads = [t.text(f"import.report.{k}") for k in ("row", "column", "problem")]
+        width = max([len(heads[1])] + [len(p["column"] or "") for p in body["problems"]])
+        lines.append(f"{heads[0]:>5}  {heads[1]:<{width}}  {heads[2]}")
+        for p in body["problems"]:
+            mark = "x" if p["severity"] == "error" else "!"
+            lines.append(f"{p['row']:>5}  {p['column'] or '':<{width}}  {mark} {p['message']}")
+    if skills:
+        lines.append(t.text("import.report.skills_heading"))
+        for r in body["skills"]:
+            read = r["label"] or t.text("import.report.unread")
+            lines.append(f"{r['row']:>5}  {r['phrase']} -> {read} ({t.decimal(r['confidence'])})")
+    return "\n".join(lines)
+
+
+def _import_template(args: argparse.Namespace) -> int:
+    from service.sheets.template import CANDIDATE_COLUMNS
+    from service.sheets.workbooks import template_workbook
+
+    args.output.write_bytes(template_workbook(CANDIDATE_COLUMNS, _language(args)))
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _export_candidates(args: argparse.Namespace) -> int:
+    from service.sheets.workbooks import candidates_sheet
+
+    with _sessions() as sessions, sessions() as session:
+        data = candidates_sheet(session, kind=args.format)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        args.output.write_bytes(data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0

@@ -253,9 +253,35 @@ class _Documented:
             self.barriers,
             self.plans,
             self.attention,
+            self.imports,
         ):
             made.update(part())
         return made
+
+    def imports(self) -> dict[tuple[str, str], Shown]:
+        from service.sheets.importing import ImportResult
+        from service.sheets.reading import check_sheet, read_file
+        from service.sheets.template import CANDIDATE_COLUMNS
+        from service.sheets.workbooks import records_sheet
+
+        people = [p.model_dump(mode="json") for p in self.f.people[:2]]
+        sheet = read_file(records_sheet(CANDIDATE_COLUMNS, people, kind="csv"))
+        report = check_sheet(sheet, columns=CANDIDATE_COLUMNS, model=Candidate)
+        checked = ImportResult(sheet, report, None).as_dict("en", dry_run=True)
+        upload = {
+            "dry_run": Example(
+                summary="A sheet checked, nothing stored",
+                value={"file": "(a .xlsx or .csv file)", "dry_run": True},
+            )
+        }
+        answer = {
+            "dry_run": _example(f"The dry run of a sheet of {len(people)} fixture people", checked)
+        }
+        return {
+            ("POST", "/imports/candidates"): Shown(answer, upload),
+            # Its answer is a workbook, shown in the route's own responses.
+            ("POST", "/imports/candidates/annotated"): Shown({}, upload),
+        }
 
     def health(self) -> Shown:
         f = self.f

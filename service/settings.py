@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     """A person ready this many days without a proposal shows in GET /attention."""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413."""
+    max_import_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    """Largest sheet uploaded to /imports/ (thousands of people fit); larger ones get 413."""
     blas_threads: int = Field(default=1, ge=1)
     """Threads numpy's BLAS may use per request (requests already run in parallel)."""
     shortlist_cache_size: int = Field(default=2048, ge=0)

@@ -315,6 +315,41 @@ def _rewrite_candidate(
     return candidate
 
 
+@dataclass(frozen=True)
+class ImportCounts:
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def import_candidates(session: Session, *, candidates: Sequence[Candidate]) -> ImportCounts:
+    """Store a sheet's people in the caller's transaction: a person whose id is stored already
+    is replaced by the sheet's profile (left alone when it is the same), the others created."""
+    ids = [str(c.id) for c in candidates if c.id is not None]
+    stored = {str(c.id): c for c in candidates_with_ids(session, ids=ids)} if ids else {}
+    counts = ImportCounts([], [], [])
+    for candidate in candidates:
+        before = stored.get(str(candidate.id)) if candidate.id is not None else None
+        if before is None:
+            counts.created.append(str(create_candidate(session, candidate=candidate).id))
+        elif before == candidate:
+            counts.unchanged.append(str(candidate.id))
+        else:
+            counts.updated.append(str(replace_candidate(session, candidate=candidate).id))
+    return counts
+
+
+def candidate_names(session: Session) -> dict[tuple[str, str], str]:
+    """(display name folded as `accentless` folds it, postcode) -> id, of the people stored with
+    a display name: how an import tells a person already stored under another id."""
+    found: dict[tuple[str, str], str] = {}
+    for ident, data in session.execute(select(CandidateRow.id, CandidateRow.data)):
+        name, postcode = data.get("display_name"), (data.get("home") or {}).get("postcode")
+        if name and postcode:
+            found.setdefault((accentless(name), postcode), str(ident))
+    return found
+
+
 def delete_candidate(session: Session, *, candidate_id: str, by: Principal) -> None:
     """The person and everything about them: applications (with notes), stage history and
     follow-ups (with notes); the erasures log says who erased someone and when, not whom.

@@ -692,6 +692,158 @@ COORDINATOR_PAGES: list[Message] = [
 """The coordinators' words."""
 
 
+SHEET_IMPORTS: list[Message] = [
+    # Importing sheets of people (service/sheets/): import.*. A problem is a cell that cannot be
+    # read (the row is not stored), a warning one that was read anyway or a row that was left
+    # out; {value} is the cell's text as typed.
+    pgettext("import.problem.required", "This column must be filled in"),
+    # TRANSLATORS: a spreadsheet turned what was typed into a date; {value} is it, as 2026-03-31.
+    pgettext(
+        "import.problem.date_in_cell",
+        "Holds a date or time ({value}), not text: format the column as text and type it again",
+    ),
+    pgettext("import.problem.postcode", "'{value}' is not a Belgian postcode (four digits: 2060)"),
+    pgettext(
+        "import.problem.language_code",
+        "'{value}' is not a two-letter language code: write for example {example}",
+    ),
+    pgettext("import.problem.language_level", "'{value}' is not a level: one of {levels}"),
+    pgettext("import.problem.language_twice", "Language {value} is given twice"),
+    pgettext("import.problem.transport", "'{value}' is not a way of travelling: one of {words}"),
+    pgettext("import.problem.yes_no", "'{value}' is not ja or nee"),
+    pgettext("import.problem.minutes", "'{value}' is not a number of minutes, such as 45"),
+    pgettext(
+        "import.problem.availability",
+        "'{value}' is not days and hours such as ma-vr 08:45-15:30",
+    ),
+    pgettext("import.problem.hours", "'{value}' is not hours per week such as 19-30 or 38"),
+    pgettext("import.problem.hours_order", "'{value}': the fewest hours come first (19-30)"),
+    pgettext("import.problem.stage", "'{value}' is not a stage: one of {stages}"),
+    # TRANSLATORS: {reason} is the English reason the profile's check gives.
+    pgettext("import.problem.invalid", "Cannot be read: {reason}"),
+    pgettext(
+        "import.problem.duplicate_id",
+        "Reference {value} is also on row {first}: each person once",
+    ),
+    pgettext(
+        "import.problem.merged_header", "Header cells {cells} are merged: one header a column"
+    ),
+    pgettext("import.problem.column_twice", "Column '{value}' is in the sheet twice"),
+    pgettext("import.problem.column_missing", "The sheet has no column '{value}'"),
+    pgettext(
+        "import.problem.mapping_target", "The mapping names '{value}', which is no column of ours"
+    ),
+    pgettext("import.warning.postcode_read_as", "'{value}' read as postcode {postcode}"),
+    pgettext("import.warning.column_ignored", "Column '{value}' is not one we read: left out"),
+    pgettext("import.warning.empty_row", "An empty row: left out"),
+    pgettext("import.warning.total_row", "Looks like a total row ('{value}'): left out"),
+    pgettext(
+        "import.warning.same_person",
+        "Same name and postcode as row {first}: perhaps the same person",
+    ),
+    pgettext(
+        "import.warning.same_person_stored",
+        "Same name and postcode as {id}, stored already under that reference: perhaps the same"
+        " person",
+    ),
+    # A file that cannot be read as a sheet at all (nothing of it is shown back).
+    pgettext("import.file.empty", "The file is empty"),
+    pgettext("import.file.no_rows", "The sheet has a header but no rows"),
+    pgettext("import.file.not_a_sheet", "The file is not a spreadsheet: send a .xlsx or .csv file"),
+    pgettext(
+        "import.file.encrypted_or_xls",
+        "The workbook is password-protected or an old .xls file: save it as .xlsx without a"
+        " password",
+    ),
+    pgettext(
+        "import.file.encoding",
+        "The CSV file is not UTF-8 text: save it as 'CSV UTF-8' (or as .xlsx)",
+    ),
+    pgettext("import.file.too_many_rows", "The sheet has more than {limit} rows: split it"),
+    pgettext(
+        "import.file.mapping",
+        'The column mapping is not JSON such as {{"their header": "Postcode"}}',
+    ),
+    pgettext("import.file.too_large", "The file is larger than {limit} MB"),
+    # The template's instructions sheet.
+    pgettext("import.template.instructions_sheet", "Instructions"),
+    pgettext("import.template.examples_sheet", "Example"),
+    pgettext(
+        "import.template.intro",
+        "One row a person on the first sheet; the header is row 1. Dutch or English headers."
+        " Lists are separated by ';'.",
+    ),
+    pgettext("import.template.column", "Column"),
+    pgettext("import.template.english", "In English"),
+    pgettext("import.template.what", "What it holds"),
+    pgettext("import.template.example", "Example"),
+    pgettext(
+        "import.column.id",
+        "The office's own reference for the person; a sheet imported again updates them by it",
+    ),
+    pgettext(
+        "import.column.display_name", "A name to find the person by (never shown to employers)"
+    ),
+    pgettext("import.column.postcode", "Where they live: a Belgian postcode (required)"),
+    pgettext(
+        "import.column.languages",
+        "Languages as code:level, ';' between them; levels A1 A2 B1 B2 C1 C2 native",
+    ),
+    pgettext(
+        "import.column.skills",
+        "Skills in any language, ';' between them; years in brackets: Excel (5 jaar)",
+    ),
+    pgettext("import.column.occupations", "Past jobs in any language, ';' between them"),
+    pgettext(
+        "import.column.transport",
+        "Ways of travelling besides walking: fiets, openbaar vervoer, auto",
+    ),
+    pgettext("import.column.driving_licence", "ja or nee (empty: nee)"),
+    pgettext(
+        "import.column.max_commute_minutes", "The longest trip one way, in minutes (empty: 60)"
+    ),
+    pgettext(
+        "import.column.availability",
+        "When they are free for work: days (ma di wo do vr za zo) and hours, ';' between them;"
+        " empty: any time",
+    ),
+    pgettext("import.column.hours_per_week", "Hours a week they want: 19-30, or one number"),
+    pgettext(
+        "import.column.stage",
+        "intake, activation, ready, placed, follow_up or closed (empty: ready)",
+    ),
+    pgettext("import.column.coach", "Who follows the person"),
+    # The report, as the CLI and the import page show it.
+    # TRANSLATORS: the report's last line.
+    pgettext(
+        "import.report.counts",
+        "{created} created, {updated} updated, {unchanged} unchanged",
+    ),
+    npgettext(
+        "import.report.refused",
+        "Nothing stored: {count} problem must be fixed first (or import with --valid-only)",
+        "Nothing stored: {count} problems must be fixed first (or import with --valid-only)",
+    ),
+    npgettext(
+        "import.report.checked",
+        "{count} row read, {valid} can be stored",
+        "{count} rows read, {valid} can be stored",
+    ),
+    pgettext("import.report.dry_run", "Dry run: nothing stored"),
+    pgettext("import.report.row", "Row"),
+    pgettext("import.report.column", "Column"),
+    pgettext("import.report.problem", "Problem"),
+    pgettext("import.report.error", "error"),
+    pgettext("import.report.warning", "warning"),
+    pgettext("import.report.skills_heading", "How the skills were read"),
+    pgettext("import.report.phrase", "As typed"),
+    pgettext("import.report.concept", "Read as"),
+    pgettext("import.report.confidence", "Confidence"),
+    pgettext("import.report.unread", "(not known: kept as typed)"),
+]
+"""The words of importing sheets."""
+
+
 MESSAGES: dict[str, Message] = _index(
     [
         # --- skills ---------------------------------------------------------------------------
@@ -1025,4 +1177,5 @@ MESSAGES: dict[str, Message] = _index(
     + COACH_PAGES
     + EMPLOYER_PAGES
     + COORDINATOR_PAGES
+    + SHEET_IMPORTS
 )

@@ -28,6 +28,8 @@ from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
 from service.routers import CandidateId, errors, location, require_path_id
 from service.schemas import CandidatePage
+from service.sheets.template import CANDIDATE_COLUMNS
+from service.sheets.workbooks import MEDIA_TYPES, SheetFormat, records_sheet
 from service.store import Principal
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
@@ -46,7 +48,21 @@ def create_candidate(
     return created
 
 
-@router.get("", responses=errors(401, 403))
+# With ?format=, the list is a sheet (shown so in the document; its JSON keeps its examples).
+_SHEETS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            MEDIA_TYPES[kind]: {
+                "schema": {"type": "string", "format": "binary"},
+                "examples": {kind: {"summary": f"?format={kind}", "value": f"(a .{kind} sheet)"}},
+            }
+            for kind in ("csv", "xlsx")
+        }
+    }
+}
+
+
+@router.get("", response_model=CandidatePage, responses={**_SHEETS, **errors(401, 403)})
 def list_candidates(
     session: SessionDep,
     catalog: CatalogDep,
@@ -79,10 +95,24 @@ def list_candidates(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> CandidatePage:
+    format: Annotated[
+        SheetFormat | None,
+        Query(
+            description="csv or xlsx: every matching person (no pages) as a sheet in the import"
+            " template's columns, which POST /imports/candidates reads back"
+        ),
+    ] = None,
+) -> CandidatePage | Response:
     """People in id order, a page at a time; `count` is how many match every filter given."""
     where = store.CandidateFilter(postcode=postcode, skill=skill, coach=coach, q=q)
     matching = matching_candidates(session, catalog, stages=stage or STAGES, where=where)
+    if format is not None:
+        records = [c.model_dump(mode="json") for c in matching]
+        return Response(
+            records_sheet(CANDIDATE_COLUMNS, records, kind=format),
+            media_type=MEDIA_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="kandidaten.{format}"'},
+        )
     return CandidatePage(
         data=matching[offset : offset + limit], count=len(matching), limit=limit, offset=offset
     )

@@ -70,6 +70,7 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
     ("POST", "/keys", lambda: {"role": "jobhunter"}, ADMIN),
     ("DELETE", "/keys/k-missing", None, ADMIN),
     ("GET", "/employers", None, VACANCIES),
+    ("GET", "/imports/template", None, PEOPLE),
     ("POST", "/employers", lambda: {"name": f"Matrix {secrets.token_hex(4)}"}, MAKERS),
 ]
 
