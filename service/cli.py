@@ -501,10 +501,10 @@ def format_report(body: dict[str, Any], language: Language, skills: bool) -> str
 
 
 def _import_template(args: argparse.Namespace) -> int:
-    from service.sheets.template import CANDIDATE_COLUMNS
+    from service.sheets.template import CANDIDATES
     from service.sheets.workbooks import template_workbook
 
-    args.output.write_bytes(template_workbook(CANDIDATE_COLUMNS, _language(args)))
+    args.output.write_bytes(template_workbook(CANDIDATES, _language(args)))
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 

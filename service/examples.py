@@ -261,12 +261,12 @@ class _Documented:
     def imports(self) -> dict[tuple[str, str], Shown]:
         from service.sheets.importing import ImportResult
         from service.sheets.reading import check_sheet, read_file
-        from service.sheets.template import CANDIDATE_COLUMNS
+        from service.sheets.template import CANDIDATE_COLUMNS, CANDIDATES
         from service.sheets.workbooks import records_sheet
 
         people = [p.model_dump(mode="json") for p in self.f.people[:2]]
         sheet = read_file(records_sheet(CANDIDATE_COLUMNS, people, kind="csv"))
-        report = check_sheet(sheet, columns=CANDIDATE_COLUMNS, model=Candidate)
+        report = check_sheet(sheet, kind=CANDIDATES)
         checked = ImportResult(sheet, report, None).as_dict("en", dry_run=True)
         upload = {
             "dry_run": Example(

@@ -14,7 +14,7 @@ from service.deps import PeopleReader, ReaderLanguage, SessionDep, ShortlistCach
 from service.routers import errors
 from service.sheets.importing import ImportResult, check_candidates, import_candidates
 from service.sheets.reading import BadFile, read_mapping
-from service.sheets.template import CANDIDATE_COLUMNS
+from service.sheets.template import CANDIDATES
 from service.sheets.workbooks import MEDIA_TYPES, annotated_copy, template_workbook
 
 PREFIX = "/imports"
@@ -140,4 +140,4 @@ def annotated_candidates_sheet(
 def candidates_template(_: PeopleReader, language: ReaderLanguage) -> Response:
     """The people's import template (.xlsx): the sheet to fill in (Dutch headers; English ones
     are read too), its instructions in the reader's language, and an example row."""
-    return _attachment(template_workbook(CANDIDATE_COLUMNS, language), "kandidaten-sjabloon.xlsx")
+    return _attachment(template_workbook(CANDIDATES, language), "kandidaten-sjabloon.xlsx")
