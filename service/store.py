@@ -1339,6 +1339,14 @@ def list_employers(session: Session) -> list[EmployerRecord]:
     return [_employer_record(row) for row in rows]
 
 
+def employer_names(session: Session) -> tuple[dict[str, str], set[str]]:
+    """The employers known: records (id -> name), and the names stored vacancies give (those
+    loaded with the fixtures have no record until a vacancy of theirs is written)."""
+    records = {str(i): str(n) for i, n in session.execute(select(EmployerRow.id, EmployerRow.name))}
+    named = set(session.execute(select(VacancyRow.employer).distinct()).scalars())
+    return records, {*records.values(), *named}
+
+
 def check_employer_known(session: Session, *, name: str) -> None:
     """UnknownEmployer, naming the close matches, unless an employer record has this name."""
     if _employer_row(session, name=name) is not None:

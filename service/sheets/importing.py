@@ -140,9 +140,8 @@ def check_vacancies(
     sheet = read_file(data)
     defaults = {"employer": importer.employer} if importer.employer is not None else None
     report = check_sheet(sheet, kind=VACANCIES, mapping=mapping, defaults=defaults)
-    employers = store.list_employers(session)
-    by_name = {_employer_key(e.name): e.name for e in employers}
-    by_id = {e.id: e.name for e in employers}
+    by_id, names = store.employer_names(session)
+    by_name = {_employer_key(name): name for name in sorted(names)}
     to_create: dict[str, str] = {}
     ids = [str(r.fields["id"]) for r in report.rows if isinstance(r.fields.get("id"), str)]
     known = store.vacancy_ids(session, ids=ids)

@@ -262,8 +262,10 @@ def _headers_to_columns(
             problems.append(Problem(1, header, "error", "column_twice", {"value": header}))
         else:
             found[index] = column
+    keys = {c.key for c in found.values()}
     for column in columns:
-        if column.required and column not in found.values():
+        instead = column.or_else and keys >= set(column.or_else)
+        if column.required and column not in found.values() and not instead:
             problems.append(Problem(1, None, "error", "column_missing", {"value": column.dutch}))
     return found, problems
 
@@ -316,6 +318,7 @@ def check_sheet(
             continue
         fields: dict[str, Any] = dict(defaults)
         bad: set[str] = set()
+        filled = {c.key for i, c in by_index.items() if i < len(texts) and texts[i]}
         for index, column in by_index.items():
             raw = cells[index] if index < len(cells) else None
             header = headers[index]
@@ -324,7 +327,7 @@ def check_sheet(
                 text = column.text(raw)
                 if text:
                     _merge(fields, column.read(text, notes))
-                elif column.required:
+                elif column.required and not (column.or_else and filled >= set(column.or_else)):
                     raise CellProblem("required")
             except CellProblem as problem:
                 problems.append(Problem(number, header, "error", problem.code, problem.params))

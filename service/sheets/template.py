@@ -56,6 +56,8 @@ class Column:
     required: bool = False
     days: bool = False
     """A day the spreadsheet holds as a date is read as that day (elsewhere a date is refused)."""
+    or_else: tuple[str, ...] = ()
+    """Columns (by key) that, all filled in, stand for a required one left empty."""
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -294,11 +296,11 @@ def _read_windows(key: str) -> Reader:
 
 
 def _day_runs(days: Sequence[str]) -> str:
-    """mon..fri as "ma-vr", mon, tue, thu, fri as "ma-di,do-vr"."""
-    numbers = sorted(DAYS.index(d) for d in days)
+    """mon..fri as "ma-vr", mon, tue, thu, fri as "ma-di,do-vr", sun..thu as "zo-do": runs of
+    days one after the other, in the order given, so that reading them gives that order back."""
     runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][-1] == n - 1:
+    for n in (DAYS.index(d) for d in days):
+        if runs and runs[-1][-1] == (n - 1) % 7:
             runs[-1].append(n)
         else:
             runs.append([n])
@@ -633,6 +635,22 @@ def _read_day(key: str) -> Reader:
     return read
 
 
+def _coordinate(part: str) -> tuple[Reader, Writer]:
+    """A vacancy's exact place, where it has one besides (or instead of) its postcode."""
+
+    def read(text: str, _: Notes) -> dict[str, Any]:
+        found = re.fullmatch(r"-?\d{1,3}(?:[.,]\d+)?", text)
+        if found is None:
+            raise CellProblem("coordinate", value=text)
+        return {"location": {part: float(text.replace(",", "."))}}
+
+    def write(vacancy: Mapping[str, Any]) -> str:
+        value = (vacancy.get("location") or {}).get(part)
+        return "" if value is None else repr(float(value))
+
+    return read, write
+
+
 _CONTACT_NAME, _CONTACT_PHONE, _CONTACT_EMAIL = (
     _contact("name"),
     _contact("phone"),
@@ -667,6 +685,7 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         _postcode("location"),
         "2500",
         required=True,
+        or_else=("lat", "lon"),
     ),
     Column("address", "Adres", "Address", _text("address"), _field("address"), "Kerkstraat 12"),
     Column(
@@ -754,7 +773,7 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         "Start date",
         _read_day("starts_on"),
         _field("starts_on"),
-        "2026-04-01",
+        "2027-01-04",
         days=True,
     ),
     Column(
@@ -763,12 +782,14 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         "Closing date",
         _read_day("closes_on"),
         _field("closes_on"),
-        "2026-03-15",
+        "2027-03-31",
         days=True,
     ),
     Column("contact_name", "Contactpersoon", "Contact name", *_CONTACT_NAME, "Jan Peeters"),
     Column("contact_phone", "Telefoon", "Phone", *_CONTACT_PHONE, "+32 3 123 45 67"),
     Column("contact_email", "E-mail", "Email", *_CONTACT_EMAIL, "jobs@example.be"),
+    Column("lat", "Breedtegraad", "Latitude", *_coordinate("lat"), ""),
+    Column("lon", "Lengtegraad", "Longitude", *_coordinate("lon"), ""),
     Column(
         "description",
         "Omschrijving",
