@@ -145,8 +145,8 @@ def check_vacancies(
     to_create: dict[str, str] = {}
     ids = [str(r.fields["id"]) for r in report.rows if isinstance(r.fields.get("id"), str)]
     known = store.vacancy_ids(session, ids=ids)
-    stored_like = {
-        (_employer_key(e), " ".join(accentless(t).split()), p): i
+    stored_like: dict[tuple[str, ...] | None, str] = {
+        VACANCIES.likeness({"employer": e, "title": t, "location": {"postcode": p}}): i
         for i, e, t, p in store.vacancy_keys(session, employer=importer.employer)
     }
     found: list[Problem] = []
