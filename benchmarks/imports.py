@@ -30,22 +30,22 @@ Import = Callable[[Session, bytes, bool], ImportResult]
 
 
 def _people(prefix: str) -> list[dict[str, object]]:
-    records = []
-    for n, person in enumerate(load_candidates()[:ROWS], start=1):
-        record = person.model_dump(mode="json")
-        record.update(id=f"{prefix}-{n:04d}", display_name=f"Persoon {prefix} {n}")
-        records.append(record)
-    return records
+    return [
+        {**p.model_dump(mode="json"), "id": f"{prefix}-{n:04d}", "display_name": f"P {prefix} {n}"}
+        for n, p in enumerate(load_candidates()[:ROWS], start=1)
+    ]
 
 
 def _vacancies(prefix: str) -> list[dict[str, object]]:
-    records = []
-    for n, vacancy in enumerate(load_vacancies()[:ROWS], start=1):
-        record = vacancy.model_dump(mode="json")
-        # Employers of their own, so the first import makes their records, as a new one would.
-        record.update(id=f"{prefix}-{n:04d}", employer=f"{record['employer']} {prefix}")
-        records.append(record)
-    return records
+    # Employers of their own, so the first import makes their records, as a new one would.
+    return [
+        {
+            **v.model_dump(mode="json"),
+            "id": f"{prefix}-{n:04d}",
+            "employer": f"{v.employer} {prefix}",
+        }
+        for n, v in enumerate(load_vacancies()[:ROWS], start=1)
+    ]
 
 
 def _import_people(session: Session, data: bytes, dry_run: bool) -> ImportResult:

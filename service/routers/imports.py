@@ -4,9 +4,10 @@ too)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
@@ -48,6 +49,25 @@ _DRY_RUN = "Only check and report; store nothing"
 _VALID_ONLY = "Store the rows that can be read even when others cannot"
 
 
+@dataclass(frozen=True)
+class ImportChoices:
+    dry_run: bool
+    valid_only: bool
+
+
+def _choices(
+    dry_run: Annotated[bool, Form(description=_DRY_RUN)] = False,
+    valid_only: Annotated[bool, Form(description=_VALID_ONLY)] = False,
+    dry_run_query: Annotated[bool, Query(alias="dry_run", description=_DRY_RUN)] = False,
+    valid_only_query: Annotated[bool, Query(alias="valid_only", description=_VALID_ONLY)] = False,
+) -> ImportChoices:
+    """Either way of asking: a form field beside the file, or the query."""
+    return ImportChoices(dry_run or dry_run_query, valid_only or valid_only_query)
+
+
+Choices = Annotated[ImportChoices, Depends(_choices)]
+
+
 def _refused(error: BadFile, language: Language, field: str) -> RequestValidationError:
     """422 naming the field; the message says what is wrong with the file, never what it holds."""
     return RequestValidationError(
@@ -85,11 +105,8 @@ def import_candidates_sheet(
     language: ReaderLanguage,
     cache: ShortlistCacheDep,
     file: SheetFile,
+    choices: Choices,
     mapping: MappingFile = None,
-    dry_run: Annotated[bool, Form(description=_DRY_RUN)] = False,
-    valid_only: Annotated[bool, Form(description=_VALID_ONLY)] = False,
-    dry_run_query: Annotated[bool, Query(alias="dry_run", description=_DRY_RUN)] = False,
-    valid_only_query: Annotated[bool, Query(alias="valid_only", description=_VALID_ONLY)] = False,
 ) -> JSONResponse:
     """Check every row of a sheet of people (multipart upload), then store them in one go.
 
@@ -97,7 +114,7 @@ def import_candidates_sheet(
     numbers them, the header row 1), warnings, how each skill phrase was read, and how many
     people were created, updated (same reference, new profile) and unchanged. With any error
     nothing is stored (422 with the report) unless `valid_only`; `dry_run` stores nothing."""
-    dry_run, valid_only = dry_run or dry_run_query, valid_only or valid_only_query
+    dry_run, valid_only = choices.dry_run, choices.valid_only
     data, rules = _read(file, mapping, language)
     try:
         result = import_candidates(
@@ -174,11 +191,8 @@ def import_vacancies_sheet(
     principal: VacancyUser,
     language: ReaderLanguage,
     file: SheetFile,
+    choices: Choices,
     mapping: MappingFile = None,
-    dry_run: Annotated[bool, Form(description=_DRY_RUN)] = False,
-    valid_only: Annotated[bool, Form(description=_VALID_ONLY)] = False,
-    dry_run_query: Annotated[bool, Query(alias="dry_run", description=_DRY_RUN)] = False,
-    valid_only_query: Annotated[bool, Query(alias="valid_only", description=_VALID_ONLY)] = False,
 ) -> JSONResponse:
     """Check every row of a sheet of vacancies (multipart upload), then store them in one go.
 
@@ -188,7 +202,7 @@ def import_vacancies_sheet(
     key imports only its own vacancies (the employer column may be left out; a row for another
     employer is an error), and a reference a deleted vacancy had is an error (ids are never
     used again). Re-importing updates vacancies by their reference."""
-    dry_run, valid_only = dry_run or dry_run_query, valid_only or valid_only_query
+    dry_run, valid_only = choices.dry_run, choices.valid_only
     data, rules = _read(file, mapping, language)
     try:
         result = import_vacancies(

@@ -318,24 +318,33 @@ def _write_windows(key: str) -> Writer:
     return write
 
 
-def _hours(text: str, _: Notes) -> dict[str, Any]:
-    number = r"(\d{1,2}(?:[.,]\d+)?)"
-    found = re.fullmatch(rf"{number}(?:\s*-\s*{number})?\s*(?:u|uur|h)?", text.lower())
+def _range(text: str, number: str, unit: str, codes: tuple[str, str]) -> dict[str, float]:
+    """ "19-30" or one figure "38" (with `unit` after it) as min and max; `codes` are the
+    problems of text that is no such range and of one whose larger figure comes first."""
+    found = re.fullmatch(rf"{number}(?:\s*-\s*{number})?{unit}", text.lower())
     if found is None:
-        raise CellProblem("hours", value=text)
+        raise CellProblem(codes[0], value=text)
     low = float(found.group(1).replace(",", "."))
     high = float((found.group(2) or found.group(1)).replace(",", "."))
     if low > high:
-        raise CellProblem("hours_order", value=text)
-    return {"hours_per_week": {"min": low, "max": high}}
+        raise CellProblem(codes[1], value=text)
+    return {"min": low, "max": high}
 
 
-def _write_hours(person: Mapping[str, Any]) -> str:
-    hours = person.get("hours_per_week")
-    if not hours:
-        return ""
-    low, high = _number(hours["min"]), _number(hours["max"])
-    return low if low == high else f"{low}-{high}"
+def _write_range(key: str) -> Writer:
+    def write(record: Mapping[str, Any]) -> str:
+        figures = record.get(key)
+        if not figures:
+            return ""
+        low, high = _number(figures["min"]), _number(figures["max"])
+        return low if low == high else f"{low}-{high}"
+
+    return write
+
+
+def _hours(text: str, _: Notes) -> dict[str, Any]:
+    hours = _range(text, r"(\d{1,2}(?:[.,]\d+)?)", r"\s*(?:u|uur|h)?", ("hours", "hours_order"))
+    return {"hours_per_week": hours}
 
 
 def _stage(text: str, _: Notes) -> dict[str, Any]:
@@ -441,7 +450,14 @@ CANDIDATE_COLUMNS: tuple[Column, ...] = (
         _write_windows("availability"),
         "ma-vr 08:45-15:30; za 09:00-12:00",
     ),
-    Column("hours_per_week", "Uren per week", "Hours per week", _hours, _write_hours, "19-30"),
+    Column(
+        "hours_per_week",
+        "Uren per week",
+        "Hours per week",
+        _hours,
+        _write_range("hours_per_week"),
+        "19-30",
+    ),
     Column("stage", "Fase", "Stage", _stage, _field("stage"), "ready"),
     Column("coach", "Coach", "Coach", _text("coach"), _field("coach"), "An"),
 )
@@ -449,6 +465,20 @@ CANDIDATE_COLUMNS: tuple[Column, ...] = (
 
 
 # ---------------------------------------------------------------- the vacancies' formats
+
+
+def _one_of(key: str, meanings: Mapping[str, str], code: str, **params: object) -> Reader:
+    """A cell holding one of these words (letter case and accents aside) as the value it
+    stands for; `params` fill the problem's message of a cell that holds none."""
+
+    def read(text: str, _: Notes) -> dict[str, Any]:
+        value = meanings.get(accentless(text))
+        if value is None:
+            raise CellProblem(code, value=text, **params)
+        return {key: value}
+
+    return read
+
 
 _NOT_NEEDED = {"niet nodig", "geen", "nee", "not required", "none", "no", "-"}
 
@@ -499,13 +529,6 @@ def _write_contact_level(vacancy: Mapping[str, Any]) -> str:
 _PATTERNS = {"alle": "all", "all": "all", "een": "any", "any": "any", "keuze": "any"}
 
 
-def _read_shift_pattern(text: str, _: Notes) -> dict[str, Any]:
-    pattern = _PATTERNS.get(accentless(text))
-    if pattern is None:
-        raise CellProblem("shift_pattern", value=text)
-    return {"shift_pattern": pattern}
-
-
 def _write_shift_pattern(vacancy: Mapping[str, Any]) -> str:
     return "één" if vacancy.get("shift_pattern") == "any" else "alle"
 
@@ -538,13 +561,6 @@ _STATUSES = {
 }
 
 
-def _read_status(text: str, _: Notes) -> dict[str, Any]:
-    status = _STATUSES.get(text.lower())
-    if status is None:
-        raise CellProblem("status", value=text, statuses="open, closed, filled")
-    return {"status": status}
-
-
 def _contact(part: str) -> tuple[Reader, Writer]:
     def read(text: str, _: Notes) -> dict[str, Any]:
         return {"contact": {part: text}}
@@ -557,22 +573,7 @@ def _contact(part: str) -> tuple[Reader, Writer]:
 
 def _read_wage(text: str, _: Notes) -> dict[str, Any]:
     euros = r"(?:€|eur|euro)?\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:€|eur|euro)?"
-    found = re.fullmatch(rf"{euros}(?:\s*-\s*{euros})?(?:\s*/\s*(?:u|uur|h))?", text.lower())
-    if found is None:
-        raise CellProblem("wage", value=text)
-    low = float(found.group(1).replace(",", "."))
-    high = float((found.group(2) or found.group(1)).replace(",", "."))
-    if low > high:
-        raise CellProblem("wage_order", value=text)
-    return {"wage": {"min": low, "max": high}}
-
-
-def _write_wage(vacancy: Mapping[str, Any]) -> str:
-    wage = vacancy.get("wage")
-    if not wage:
-        return ""
-    low, high = _number(wage["min"]), _number(wage["max"])
-    return low if low == high else f"{low}-{high}"
+    return {"wage": _range(text, euros, r"(?:\s*/\s*(?:u|uur|h))?", ("wage", "wage_order"))}
 
 
 _CONTRACTS = {
@@ -602,13 +603,6 @@ _CONTRACT_WORDS = {
     "student": "student",
     "other": "ander",
 }
-
-
-def _read_contract(text: str, _: Notes) -> dict[str, Any]:
-    contract = _CONTRACTS.get(text.lower())
-    if contract is None:
-        raise CellProblem("contract", value=text, words=", ".join(_CONTRACT_WORDS.values()))
-    return {"contract": contract}
 
 
 def _write_contract(vacancy: Mapping[str, Any]) -> str:
@@ -734,7 +728,7 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         "shift_pattern",
         "Welke shiften",
         "Shift pattern",
-        _read_shift_pattern,
+        _one_of("shift_pattern", _PATTERNS, "shift_pattern"),
         _write_shift_pattern,
         "alle",
     ),
@@ -764,9 +758,25 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         _field("driving_licence_required"),
         "nee",
     ),
-    Column("status", "Status", "Status", _read_status, _field("status"), "open"),
-    Column("wage", "Uurloon (bruto)", "Wage per hour (gross)", _read_wage, _write_wage, "14,5"),
-    Column("contract", "Contract", "Contract", _read_contract, _write_contract, "vast"),
+    Column(
+        "status",
+        "Status",
+        "Status",
+        _one_of("status", _STATUSES, "status", statuses="open, closed, filled"),
+        _field("status"),
+        "open",
+    ),
+    Column(
+        "wage", "Uurloon (bruto)", "Wage per hour (gross)", _read_wage, _write_range("wage"), "14,5"
+    ),
+    Column(
+        "contract",
+        "Contract",
+        "Contract",
+        _one_of("contract", _CONTRACTS, "contract", words=", ".join(_CONTRACT_WORDS.values())),
+        _write_contract,
+        "vast",
+    ),
     Column(
         "starts_on",
         "Startdatum",

@@ -14,25 +14,18 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sheets_support import VACANCY_HEADERS, employer_vacancies, set_cell, vacancy_rows, xlsx
 from support import EMPLOYER, OTHER_EMPLOYER, as_role, vacancy_body
+from test_imports import XLSX
+from test_imports import upload as upload_sheet
 
 from service.sheets.template import VACANCY_COLUMNS
 from service.sheets.workbooks import records_sheet
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def upload(
-    client: TestClient,
-    keys: dict[str, str],
-    data: bytes,
-    *,
-    name: str = "vacatures.xlsx",
-    role: str = "coordinator",
-    path: str = "/imports/vacancies",
-    **fields: str,
-) -> Any:
-    files = {"file": (name, data, XLSX if name.endswith("xlsx") else "text/csv")}
-    return client.post(path, files=files, data=fields, headers=as_role(keys, role))
+def upload(client: TestClient, keys: dict[str, str], data: bytes, **given: Any) -> Any:
+    """As test_imports uploads a sheet of people, to the vacancies' import."""
+    return upload_sheet(
+        client, keys, data, **{"name": "vacatures.xlsx", "path": "/imports/vacancies", **given}
+    )
 
 
 def stored_count(client: TestClient, keys: dict[str, str], prefix: str) -> int:
