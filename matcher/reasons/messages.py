@@ -965,6 +965,34 @@ VACANCY_SHEETS: list[Message] = [
     ),
     pgettext("import.vacancy_column.lon", "The exact place's longitude, with Latitude"),
     pgettext("import.vacancy_column.description", "What the work is, in a few lines"),
+    # The page to import a sheet of vacancies (/employer/vacancies/import).
+    pgettext("page.import.vacancies.title", "Import a sheet"),
+    pgettext(
+        "page.import.vacancies.intro",
+        "One row a vacancy, as in the template. Every row is checked before anything is stored;"
+        " a sheet imported again updates its vacancies by their reference.",
+    ),
+    pgettext(
+        "page.import.vacancies.yours",
+        "Only vacancies of {employer}: the employer column may be left empty.",
+    ),
+    pgettext("page.import.vacancies.template", "Download the template (.xlsx)"),
+    pgettext("page.import.vacancies.file", "The sheet (.xlsx or .csv)"),
+    pgettext(
+        "page.import.vacancies.valid_only",
+        "Store the rows that can be read, even when others cannot",
+    ),
+    pgettext("page.import.vacancies.check", "Check (store nothing)"),
+    pgettext("page.import.vacancies.import", "Import"),
+    pgettext("page.import.vacancies.annotated", "Download the sheet with its problems marked"),
+    pgettext("page.import.vacancies.report", "What the sheet holds"),
+    npgettext(
+        "page.import.vacancies.nothing_stored",
+        "Nothing stored: {count} problem must be fixed first (or store only the rows that can"
+        " be read).",
+        "Nothing stored: {count} problems must be fixed first (or store only the rows that can"
+        " be read).",
+    ),
 ]
 """The words of importing sheets of vacancies."""
 

@@ -25,7 +25,7 @@ from service.deps import (
     from_https,
     verify_csrf,
 )
-from service.web import coach, coordinator, employer, plan
+from service.web import coach, coordinator, employer, imports, plan
 from service.web.render import LANGUAGE_COOKIE, STATIC, local_path, page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -228,6 +228,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     coach.install(app)  # the jobhunters' and coaches' pages
     plan.install(app)  # this week's plan, a vacancy's candidates
+    app.include_router(imports.router)  # before the vacancies' pages read "import" as an id
     employer.install(app)  # the employers' pages
     coordinator.install(app)  # the coordinators' pages
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
