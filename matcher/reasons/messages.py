@@ -965,8 +965,15 @@ VACANCY_SHEETS: list[Message] = [
     ),
     pgettext("import.vacancy_column.lon", "The exact place's longitude, with Latitude"),
     pgettext("import.vacancy_column.description", "What the work is, in a few lines"),
-    # The page to import a sheet of vacancies (/employer/vacancies/import).
+    # The pages to import a sheet of vacancies (/employer/vacancies/import) and of people
+    # (/people/import).
     pgettext("page.import.vacancies.title", "Import a sheet"),
+    pgettext("page.import.people.title", "Import people"),
+    pgettext(
+        "page.import.people.intro",
+        "One row a person, as in the template. Every row is checked before anything is stored;"
+        " a sheet imported again updates its people by their reference.",
+    ),
     pgettext(
         "page.import.vacancies.intro",
         "One row a vacancy, as in the template. Every row is checked before anything is stored;"
@@ -976,18 +983,18 @@ VACANCY_SHEETS: list[Message] = [
         "page.import.vacancies.yours",
         "Only vacancies of {employer}: the employer column may be left empty.",
     ),
-    pgettext("page.import.vacancies.template", "Download the template (.xlsx)"),
-    pgettext("page.import.vacancies.file", "The sheet (.xlsx or .csv)"),
+    pgettext("page.import.template", "Download the template (.xlsx)"),
+    pgettext("page.import.file", "The sheet (.xlsx or .csv)"),
     pgettext(
-        "page.import.vacancies.valid_only",
+        "page.import.valid_only",
         "Store the rows that can be read, even when others cannot",
     ),
-    pgettext("page.import.vacancies.check", "Check (store nothing)"),
-    pgettext("page.import.vacancies.import", "Import"),
-    pgettext("page.import.vacancies.annotated", "Download the sheet with its problems marked"),
-    pgettext("page.import.vacancies.report", "What the sheet holds"),
+    pgettext("page.import.check", "Check (store nothing)"),
+    pgettext("page.import.import", "Import"),
+    pgettext("page.import.annotated", "Download the sheet with its problems marked"),
+    pgettext("page.import.report", "What the sheet holds"),
     npgettext(
-        "page.import.vacancies.nothing_stored",
+        "page.import.nothing_stored",
         "Nothing stored: {count} problem must be fixed first (or store only the rows that can"
         " be read).",
         "Nothing stored: {count} problems must be fixed first (or store only the rows that can"

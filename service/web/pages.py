@@ -226,9 +226,9 @@ def install(app: FastAPI) -> None:
     """The pages' routes, their static files (/static), and their answers for a reader who is
     not signed in or a form without its token."""
     app.include_router(router)
+    app.include_router(imports.router)  # before the pages that would read "import" as an id
     coach.install(app)  # the jobhunters' and coaches' pages
     plan.install(app)  # this week's plan, a vacancy's candidates
-    app.include_router(imports.router)  # before the vacancies' pages read "import" as an id
     employer.install(app)  # the employers' pages
     coordinator.install(app)  # the coordinators' pages
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,6 +1,6 @@
-"""The page to import a sheet of vacancies: signed in, with the form's token; a check stores
-nothing and shows every problem by row and column in the reader's language, the import stores,
-an employer's sheet is read as its own; people never see it done for another employer."""
+"""The pages to import a sheet of vacancies and of people: signed in, with the form's token; a
+check stores nothing and shows every problem by row and column in the reader's language, the
+import stores, an employer's sheet is read as its own, and an employer never imports people."""
 
 from __future__ import annotations
 
@@ -10,22 +10,22 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sheets_support import employer_vacancies, set_cell, vacancy_rows, xlsx
+from sheets_support import HEADERS, employer_vacancies, office_people, set_cell, vacancy_rows, xlsx
 from support import EMPLOYER, OTHER_EMPLOYER
 from test_pages_employer import pages, signed_in, token  # noqa: F401  (pages: a fixture)
 
-from service.sheets.template import VACANCY_COLUMNS
+from service.sheets.template import CANDIDATE_COLUMNS, VACANCY_COLUMNS, row_cells
 from service.sheets.workbooks import records_sheet
 
 PAGE = "/employer/vacancies/import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def send(client: TestClient, data: bytes, action: str, **fields: str) -> Any:
+def send(client: TestClient, data: bytes, action: str, page: str = PAGE, **fields: str) -> Any:
     return client.post(
-        PAGE,
-        files={"file": ("vacatures.xlsx", data, XLSX)},
-        data={"csrf_token": token(client, PAGE), "action": action, **fields},
+        page,
+        files={"file": ("sheet.xlsx", data, XLSX)},
+        data={"csrf_token": token(client, page), "action": action, **fields},
     )
 
 
@@ -94,3 +94,25 @@ def test_a_file_that_is_no_sheet_is_said_so_and_a_form_without_its_token_is_refu
     assert forged.status_code == 403
     admin = signed_in(pages, role="admin")
     assert admin.get(PAGE).status_code == 403
+
+
+def test_people_are_imported_from_their_page_and_an_employer_may_not_open_it(
+    pages: FastAPI,  # noqa: F811
+) -> None:
+    browser = signed_in(pages, role="jobhunter")
+    assert 'href="/people/import"' in browser.get("/people").text  # in the menu
+    people = office_people(3, prefix="PAGEP")
+    rows = [HEADERS, *(row_cells(CANDIDATE_COLUMNS, p) for p in people)]
+    rows[2][HEADERS.index("Talen")] = "uk:B3"
+    checked = send(browser, xlsx(rows), "check", page="/people/import")
+    assert checked.status_code == 200
+    assert "<td>3</td><td>Talen</td><td>error: &#39;B3&#39; is not a level" in checked.text
+    assert browser.get("/people/PAGEP-0001").status_code == 404
+    stored = send(browser, xlsx(rows), "import", page="/people/import", valid_only="yes")
+    assert "2 created, 0 updated, 0 unchanged" in stored.text
+    assert browser.get("/people/PAGEP-0001").status_code == 200
+    template = browser.get("/people/import/template")
+    assert load_workbook(io.BytesIO(template.content)).worksheets[0]["A1"].value == "Referentie"
+    employer = signed_in(pages, role="employer", employer=EMPLOYER)
+    assert employer.get("/people/import").status_code == 403
+    assert employer.get("/people/import/template").status_code == 403
