@@ -141,6 +141,8 @@ def check_vacancies(
     defaults = {"employer": importer.employer} if importer.employer is not None else None
     report = check_sheet(sheet, kind=VACANCIES, mapping=mapping, defaults=defaults)
     by_id, names = store.employer_names(session)
+    if importer.employer is not None:
+        names.add(importer.employer)  # its own, though it has no record nor vacancy yet
     by_name = {_employer_key(name): name for name in sorted(names)}
     to_create: dict[str, str] = {}
     ids = [str(r.fields["id"]) for r in report.rows if isinstance(r.fields.get("id"), str)]

@@ -383,3 +383,21 @@ def test_the_command_line_reports_exits_1_and_stores_nothing_then_imports_and_ex
     made = matcher(database_url, "import", "template", "--vacancies", "-o", str(template))
     assert made.returncode == 0
     assert load_workbook(template).worksheets[0]["B1"].value == "Werkgever"
+
+
+def test_a_new_employers_first_sheet_is_its_own_though_it_has_no_vacancy_yet(
+    app: Any, client: TestClient
+) -> None:
+    from support import make_key
+
+    newcomer = "Kwekerij Noordpolder"
+    key = {"X-API-Key": make_key(app, "employer", newcomer)}
+    vacancies = employer_vacancies(2, "NEWK", employer=newcomer)
+    vacancies[1]["employer"] = "kwekerij  NOORDPOLDER"
+    data = records_sheet(VACANCY_COLUMNS, vacancies, kind="csv")
+    answer = client.post(
+        "/imports/vacancies", files={"file": ("v.csv", data, "text/csv")}, headers=key
+    )
+    assert answer.status_code == 200, answer.text
+    assert counts(answer) == (2, 0, 0)
+    assert client.get("/vacancies/NEWK-0002", headers=key).json()["employer"] == newcomer
