@@ -48,6 +48,7 @@ from service.routers import (
 from service.routers.imports import PREFIX as IMPORTS_PREFIX
 from service.settings import Settings
 from service.startup import prepare_database as prepare_database  # `matcher serve` imports it here
+from service.web.imports import PATHS as IMPORT_PAGES
 
 logger = logging.getLogger("service")
 
@@ -116,7 +117,10 @@ def create_app(
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
-        larger={IMPORTS_PREFIX: settings.max_import_bytes},
+        larger={
+            IMPORTS_PREFIX: settings.max_import_bytes,
+            **dict.fromkeys(IMPORT_PAGES, settings.max_import_bytes),
+        },
     )
     app.add_middleware(QuietErrors)  # outside BodyLimit
     if settings.access_log:

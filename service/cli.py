@@ -91,33 +91,39 @@ def register(sub: Any) -> None:
     p.add_argument("--note", help="why (default: the file's own note)")
     p.set_defaults(run=_weights_put)
 
-    imports = sub.add_parser("import", help="sheets of people in: check, then store")
+    imports = sub.add_parser("import", help="sheets of people or vacancies in: check, then store")
     imports_sub = imports.add_subparsers(dest="import_command", required=True)
-    p = imports_sub.add_parser(
-        "candidates",
-        help="check a sheet of people (.xlsx or .csv) and store it if every row can be read",
+    for name, what in (("candidates", "people"), ("vacancies", "vacancies")):
+        p = imports_sub.add_parser(
+            name,
+            help=f"check a sheet of {what} (.xlsx or .csv) and store it if every row can be read"
+            + (" (employers not on record are created)" if name == "vacancies" else ""),
+        )
+        p.add_argument("file", type=Path)
+        p.add_argument("--mapping", type=Path, help='JSON: {"their header": "our column"}')
+        p.add_argument("--dry-run", action="store_true", help="only report; store nothing")
+        p.add_argument("--valid-only", action="store_true", help="store the rows that can be read")
+        p.add_argument("--annotated", type=Path, help="write the sheet with its problems marked")
+        p.add_argument("--skills", action="store_true", help="list how each skill phrase was read")
+        p.add_argument("--lang", choices=("en", "nl", "uk", "ru"), help="the report's language")
+        p.set_defaults(run=_import_sheet, sheet=name)
+    p = imports_sub.add_parser("template", help="write an import template (.xlsx)")
+    p.add_argument(
+        "--vacancies", action="store_true", help="the vacancies' template (default: people's)"
     )
-    p.add_argument("file", type=Path)
-    p.add_argument("--mapping", type=Path, help='JSON: {"their header": "our column"}')
-    p.add_argument("--dry-run", action="store_true", help="only report; store nothing")
-    p.add_argument("--valid-only", action="store_true", help="store the rows that can be read")
-    p.add_argument("--annotated", type=Path, help="write the sheet with its problems marked")
-    p.add_argument("--skills", action="store_true", help="list how each skill phrase was read")
-    p.add_argument("--lang", choices=("en", "nl", "uk", "ru"), help="the report's language")
-    p.set_defaults(run=_import_candidates)
-    p = imports_sub.add_parser("template", help="write the people's import template (.xlsx)")
-    p.add_argument("-o", "--output", type=Path, default=Path("kandidaten-sjabloon.xlsx"))
+    p.add_argument("-o", "--output", type=Path, help="default: kandidaten- or vacatures-sjabloon")
     p.add_argument("--lang", choices=("en", "nl", "uk", "ru"), help="the instructions' language")
     p.set_defaults(run=_import_template)
 
     exports = sub.add_parser("export", help="sheets out")
     exports_sub = exports.add_subparsers(dest="export_command", required=True)
-    p = exports_sub.add_parser(
-        "candidates", help="every person in the import template's columns (an import sheet)"
-    )
-    p.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
-    p.add_argument("-o", "--output", type=Path, help="the file (default: standard output)")
-    p.set_defaults(run=_export_candidates)
+    for name, what in (("candidates", "every person"), ("vacancies", "every vacancy")):
+        p = exports_sub.add_parser(
+            name, help=f"{what} in the import template's columns (an import sheet)"
+        )
+        p.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+        p.add_argument("-o", "--output", type=Path, help="the file (default: standard output)")
+        p.set_defaults(run=_export_sheet, sheet=name)
 
 
 @contextmanager
@@ -436,10 +442,11 @@ def _language(args: argparse.Namespace) -> Language:
     return chosen
 
 
-def _import_candidates(args: argparse.Namespace) -> int:
+def _import_sheet(args: argparse.Namespace) -> int:
     from matcher.reasons import translator
-    from service.sheets.importing import import_candidates
+    from service.sheets.importing import VacancyImporter, import_candidates, import_vacancies
     from service.sheets.reading import BadFile, read_mapping
+    from service.sheets.template import SHEETS
     from service.sheets.workbooks import annotated_copy
 
     language = _language(args)
@@ -447,10 +454,14 @@ def _import_candidates(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
         mapping = read_mapping(args.mapping.read_bytes()) if args.mapping else None
+        chosen = {"mapping": mapping, "dry_run": args.dry_run, "valid_only": args.valid_only}
         with _sessions() as sessions, sessions.begin() as session:
-            result = import_candidates(
-                session, data, mapping=mapping, dry_run=args.dry_run, valid_only=args.valid_only
-            )
+            if args.sheet == "vacancies":
+                # Run where the service runs, by whoever keeps it: as a coordinator.
+                importer = VacancyImporter(creates_employers=True)
+                result = import_vacancies(session, data, importer=importer, **chosen)
+            else:
+                result = import_candidates(session, data, **chosen)
     except OSError as error:
         raise SystemExit(f"error: cannot read {error.filename}: {error.strerror}") from None
     except BadFile as error:
@@ -458,7 +469,8 @@ def _import_candidates(args: argparse.Namespace) -> int:
     report = result.report
     print(format_report(result.as_dict(language, dry_run=args.dry_run), language, args.skills))
     if args.annotated:
-        args.annotated.write_bytes(annotated_copy(result.sheet, report, language))
+        title = SHEETS[args.sheet].title
+        args.annotated.write_bytes(annotated_copy(result.sheet, report, language, title=title))
         print(f"annotated copy: {args.annotated}", file=sys.stderr)
     if result.counts is not None:
         counts = result.counts
@@ -501,22 +513,34 @@ def format_report(body: dict[str, Any], language: Language, skills: bool) -> str
 
 
 def _import_template(args: argparse.Namespace) -> int:
-    from service.sheets.template import CANDIDATE_COLUMNS
+    from service.sheets.template import CANDIDATES, VACANCIES
     from service.sheets.workbooks import template_workbook
 
-    args.output.write_bytes(template_workbook(CANDIDATE_COLUMNS, _language(args)))
-    print(f"wrote {args.output}", file=sys.stderr)
+    kind = VACANCIES if args.vacancies else CANDIDATES
+    output = args.output or Path(f"{kind.title.lower()}-sjabloon.xlsx")
+    output.write_bytes(template_workbook(kind, _language(args)))
+    print(f"wrote {output}", file=sys.stderr)
     return 0
 
 
-def _export_candidates(args: argparse.Namespace) -> int:
-    from service.sheets.workbooks import candidates_sheet
+def _export_sheet(args: argparse.Namespace) -> int:
+    from service.sheets.workbooks import candidates_sheet, vacancies_sheet
 
     with _sessions() as sessions, sessions() as session:
-        data = candidates_sheet(session, kind=args.format)
+        if args.sheet == "vacancies":
+            data = vacancies_sheet(_every_vacancy(session), kind=args.format)
+        else:
+            data = candidates_sheet(session, kind=args.format)
     if args.output is None:
         sys.stdout.buffer.write(data)
     else:
         args.output.write_bytes(data)
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _every_vacancy(session: Session) -> list[Any]:
+    from service import store
+
+    where = store.VacancyFilter()
+    return store.list_vacancies(session, where=where, limit=1_000_000, offset=0)[0]

@@ -338,12 +338,19 @@ async def check_csrf(request: Request, signed_in: store.SignedIn) -> None:
     """CsrfRefused unless the form (or the X-CSRF-Token header) carries this session's token:
     a page of another site can make a browser post its cookie, never read the token."""
     sent = request.headers.get(CSRF_HEADER)
+    form = None
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        value = (await request.form()).get(CSRF_FIELD)
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    verify_csrf(signed_in, sent)
+    try:
+        verify_csrf(signed_in, sent)
+    except CsrfRefused:
+        if form is not None:
+            await form.close()  # an uploaded file's spooled copy: the route that would is not run
+        raise
 
 
 def verify_csrf(signed_in: store.SignedIn, sent: str | None) -> None:

@@ -261,12 +261,12 @@ class _Documented:
     def imports(self) -> dict[tuple[str, str], Shown]:
         from service.sheets.importing import ImportResult
         from service.sheets.reading import check_sheet, read_file
-        from service.sheets.template import CANDIDATE_COLUMNS
+        from service.sheets.template import CANDIDATE_COLUMNS, CANDIDATES, VACANCIES
         from service.sheets.workbooks import records_sheet
 
         people = [p.model_dump(mode="json") for p in self.f.people[:2]]
         sheet = read_file(records_sheet(CANDIDATE_COLUMNS, people, kind="csv"))
-        report = check_sheet(sheet, columns=CANDIDATE_COLUMNS, model=Candidate)
+        report = check_sheet(sheet, kind=CANDIDATES)
         checked = ImportResult(sheet, report, None).as_dict("en", dry_run=True)
         upload = {
             "dry_run": Example(
@@ -277,10 +277,19 @@ class _Documented:
         answer = {
             "dry_run": _example(f"The dry run of a sheet of {len(people)} fixture people", checked)
         }
+        jobs = [v.model_dump(mode="json") for v in self.f.jobs[:2]]
+        sheet = read_file(records_sheet(VACANCIES.columns, jobs, kind="csv"))
+        report = check_sheet(sheet, kind=VACANCIES)
+        checked = ImportResult(sheet, report, None).as_dict("en", dry_run=True)
+        vacancies = {
+            "dry_run": _example(f"The dry run of a sheet of {len(jobs)} fixture vacancies", checked)
+        }
         return {
             ("POST", "/imports/candidates"): Shown(answer, upload),
             # Its answer is a workbook, shown in the route's own responses.
             ("POST", "/imports/candidates/annotated"): Shown({}, upload),
+            ("POST", "/imports/vacancies"): Shown(vacancies, upload),
+            ("POST", "/imports/vacancies/annotated"): Shown({}, upload),
         }
 
     def health(self) -> Shown:

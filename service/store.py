@@ -773,6 +773,67 @@ def _check_owner(session: Session, *, vacancy_id: str | None, owner: str | None)
     return str(employer)
 
 
+def import_vacancies(
+    session: Session, *, vacancies: Sequence[Vacancy], owner: str | None = None
+) -> ImportCounts:
+    """Store a sheet's vacancies in the caller's transaction, as import_candidates stores
+    people: one whose id is stored already is replaced (left alone when the same, as it would
+    be stored: closed once past its closing day), the others created. `owner` as for
+    replace_vacancy."""
+    ids = [str(v.id) for v in vacancies if v.id is not None]
+    stored = {
+        str(ident): Vacancy.model_validate(data)
+        for ident, data in session.execute(
+            select(VacancyRow.id, VacancyRow.data).where(VacancyRow.id.in_(ids))
+        )
+    }
+    today = date.today()
+    counts = ImportCounts([], [], [])
+    for vacancy in vacancies:
+        before = stored.get(str(vacancy.id)) if vacancy.id is not None else None
+        if before is None:
+            counts.created.append(str(create_vacancy(session, vacancy=vacancy).id))
+        elif before == _closed_if_past(vacancy, today=today):
+            counts.unchanged.append(str(vacancy.id))
+        else:
+            counts.updated.append(str(replace_vacancy(session, vacancy=vacancy, owner=owner).id))
+    return counts
+
+
+@dataclass(frozen=True)
+class VacancyIds:
+    """What an import must know of the ids a sheet gives: whose vacancies they are, and which
+    were deleted (and so are never given again)."""
+
+    employers: dict[str, str]
+    """id -> employer of the live vacancies among them."""
+    retired: set[str]
+
+
+def vacancy_ids(session: Session, *, ids: Sequence[str]) -> VacancyIds:
+    if not ids:
+        return VacancyIds({}, set())
+    live = session.execute(select(VacancyRow.id, VacancyRow.employer).where(VacancyRow.id.in_(ids)))
+    retired = session.execute(select(RetiredVacancyId.id).where(RetiredVacancyId.id.in_(ids)))
+    return VacancyIds({str(i): str(e) for i, e in live}, {str(i) for i in retired.scalars()})
+
+
+def vacancy_keys(
+    session: Session, *, employer: str | None = None
+) -> list[tuple[str, str, str, str]]:
+    """(id, employer, title folded as `accentless` folds it, postcode) of every stored vacancy
+    with a postcode (only `employer`'s, if given): how an import tells a vacancy stored
+    already under another id."""
+    query = select(VacancyRow.id, VacancyRow.employer, VacancyRow.title_key, VacancyRow.postcode)
+    if employer is not None:
+        query = query.where(VacancyRow.employer == employer)
+    return [
+        (str(i), str(e), str(t), str(p))
+        for i, e, t, p in session.execute(query)
+        if t is not None and p is not None
+    ]
+
+
 # ---------------------------------------------------------------- applications
 
 
@@ -1276,6 +1337,14 @@ def _employer_row(session: Session, *, name: str) -> EmployerRow | None:
 def list_employers(session: Session) -> list[EmployerRecord]:
     rows = session.execute(select(EmployerRow).order_by(EmployerRow.name)).scalars()
     return [_employer_record(row) for row in rows]
+
+
+def employer_names(session: Session) -> tuple[dict[str, str], set[str]]:
+    """The employers known: records (id -> name), and the names stored vacancies give (those
+    loaded with the fixtures have no record until a vacancy of theirs is written)."""
+    records = {str(i): str(n) for i, n in session.execute(select(EmployerRow.id, EmployerRow.name))}
+    named = set(session.execute(select(VacancyRow.employer).distinct()).scalars())
+    return records, {*records.values(), *named}
 
 
 def check_employer_known(session: Session, *, name: str) -> None:

@@ -1,5 +1,6 @@
-"""Sheets of people as an office would hand them over, made by the tests: the fixtures' 400
-people under the office's own references, and the mistakes a hurried person makes."""
+"""Sheets as an office or an employer would hand them over, made by the tests: the fixtures'
+400 people under the office's own references, the fixtures' vacancies under an employer's, and
+the mistakes a hurried person makes."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from matcher.fixtures import load_candidates
-from service.sheets.template import CANDIDATE_COLUMNS, row_cells
+from matcher.fixtures import load_candidates, load_vacancies
+from service.sheets.template import CANDIDATE_COLUMNS, VACANCY_COLUMNS, row_cells
 
 HEADERS = [c.dutch for c in CANDIDATE_COLUMNS]
 
@@ -94,3 +95,33 @@ def _letter(number: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(number)
+
+
+# ---------------------------------------------------------------- vacancies
+
+VACANCY_HEADERS = [c.dutch for c in VACANCY_COLUMNS]
+
+
+def employer_vacancies(
+    count: int, prefix: str, *, employer: str | None = None
+) -> list[dict[str, Any]]:
+    """The fixtures' vacancies (as JSON) under references of the employer's own, and a title
+    of their own (so no stored vacancy looks like them)."""
+    vacancies = []
+    for n, vacancy in enumerate(load_vacancies()[:count], start=1):
+        record = vacancy.model_dump(mode="json")
+        record.update(id=f"{prefix}-{n:04d}", title=f"{record['title']} ({prefix} {n})")
+        if employer is not None:
+            record["employer"] = employer
+        vacancies.append(record)
+    return vacancies
+
+
+def vacancy_rows(vacancies: list[dict[str, Any]]) -> list[list[Any]]:
+    """The header and a row a vacancy, as cells to change before writing them out."""
+    return [VACANCY_HEADERS, *(row_cells(VACANCY_COLUMNS, v) for v in vacancies)]
+
+
+def set_cell(rows: list[list[Any]], row: int, header: str, value: Any) -> None:
+    """Row as the spreadsheet numbers it (the header row 1)."""
+    rows[row - 1][rows[0].index(header)] = value

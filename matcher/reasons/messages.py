@@ -844,6 +844,166 @@ SHEET_IMPORTS: list[Message] = [
 """The words of importing sheets."""
 
 
+VACANCY_SHEETS: list[Message] = [
+    # Importing sheets of vacancies (service/sheets/, issue 14 part 2): the problems and warnings
+    # only a vacancy's cells have, and the vacancy template's instructions. {value} is the
+    # cell's text as typed.
+    pgettext(
+        "import.problem.shift_pattern", "'{value}' is not alle or één (every shift, or one of them)"
+    ),
+    pgettext("import.problem.week_hours", "'{value}' is not hours a week, such as 38"),
+    pgettext("import.problem.positions", "'{value}' is not a number of positions, such as 2"),
+    pgettext("import.problem.status", "'{value}' is not a status: one of {statuses}"),
+    pgettext("import.problem.wage", "'{value}' is not euros an hour, such as 14,50 or 14-16"),
+    pgettext("import.problem.wage_order", "'{value}': the lowest wage comes first (14-16)"),
+    pgettext("import.problem.contract", "'{value}' is not a contract: one of {words}"),
+    pgettext("import.problem.day", "'{value}' is not a day such as 2026-03-31 or 31/03/2026"),
+    pgettext("import.problem.coordinate", "'{value}' is not degrees such as 51.2194"),
+    pgettext(
+        "import.problem.duplicate_vacancy_id",
+        "Reference {value} is also on row {first}: each vacancy once",
+    ),
+    pgettext(
+        "import.problem.employer_unknown",
+        "No employer named '{value}' on record: a coordinator can add it (or import this sheet)",
+    ),
+    # TRANSLATORS: an employer's own sheet names another employer; {own} is theirs.
+    pgettext(
+        "import.problem.employer_other",
+        "'{value}' is not your employer: you import only the vacancies of {own}",
+    ),
+    pgettext(
+        "import.problem.retired_id",
+        "Reference {value} was a deleted vacancy's and is never used again: leave it empty for"
+        " a new one",
+    ),
+    pgettext(
+        "import.problem.taken_id", "Reference {value} is taken: choose another or leave it empty"
+    ),
+    pgettext(
+        "import.warning.employer_new",
+        "Employer '{value}' is not on record yet: it is created with the import",
+    ),
+    pgettext(
+        "import.warning.same_vacancy",
+        "Same employer, title and postcode as row {first}: perhaps the same vacancy",
+    ),
+    pgettext(
+        "import.warning.same_vacancy_stored",
+        "Same employer, title and postcode as {id}, stored already under that reference: perhaps"
+        " the same vacancy",
+    ),
+    pgettext(
+        "import.vacancy_template.intro",
+        "One row a vacancy on the first sheet; the header is row 1. Dutch or English headers."
+        " Lists are separated by ';'.",
+    ),
+    pgettext(
+        "import.vacancy_column.id",
+        "Your own reference for the vacancy; a sheet imported again updates it by it",
+    ),
+    pgettext(
+        "import.vacancy_column.employer",
+        "The employer's name as on record (letter case and spaces aside), or its id (required)",
+    ),
+    pgettext("import.vacancy_column.title", "The job's title (required)"),
+    pgettext("import.vacancy_column.postcode", "Where the work is: a Belgian postcode (required)"),
+    pgettext("import.vacancy_column.address", "Street and number"),
+    pgettext(
+        "import.vacancy_column.skills_required",
+        "Skills the job needs, in any language, ';' between them",
+    ),
+    pgettext(
+        "import.vacancy_column.skills_preferred",
+        "Skills that help, in any language, ';' between them",
+    ),
+    pgettext(
+        "import.vacancy_column.dutch",
+        "The Dutch the job needs: A1 A2 B1 B2 C1 C2 native, or niet nodig",
+    ),
+    pgettext(
+        "import.vacancy_column.contact_languages",
+        "Other languages the work can be done in, as codes: uk; ru",
+    ),
+    pgettext(
+        "import.vacancy_column.contact_level",
+        "The level needed in a contact language (required when Dutch is niet nodig)",
+    ),
+    pgettext(
+        "import.vacancy_column.shifts",
+        "When the work is: days (ma di wo do vr za zo) and hours, ';' between them (required)",
+    ),
+    pgettext(
+        "import.vacancy_column.shift_pattern",
+        "alle: every shift is worked; één: one of them (empty: alle)",
+    ),
+    pgettext("import.vacancy_column.hours_per_week", "Hours a week (required)"),
+    pgettext("import.vacancy_column.positions", "How many people are hired (empty: 1)"),
+    pgettext(
+        "import.vacancy_column.transport_provided",
+        "ja when the employer brings people to work (empty: nee)",
+    ),
+    pgettext("import.vacancy_column.driving_licence_required", "ja or nee (empty: nee)"),
+    pgettext("import.vacancy_column.status", "open, closed or filled (empty: open)"),
+    pgettext("import.vacancy_column.wage", "Gross euros an hour: 14,50, or a range 14-16"),
+    pgettext(
+        "import.vacancy_column.contract",
+        "vast, bepaalde duur, interim, flexi, student or ander",
+    ),
+    pgettext("import.vacancy_column.starts_on", "The first working day: 2026-04-01 or 01/04/2026"),
+    pgettext(
+        "import.vacancy_column.closes_on",
+        "The last day it is open; the day after, it closes itself",
+    ),
+    pgettext("import.vacancy_column.contact_name", "Whom to call about the vacancy"),
+    pgettext("import.vacancy_column.contact_phone", "Their phone: +32 3 123 45 67"),
+    pgettext("import.vacancy_column.contact_email", "Their e-mail address"),
+    pgettext(
+        "import.vacancy_column.lat",
+        "The exact place's latitude, with Longitude (they win over the postcode; empty: the"
+        " postcode's place)",
+    ),
+    pgettext("import.vacancy_column.lon", "The exact place's longitude, with Latitude"),
+    pgettext("import.vacancy_column.description", "What the work is, in a few lines"),
+    # The pages to import a sheet of vacancies (/employer/vacancies/import) and of people
+    # (/people/import).
+    pgettext("page.import.vacancies.title", "Import a sheet"),
+    pgettext("page.import.people.title", "Import people"),
+    pgettext(
+        "page.import.people.intro",
+        "One row a person, as in the template. Every row is checked before anything is stored;"
+        " a sheet imported again updates its people by their reference.",
+    ),
+    pgettext(
+        "page.import.vacancies.intro",
+        "One row a vacancy, as in the template. Every row is checked before anything is stored;"
+        " a sheet imported again updates its vacancies by their reference.",
+    ),
+    pgettext(
+        "page.import.vacancies.yours",
+        "Only vacancies of {employer}: the employer column may be left empty.",
+    ),
+    pgettext("page.import.template", "Download the template (.xlsx)"),
+    pgettext("page.import.file", "The sheet (.xlsx or .csv)"),
+    pgettext(
+        "page.import.valid_only",
+        "Store the rows that can be read, even when others cannot",
+    ),
+    pgettext("page.import.check", "Check (store nothing)"),
+    pgettext("page.import.import", "Import"),
+    pgettext("page.import.annotated", "Download the sheet with its problems marked"),
+    pgettext("page.import.report", "What the sheet holds"),
+    npgettext(
+        "page.import.nothing_stored",
+        "Nothing stored: {count} problem must be fixed first (or store only the rows that can"
+        " be read).",
+        "Nothing stored: {count} problems must be fixed first (or store only the rows that can"
+        " be read).",
+    ),
+]
+"""The words of importing sheets of vacancies."""
+
+
 MESSAGES: dict[str, Message] = _index(
     [
         # --- skills ---------------------------------------------------------------------------
@@ -1178,4 +1338,5 @@ MESSAGES: dict[str, Message] = _index(
     + EMPLOYER_PAGES
     + COORDINATOR_PAGES
     + SHEET_IMPORTS
+    + VACANCY_SHEETS
 )

@@ -26,7 +26,7 @@ from service.erasure import Erasures, ErasuresDep
 from service.examples import CANDIDATE_PATCHES
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
-from service.routers import CandidateId, errors, location, require_path_id
+from service.routers import CandidateId, errors, location, require_path_id, sheet_answers
 from service.schemas import CandidatePage
 from service.sheets.template import CANDIDATE_COLUMNS
 from service.sheets.workbooks import MEDIA_TYPES, SheetFormat, records_sheet
@@ -48,21 +48,7 @@ def create_candidate(
     return created
 
 
-# With ?format=, the list is a sheet (shown so in the document; its JSON keeps its examples).
-_SHEETS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            MEDIA_TYPES[kind]: {
-                "schema": {"type": "string", "format": "binary"},
-                "examples": {kind: {"summary": f"?format={kind}", "value": f"(a .{kind} sheet)"}},
-            }
-            for kind in ("csv", "xlsx")
-        }
-    }
-}
-
-
-@router.get("", response_model=CandidatePage, responses={**_SHEETS, **errors(401, 403)})
+@router.get("", response_model=CandidatePage, responses={**sheet_answers(), **errors(401, 403)})
 def list_candidates(
     session: SessionDep,
     catalog: CatalogDep,

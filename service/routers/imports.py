@@ -1,21 +1,39 @@
-"""Sheets of people in: checked row by row, stored only when they can be (jobhunters and
-coordinators, as for POST /candidates)."""
+"""Sheets of people and of vacancies in: checked row by row, stored only when they can be (by
+whoever may post them one at a time: people jobhunters and coordinators, vacancies employers
+too)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from matcher.reasons import Language
-from service.deps import PeopleReader, ReaderLanguage, SessionDep, ShortlistCacheDep, in_language
+from service.deps import (
+    PeopleReader,
+    ReaderLanguage,
+    SessionDep,
+    ShortlistCacheDep,
+    VacancyUser,
+    employer_scope,
+    in_language,
+)
 from service.routers import errors
-from service.sheets.importing import ImportResult, check_candidates, import_candidates
+from service.sheets.importing import (
+    ImportResult,
+    VacancyImporter,
+    check_candidates,
+    check_vacancies,
+    import_candidates,
+    import_vacancies,
+)
 from service.sheets.reading import BadFile, read_mapping
-from service.sheets.template import CANDIDATE_COLUMNS
+from service.sheets.template import CANDIDATES, VACANCIES
 from service.sheets.workbooks import MEDIA_TYPES, annotated_copy, template_workbook
+from service.store import Principal
 
 PREFIX = "/imports"
 router = APIRouter(prefix=PREFIX, tags=["imports"])
@@ -29,6 +47,25 @@ MappingFile = Annotated[
 ]
 _DRY_RUN = "Only check and report; store nothing"
 _VALID_ONLY = "Store the rows that can be read even when others cannot"
+
+
+@dataclass(frozen=True)
+class ImportChoices:
+    dry_run: bool
+    valid_only: bool
+
+
+def _choices(
+    dry_run: Annotated[bool, Form(description=_DRY_RUN)] = False,
+    valid_only: Annotated[bool, Form(description=_VALID_ONLY)] = False,
+    dry_run_query: Annotated[bool, Query(alias="dry_run", description=_DRY_RUN)] = False,
+    valid_only_query: Annotated[bool, Query(alias="valid_only", description=_VALID_ONLY)] = False,
+) -> ImportChoices:
+    """Either way of asking: a form field beside the file, or the query."""
+    return ImportChoices(dry_run or dry_run_query, valid_only or valid_only_query)
+
+
+Choices = Annotated[ImportChoices, Depends(_choices)]
 
 
 def _refused(error: BadFile, language: Language, field: str) -> RequestValidationError:
@@ -68,11 +105,8 @@ def import_candidates_sheet(
     language: ReaderLanguage,
     cache: ShortlistCacheDep,
     file: SheetFile,
+    choices: Choices,
     mapping: MappingFile = None,
-    dry_run: Annotated[bool, Form(description=_DRY_RUN)] = False,
-    valid_only: Annotated[bool, Form(description=_VALID_ONLY)] = False,
-    dry_run_query: Annotated[bool, Query(alias="dry_run", description=_DRY_RUN)] = False,
-    valid_only_query: Annotated[bool, Query(alias="valid_only", description=_VALID_ONLY)] = False,
 ) -> JSONResponse:
     """Check every row of a sheet of people (multipart upload), then store them in one go.
 
@@ -80,7 +114,7 @@ def import_candidates_sheet(
     numbers them, the header row 1), warnings, how each skill phrase was read, and how many
     people were created, updated (same reference, new profile) and unchanged. With any error
     nothing is stored (422 with the report) unless `valid_only`; `dry_run` stores nothing."""
-    dry_run, valid_only = dry_run or dry_run_query, valid_only or valid_only_query
+    dry_run, valid_only = choices.dry_run, choices.valid_only
     data, rules = _read(file, mapping, language)
     try:
         result = import_candidates(
@@ -140,4 +174,87 @@ def annotated_candidates_sheet(
 def candidates_template(_: PeopleReader, language: ReaderLanguage) -> Response:
     """The people's import template (.xlsx): the sheet to fill in (Dutch headers; English ones
     are read too), its instructions in the reader's language, and an example row."""
-    return _attachment(template_workbook(CANDIDATE_COLUMNS, language), "kandidaten-sjabloon.xlsx")
+    return _attachment(template_workbook(CANDIDATES, language), "kandidaten-sjabloon.xlsx")
+
+
+def vacancy_importer(principal: Principal) -> VacancyImporter:
+    """An employer imports only its own vacancies; only a coordinator (who may make employer
+    records) has the employers the sheet names that are not on record created."""
+    return VacancyImporter(
+        employer=employer_scope(principal), creates_employers=principal.role == "coordinator"
+    )
+
+
+@router.post("/vacancies", responses=errors(401, 403, 413))
+def import_vacancies_sheet(
+    session: SessionDep,
+    principal: VacancyUser,
+    language: ReaderLanguage,
+    file: SheetFile,
+    choices: Choices,
+    mapping: MappingFile = None,
+) -> JSONResponse:
+    """Check every row of a sheet of vacancies (multipart upload), then store them in one go.
+
+    The report is as for `POST /imports/candidates`, and more: each row's employer is matched
+    to its record (by name, letter case, accents and spaces aside, or by id); one not on record
+    is created with the import for a coordinator and is an error for the others. An employer
+    key imports only its own vacancies (the employer column may be left out; a row for another
+    employer is an error), and a reference a deleted vacancy had is an error (ids are never
+    used again). Re-importing updates vacancies by their reference."""
+    dry_run, valid_only = choices.dry_run, choices.valid_only
+    data, rules = _read(file, mapping, language)
+    try:
+        result = import_vacancies(
+            session,
+            data,
+            importer=vacancy_importer(principal),
+            mapping=rules,
+            dry_run=dry_run,
+            valid_only=valid_only,
+        )
+    except BadFile as error:
+        raise _refused(error, language, "file") from None
+    return _report(result, language, dry_run=dry_run)
+
+
+@router.post(
+    "/vacancies/annotated",
+    response_class=Response,
+    responses={
+        **_workbook_answer("The sheet with its problem cells marked"),
+        **errors(401, 403, 413),
+    },
+)
+def annotated_vacancies_sheet(
+    session: SessionDep,
+    principal: VacancyUser,
+    language: ReaderLanguage,
+    file: SheetFile,
+    mapping: MappingFile = None,
+) -> Response:
+    """The sheet of vacancies as read, as .xlsx, with each problem cell marked and its reason
+    as a comment. Stores nothing."""
+    data, rules = _read(file, mapping, language)
+    try:
+        sheet, report = check_vacancies(
+            session, data, importer=vacancy_importer(principal), mapping=rules
+        )
+    except BadFile as error:
+        raise _refused(error, language, "file") from None
+    copy = annotated_copy(sheet, report, language, title=VACANCIES.title)
+    return _attachment(copy, "gecontroleerd.xlsx")
+
+
+@router.get(
+    "/vacancies/template",
+    response_class=Response,
+    responses={
+        **_workbook_answer("The template, its instructions and an example"),
+        **errors(401, 403),
+    },
+)
+def vacancies_template(_: VacancyUser, language: ReaderLanguage) -> Response:
+    """The vacancies' import template (.xlsx): the sheet to fill in (Dutch headers; English
+    ones are read too), its instructions in the reader's language, and an example row."""
+    return _attachment(template_workbook(VACANCIES, language), "vacatures-sjabloon.xlsx")

@@ -19,8 +19,9 @@ from service.deps import SessionDep, VacancyUser, employer_scope, require_own_em
 from service.examples import VACANCY_PATCHES
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
-from service.routers import VacancyId, errors, location, require_path_id
+from service.routers import VacancyId, errors, location, require_path_id, sheet_answers
 from service.schemas import VacancyPage
+from service.sheets.workbooks import MEDIA_TYPES, SheetFormat, vacancies_sheet
 from service.store import Principal
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
@@ -116,7 +117,7 @@ def post_vacancy(session: Session, principal: Principal, vacancy: Vacancy) -> Va
     return store.create_vacancy(session, vacancy=vacancy)
 
 
-@router.get("", responses=errors(401, 403))
+@router.get("", response_model=VacancyPage, responses={**sheet_answers(), **errors(401, 403)})
 def list_vacancies(
     session: SessionDep,
     principal: VacancyUser,
@@ -146,7 +147,14 @@ def list_vacancies(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> VacancyPage:
+    format: Annotated[
+        SheetFormat | None,
+        Query(
+            description="csv or xlsx: every matching vacancy (no pages) as a sheet in the import"
+            " template's columns, which POST /imports/vacancies reads back"
+        ),
+    ] = None,
+) -> VacancyPage | Response:
     """Vacancies in id order, a page at a time; an employer key sees only its own. `count` is
     how many match every filter given."""
     if employer is not None:
@@ -159,7 +167,18 @@ def list_vacancies(
         title=title,
         near=_near(near, within_km),
     )
+    if format is not None:
+        every = vacancies_for(session, principal, where=where, limit=_EVERY, offset=0).data
+        return Response(
+            vacancies_sheet(every, kind=format),
+            media_type=MEDIA_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="vacatures.{format}"'},
+        )
     return vacancies_for(session, principal, where=where, limit=limit, offset=offset)
+
+
+_EVERY = 1_000_000
+"""More vacancies than a programme has: a sheet holds every one matching."""
 
 
 def vacancies_for(

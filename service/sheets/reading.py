@@ -1,5 +1,5 @@
 """A whole sheet checked before anything is stored: every cell that cannot be read and why, how
-each skill phrase was read, and the people who look like someone else in the sheet."""
+each skill phrase was read, and the rows that look like another in the sheet."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 import json
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -17,13 +17,11 @@ from pydantic import BaseModel, ValidationError
 from matcher.reading.vocabulary import accentless, default_vocabulary
 from matcher.reasons import Language, translator
 from service.sheets.template import (
-    MODEL_FIELD_COLUMNS,
-    SKILL_COLUMNS,
     Cell,
     CellProblem,
     Column,
     Notes,
-    cell_text,
+    SheetKind,
     shown_text,
 )
 
@@ -170,6 +168,21 @@ class SheetReport:
     problems: list[Problem]
     readings: list[PhraseReading]
     headers: list[str]
+    header_of: dict[str, str] = field(default_factory=dict)
+    """Column key -> the header the sheet gives it (as mapped)."""
+
+    def add(self, problems: Sequence[Problem]) -> None:
+        """Problems found beyond the sheet (against what is stored), in the report's order."""
+        self.problems.extend(problems)
+        self.problems.sort(key=self._order)
+
+    def _order(self, problem: Problem) -> tuple[int, bool, int]:
+        column = problem.column
+        return (
+            problem.row,
+            column is not None,
+            self.headers.index(column) if column in self.headers else 0,
+        )
 
     @property
     def errors(self) -> list[Problem]:
@@ -249,23 +262,38 @@ def _headers_to_columns(
             problems.append(Problem(1, header, "error", "column_twice", {"value": header}))
         else:
             found[index] = column
+    keys = {c.key for c in found.values()}
     for column in columns:
-        if column.required and column not in found.values():
+        instead = column.or_else and keys >= set(column.or_else)
+        if column.required and column not in found.values() and not instead:
             problems.append(Problem(1, None, "error", "column_missing", {"value": column.dutch}))
     return found, problems
+
+
+def _merge(fields: dict[str, Any], read: Mapping[str, Any]) -> None:
+    """A cell's fields into the row's: an object several columns fill (a vacancy's language,
+    its contact) gathers each column's part."""
+    for key, value in read.items():
+        if isinstance(value, dict) and isinstance(fields.get(key), dict):
+            fields[key] = {**fields[key], **value}
+        else:
+            fields[key] = value
 
 
 def check_sheet(
     sheet: RawSheet,
     *,
-    columns: Sequence[Column],
-    model: type[BaseModel],
+    kind: SheetKind,
     mapping: Mapping[str, str] | None = None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> SheetReport:
-    """Every row read into `model`, every problem found; nothing is stored here."""
+    """Every row read into the kind's model, every problem found; nothing is stored here.
+    `defaults` are fields a row has unless it gives them (a column for them is then optional)."""
     if not sheet.rows:
         raise BadFile("empty")
+    defaults = defaults or {}
     headers = [shown_text(h) for h in sheet.rows[0]]
+    columns = [replace(c, required=False) if c.key in defaults else c for c in kind.columns]
     by_index, problems = _headers_to_columns(headers, columns, mapping or {})
     for coord, first, _last in sheet.merged:
         problems.append(
@@ -288,24 +316,25 @@ def check_sheet(
         if accentless(leading).split(" ")[0] in _TOTAL_WORDS:
             problems.append(Problem(number, None, "warning", "total_row", {"value": leading}))
             continue
-        fields: dict[str, Any] = {}
+        fields: dict[str, Any] = dict(defaults)
         bad: set[str] = set()
+        filled = {c.key for i, c in by_index.items() if i < len(texts) and texts[i]}
         for index, column in by_index.items():
             raw = cells[index] if index < len(cells) else None
             header = headers[index]
             notes = Notes()
             try:
-                text = cell_text(raw)
+                text = column.text(raw)
                 if text:
-                    fields.update(column.read(text, notes))
-                elif column.required:
+                    _merge(fields, column.read(text, notes))
+                elif column.required and not (column.or_else and filled >= set(column.or_else)):
                     raise CellProblem("required")
             except CellProblem as problem:
                 problems.append(Problem(number, header, "error", problem.code, problem.params))
                 bad.add(column.key)
                 continue
             problems.extend(Problem(number, header, "warning", c, p) for c, p in notes.found)
-            phrases = SKILL_COLUMNS.get(column.key)
+            phrases = kind.skill_columns.get(column.key)
             if phrases is not None and column.key in fields:
                 for phrase in phrases(fields[column.key]):
                     found = vocabulary.read(phrase)
@@ -315,55 +344,62 @@ def check_sheet(
         read = RowRead(number, fields)
         if not bad:
             try:
-                read.record = model.model_validate(fields)
+                read.record = kind.model.model_validate(fields)
             except ValidationError as error:
                 header_of = {c.key: headers[i] for i, c in by_index.items()}
                 for e in error.errors(include_url=False):
-                    key = str(e["loc"][0]) if e["loc"] else ""
-                    key = MODEL_FIELD_COLUMNS.get(key, key)
+                    key = _column_of(kind, e["loc"])
                     problems.append(
                         Problem(
                             number, header_of.get(key), "error", "invalid", {"reason": e["msg"]}
                         )
                     )
         rows.append(read)
-    problems.extend(_duplicates(rows, headers, by_index))
-    problems.sort(
-        key=lambda p: (
-            p.row,
-            p.column is not None,
-            headers.index(p.column) if p.column in headers else 0,
-        )
+    report = SheetReport(
+        rows=rows,
+        problems=[],
+        readings=readings,
+        headers=headers,
+        header_of={c.key: headers[i] for i, c in by_index.items()},
     )
-    return SheetReport(rows=rows, problems=problems, readings=readings, headers=headers)
+    report.add([*problems, *_duplicates(kind, rows, headers, by_index)])
+    return report
+
+
+def _column_of(kind: SheetKind, loc: Sequence[int | str]) -> str:
+    """The key of the column a model error's field comes from."""
+    first = str(loc[0]) if loc else ""
+    nested = f"{first}.{loc[1]}" if len(loc) > 1 else first
+    return kind.model_field_columns.get(nested) or kind.model_field_columns.get(first, first)
 
 
 def _duplicates(
-    rows: Sequence[RowRead], headers: Sequence[str], by_index: Mapping[int, Column]
+    kind: SheetKind,
+    rows: Sequence[RowRead],
+    headers: Sequence[str],
+    by_index: Mapping[int, Column],
 ) -> list[Problem]:
-    """The same id twice is an error (one would overwrite the other); the same name and
-    postcode twice is likely the same person, and a warning."""
+    """The same id twice is an error (one would overwrite the other); rows alike as the kind
+    tells (a person's name and postcode) are likely the same, and a warning."""
     header_of = {c.key: headers[i] for i, c in by_index.items()}
     problems: list[Problem] = []
     ids: dict[str, int] = {}
-    people: dict[tuple[str, str], int] = {}
+    alike: dict[tuple[str, ...], int] = {}
     for read in rows:
         ident = read.fields.get("id")
         if isinstance(ident, str):
             if ident in ids:
                 problems.append(
-                    Problem(read.row, header_of.get("id"), "error", "duplicate_id",
+                    Problem(read.row, header_of.get("id"), "error", kind.duplicate_id,
                             {"value": ident, "first": ids[ident]})
                 )  # fmt: skip
             ids.setdefault(ident, read.row)
-        name = read.fields.get("display_name")
-        postcode = read.fields.get("home", {}).get("postcode")
-        if isinstance(name, str) and postcode:
-            key = (accentless(name), postcode)
-            if key in people:
+        key = kind.likeness(read.fields)
+        if key is not None:
+            if key in alike:
                 problems.append(
-                    Problem(read.row, header_of.get("display_name"), "warning", "same_person",
-                            {"first": people[key]})
+                    Problem(read.row, header_of.get(kind.likeness_column), "warning",
+                            kind.same_row, {"first": alike[key]})
                 )  # fmt: skip
-            people.setdefault(key, read.row)
+            alike.setdefault(key, read.row)
     return problems

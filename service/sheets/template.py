@@ -1,5 +1,5 @@
-"""The people's sheet: its columns, and how each cell is read and written (one place for both,
-so that an export is an import sheet)."""
+"""The sheets of people and of vacancies: their columns, and how each cell is read and written
+(one place for both, so that an export is an import sheet)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from matcher.models import DAYS, LEVELS
+from pydantic import BaseModel
+
+from matcher.models import DAYS, LEVELS, Candidate, Vacancy
 from matcher.reading.vocabulary import accentless
 from matcher.travel.geo import is_known_postcode
 
@@ -52,10 +54,20 @@ class Column:
     write: Writer
     example: str
     required: bool = False
+    days: bool = False
+    """A day the spreadsheet holds as a date is read as that day (elsewhere a date is refused)."""
+    or_else: tuple[str, ...] = ()
+    """Columns (by key) that, all filled in, stand for a required one left empty."""
 
     @property
     def headers(self) -> tuple[str, ...]:
         return (self.dutch, self.english, self.key)
+
+    def text(self, value: Cell) -> str:
+        """The cell as the text this column reads."""
+        if self.days and isinstance(value, datetime | date):
+            return (value.date() if isinstance(value, datetime) else value).isoformat()
+        return cell_text(value)
 
 
 # ---------------------------------------------------------------- cells as text
@@ -109,13 +121,16 @@ def _number(value: float) -> str:
 _POSTCODE = re.compile(r"^(?:BE?)?[-\s]?(\d{4})$")
 
 
-def _read_postcode(text: str, notes: Notes) -> dict[str, Any]:
-    found = _POSTCODE.match(text.upper())
-    if found is None or not is_known_postcode(found.group(1)):
-        raise CellProblem("postcode", value=text)
-    if found.group(1) != text:
-        notes.add("postcode_read_as", value=text, postcode=found.group(1))
-    return {"home": {"postcode": found.group(1)}}
+def _read_postcode(key: str) -> Reader:
+    def read(text: str, notes: Notes) -> dict[str, Any]:
+        found = _POSTCODE.match(text.upper())
+        if found is None or not is_known_postcode(found.group(1)):
+            raise CellProblem("postcode", value=text)
+        if found.group(1) != text:
+            notes.add("postcode_read_as", value=text, postcode=found.group(1))
+        return {key: {"postcode": found.group(1)}}
+
+    return read
 
 
 # Names people write instead of the code: only to say which code they meant.
@@ -281,11 +296,11 @@ def _read_windows(key: str) -> Reader:
 
 
 def _day_runs(days: Sequence[str]) -> str:
-    """mon..fri as "ma-vr", mon, tue, thu, fri as "ma-di,do-vr"."""
-    numbers = sorted(DAYS.index(d) for d in days)
+    """mon..fri as "ma-vr", mon, tue, thu, fri as "ma-di,do-vr", sun..thu as "zo-do": runs of
+    days one after the other, in the order given, so that reading them gives that order back."""
     runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][-1] == n - 1:
+    for n in (DAYS.index(d) for d in days):
+        if runs and runs[-1][-1] == (n - 1) % 7:
             runs[-1].append(n)
         else:
             runs.append([n])
@@ -303,24 +318,33 @@ def _write_windows(key: str) -> Writer:
     return write
 
 
-def _hours(text: str, _: Notes) -> dict[str, Any]:
-    number = r"(\d{1,2}(?:[.,]\d+)?)"
-    found = re.fullmatch(rf"{number}(?:\s*-\s*{number})?\s*(?:u|uur|h)?", text.lower())
+def _range(text: str, number: str, unit: str, codes: tuple[str, str]) -> dict[str, float]:
+    """ "19-30" or one figure "38" (with `unit` after it) as min and max; `codes` are the
+    problems of text that is no such range and of one whose larger figure comes first."""
+    found = re.fullmatch(rf"{number}(?:\s*-\s*{number})?{unit}", text.lower())
     if found is None:
-        raise CellProblem("hours", value=text)
+        raise CellProblem(codes[0], value=text)
     low = float(found.group(1).replace(",", "."))
     high = float((found.group(2) or found.group(1)).replace(",", "."))
     if low > high:
-        raise CellProblem("hours_order", value=text)
-    return {"hours_per_week": {"min": low, "max": high}}
+        raise CellProblem(codes[1], value=text)
+    return {"min": low, "max": high}
 
 
-def _write_hours(person: Mapping[str, Any]) -> str:
-    hours = person.get("hours_per_week")
-    if not hours:
-        return ""
-    low, high = _number(hours["min"]), _number(hours["max"])
-    return low if low == high else f"{low}-{high}"
+def _write_range(key: str) -> Writer:
+    def write(record: Mapping[str, Any]) -> str:
+        figures = record.get(key)
+        if not figures:
+            return ""
+        low, high = _number(figures["min"]), _number(figures["max"])
+        return low if low == high else f"{low}-{high}"
+
+    return write
+
+
+def _hours(text: str, _: Notes) -> dict[str, Any]:
+    hours = _range(text, r"(\d{1,2}(?:[.,]\d+)?)", r"\s*(?:u|uur|h)?", ("hours", "hours_order"))
+    return {"hours_per_week": hours}
 
 
 def _stage(text: str, _: Notes) -> dict[str, Any]:
@@ -353,8 +377,8 @@ def _field(key: str, default: Any = None) -> Writer:
     return write
 
 
-def _postcode(person: Mapping[str, Any]) -> str:
-    return str(person.get("home", {}).get("postcode") or "")
+def _postcode(key: str) -> Writer:
+    return lambda record: str((record.get(key) or {}).get("postcode") or "")
 
 
 def _transport(person: Mapping[str, Any]) -> str:
@@ -366,7 +390,15 @@ CANDIDATE_COLUMNS: tuple[Column, ...] = (
     Column(
         "display_name", "Naam", "Name", _text("display_name"), _field("display_name"), "Olena K."
     ),
-    Column("postcode", "Postcode", "Postcode", _read_postcode, _postcode, "2100", required=True),
+    Column(
+        "postcode",
+        "Postcode",
+        "Postcode",
+        _read_postcode("home"),
+        _postcode("home"),
+        "2100",
+        required=True,
+    ),
     Column(
         "languages",
         "Talen",
@@ -418,20 +450,454 @@ CANDIDATE_COLUMNS: tuple[Column, ...] = (
         _write_windows("availability"),
         "ma-vr 08:45-15:30; za 09:00-12:00",
     ),
-    Column("hours_per_week", "Uren per week", "Hours per week", _hours, _write_hours, "19-30"),
+    Column(
+        "hours_per_week",
+        "Uren per week",
+        "Hours per week",
+        _hours,
+        _write_range("hours_per_week"),
+        "19-30",
+    ),
     Column("stage", "Fase", "Stage", _stage, _field("stage"), "ready"),
     Column("coach", "Coach", "Coach", _text("coach"), _field("coach"), "An"),
 )
 """The people's sheet, one row a person; the order the template and exports write."""
 
-SKILL_COLUMNS = {"skills": _skill_phrases, "occupations": _skill_phrases}
-"""The columns whose phrases the vocabulary reads, and how to get them from the fields read."""
 
-MODEL_FIELD_COLUMNS = {
-    "home": "postcode",
-    "hours_per_week": "hours_per_week",
+# ---------------------------------------------------------------- the vacancies' formats
+
+
+def _one_of(key: str, meanings: Mapping[str, str], code: str, **params: object) -> Reader:
+    """A cell holding one of these words (letter case and accents aside) as the value it
+    stands for; `params` fill the problem's message of a cell that holds none."""
+
+    def read(text: str, _: Notes) -> dict[str, Any]:
+        value = meanings.get(accentless(text))
+        if value is None:
+            raise CellProblem(code, value=text, **params)
+        return {key: value}
+
+    return read
+
+
+_NOT_NEEDED = {"niet nodig", "geen", "nee", "not required", "none", "no", "-"}
+
+
+def _read_dutch(text: str, _: Notes) -> dict[str, Any]:
+    if text.lower() in _NOT_NEEDED:
+        return {"language": {"dutch": None}}
+    return {"language": {"dutch": _level(text)}}
+
+
+def _level(text: str) -> str:
+    if text.lower() in _NATIVE:
+        return "native"
+    if text.upper() in LEVELS:
+        return text.upper()
+    raise CellProblem("language_level", value=text, levels=", ".join(LEVELS))
+
+
+def _write_dutch(vacancy: Mapping[str, Any]) -> str:
+    language = vacancy.get("language") or {}
+    if "dutch" not in language:
+        return ""
+    return "niet nodig" if language["dutch"] is None else str(language["dutch"])
+
+
+def _read_contact_languages(text: str, _: Notes) -> dict[str, Any]:
+    codes: list[str] = []
+    for code in _items(text):
+        if not re.fullmatch(r"[A-Za-z]{2}", code):
+            meant = _LANGUAGE_NAMES.get(accentless(code), "uk")
+            raise CellProblem("language_code", value=code, example=meant)
+        codes.append(code.lower())
+    return {"language": {"contact_languages": list(dict.fromkeys(codes))}}
+
+
+def _write_contact_languages(vacancy: Mapping[str, Any]) -> str:
+    return "; ".join((vacancy.get("language") or {}).get("contact_languages") or [])
+
+
+def _read_contact_level(text: str, _: Notes) -> dict[str, Any]:
+    return {"language": {"contact_level": _level(text)}}
+
+
+def _write_contact_level(vacancy: Mapping[str, Any]) -> str:
+    return str((vacancy.get("language") or {}).get("contact_level") or "")
+
+
+_PATTERNS = {"alle": "all", "all": "all", "een": "any", "any": "any", "keuze": "any"}
+
+
+def _write_shift_pattern(vacancy: Mapping[str, Any]) -> str:
+    return "één" if vacancy.get("shift_pattern") == "any" else "alle"
+
+
+def _decimal(text: str, unit: str = r"(?:u|uur|h)?") -> float | None:
+    found = re.fullmatch(rf"(\d{{1,4}}(?:[.,]\d+)?)\s*{unit}", text.lower())
+    return None if found is None else float(found.group(1).replace(",", "."))
+
+
+def _read_week_hours(text: str, _: Notes) -> dict[str, Any]:
+    hours = _decimal(text)
+    if hours is None:
+        raise CellProblem("week_hours", value=text)
+    return {"hours_per_week": hours}
+
+
+def _read_positions(text: str, _: Notes) -> dict[str, Any]:
+    if not re.fullmatch(r"\d{1,4}", text):
+        raise CellProblem("positions", value=text)
+    return {"positions": int(text)}
+
+
+_STATUSES = {
+    "open": "open",
+    "gesloten": "closed",
+    "closed": "closed",
+    "ingevuld": "filled",
+    "vervuld": "filled",
+    "filled": "filled",
 }
-"""Which column a model error's first field comes from, where the two names differ."""
+
+
+def _contact(part: str) -> tuple[Reader, Writer]:
+    def read(text: str, _: Notes) -> dict[str, Any]:
+        return {"contact": {part: text}}
+
+    def write(vacancy: Mapping[str, Any]) -> str:
+        return str((vacancy.get("contact") or {}).get(part) or "")
+
+    return read, write
+
+
+def _read_wage(text: str, _: Notes) -> dict[str, Any]:
+    euros = r"(?:€|eur|euro)?\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:€|eur|euro)?"
+    return {"wage": _range(text, euros, r"(?:\s*/\s*(?:u|uur|h))?", ("wage", "wage_order"))}
+
+
+_CONTRACTS = {
+    "vast": "permanent",
+    "onbepaalde duur": "permanent",
+    "permanent": "permanent",
+    "bepaalde duur": "fixed_term",
+    "tijdelijk": "fixed_term",
+    "fixed_term": "fixed_term",
+    "fixed term": "fixed_term",
+    "interim": "temporary_agency",
+    "uitzendwerk": "temporary_agency",
+    "temporary_agency": "temporary_agency",
+    "flexi": "flexi",
+    "flexijob": "flexi",
+    "student": "student",
+    "studentenjob": "student",
+    "ander": "other",
+    "anders": "other",
+    "other": "other",
+}
+_CONTRACT_WORDS = {
+    "permanent": "vast",
+    "fixed_term": "bepaalde duur",
+    "temporary_agency": "interim",
+    "flexi": "flexi",
+    "student": "student",
+    "other": "ander",
+}
+
+
+def _write_contract(vacancy: Mapping[str, Any]) -> str:
+    contract = vacancy.get("contract")
+    return "" if contract is None else _CONTRACT_WORDS[contract]
+
+
+_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _read_day(key: str) -> Reader:
+    def read(text: str, _: Notes) -> dict[str, Any]:
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                return {key: date.fromisoformat(text).isoformat()}
+            found = _DAY.match(text)
+            if found is not None:
+                day, month, year = (int(g) for g in found.groups())
+                return {key: date(year, month, day).isoformat()}
+        except ValueError:
+            pass
+        raise CellProblem("day", value=text)
+
+    return read
+
+
+def _coordinate(part: str) -> tuple[Reader, Writer]:
+    """A vacancy's exact place, where it has one besides (or instead of) its postcode."""
+
+    def read(text: str, _: Notes) -> dict[str, Any]:
+        found = re.fullmatch(r"-?\d{1,3}(?:[.,]\d+)?", text)
+        if found is None:
+            raise CellProblem("coordinate", value=text)
+        return {"location": {part: float(text.replace(",", "."))}}
+
+    def write(vacancy: Mapping[str, Any]) -> str:
+        value = (vacancy.get("location") or {}).get(part)
+        return "" if value is None else repr(float(value))
+
+    return read, write
+
+
+_CONTACT_NAME, _CONTACT_PHONE, _CONTACT_EMAIL = (
+    _contact("name"),
+    _contact("phone"),
+    _contact("email"),
+)
+
+VACANCY_COLUMNS: tuple[Column, ...] = (
+    Column("id", "Referentie", "Reference", _text("id"), _field("id"), "BR-2026-007"),
+    Column(
+        "employer",
+        "Werkgever",
+        "Employer",
+        _text("employer"),
+        _field("employer"),
+        "Bakkerij Reigerhoek",
+        required=True,
+    ),
+    Column(
+        "title",
+        "Functie",
+        "Title",
+        _text("title"),
+        _field("title"),
+        "Productiemedewerker bakkerij",
+        required=True,
+    ),
+    Column(
+        "postcode",
+        "Postcode",
+        "Postcode",
+        _read_postcode("location"),
+        _postcode("location"),
+        "2500",
+        required=True,
+        or_else=("lat", "lon"),
+    ),
+    Column("address", "Adres", "Address", _text("address"), _field("address"), "Kerkstraat 12"),
+    Column(
+        "skills_required",
+        "Vereiste vaardigheden",
+        "Required skills",
+        _texts("skills_required"),
+        _field("skills_required"),
+        "bakken; deeg kneden",
+    ),
+    Column(
+        "skills_preferred",
+        "Gewenste vaardigheden",
+        "Preferred skills",
+        _texts("skills_preferred"),
+        _field("skills_preferred"),
+        "voedselveiligheid",
+    ),
+    Column("dutch", "Nederlands", "Dutch", _read_dutch, _write_dutch, "A2"),
+    Column(
+        "contact_languages",
+        "Contacttalen",
+        "Contact languages",
+        _read_contact_languages,
+        _write_contact_languages,
+        "uk; ru",
+    ),
+    Column(
+        "contact_level",
+        "Niveau contacttaal",
+        "Contact language level",
+        _read_contact_level,
+        _write_contact_level,
+        "B1",
+    ),
+    Column(
+        "shifts",
+        "Shiften",
+        "Shifts",
+        _read_windows("shifts"),
+        _write_windows("shifts"),
+        "di-za 04:00-12:00",
+        required=True,
+    ),
+    Column(
+        "shift_pattern",
+        "Welke shiften",
+        "Shift pattern",
+        _one_of("shift_pattern", _PATTERNS, "shift_pattern"),
+        _write_shift_pattern,
+        "alle",
+    ),
+    Column(
+        "hours_per_week",
+        "Uren per week",
+        "Hours per week",
+        _read_week_hours,
+        _field("hours_per_week"),
+        "30",
+        required=True,
+    ),
+    Column("positions", "Plaatsen", "Positions", _read_positions, _field("positions"), "1"),
+    Column(
+        "transport_provided",
+        "Vervoer door werkgever",
+        "Employer transport",
+        _yes_no("transport_provided"),
+        _field("transport_provided"),
+        "nee",
+    ),
+    Column(
+        "driving_licence_required",
+        "Rijbewijs nodig",
+        "Driving licence required",
+        _yes_no("driving_licence_required"),
+        _field("driving_licence_required"),
+        "nee",
+    ),
+    Column(
+        "status",
+        "Status",
+        "Status",
+        _one_of("status", _STATUSES, "status", statuses="open, closed, filled"),
+        _field("status"),
+        "open",
+    ),
+    Column(
+        "wage", "Uurloon (bruto)", "Wage per hour (gross)", _read_wage, _write_range("wage"), "14,5"
+    ),
+    Column(
+        "contract",
+        "Contract",
+        "Contract",
+        _one_of("contract", _CONTRACTS, "contract", words=", ".join(_CONTRACT_WORDS.values())),
+        _write_contract,
+        "vast",
+    ),
+    Column(
+        "starts_on",
+        "Startdatum",
+        "Start date",
+        _read_day("starts_on"),
+        _field("starts_on"),
+        "2027-01-04",
+        days=True,
+    ),
+    Column(
+        "closes_on",
+        "Sluitingsdatum",
+        "Closing date",
+        _read_day("closes_on"),
+        _field("closes_on"),
+        "2027-03-31",
+        days=True,
+    ),
+    Column("contact_name", "Contactpersoon", "Contact name", *_CONTACT_NAME, "Jan Peeters"),
+    Column("contact_phone", "Telefoon", "Phone", *_CONTACT_PHONE, "+32 3 123 45 67"),
+    Column("contact_email", "E-mail", "Email", *_CONTACT_EMAIL, "jobs@example.be"),
+    Column("lat", "Breedtegraad", "Latitude", *_coordinate("lat"), ""),
+    Column("lon", "Lengtegraad", "Longitude", *_coordinate("lon"), ""),
+    Column(
+        "description",
+        "Omschrijving",
+        "Description",
+        _text("description"),
+        _field("description"),
+        "Deeg maken en ovens bedienen in een ploeg van vier.",
+    ),
+)
+"""The vacancies' sheet, one row a vacancy; the order the template and exports write."""
+
+
+# ---------------------------------------------------------------- the two sheets
+
+
+def _folded(*parts: object) -> tuple[str, ...] | None:
+    """Parts folded as `accentless` folds them (spaces run together), or None if one is missing."""
+    if not all(isinstance(p, str) and p for p in parts):
+        return None
+    return tuple(" ".join(accentless(str(p)).split()) for p in parts)
+
+
+@dataclass(frozen=True)
+class SheetKind:
+    """What differs between the sheet of people and the sheet of vacancies; reading, storing
+    and writing are the same for both."""
+
+    name: str
+    """candidates or vacancies, as the routes and commands say it."""
+    title: str
+    """The sheet's name in a workbook written out."""
+    columns: tuple[Column, ...]
+    model: type[BaseModel]
+    skill_columns: Mapping[str, Callable[[Any], list[str]]]
+    """The columns whose phrases the vocabulary reads, and how to get them from the fields read."""
+    model_field_columns: Mapping[str, str]
+    """Which column a model error comes from (by its field, or field.subfield), where the
+    names differ."""
+    help_prefix: str
+    """The message key of a column's instructions, before its key."""
+    intro: str
+    """The message key of the instructions' first line."""
+    duplicate_id: str
+    """The problem code of a reference given twice."""
+    likeness: Callable[[Mapping[str, Any]], tuple[str, ...] | None]
+    """What two rows share when they are likely the same (None: the row cannot tell)."""
+    likeness_column: str
+    """The column a likely duplicate is reported on."""
+    same_row: str
+    """The warning code of a row like an earlier one."""
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+CANDIDATES = SheetKind(
+    name="candidates",
+    title="Kandidaten",
+    columns=CANDIDATE_COLUMNS,
+    model=Candidate,
+    skill_columns={"skills": _skill_phrases, "occupations": _skill_phrases},
+    model_field_columns={"home": "postcode"},
+    help_prefix="import.column.",
+    intro="import.template.intro",
+    duplicate_id="duplicate_id",
+    likeness=lambda f: _folded(f.get("display_name"), (f.get("home") or {}).get("postcode")),
+    likeness_column="display_name",
+    same_row="same_person",
+)
+
+VACANCIES = SheetKind(
+    name="vacancies",
+    title="Vacatures",
+    columns=VACANCY_COLUMNS,
+    model=Vacancy,
+    skill_columns={"skills_required": _skill_phrases, "skills_preferred": _skill_phrases},
+    model_field_columns={
+        "location": "postcode",
+        "language": "dutch",
+        "language.dutch": "dutch",
+        "language.contact_languages": "contact_languages",
+        "language.contact_level": "contact_level",
+        "contact": "contact_name",
+        "contact.name": "contact_name",
+        "contact.phone": "contact_phone",
+        "contact.email": "contact_email",
+    },
+    help_prefix="import.vacancy_column.",
+    intro="import.vacancy_template.intro",
+    duplicate_id="duplicate_vacancy_id",
+    likeness=lambda f: _folded(
+        f.get("employer"), f.get("title"), (f.get("location") or {}).get("postcode")
+    ),
+    likeness_column="title",
+    same_row="same_vacancy",
+)
+
+SHEETS = {kind.name: kind for kind in (CANDIDATES, VACANCIES)}
 
 
 def row_cells(columns: Sequence[Column], record: Mapping[str, Any]) -> list[str]:

@@ -1,5 +1,5 @@
-"""Sheets written out: the import template, people exported in its columns, and the annotated
-copy of a sheet that was read (problem cells marked)."""
+"""Sheets written out: the import templates, people and vacancies exported in their columns,
+and the annotated copy of a sheet that was read (problem cells marked)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
+from matcher import Vacancy
 from matcher.reasons import Language, translator
 from service import store
 from service.sheets.reading import RawSheet, SheetReport
-from service.sheets.template import CANDIDATE_COLUMNS, Column, row_cells, safe_text, shown_text
+from service.sheets.template import (
+    CANDIDATE_COLUMNS,
+    VACANCIES,
+    Column,
+    SheetKind,
+    row_cells,
+    safe_text,
+    shown_text,
+)
 
 SheetFormat = Literal["csv", "xlsx"]
 MEDIA_TYPES: dict[str, str] = {
@@ -52,7 +61,11 @@ def _header_row(sheet: Any, headers: Sequence[str]) -> None:
 
 
 def records_sheet(
-    columns: Sequence[Column], records: Iterable[Mapping[str, Any]], *, kind: SheetFormat
+    columns: Sequence[Column],
+    records: Iterable[Mapping[str, Any]],
+    *,
+    kind: SheetFormat,
+    title: str = "Kandidaten",
 ) -> bytes:
     """Records (as JSON) in the template's columns: a sheet the import reads back as they are."""
     headers = [c.dutch for c in columns]
@@ -62,7 +75,7 @@ def records_sheet(
         writer.writerow(headers)
         writer.writerows(row_cells(columns, r) for r in records)
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM: Excel then reads UTF-8
-    book, sheet = _book("Kandidaten")
+    book, sheet = _book(title)
     _header_row(sheet, headers)
     for record in records:
         sheet.append(row_cells(columns, record))
@@ -75,14 +88,21 @@ def candidates_sheet(session: Session, *, kind: SheetFormat) -> bytes:
     return records_sheet(CANDIDATE_COLUMNS, records, kind=kind)
 
 
-def template_workbook(columns: Sequence[Column], language: Language) -> bytes:
+def vacancies_sheet(vacancies: Iterable[Vacancy], *, kind: SheetFormat) -> bytes:
+    """Vacancies in the import template's columns: a sheet of vacancies to import again."""
+    records = [v.model_dump(mode="json") for v in vacancies]
+    return records_sheet(VACANCIES.columns, records, kind=kind, title=VACANCIES.title)
+
+
+def template_workbook(sheet_kind: SheetKind, language: Language) -> bytes:
     """The empty sheet to fill in, a sheet of instructions (one line a column) and one of
     examples, in the reader's language."""
     t = translator(language)
-    book, sheet = _book("Kandidaten")
+    columns = sheet_kind.columns
+    book, sheet = _book(sheet_kind.title)
     _header_row(sheet, [c.dutch for c in columns])
     help_sheet = book.create_sheet(t.text("import.template.instructions_sheet"))
-    help_sheet.append([t.text("import.template.intro")])
+    help_sheet.append([t.text(sheet_kind.intro)])
     help_sheet.append([])
     help_sheet.append(
         [t.text(f"import.template.{k}") for k in ("column", "english", "what", "example")]
@@ -91,7 +111,12 @@ def template_workbook(columns: Sequence[Column], language: Language) -> bytes:
         cell.font = _BOLD
     for column in columns:
         help_sheet.append(
-            [column.dutch, column.english, t.text(f"import.column.{column.key}"), column.example]
+            [
+                column.dutch,
+                column.english,
+                t.text(f"{sheet_kind.help_prefix}{column.key}"),
+                column.example,
+            ]
         )
     for letter, width in zip("ABCD", (22, 20, 90, 45), strict=True):
         help_sheet.column_dimensions[letter].width = width
@@ -101,11 +126,13 @@ def template_workbook(columns: Sequence[Column], language: Language) -> bytes:
     return _xlsx(book)
 
 
-def annotated_copy(sheet: RawSheet, report: SheetReport, language: Language) -> bytes:
+def annotated_copy(
+    sheet: RawSheet, report: SheetReport, language: Language, *, title: str = "Kandidaten"
+) -> bytes:
     """The sheet as it was read, each cell with a problem filled (red: cannot be read, yellow:
     read with a warning) and the reason as a comment; a whole row's problem marks its first
     cell."""
-    book, out = _book("Kandidaten")
+    book, out = _book(title)
     for cells in sheet.rows:
         out.append([safe_text(shown_text(c)) for c in cells])
     for cell in out[1]:

@@ -91,7 +91,7 @@ def _refused(request: Request, signed_in: SignedIn, status_code: int) -> Respons
     )
 
 
-def _guarded(request: Request, signed_in: SignedIn, work: Any) -> Response:
+def guarded(request: Request, signed_in: SignedIn, work: Any) -> Response:
     """`work(principal)`'s page; the role refused (403) or a vacancy it may not see (404) as a
     page in the reader's language."""
     try:
@@ -177,7 +177,7 @@ def vacancies_page(
             employer=principal.employer,
         )
 
-    return _guarded(request, signed_in, work)
+    return guarded(request, signed_in, work)
 
 
 # ---------------------------------------------------------------- the form
@@ -452,7 +452,7 @@ def new_vacancy_form(request: Request, signed_in: SignedInDep) -> Response:
     def work(_: Principal) -> Response:
         return _form_page(request, signed_in, typed=Typed(), vacancy_id=None, extra_rows=2)
 
-    return _guarded(request, signed_in, work)
+    return guarded(request, signed_in, work)
 
 
 @router.post("/new")
@@ -486,7 +486,7 @@ def create_vacancy(
         created = post_vacancy(session, principal, vacancy)
         return _see(f"{_path(str(created.id))}?saved=true")
 
-    return _guarded(request, signed_in, work)
+    return guarded(request, signed_in, work)
 
 
 @router.get("/{vacancy_id}/edit")
@@ -497,7 +497,7 @@ def edit_vacancy_form(
         vacancy = visible_vacancy(session, principal, vacancy_id)
         return _form_page(request, signed_in, typed=Typed.of(vacancy), vacancy_id=vacancy_id)
 
-    return _guarded(request, signed_in, work)
+    return guarded(request, signed_in, work)
 
 
 @router.post("/{vacancy_id}/edit")
@@ -537,7 +537,7 @@ def save_vacancy(
         change_vacancy(session, principal, vacancy_id, change)
         return _see(f"{_path(vacancy_id)}?saved=true")
 
-    return _guarded(request, signed_in, work)
+    return guarded(request, signed_in, work)
 
 
 # ---------------------------------------------------------------- a vacancy and its applications
@@ -592,7 +592,7 @@ def vacancy_page(
     def work(principal: Principal) -> Response:
         return _vacancy_page(request, session, signed_in, principal, vacancy_id, notice=notice)
 
-    return _guarded(request, signed_in, work)
+    return guarded(request, signed_in, work)
 
 
 StepName = Literal["applied", "interview", "hired", "rejected"]
@@ -639,7 +639,7 @@ def record_application_step(
             )
         return _see(f"{_path(vacancy_id)}?recorded=true#application-{quote(application_id)}")
 
-    return _guarded(request, signed_in, work)
+    return guarded(request, signed_in, work)
 
 
 def install(app: FastAPI) -> None:

@@ -25,7 +25,7 @@ from service.deps import (
     from_https,
     verify_csrf,
 )
-from service.web import coach, coordinator, employer, plan
+from service.web import coach, coordinator, employer, imports, plan
 from service.web.render import LANGUAGE_COOKIE, STATIC, local_path, page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -226,6 +226,7 @@ def install(app: FastAPI) -> None:
     """The pages' routes, their static files (/static), and their answers for a reader who is
     not signed in or a form without its token."""
     app.include_router(router)
+    app.include_router(imports.router)  # before the pages that would read "import" as an id
     coach.install(app)  # the jobhunters' and coaches' pages
     plan.install(app)  # this week's plan, a vacancy's candidates
     employer.install(app)  # the employers' pages

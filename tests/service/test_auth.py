@@ -71,6 +71,9 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
     ("DELETE", "/keys/k-missing", None, ADMIN),
     ("GET", "/employers", None, VACANCIES),
     ("GET", "/imports/template", None, PEOPLE),
+    ("GET", "/imports/vacancies/template", None, VACANCIES),
+    ("GET", "/vacancies?format=csv", None, VACANCIES),
+    ("GET", "/candidates?format=xlsx", None, PEOPLE),
     ("POST", "/employers", lambda: {"name": f"Matrix {secrets.token_hex(4)}"}, MAKERS),
 ]
 
