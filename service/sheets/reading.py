@@ -299,6 +299,8 @@ def check_sheet(
         problems.append(
             Problem(1, headers[first] or None, "error", "merged_header", {"cells": coord})
         )
+    absent = {c.key for c in columns if c.required} - {c.key for c in by_index.values()}
+    template_header = {c.key: c.dutch for c in columns}
     body = sheet.rows[1:]
     while body and all(shown_text(c) == "" for c in body[-1]):
         body.pop()  # blank rows after the last are not rows at all
@@ -349,6 +351,14 @@ def check_sheet(
                 header_of = {c.key: headers[i] for i, c in by_index.items()}
                 for e in error.errors(include_url=False):
                     key = _column_of(kind, e["loc"])
+                    if key in absent:
+                        continue  # its column is missing: said once, on the header's row
+                    if e["type"] == "missing" and key in template_header:
+                        # A column the sheet may leave out, but not empty for this row:
+                        # named by the template's header, as the reader would add it.
+                        header = header_of.get(key) or template_header[key]
+                        problems.append(Problem(number, header, "error", "required", {}))
+                        continue
                     problems.append(
                         Problem(
                             number, header_of.get(key), "error", "invalid", {"reason": e["msg"]}

@@ -401,3 +401,29 @@ def test_a_new_employers_first_sheet_is_its_own_though_it_has_no_vacancy_yet(
     assert answer.status_code == 200, answer.text
     assert counts(answer) == (2, 0, 0)
     assert client.get("/vacancies/NEWK-0002", headers=key).json()["employer"] == newcomer
+
+
+def test_a_sheet_without_some_columns_names_each_once_and_a_row_missing_its_dutch_says_which_column(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    # A hurried jobhunter's own sheet: three of the template's columns, the Dutch one left out.
+    rows = [
+        ["Referentie", "Werkgever", "Postcode"],
+        ["GAPS-1", "Bakkerij Reigerhoek", "2030"],
+        ["GAPS-2", "Bakkerij Reigerhoek", "2060"],
+    ]
+    answer = upload(client, keys, xlsx(rows), dry_run="true")
+    assert answer.status_code == 200, answer.text
+    missing = {(1, None, "column_missing")}
+    problems = found(answer)
+    assert {p for p in problems if p[0] == 1} == missing
+    messages = [p["message"] for p in answer.json()["problems"] if p["code"] == "column_missing"]
+    assert sorted(messages) == sorted(
+        f"The sheet has no column '{c}'" for c in ("Functie", "Shiften", "Uren per week")
+    )
+    # Each row: only what its own cells lack, by column (the Dutch one under its template
+    # header), never a nameless "cannot be read" for a column already said to be missing.
+    assert {p for p in problems if p[0] > 1} == {
+        (2, "Nederlands", "required"),
+        (3, "Nederlands", "required"),
+    }
