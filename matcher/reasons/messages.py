@@ -914,7 +914,7 @@ DOCUMENTS: list[Message] = [
     pgettext("document.programme.month", "Month"),
     pgettext("document.programme.people", "People"),
     pgettext("document.programme.count", "Number"),
-    pgettext("document.programme.placed_so_far", "Placed so far"),
+    pgettext("document.programme.placed_so_far", "Hires so far"),
     pgettext("document.programme.target_line", "Straight line to the target"),
     pgettext("document.programme.figure", "Figure"),
     pgettext("document.programme.value", "Value"),
