@@ -14,8 +14,9 @@ from matcher.reasons import translator
 from service.documents.tables import Document, Table, Value
 
 _FONT = "DejaVu"
-_LINE = 3.6  # mm: a table line at 8 pt
-_PADDING = 1.2  # mm above and below a table row
+_LINE = 3.2  # mm: a table line at _SIZE
+_PADDING = 0.9  # mm above and below a table row
+_SIZE = 7.5  # pt: 20 lines with their reasons fit a page in Dutch, the longest of ours
 _STRIPE = (242, 242, 242)
 _RULE = (190, 190, 190)
 
@@ -86,7 +87,7 @@ def _table(page: _Page, document: Document, table: Table) -> None:
     headers = [table.headers(document.language)[i] for i, _ in shown]
     total = sum(c.pdf_width or 0 for _, c in shown)
     widths = [page.epw * (c.pdf_width or 0) / total for _, c in shown]
-    page.set_font(_FONT, "", 8)
+    page.set_font(_FONT, "", _SIZE)
     if not table.rows:
         page.multi_cell(0, 5, t.text("document.none"))
         return
@@ -112,7 +113,7 @@ def _height(page: _Page, cells: list[str], widths: list[float]) -> float:
 def _row(
     page: _Page, cells: list[str], widths: list[float], *, bold: bool = False, stripe: bool = False
 ) -> None:
-    page.set_font(_FONT, "B" if bold else "", 8)
+    page.set_font(_FONT, "B" if bold else "", _SIZE)
     height = _height(page, cells, widths)
     top = page.get_y()
     if stripe:
@@ -126,4 +127,4 @@ def _row(
     page.set_draw_color(*_RULE)
     page.line(page.l_margin, top + height, page.l_margin + page.epw, top + height)
     page.set_xy(page.l_margin, top + height)
-    page.set_font(_FONT, "", 8)
+    page.set_font(_FONT, "", _SIZE)

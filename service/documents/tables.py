@@ -89,7 +89,7 @@ def _made_on(language: Language, body: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------- shortlists
 
 _MATCH_COLUMNS = (
-    Column("score", 0.07),
+    Column("score", 0.06),
     *(Column(f) for f in FEATURES),
     Column("blocked_by"),
     Column("minutes"),
@@ -162,7 +162,7 @@ def vacancy_shortlist(
     """A vacancy's candidates (the JSON of GET /vacancies/{id}/shortlist) as one table: people
     by the id that JSON gives them, and nothing else of theirs."""
     t = translator(language)
-    columns = (Column("rank", 0.04), Column("candidate", 0.14), *_MATCH_COLUMNS)
+    columns = (Column("rank", 0.035), Column("candidate", 0.09), *_MATCH_COLUMNS)
     lines = [*body["results"], *(body.get("near_misses") or [])]
     rows: list[list[Value]] = [
         [rank, line["candidate_id"], *_match_cells(language, line)]
