@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import Header, Query, Response
@@ -101,12 +101,17 @@ def _ascii(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
-def document_responses(*kinds: str) -> dict[int | str, dict[str, object]]:
-    """OpenAPI: a 200 that is also one of these documents (shown as binary)."""
+def document_responses(*kinds: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI: a 200 that is also one of these documents (binary, each with its example)."""
     return {
         200: {
             "content": {
-                MEDIA_TYPES[kind]: {"schema": {"type": "string", "format": "binary"}}
+                MEDIA_TYPES[kind]: {
+                    "schema": {"type": "string", "format": "binary"},
+                    "examples": {
+                        kind: {"summary": f"a .{kind} file", "value": f"(a .{kind} file)"}
+                    },
+                }
                 for kind in kinds
             }
         }

@@ -93,28 +93,37 @@ def _table(page: _Page, document: Document, table: Table) -> None:
         return
     # Room kept at the foot for the "more lines" note.
     bottom = page.h - page.b_margin - (2 * _LINE if document.one_page else 0)
-    _row(page, headers, widths, bold=True)
+    page.set_font(_FONT, "B", _SIZE)
+    header_height = _height(page, headers, widths)
+    _row(page, headers, widths, header_height, bold=True)
     for drawn, row in enumerate(table.rows):
         cells = [_text(row[i]) for i, _ in shown]
-        if page.get_y() + _height(page, cells, widths) > bottom:
+        height = _height(page, cells, widths)
+        if page.get_y() + height > bottom:
             if document.one_page:
                 page.set_y(page.get_y() + 1)
                 page.multi_cell(0, 4.5, t.fill("document.more", {"count": len(table.rows) - drawn}))
                 return
             page.add_page()
-            _row(page, headers, widths, bold=True)
-        _row(page, cells, widths, stripe=drawn % 2 == 1)
+            _row(page, headers, widths, header_height, bold=True)
+        _row(page, cells, widths, height, stripe=drawn % 2 == 1)
 
 
 def _height(page: _Page, cells: list[str], widths: list[float]) -> float:
+    """A row's height in the current font: its tallest cell, wrapped, and the padding."""
     return max(page.lines(w, c) for c, w in zip(cells, widths, strict=True)) * _LINE + 2 * _PADDING
 
 
 def _row(
-    page: _Page, cells: list[str], widths: list[float], *, bold: bool = False, stripe: bool = False
+    page: _Page,
+    cells: list[str],
+    widths: list[float],
+    height: float,
+    *,
+    bold: bool = False,
+    stripe: bool = False,
 ) -> None:
     page.set_font(_FONT, "B" if bold else "", _SIZE)
-    height = _height(page, cells, widths)
     top = page.get_y()
     if stripe:
         page.set_fill_color(*_STRIPE)

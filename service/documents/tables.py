@@ -162,7 +162,7 @@ def vacancy_shortlist(
     """A vacancy's candidates (the JSON of GET /vacancies/{id}/shortlist) as one table: people
     by the id that JSON gives them, and nothing else of theirs."""
     t = translator(language)
-    columns = (Column("rank", 0.035), Column("candidate", 0.09), *_MATCH_COLUMNS)
+    columns = (Column("rank", 0.025), Column("candidate", 0.065), *_MATCH_COLUMNS)
     lines = [*body["results"], *(body.get("near_misses") or [])]
     rows: list[list[Value]] = [
         [rank, line["candidate_id"], *_match_cells(language, line)]

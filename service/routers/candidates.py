@@ -26,7 +26,7 @@ from service.deps import (
 from service.documents import respond, tables
 from service.erasure import Erasures, ErasuresDep
 from service.examples import CANDIDATE_PATCHES
-from service.formats import MEDIA_TYPES, Formats, document_response
+from service.formats import Formats, document_response, document_responses
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
 from service.routers import CandidateId, errors, location, require_path_id
@@ -51,21 +51,11 @@ def create_candidate(
     return created
 
 
-# With ?format=, the list is a sheet (shown so in the document; its JSON keeps its examples).
-_SHEETS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            MEDIA_TYPES[kind]: {
-                "schema": {"type": "string", "format": "binary"},
-                "examples": {kind: {"summary": f"?format={kind}", "value": f"(a .{kind} sheet)"}},
-            }
-            for kind in ("csv", "xlsx", "pdf")
-        }
-    }
-}
-
-
-@router.get("", response_model=CandidatePage, responses={**_SHEETS, **errors(401, 403)})
+@router.get(
+    "",
+    response_model=CandidatePage,
+    responses={**document_responses("csv", "xlsx", "pdf"), **errors(401, 403)},
+)
 def list_candidates(
     session: SessionDep,
     catalog: CatalogDep,

@@ -72,7 +72,11 @@ def include(session: SessionDep, _: Coordinator, candidate_id: CandidateId) -> N
     store.set_excluded(session, candidate_id=candidate_id, excluded=False)
 
 
-@router.get("/workbook", responses={**document_responses("xlsx"), **errors(401, 403)})
+@router.get(
+    "/workbook",
+    response_class=Response,  # a workbook only: no JSON to document
+    responses={**document_responses("xlsx"), **errors(401, 403)},
+)
 def workbook(
     session: SessionDep,
     _: Coordinator,
