@@ -49,16 +49,14 @@ class _Page(FPDF):
         # Pages are turned by _table, between rows (never inside one), or not at all.
         self.set_auto_page_break(False)
 
-    def lines(self, width: float, text: str) -> int:
+    def lines(self, width: float, text: str) -> list[str]:
+        """The text wrapped to the width, in the current font: each line as printed."""
+        if "\n" not in text and self.get_string_width(text) <= width - 2 * self.c_margin:
+            return [text]  # most cells: an id, a score (wrapping is most of a PDF's time)
         found = self.multi_cell(
-            width,
-            _LINE,
-            text,
-            align="L",
-            dry_run=True,
-            output=MethodReturnValue.LINES,
+            width, _LINE, text, align="L", dry_run=True, output=MethodReturnValue.LINES
         )
-        return max(1, len(found) if isinstance(found, list) else 1)
+        return found if isinstance(found, list) and found else [text]
 
 
 def pdf_bytes(document: Document) -> bytes:
@@ -94,44 +92,50 @@ def _table(page: _Page, document: Document, table: Table) -> None:
     # Room kept at the foot for the "more lines" note.
     bottom = page.h - page.b_margin - (2 * _LINE if document.one_page else 0)
     page.set_font(_FONT, "B", _SIZE)
-    header_height = _height(page, headers, widths)
-    _row(page, headers, widths, header_height, bold=True)
+    header = _wrapped(page, headers, widths)
+    page.set_font(_FONT, "", _SIZE)
+    _row(page, header, widths, bold=True)
     for drawn, row in enumerate(table.rows):
-        cells = [_text(row[i]) for i, _ in shown]
-        height = _height(page, cells, widths)
-        if page.get_y() + height > bottom:
+        cells = _wrapped(page, [_text(row[i]) for i, _ in shown], widths)
+        if page.get_y() + _height(cells) > bottom:
             if document.one_page:
                 page.set_y(page.get_y() + 1)
                 page.multi_cell(0, 4.5, t.fill("document.more", {"count": len(table.rows) - drawn}))
                 return
             page.add_page()
-            _row(page, headers, widths, header_height, bold=True)
-        _row(page, cells, widths, height, stripe=drawn % 2 == 1)
+            _row(page, header, widths, bold=True)
+        _row(page, cells, widths, stripe=drawn % 2 == 1)
 
 
-def _height(page: _Page, cells: list[str], widths: list[float]) -> float:
-    """A row's height in the current font: its tallest cell, wrapped, and the padding."""
-    return max(page.lines(w, c) for c, w in zip(cells, widths, strict=True)) * _LINE + 2 * _PADDING
+def _wrapped(page: _Page, cells: list[str], widths: list[float]) -> list[list[str]]:
+    """Each cell's lines, wrapped once: measured for the row's height, then printed as they
+    are (wrapping again to print would double a PDF's time)."""
+    return [page.lines(w, c) for c, w in zip(cells, widths, strict=True)]
+
+
+def _height(cells: list[list[str]]) -> float:
+    return max(len(lines) for lines in cells) * _LINE + 2 * _PADDING
 
 
 def _row(
     page: _Page,
-    cells: list[str],
+    cells: list[list[str]],
     widths: list[float],
-    height: float,
     *,
     bold: bool = False,
     stripe: bool = False,
 ) -> None:
     page.set_font(_FONT, "B" if bold else "", _SIZE)
     top = page.get_y()
+    height = _height(cells)
     if stripe:
         page.set_fill_color(*_STRIPE)
         page.rect(page.l_margin, top, page.epw, height, style="F")
     x = page.l_margin
-    for cell, width in zip(cells, widths, strict=True):
-        page.set_xy(x, top + _PADDING)
-        page.multi_cell(width, _LINE, cell, align="L")
+    for lines, width in zip(cells, widths, strict=True):
+        for n, line in enumerate(lines):
+            page.set_xy(x, top + _PADDING + n * _LINE)
+            page.cell(width, _LINE, line, align="L")
         x += width
     page.set_draw_color(*_RULE)
     page.line(page.l_margin, top + height, page.l_margin + page.epw, top + height)
