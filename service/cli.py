@@ -519,12 +519,17 @@ def _import_template(args: argparse.Namespace) -> int:
 
 
 def _export_programme(args: argparse.Namespace) -> int:
+    from service import store
     from service.catalog import Catalog
     from service.documents.programme import programme_workbook
     from service.routers.stats import figures
 
-    with _sessions() as sessions, sessions() as session:
-        found = figures(session, Catalog(), on=args.on)
+    try:
+        with _sessions() as sessions, sessions() as session:
+            found = figures(session, Catalog(), on=args.on)
+    except store.NotFound as error:  # a database the service never started on
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     args.output.write_bytes(programme_workbook(found, _language(args)))
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -387,3 +387,13 @@ def test_the_cli_writes_the_funders_workbook(
     assert xlsx_rows(out.read_bytes()) == xlsx_rows(
         get(client, keys, "/programme/workbook").content
     )
+
+
+def test_the_cli_says_so_when_the_service_never_started_on_the_database(tmp_path: Path) -> None:
+    from test_cli_database import matcher
+
+    out = tmp_path / "esf.xlsx"
+    run = matcher(f"sqlite:///{tmp_path}/empty.sqlite3", "export", "programme", "-o", str(out))
+    assert run.returncode == 1
+    assert "start the service once" in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()
