@@ -19,6 +19,8 @@ MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
 }
 _BY_MEDIA_TYPE = {media.split(";")[0]: name for name, media in MEDIA_TYPES.items()}
+VARY = "Accept, Accept-Language"
+"""What a list offering documents varies by: its format and its language."""
 _WEIGHT = re.compile(r"q\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)", re.IGNORECASE)
 
 
@@ -53,6 +55,7 @@ class Formats:
 
     async def __call__(
         self,
+        response: Response,
         format: Annotated[
             FormatName | None,
             Query(
@@ -63,6 +66,9 @@ class Formats:
         ] = None,
         accept: Annotated[str | None, Header(include_in_schema=False)] = None,
     ) -> str | None:
+        # The JSON answer varies by Accept too (a cache must not give it to a CSV client); a
+        # route that returns its own Response sets it with VARY instead.
+        response.headers["Vary"] = VARY
         if format is None:
             return from_accept(accept, self.offered)
         if format != "json" and format not in self.offered:
@@ -92,7 +98,7 @@ def document_response(content: bytes, kind: str, filename: str, language: str) -
             "Content-Disposition": f'attachment; filename="{_ascii(filename)}.{kind}";'
             f" filename*=UTF-8''{quote(filename)}.{kind}",
             "Content-Language": language,
-            "Vary": "Accept, Accept-Language",
+            "Vary": VARY,
         },
     )
 

@@ -31,7 +31,7 @@ from service.catalog import Catalog
 from service.deps import CatalogDep, PeopleReader, ReaderLanguage, SessionDep, VacancyUser
 from service.documents import respond, tables
 from service.examples import STEPS
-from service.formats import Formats, document_responses
+from service.formats import VARY, Formats, document_responses
 from service.routers import ApplicationId, CandidateId, VacancyId, errors, location
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 from service.store import Principal
@@ -240,7 +240,7 @@ def vacancy_applications(
     page, without the debrief notes."""
     found = [a.model_dump(mode="json") for a in applications_to(session, principal, vacancy_id)]
     if kind is None:
-        return JSONResponse(found)
+        return JSONResponse(found, headers={"Vary": VARY})
     title = translator(language).fill("document.applications.vacancy", {"vacancy": vacancy_id})
     document = tables.applications(
         found, title=title, filename=f"applications-{vacancy_id}", language=language

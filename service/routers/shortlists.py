@@ -31,7 +31,7 @@ from service.deps import (
     in_language,
 )
 from service.documents import tables
-from service.formats import Formats, document_responses
+from service.formats import VARY, Formats, document_responses
 from service.routers import CandidateId, VacancyId, errors
 from service.schemas import CandidateShortlist, VacancyShortlist
 from service.settings import Settings
@@ -40,6 +40,11 @@ router = APIRouter(tags=["shortlists"])
 
 ShortlistFormat = Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))]
 _DOCUMENTS = document_responses("csv", "xlsx", "pdf")
+
+
+def _json_headers(language: Language) -> dict[str, str]:
+    return {**in_language(language), "Vary": VARY}
+
 
 IncludeBlocked = Annotated[
     bool, Query(description="Also list blocked matches, with what blocks them (near misses)")
@@ -104,7 +109,7 @@ async def candidate_shortlist(
     if kind is not None:
         document = tables.candidate_shortlist(json.loads(body), language)
         return await anyio.to_thread.run_sync(documents.respond, document, kind)
-    return Response(body, media_type="application/json", headers=in_language(language))
+    return Response(body, media_type="application/json", headers=_json_headers(language))
 
 
 @dataclass(frozen=True)
@@ -262,7 +267,9 @@ def vacancy_shortlist(
             body, title=vacancy.title, employer=vacancy.employer, language=language
         )
         return documents.respond(document, kind)
-    return Response(body_bytes(body), media_type="application/json", headers=in_language(language))
+    return Response(
+        body_bytes(body), media_type="application/json", headers=_json_headers(language)
+    )
 
 
 def vacancy_shortlist_body(
