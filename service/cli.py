@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,6 +125,14 @@ def register(sub: Any) -> None:
         p.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
         p.add_argument("-o", "--output", type=Path, help="the file (default: standard output)")
         p.set_defaults(run=_export_sheet, sheet=name)
+    p = exports_sub.add_parser(
+        "programme",
+        help="the programme's figures for funders (.xlsx), as GET /programme/workbook gives them",
+    )
+    p.add_argument("-o", "--output", type=Path, default=Path("programme.xlsx"))
+    p.add_argument("--on", type=date.fromisoformat, help="as of this day (default today)")
+    p.add_argument("--lang", choices=("en", "nl", "uk", "ru"), help="the headers' language")
+    p.set_defaults(run=_export_programme)
 
 
 @contextmanager
@@ -520,6 +529,23 @@ def _import_template(args: argparse.Namespace) -> int:
     output = args.output or Path(f"{kind.title.lower()}-sjabloon.xlsx")
     output.write_bytes(template_workbook(kind, _language(args)))
     print(f"wrote {output}", file=sys.stderr)
+    return 0
+
+
+def _export_programme(args: argparse.Namespace) -> int:
+    from service import store
+    from service.catalog import Catalog
+    from service.documents.programme import programme_workbook
+    from service.routers.stats import figures
+
+    try:
+        with _sessions() as sessions, sessions() as session:
+            found = figures(session, Catalog(), on=args.on)
+    except store.NotFound as error:  # a database the service never started on
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    args.output.write_bytes(programme_workbook(found, _language(args)))
+    print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 

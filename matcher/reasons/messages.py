@@ -1004,6 +1004,93 @@ VACANCY_SHEETS: list[Message] = [
 """The words of importing sheets of vacancies."""
 
 
+DOCUMENTS: list[Message] = [
+    # Documents for employers and funders (service/documents/): document.*. Shortlists, the
+    # applications and the attention list as CSV, .xlsx or a one-page PDF; the programme's
+    # figures as a workbook. Statuses, stages, features and ways of travelling reuse the pages'
+    # words (page.person.status.*, page.coach.stage.*, feature.*, mode.*).
+    # TRANSLATORS: a PDF's title; {candidate} is the person's id.
+    pgettext("document.shortlist.title", "Vacancies that suit {candidate}"),
+    # TRANSLATORS: a PDF's title; {title} is the job, {employer} who offers it.
+    pgettext("document.candidates.title", "Candidates for {title} at {employer}"),
+    # TRANSLATORS: under a document's title; {day} as 2026-03-31.
+    pgettext("document.made_on", "Made on {day}, with weights version {version}"),
+    pgettext(
+        "document.candidates.privacy",
+        "People are named by their id only, as the shortlist names them: the jobhunter"
+        " introduces them.",
+    ),
+    pgettext("document.none", "Nothing to list."),
+    # TRANSLATORS: the last line of a PDF that had no room for every line.
+    npgettext(
+        "document.more",
+        "{count} more line in the .xlsx or .csv version",
+        "{count} more lines in the .xlsx or .csv version",
+    ),
+    pgettext("document.yes", "yes"),
+    pgettext("document.no", "no"),
+    pgettext("document.column.rank", "#"),
+    pgettext("document.column.vacancy", "Vacancy"),
+    pgettext("document.column.job", "Job"),
+    pgettext("document.column.employer", "Employer"),
+    pgettext("document.column.candidate", "Candidate"),
+    pgettext("document.column.score", "Score"),
+    pgettext("document.column.blocked_by", "Blocked by"),
+    pgettext("document.column.minutes", "Minutes"),
+    pgettext("document.column.travel", "Travel"),
+    pgettext("document.column.reasons", "Why"),
+    pgettext("document.column.history", "Already"),
+    pgettext("document.column.application", "Application"),
+    pgettext("document.column.status", "Status"),
+    pgettext("document.column.proposed_on", "Proposed on"),
+    pgettext("document.column.updated_on", "Last step on"),
+    pgettext("document.column.jobhunter", "Jobhunter"),
+    pgettext("document.column.rejection", "Rejected because"),
+    pgettext("document.column.name", "Name"),
+    pgettext("document.column.stage", "Stage"),
+    pgettext("document.column.postcode", "Postcode"),
+    pgettext("document.column.languages", "Languages"),
+    pgettext("document.column.coach", "Coach"),
+    pgettext("document.column.kind", "What"),
+    pgettext("document.column.since", "Since"),
+    pgettext("document.column.days", "Days"),
+    # TRANSLATORS: {candidate} is the person's id.
+    pgettext("document.applications.candidate", "Applications of {candidate}"),
+    # TRANSLATORS: {vacancy} is the vacancy's id.
+    pgettext("document.applications.vacancy", "Applications to vacancy {vacancy}"),
+    pgettext("document.caseload.title", "People"),
+    # TRANSLATORS: {day} as 2026-03-31.
+    pgettext("document.attention.title", "Needs attention on {day}"),
+    pgettext("document.attention.quiet", "Proposal with no news"),
+    pgettext("document.attention.closed", "Proposal to a vacancy no longer open"),
+    pgettext("document.attention.followup", "Follow-up due"),
+    pgettext("document.attention.waiting", "Ready, nothing proposed"),
+    # The funders' workbook: one sheet each (a sheet's name has at most 31 characters).
+    pgettext("document.programme.stages", "People per stage"),
+    pgettext("document.programme.proposals", "Proposals"),
+    pgettext("document.programme.interviews", "Interviews"),
+    pgettext("document.programme.hires", "Hires"),
+    pgettext("document.programme.target", "Against the target"),
+    pgettext("document.programme.month", "Month"),
+    pgettext("document.programme.people", "People"),
+    pgettext("document.programme.count", "Number"),
+    pgettext("document.programme.placed_so_far", "Hires so far"),
+    pgettext("document.programme.target_line", "Straight line to the target"),
+    pgettext("document.programme.figure", "Figure"),
+    pgettext("document.programme.value", "Value"),
+    pgettext("document.programme.as_of", "As of"),
+    pgettext("document.programme.placed", "People placed"),
+    pgettext("document.programme.target_placed", "Target: people placed"),
+    pgettext("document.programme.people_now", "People in the programme"),
+    pgettext("document.programme.target_people", "Target: people in the programme"),
+    pgettext("document.programme.share", "Share of the target placed"),
+    pgettext("document.programme.expected", "Placed by now on a straight line to the target"),
+    pgettext("document.programme.projected", "Placed at the end at the pace so far"),
+    pgettext("document.programme.span", "Programme runs"),
+]
+"""The words of documents for employers and funders."""
+
+
 MESSAGES: dict[str, Message] = _index(
     [
         # --- skills ---------------------------------------------------------------------------
@@ -1339,4 +1426,5 @@ MESSAGES: dict[str, Message] = _index(
     + COORDINATOR_PAGES
     + SHEET_IMPORTS
     + VACANCY_SHEETS
+    + DOCUMENTS
 )

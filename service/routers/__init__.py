@@ -26,26 +26,6 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": Message, "description": _ERRORS[code]} for code in codes}
 
 
-def sheet_answers() -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` of a list that, with `?format=csv|xlsx`, is a sheet (shown so in the
-    document; its JSON keeps its examples)."""
-    from service.sheets.workbooks import MEDIA_TYPES
-
-    return {
-        200: {
-            "content": {
-                MEDIA_TYPES[kind]: {
-                    "schema": {"type": "string", "format": "binary"},
-                    "examples": {
-                        kind: {"summary": f"?format={kind}", "value": f"(a .{kind} sheet)"}
-                    },
-                }
-                for kind in ("csv", "xlsx")
-            }
-        }
-    }
-
-
 def _id_param(example: str) -> Any:
     # The id's own rules come from `Identifier` (the type the body's `id` has too), so a path
     # can name every id a body was allowed to create.

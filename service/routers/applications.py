@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
@@ -25,10 +25,13 @@ from matcher.outcomes.applications import (
     NewStep,
     ShortlistSnapshot,
 )
+from matcher.reasons import translator
 from service import store
 from service.catalog import Catalog
-from service.deps import CatalogDep, PeopleReader, SessionDep, VacancyUser
+from service.deps import CatalogDep, PeopleReader, ReaderLanguage, SessionDep, VacancyUser
+from service.documents import respond, tables
 from service.examples import STEPS
+from service.formats import VARY, Formats, document_responses
 from service.routers import ApplicationId, CandidateId, VacancyId, errors, location
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 from service.store import Principal
@@ -36,6 +39,8 @@ from service.store import Principal
 router = APIRouter(tags=["applications"])
 
 StepBody = Annotated[NewStep, Body(openapi_examples=STEPS)]
+ListFormat = Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))]
+_DOCUMENTS = document_responses("csv", "xlsx", "pdf")
 
 
 def _snapshot(
@@ -185,29 +190,62 @@ def record_step(
     return with_vacancies(session, [changed])[0]
 
 
-@router.get("/candidates/{candidate_id}/applications", responses=errors(401, 403, 404))
+@router.get(
+    "/candidates/{candidate_id}/applications",
+    response_model=list[ApplicationOut],
+    responses={**_DOCUMENTS, **errors(401, 403, 404)},
+)
 def candidate_applications(
-    session: SessionDep, _: PeopleReader, candidate_id: CandidateId
-) -> list[ApplicationOut]:
-    """Everything proposed to this person, oldest first."""
+    session: SessionDep,
+    _: PeopleReader,
+    candidate_id: CandidateId,
+    kind: ListFormat,
+    language: ReaderLanguage,
+) -> list[ApplicationOut] | Response:
+    """Everything proposed to this person, oldest first; with `?format=csv|xlsx|pdf` (or
+    Accept: text/csv, ...) as a sheet or a printed page, without the debrief notes."""
     if store.get_candidate_text(session, candidate_id=candidate_id) is None:
         raise store.NotFound(f"no candidate with id '{candidate_id}'")
-    return with_vacancies(session, store.applications(session, candidate_id=candidate_id))
+    found = with_vacancies(session, store.applications(session, candidate_id=candidate_id))
+    if kind is None:
+        return found
+    title = translator(language).fill(
+        "document.applications.candidate", {"candidate": candidate_id}
+    )
+    document = tables.applications(
+        [a.model_dump(mode="json") for a in found],
+        title=title,
+        filename=f"applications-{candidate_id}",
+        language=language,
+    )
+    return respond(document, kind)
 
 
 @router.get(
     "/vacancies/{vacancy_id}/applications",
     response_model=list[ApplicationOut | EmployerApplication],
-    responses=errors(401, 403, 404),
+    responses={**_DOCUMENTS, **errors(401, 403, 404)},
 )
 def vacancy_applications(
-    session: SessionDep, principal: VacancyUser, vacancy_id: VacancyId
+    session: SessionDep,
+    principal: VacancyUser,
+    vacancy_id: VacancyId,
+    kind: ListFormat,
+    language: ReaderLanguage,
 ) -> Response:
     """Everything proposed for this vacancy, oldest first. An employer key sees only applications
     made to its own vacancies (deleted ones included), and of them only ids, status and days
-    (`EmployerApplication`); another employer's vacancy is as missing to it (404) as no vacancy."""
-    found = applications_to(session, principal, vacancy_id)
-    return JSONResponse([a.model_dump(mode="json") for a in found])
+    (`EmployerApplication`); another employer's vacancy is as missing to it (404) as no vacancy.
+    With `?format=csv|xlsx|pdf` (or Accept: text/csv, ...) the same as a sheet or a printed
+    page, without the debrief notes."""
+    found = [a.model_dump(mode="json") for a in applications_to(session, principal, vacancy_id)]
+    if kind is None:
+        return JSONResponse(found, headers={"Vary": VARY})
+    title = translator(language).fill("document.applications.vacancy", {"vacancy": vacancy_id})
+    document = tables.applications(
+        found, title=title, filename=f"applications-{vacancy_id}", language=language
+    )
+    return respond(document, kind)
 
 
 def applications_to(

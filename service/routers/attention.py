@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from matcher.outcomes.applications import OPEN_STATUSES, Application, Day
 from matcher.outcomes.programme import Attention, needs_attention
 from service import store
-from service.deps import PeopleReader, SessionDep
+from service.deps import PeopleReader, ReaderLanguage, SessionDep
+from service.documents import respond, tables
+from service.formats import Formats, document_responses
 from service.routers import errors
 from service.schemas import FollowUpDue
 from service.settings import Settings
@@ -69,15 +71,26 @@ class AttentionOut(BaseModel):
     )
 
 
-@router.get("/attention", responses=errors(401, 403))
+@router.get(
+    "/attention",
+    response_model=AttentionOut,
+    responses={**document_responses("csv", "xlsx", "pdf"), **errors(401, 403)},
+)
 def attention(
     request: Request,
     session: SessionDep,
     principal: PeopleReader,
+    kind: Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))],
+    language: ReaderLanguage,
     on: Annotated[Day | None, Query(description="As of this day (default today)")] = None,
-) -> AttentionOut:
-    """What a jobhunter (their own) or a coordinator (everyone's) should act on now."""
-    return attention_for(session, request.app.state.settings, principal, as_of=on or date.today())
+) -> AttentionOut | Response:
+    """What a jobhunter (their own) or a coordinator (everyone's) should act on now; with
+    `?format=csv|xlsx|pdf` (or Accept: text/csv, ...) the four lists as one table, each line
+    saying which list it is on."""
+    found = attention_for(session, request.app.state.settings, principal, as_of=on or date.today())
+    if kind is None:
+        return found
+    return respond(tables.attention(found.model_dump(mode="json"), language), kind)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -19,17 +19,20 @@ from service.deps import (
     CatalogDep,
     DbEngineDep,
     PeopleReader,
+    ReaderLanguage,
     SessionDep,
     ShortlistCacheDep,
 )
+from service.documents import respond, tables
 from service.erasure import Erasures, ErasuresDep
 from service.examples import CANDIDATE_PATCHES
+from service.formats import Formats, document_response, document_responses
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
-from service.routers import CandidateId, errors, location, require_path_id, sheet_answers
+from service.routers import CandidateId, errors, location, require_path_id
 from service.schemas import CandidatePage
 from service.sheets.template import CANDIDATE_COLUMNS
-from service.sheets.workbooks import MEDIA_TYPES, SheetFormat, records_sheet
+from service.sheets.workbooks import records_sheet
 from service.store import Principal
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
@@ -48,7 +51,11 @@ def create_candidate(
     return created
 
 
-@router.get("", response_model=CandidatePage, responses={**sheet_answers(), **errors(401, 403)})
+@router.get(
+    "",
+    response_model=CandidatePage,
+    responses={**document_responses("csv", "xlsx", "pdf"), **errors(401, 403)},
+)
 def list_candidates(
     session: SessionDep,
     catalog: CatalogDep,
@@ -81,23 +88,25 @@ def list_candidates(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    format: Annotated[
-        SheetFormat | None,
-        Query(
-            description="csv or xlsx: every matching person (no pages) as a sheet in the import"
-            " template's columns, which POST /imports/candidates reads back"
-        ),
-    ] = None,
+    kind: Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))] = None,
+    language: ReaderLanguage = "en",
 ) -> CandidatePage | Response:
-    """People in id order, a page at a time; `count` is how many match every filter given."""
+    """People in id order, a page at a time; `count` is how many match every filter given.
+
+    With `?format=csv|xlsx` (or Accept: text/csv, ...) every matching person (no pages) as a
+    sheet in the import template's columns, which POST /imports/candidates reads back; with
+    `pdf` the caseload as a printed list (id, name, stage, postcode, languages, coach)."""
     where = store.CandidateFilter(postcode=postcode, skill=skill, coach=coach, q=q)
     matching = matching_candidates(session, catalog, stages=stage or STAGES, where=where)
-    if format is not None:
+    if kind == "pdf":
+        return respond(tables.people(matching, language), kind)
+    if kind is not None:
         records = [c.model_dump(mode="json") for c in matching]
-        return Response(
-            records_sheet(CANDIDATE_COLUMNS, records, kind=format),
-            media_type=MEDIA_TYPES[format],
-            headers={"Content-Disposition": f'attachment; filename="kandidaten.{format}"'},
+        return document_response(
+            records_sheet(CANDIDATE_COLUMNS, records, kind="csv" if kind == "csv" else "xlsx"),
+            kind,
+            "kandidaten",
+            "nl",  # the template's headers are Dutch, whatever the reader's language
         )
     return CandidatePage(
         data=matching[offset : offset + limit], count=len(matching), limit=limit, offset=offset

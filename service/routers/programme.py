@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from matcher.outcomes.applications import Day
 from matcher.outcomes.programme import Programme
 from service import store
-from service.deps import Coordinator, SessionDep
+from service.deps import CatalogDep, Coordinator, ReaderLanguage, SessionDep
+from service.documents.programme import programme_workbook
+from service.formats import document_response, document_responses
 from service.routers import CandidateId, errors
+from service.routers.stats import figures
 
 router = APIRouter(prefix="/programme", tags=["programme"])
 
@@ -65,3 +70,27 @@ def exclude(session: SessionDep, _: Coordinator, candidate_id: CandidateId) -> N
 def include(session: SessionDep, _: Coordinator, candidate_id: CandidateId) -> None:
     """Count a person in the figures again."""
     store.set_excluded(session, candidate_id=candidate_id, excluded=False)
+
+
+@router.get(
+    "/workbook",
+    response_class=Response,  # a workbook only: no JSON to document
+    responses={**document_responses("xlsx"), **errors(401, 403)},
+)
+def workbook(
+    session: SessionDep,
+    _: Coordinator,
+    catalog: CatalogDep,
+    language: ReaderLanguage,
+    on: Annotated[
+        Day | None,
+        Query(description="As of this day: later steps are left out (default today)"),
+    ] = None,
+) -> Response:
+    """The figures of GET /stats as a workbook for funders (.xlsx): people per stage,
+    proposals, interviews and hires per month (with the hires so far against a straight line
+    to the target), and the placements against the target, one sheet each."""
+    found = figures(session, catalog, on=on)
+    return document_response(
+        programme_workbook(found, language), "xlsx", f"programme-{found.as_of}", language
+    )

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
 import numpy as np
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import Candidate, Shortlist
 from matcher.engine import rank_keys
 from matcher.models import Stage
 from matcher.reasons import DEFAULT_LANGUAGE, Language
-from service import record, store
+from service import documents, record, store
 from service.catalog import CachedShortlist, Catalog, Fitted, ShortlistCache, body_bytes
 from service.deps import (
     PEOPLE_READERS,
@@ -29,11 +30,21 @@ from service.deps import (
     authorize,
     in_language,
 )
+from service.documents import tables
+from service.formats import VARY, Formats, document_responses
 from service.routers import CandidateId, VacancyId, errors
 from service.schemas import CandidateShortlist, VacancyShortlist
 from service.settings import Settings
 
 router = APIRouter(tags=["shortlists"])
+
+ShortlistFormat = Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))]
+_DOCUMENTS = document_responses("csv", "xlsx", "pdf")
+
+
+def _json_headers(language: Language) -> dict[str, str]:
+    return {**in_language(language), "Vary": VARY}
+
 
 IncludeBlocked = Annotated[
     bool, Query(description="Also list blocked matches, with what blocks them (near misses)")
@@ -50,11 +61,12 @@ IncludeHistory = Annotated[
 @router.get(
     "/candidates/{candidate_id}/shortlist",
     response_model=CandidateShortlist,
-    responses=errors(401, 403, 404),
+    responses={**_DOCUMENTS, **errors(401, 403, 404)},
 )
 async def candidate_shortlist(
     request: Request,
     api_key: ApiKey,
+    kind: ShortlistFormat,
     sessions: SessionsDep,
     catalog: CatalogDep,
     cache: ShortlistCacheDep,
@@ -74,7 +86,10 @@ async def candidate_shortlist(
     """The open vacancies that suit this person best, and why (closed and filled ones never
     appear). Vacancies already proposed to them, or that ended (rejected, withdrawn, hired), are
     left out unless `include_history=true`, which lists them marked; a rejection comes back,
-    marked, once older than MATCHER_REJECTION_EXPIRES_MONTHS (if set)."""
+    marked, once older than MATCHER_REJECTION_EXPIRES_MONTHS (if set).
+
+    With `?format=csv|xlsx|pdf` (or Accept: text/csv, ...) the same lines as a sheet, or as one
+    printed page for an employer visit (the reasons in the reader's language)."""
     # The request jobhunters make most, and the one exception to plain `def` routes with a
     # session per request: checking the key, reading the person and the catalog version, and
     # scoring happen in one trip to the thread pool, in a session of their own. Each trip costs
@@ -91,7 +106,10 @@ async def candidate_shortlist(
         Asked(top, include_blocked, include_history, any_stage, language),
         limiter=catalog.shortlist_threads,
     )
-    return Response(body, media_type="application/json", headers=in_language(language))
+    if kind is not None:
+        document = tables.candidate_shortlist(json.loads(body), language)
+        return await anyio.to_thread.run_sync(documents.respond, document, kind)
+    return Response(body, media_type="application/json", headers=_json_headers(language))
 
 
 @dataclass(frozen=True)
@@ -208,12 +226,13 @@ def _entry(
 @router.get(
     "/vacancies/{vacancy_id}/shortlist",
     response_model=VacancyShortlist,
-    responses=errors(401, 403, 404),
+    responses={**_DOCUMENTS, **errors(401, 403, 404)},
 )
 def vacancy_shortlist(
     request: Request,
     session: SessionDep,
     _: PeopleReader,
+    kind: ShortlistFormat,
     catalog: CatalogDep,
     vacancy_id: VacancyId,
     language: ReaderLanguage,
@@ -226,23 +245,30 @@ def vacancy_shortlist(
 ) -> Response:
     """The people who suit this vacancy best; works for closed vacancies too (looking back).
     People it was already proposed to (in progress or ended) are left out unless
-    `include_history=true`, which lists them marked."""
+    `include_history=true`, which lists them marked.
+
+    With `?format=csv|xlsx|pdf` (or Accept: text/csv, ...) the same lines as a sheet, or as one
+    printed page to take to the employer: people by their id only, as here."""
+    body = vacancy_shortlist_body(
+        session,
+        catalog,
+        request.app.state.settings,
+        vacancy_id=vacancy_id,
+        top=top,
+        include_blocked=include_blocked,
+        include_history=include_history,
+        stages=stage or ["ready"],
+        language=language,
+    )
+    if kind is not None:
+        vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
+        assert vacancy is not None  # the body was made of it, in this session
+        document = tables.vacancy_shortlist(
+            body, title=vacancy.title, employer=vacancy.employer, language=language
+        )
+        return documents.respond(document, kind)
     return Response(
-        body_bytes(
-            vacancy_shortlist_body(
-                session,
-                catalog,
-                request.app.state.settings,
-                vacancy_id=vacancy_id,
-                top=top,
-                include_blocked=include_blocked,
-                include_history=include_history,
-                stages=stage or ["ready"],
-                language=language,
-            )
-        ),
-        media_type="application/json",
-        headers=in_language(language),
+        body_bytes(body), media_type="application/json", headers=_json_headers(language)
     )
 
 

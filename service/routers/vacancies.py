@@ -17,11 +17,12 @@ from matcher.travel.geo import postcode_place
 from service import store
 from service.deps import SessionDep, VacancyUser, employer_scope, require_own_employer, sees
 from service.examples import VACANCY_PATCHES
+from service.formats import Formats, document_response, document_responses
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
-from service.routers import VacancyId, errors, location, require_path_id, sheet_answers
+from service.routers import VacancyId, errors, location, require_path_id
 from service.schemas import VacancyPage
-from service.sheets.workbooks import MEDIA_TYPES, SheetFormat, vacancies_sheet
+from service.sheets.workbooks import vacancies_sheet
 from service.store import Principal
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
@@ -117,7 +118,11 @@ def post_vacancy(session: Session, principal: Principal, vacancy: Vacancy) -> Va
     return store.create_vacancy(session, vacancy=vacancy)
 
 
-@router.get("", response_model=VacancyPage, responses={**sheet_answers(), **errors(401, 403)})
+@router.get(
+    "",
+    response_model=VacancyPage,
+    responses={**document_responses("csv", "xlsx"), **errors(401, 403)},
+)
 def list_vacancies(
     session: SessionDep,
     principal: VacancyUser,
@@ -147,13 +152,7 @@ def list_vacancies(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    format: Annotated[
-        SheetFormat | None,
-        Query(
-            description="csv or xlsx: every matching vacancy (no pages) as a sheet in the import"
-            " template's columns, which POST /imports/vacancies reads back"
-        ),
-    ] = None,
+    kind: Annotated[str | None, Depends(Formats("csv", "xlsx"))] = None,
 ) -> VacancyPage | Response:
     """Vacancies in id order, a page at a time; an employer key sees only its own. `count` is
     how many match every filter given."""
@@ -167,12 +166,12 @@ def list_vacancies(
         title=title,
         near=_near(near, within_km),
     )
-    if format is not None:
+    if kind is not None:
+        # Every matching vacancy (no pages) in the import template's columns, which POST
+        # /imports/vacancies reads back; the template's headers are Dutch whatever the reader's.
         every = vacancies_for(session, principal, where=where, limit=_EVERY, offset=0).data
-        return Response(
-            vacancies_sheet(every, kind=format),
-            media_type=MEDIA_TYPES[format],
-            headers={"Content-Disposition": f'attachment; filename="vacatures.{format}"'},
+        return document_response(
+            vacancies_sheet(every, kind="csv" if kind == "csv" else "xlsx"), kind, "vacatures", "nl"
         )
     return vacancies_for(session, principal, where=where, limit=limit, offset=offset)
 

@@ -58,6 +58,14 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
     ("GET", "/vacancies/v-missing/applications", None, VACANCIES),
     ("GET", "/followups/due", None, PEOPLE),
     ("GET", "/stats", None, COORDINATOR),
+    # The documents: each as its JSON is (an employer only its own vacancies' applications).
+    ("GET", "/candidates/c-0001/shortlist?format=pdf", None, PEOPLE),
+    ("GET", "/vacancies/v-0001/shortlist?format=csv", None, PEOPLE),
+    ("GET", "/candidates/c-0001/applications?format=xlsx", None, PEOPLE),
+    ("GET", "/vacancies/v-0001/applications?format=pdf", None, VACANCIES),
+    ("GET", "/attention?format=csv", None, PEOPLE),
+    ("GET", "/candidates?format=pdf", None, PEOPLE),
+    ("GET", "/programme/workbook", None, COORDINATOR),
     ("GET", "/weights", None, PEOPLE),
     ("GET", "/weights/history", None, PEOPLE),
     (
