@@ -266,15 +266,22 @@ def test_employers_see_only_their_own_vacancies_applications_without_people_or_n
     client: TestClient, keys: dict[str, str], vacancy: str
 ) -> None:
     person = new_person(client, keys)
-    made = propose(client, keys, person, vacancy, on="2026-01-05", note="Secret debrief 7319")
-    step = {"status": "rejected", "on": "2026-01-07", "reason": "language", "note": "Notes 7319"}
+    made = propose(
+        client, keys, person, vacancy, on="2026-01-05", note="Secret debrief Zwaluwstaart"
+    )
+    step = {
+        "status": "rejected",
+        "on": "2026-01-07",
+        "reason": "language",
+        "note": "Notes Zwaluwstaart",
+    }
     assert patch(client, keys, made["id"], step).status_code == 200
     path = f"/vacancies/{vacancy}/applications"
 
     full = client.get(path, headers=as_role(keys, "coordinator"))
     assert full.status_code == 200
     mine = [a for a in full.json() if a["id"] == made["id"]]
-    assert mine[0]["steps"][1]["note"] == "Notes 7319" and mine[0]["candidate_id"] == person
+    assert mine[0]["steps"][1]["note"] == "Notes Zwaluwstaart" and mine[0]["candidate_id"] == person
 
     seen = client.get(path, headers=as_role(keys, "employer"))
     assert seen.status_code == 200, seen.text
@@ -290,11 +297,11 @@ def test_employers_see_only_their_own_vacancies_applications_without_people_or_n
             {"status": "rejected", "on": "2026-01-07"},
         ],
     }
-    for secret in ("7319", person, "language", "jobhunter", "snapshot", "score"):
+    for secret in ("Zwaluwstaart", person, "language", "jobhunter", "snapshot", "score"):
         assert secret not in seen.text
 
     other = client.get(path, headers=as_role(keys, "other_employer"))
-    assert other.status_code == 404 and "7319" not in other.text
+    assert other.status_code == 404 and "Zwaluwstaart" not in other.text
     assert client.get(path, headers=as_role(keys, "admin")).status_code == 403
     missing = client.get("/vacancies/v-missing/applications", headers=as_role(keys, "employer"))
     assert missing.status_code == 404
@@ -314,7 +321,7 @@ def test_employers_see_only_their_own_vacancies_applications_without_people_or_n
         json={"status": "interview"},
         headers=as_role(keys, "other_employer"),
     )
-    assert elsewhere.status_code == 404 and "7319" not in elsewhere.text
+    assert elsewhere.status_code == 404 and "Zwaluwstaart" not in elsewhere.text
 
 
 def patch_as(client: TestClient, keys: dict[str, str], role: str, ident: str) -> Any:
