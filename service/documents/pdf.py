@@ -85,6 +85,8 @@ def _table(page: _Page, document: Document, table: Table) -> None:
     headers = [table.headers(document.language)[i] for i, _ in shown]
     total = sum(c.pdf_width or 0 for _, c in shown)
     widths = [page.epw * (c.pdf_width or 0) / total for _, c in shown]
+    page.set_font(_FONT, "B", _SIZE)
+    widths = _header_words_whole(page, headers, widths)
     page.set_font(_FONT, "", _SIZE)
     if not table.rows:
         page.multi_cell(0, 5, t.text("document.none"))
@@ -105,6 +107,22 @@ def _table(page: _Page, document: Document, table: Table) -> None:
             page.add_page()
             _row(page, header, widths, bold=True)
         _row(page, cells, widths, stripe=drawn % 2 == 1)
+
+
+def _header_words_whole(page: _Page, headers: list[str], widths: list[float]) -> list[float]:
+    """The widths, each at least its header's longest word (in the current font): a language
+    with longer words ("Оцінка" for "Score") would otherwise break a header inside a word. The
+    room is taken from the columns wider than they need, in proportion to what they spare."""
+    least = [
+        max((page.get_string_width(w) for w in h.split()), default=0.0) + 2 * page.c_margin + 0.5
+        for h in headers
+    ]
+    short = sum(max(0.0, m - w) for m, w in zip(least, widths, strict=True))
+    spare = [max(0.0, w - m) for m, w in zip(least, widths, strict=True)]
+    if short == 0 or sum(spare) <= short:
+        return widths  # nothing to move, or no room to move it to
+    taken = short / sum(spare)
+    return [max(m, w - s * taken) for m, w, s in zip(least, widths, spare, strict=True)]
 
 
 def _wrapped(page: _Page, cells: list[str], widths: list[float]) -> list[list[str]]:

@@ -90,6 +90,25 @@ def test_a_shortlist_pdf_is_one_page_with_the_jsons_lines_and_reasons_in_the_rea
         assert re.search("[а-яіїєґ]{5}", text)  # Cyrillic printed as text, not boxes or gaps
 
 
+@pytest.mark.parametrize("language", ["en", "nl", "uk", "ru"])
+@pytest.mark.parametrize("path", [SHORTLIST, CANDIDATES])
+def test_a_pdfs_column_headers_are_printed_with_their_words_whole_in_every_language(
+    client: TestClient, keys: dict[str, str], language: str, path: str
+) -> None:
+    # A narrow column once broke a longer word ("Оцінк" / "а" for "Score") over two lines.
+    answer = get(client, keys, f"{path}?lang={language}&format=pdf")
+    page = PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
+    above = re.split(r"\n1 [vc]-", page, maxsplit=1)[0]  # the title and the headers' row
+    words = set(above.split())
+    sheet = get(client, keys, f"{path}?lang={language}&format=csv")
+    headers = csv_rows(sheet.content)[0]
+    printed = [h for h in headers if squeezed(h) in squeezed(above)]
+    assert len(printed) >= 3, (headers, above)  # the PDF shows most of the sheet's columns
+    for header in printed:
+        for word in header.split():
+            assert word in words, f"{word!r} of {header!r} is broken in the {language} PDF"
+
+
 def test_a_vacancys_candidates_pdf_names_people_by_id_only_as_the_json_does(
     client: TestClient, keys: dict[str, str]
 ) -> None:
