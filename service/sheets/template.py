@@ -58,10 +58,12 @@ class Column:
     """A day the spreadsheet holds as a date is read as that day (elsewhere a date is refused)."""
     or_else: tuple[str, ...] = ()
     """Columns (by key) that, all filled in, stand for a required one left empty."""
+    aliases: tuple[str, ...] = ()
+    """Other headers offices' own sheets give it ("Titel" for "Functie"), read as this column."""
 
     @property
     def headers(self) -> tuple[str, ...]:
-        return (self.dutch, self.english, self.key)
+        return (self.dutch, self.english, self.key, *self.aliases)
 
     def text(self, value: Cell) -> str:
         """The cell as the text this column reads."""
@@ -661,6 +663,7 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         _field("employer"),
         "Bakkerij Reigerhoek",
         required=True,
+        aliases=("Bedrijf", "Company"),
     ),
     Column(
         "title",
@@ -670,6 +673,7 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         _field("title"),
         "Productiemedewerker bakkerij",
         required=True,
+        aliases=("Titel", "Functietitel", "Job title"),
     ),
     Column(
         "postcode",
@@ -689,6 +693,7 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         _texts("skills_required"),
         _field("skills_required"),
         "bakken; deeg kneden",
+        aliases=("Vaardigheden", "Skills"),
     ),
     Column(
         "skills_preferred",
@@ -723,6 +728,7 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         _write_windows("shifts"),
         "di-za 04:00-12:00",
         required=True,
+        aliases=("Ploegen", "Uurrooster", "Werkuren"),
     ),
     Column(
         "shift_pattern",
@@ -740,6 +746,7 @@ VACANCY_COLUMNS: tuple[Column, ...] = (
         _field("hours_per_week"),
         "30",
         required=True,
+        aliases=("Uren", "Uren/week"),
     ),
     Column("positions", "Plaatsen", "Positions", _read_positions, _field("positions"), "1"),
     Column(

@@ -427,3 +427,17 @@ def test_a_sheet_without_some_columns_names_each_once_and_a_row_missing_its_dutc
         (2, "Nederlands", "required"),
         (3, "Nederlands", "required"),
     }
+
+
+def test_an_offices_own_headers_for_title_shifts_and_skills_are_read_as_the_templates(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    headers = ["Referentie", "Bedrijf", "Titel", "Postcode", "Ploegen", "Uren", "Nederlands"]
+    row = ["ALIAS-1", "Bakkerij Reigerhoek", "Inpakker", "2030", "ma-vr 06:00-14:00", "38", "A2"]
+    rows = [[*headers, "Vaardigheden"], [*row, "inpakken"]]
+    answer = upload(client, keys, xlsx(rows), dry_run="true")
+    assert answer.status_code == 200, answer.text
+    assert not [p for p in answer.json()["problems"] if p["severity"] == "error"]
+    assert not [p for p in answer.json()["problems"] if p["code"] == "column_ignored"]
+    phrases = {(r["column"], r["phrase"]) for r in answer.json()["skills"]}
+    assert ("Vaardigheden", "inpakken") in phrases  # read as the required skills
