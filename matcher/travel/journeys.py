@@ -1,0 +1,513 @@
+"""Journeys on the timetable: one home to every vacancy's shifts at once, both ways.
+
+A round-based search (RAPTOR's rounds: each round allows one more vehicle) over whole arrays.
+Instead of an arrival time per stop for one departure, every stop time (a vehicle at a stop)
+carries the *latest time one can leave home* and still be on it, as one int64 key that also
+names the first vehicle boarded. So one search answers every deadline of the day at once: the
+latest departure arriving at a workplace by 06:00, by 07:00 and by 14:00 are lookups into the
+same result. The way home is the same search on the timetable run backwards (times negated,
+trips reversed): the key is then minus the earliest arrival at home, for every departure time
+from every workplace. Walks to, from and between stops are estimated from the distance.
+
+Where no stop is within reach of a home or a workplace, or a shift's day lies outside the
+feeds' dates, the journey is not known (NaN) and the commute feature uses its estimate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.models import MINUTES_PER_DAY
+from matcher.schedule import ShiftTable
+from matcher.travel.estimate import EstimatedTravelTimes, Mode, regional_km
+from matcher.travel.timetable import Timetable
+
+__all__ = ["Journey", "ShiftJourneys", "TimetableTravelTimes"]
+
+WALK_KM_PER_HOUR = 4.8
+WALK_DETOUR = 1.3
+"""As the estimate's walking: street distance over crow-fly distance."""
+ACCESS_KM = 1.2
+"""Farthest stop one walks to from home or from a workplace (about 20 minutes)."""
+ACCESS_STOPS = 6
+"""At most this many of the nearest stops within ACCESS_KM are tried at each end."""
+TRANSFER_KM = 0.4
+"""Farthest walk between two stops to change vehicles."""
+CHANGE_MINUTES = 1
+"""Least time to change vehicles at one stop."""
+ROUNDS = 4
+"""Vehicles per journey at most (three changes)."""
+
+_EVENT_BITS = 24
+_TIME_OFFSET = 4096
+_SEGMENT_SHIFT = 37
+_EVENT_MASK = (1 << _EVENT_BITS) - 1
+_STOP_KEY = 1 << 20
+Keys = NDArray[np.int64]
+
+
+def walk_minutes(km: NDArray[np.float64]) -> NDArray[np.int64]:
+    minutes: NDArray[np.int64] = np.ceil(km * WALK_DETOUR * 60 / WALK_KM_PER_HOUR).astype(np.int64)
+    return minutes
+
+
+def _segmented_max(values: Keys, offsets: Keys) -> Keys:
+    """Running maximum restarting at each segment: the segments' offsets (segment << 37,
+    non-decreasing) keep a later segment's values above every earlier one's."""
+    result: Keys = np.maximum.accumulate(values + offsets) - offsets
+    return result
+
+
+@dataclass(frozen=True)
+class _Direction:
+    """The stop times in one direction of time, with what the search gathers precomputed."""
+
+    stop: NDArray[np.int32]
+    trip: NDArray[np.int32]
+    source: NDArray[np.int64]
+    """Each event's index in the timetable's stop times."""
+    board: NDArray[np.int64]
+    """When one can get on (forward: departure; backward: minus the arrival)."""
+    alight: NDArray[np.int64]
+    trip_offset: Keys
+    entry_event: NDArray[np.int64]
+    """Being at a stop after an event: its own stop, or one a short walk away."""
+    entry_time: NDArray[np.int64]
+    entry_key: Keys
+    """stop * 2**20 + time + offset, sorted: what deadlines are looked up in."""
+    entry_offset: Keys
+    board_entry: NDArray[np.int64]
+    """Per event, the last entry at its stop early enough to board it (-1 for none)."""
+    events_by_stop: NDArray[np.int64]
+    events_start: NDArray[np.int64]
+
+    @classmethod
+    def build(cls, timetable: Timetable, pairs: NDArray[np.int64], *, backward: bool) -> _Direction:
+        counts = np.diff(timetable.trip_first)
+        n = int(timetable.trip_first[-1])
+        trip = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        source = np.arange(n, dtype=np.int64)
+        if backward:
+            first, last = timetable.trip_first[trip], timetable.trip_first[trip + 1] - 1
+            source = first + last - source
+        stop = timetable.time_stop[source]
+        arrive = timetable.time_arrive[source].astype(np.int64)
+        depart = timetable.time_depart[source].astype(np.int64)
+        board, alight = (-arrive, -depart) if backward else (depart, arrive)
+        by_stop = np.argsort(stop, kind="stable").astype(np.int64)
+        n_stops = len(timetable.stop_lat)
+        stop_counts = np.bincount(stop, minlength=n_stops)
+        start = np.zeros(n_stops + 1, dtype=np.int64)
+        np.cumsum(stop_counts, out=start[1:])
+        # Entries: every event at its own stop, and again at each stop a short walk away.
+        a, b, walk = pairs[:, 0], pairs[:, 1], pairs[:, 2]
+        per_pair = stop_counts[a]
+        pair_of = np.repeat(np.arange(len(pairs)), per_pair)
+        within = np.arange(len(pair_of)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+        walked = by_stop[start[a[pair_of]] + within]
+        entry_event = np.concatenate([np.arange(n, dtype=np.int64), walked])
+        entry_stop = np.concatenate([stop.astype(np.int64), b[pair_of]])
+        entry_time = np.concatenate([alight, alight[walked] + walk[pair_of]])
+        order = np.lexsort((entry_time, entry_stop))
+        entry_event, entry_stop, entry_time = (
+            entry_event[order],
+            entry_stop[order],
+            entry_time[order],
+        )
+        entry_key = entry_stop * _STOP_KEY + entry_time + _TIME_OFFSET
+        wanted = stop.astype(np.int64) * _STOP_KEY + board - CHANGE_MINUTES + _TIME_OFFSET
+        board_entry = np.searchsorted(entry_key, wanted, side="right") - 1
+        stale = (board_entry < 0) | (entry_stop[np.maximum(board_entry, 0)] != stop)
+        board_entry[stale] = -1
+        return cls(
+            stop=stop,
+            trip=trip,
+            source=source,
+            board=board,
+            alight=alight,
+            trip_offset=trip.astype(np.int64) << _SEGMENT_SHIFT,
+            entry_event=entry_event,
+            entry_time=entry_time,
+            entry_key=entry_key,
+            entry_offset=entry_stop << _SEGMENT_SHIFT,
+            board_entry=board_entry.astype(np.int64),
+            events_by_stop=by_stop,
+            events_start=start,
+        )
+
+    def entries_by(self, stops: NDArray[np.int64], times: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The last entry at each stop no later than each time (-1 for none)."""
+        wanted = stops * _STOP_KEY + times + _TIME_OFFSET
+        index = np.searchsorted(self.entry_key, wanted, side="right") - 1
+        found = index >= 0
+        found[found] = self.entry_key[index[found]] // _STOP_KEY == stops[found]
+        result: NDArray[np.int64] = np.where(found, index, -1)
+        return result
+
+    def search(
+        self, access: NDArray[np.int64], walks: NDArray[np.int64], trip_runs: NDArray[np.bool_]
+    ) -> Keys:
+        """Per entry, the best key: (latest leaving home + offset) << 24 | first event."""
+        runs = trip_runs[self.trip]
+        first = np.zeros(len(self.stop), dtype=np.int64)
+        for s, w in zip(access.tolist(), walks.tolist(), strict=True):
+            events = self.events_by_stop[self.events_start[s] : self.events_start[s + 1]]
+            keys = ((self.board[events] - w + _TIME_OFFSET) << _EVENT_BITS) | events
+            np.maximum.at(first, events, keys)
+        first[~runs] = 0
+        on_board = _segmented_max(first, self.trip_offset)
+        reachable = self.board_entry >= 0
+        at_entry = _segmented_max(on_board[self.entry_event], self.entry_offset)
+        for _ in range(ROUNDS - 1):
+            boarded = np.where(reachable, at_entry[self.board_entry], 0)
+            np.maximum(boarded, first, out=boarded)
+            boarded[~runs] = 0
+            better = _segmented_max(boarded, self.trip_offset)
+            if np.array_equal(better, on_board):
+                break
+            on_board = better
+            at_entry = _segmented_max(on_board[self.entry_event], self.entry_offset)
+        return at_entry
+
+
+@dataclass(frozen=True)
+class Journey:
+    """One way, as a reason tells it: the first vehicle, and when one is at the door."""
+
+    line: str
+    kind: str
+    stop: str
+    departs: int
+    """Minute of the day the first vehicle leaves (past 1440 on the next day)."""
+    arrives: int
+    """Minute of the day one is at the workplace's (or home's) door."""
+    walk_minutes: int
+    changes: bool
+    minutes: int
+    """Door to door, waiting at the far end included."""
+
+
+@dataclass(frozen=True)
+class _Queries:
+    """Per (shift, day, way, alternative) group, the entries its egress stops look up."""
+
+    direction: int
+    signature: NDArray[np.int64]
+    entry: NDArray[np.int64]
+    walk: NDArray[np.int64]
+    group: NDArray[np.int64]
+    group_first: NDArray[np.int64]
+    group_shift: NDArray[np.int64]
+    group_day: NDArray[np.int64]
+    group_time: NDArray[np.int64]
+    """The deadline (outbound: shift start) or departure (home: shift end), in the day's frame."""
+
+
+class TimetableTravelTimes:
+    """Public transport on a timetable; every other mode, and places the feeds do not reach,
+    from the estimate. A `TravelTimeModel`, plus `for_shifts` for the commute feature."""
+
+    def __init__(
+        self,
+        timetable: Timetable,
+        *,
+        estimate: EstimatedTravelTimes | None = None,
+        week_of: dt.date | None = None,
+    ) -> None:
+        self.timetable = timetable
+        self.estimate = estimate or EstimatedTravelTimes()
+        self.week_of = week_of
+        self._searches: OrderedDict[tuple[float, float, int, int], Keys] = OrderedDict()
+
+    def minutes(
+        self, modes: Sequence[Mode], origins: NDArray[np.float64], destinations: NDArray[np.float64]
+    ) -> dict[Mode, NDArray[np.float64]]:
+        return self.estimate.minutes(modes, origins, destinations)
+
+    def running(self, mode: Mode, minute_of_day: NDArray[np.int64]) -> NDArray[np.bool_]:
+        return self.estimate.running(mode, minute_of_day)
+
+    @cached_property
+    def week(self) -> list[dt.date]:
+        """Monday to the next Monday of the week journeys are judged on: the chosen one, else
+        this week, else the feeds' nearest full week."""
+        tt = self.timetable
+        wanted = self.week_of or dt.date.today()
+        monday = wanted - dt.timedelta(days=wanted.weekday())
+        first_monday = tt.first_day + dt.timedelta(days=-tt.first_day.weekday() % 7)
+        last_monday = tt.last_day - dt.timedelta(days=tt.last_day.weekday() + 7)
+        if self.week_of is None and first_monday <= last_monday:
+            monday = min(max(monday, first_monday), last_monday)
+        return [monday + dt.timedelta(days=d) for d in range(8)]
+
+    @cached_property
+    def signatures(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """Per day of `week`, which distinct set of running trips it has (-1 outside the
+        feeds), and those sets (signatures, trips)."""
+        tt = self.timetable
+        services = np.array([tt.services_on(day) for day in self.week])
+        inside = np.array([tt.first_day <= day <= tt.last_day for day in self.week])
+        distinct, which = np.unique(services, axis=0, return_inverse=True)
+        which = np.where(inside, which.reshape(-1), -1)
+        trips = distinct[:, tt.trip_service]
+        return which.astype(np.int64), trips
+
+    @cached_property
+    def directions(self) -> tuple[_Direction, _Direction]:
+        tt = self.timetable
+        points = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
+        pairs = _near_pairs(points, TRANSFER_KM)
+        return (
+            _Direction.build(tt, pairs, backward=False),
+            _Direction.build(tt, pairs, backward=True),
+        )
+
+    def nearest_stops(
+        self, points: NDArray[np.float64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """(P, ACCESS_STOPS) stops within ACCESS_KM (-1 past the last) and their walks."""
+        tt = self.timetable
+        stops = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
+        km = regional_km(points, stops)
+        take = min(ACCESS_STOPS, km.shape[1])
+        nearest = np.argpartition(km, take - 1, axis=1)[:, :take]
+        near_km = np.take_along_axis(km, nearest, axis=1)
+        nearest = np.where(near_km <= ACCESS_KM, nearest, -1)
+        return nearest.astype(np.int64), walk_minutes(near_km)
+
+    def search(self, origin: tuple[float, float], signature: int, direction: int) -> Keys | None:
+        """One home's search on one set of running trips, kept for the next shortlists."""
+        key = (round(origin[0], 5), round(origin[1], 5), signature, direction)
+        found = self._searches.get(key)
+        if found is not None:
+            self._searches.move_to_end(key)
+            return found
+        stops, walks = self.nearest_stops(np.array([origin], dtype=np.float64))
+        usable = stops[0] >= 0
+        if not usable.any():
+            return None
+        trips = self.signatures[1][signature]
+        result = self.directions[direction].search(stops[0][usable], walks[0][usable], trips)
+        self._searches[key] = result
+        if len(self._searches) > 48:  # a few people's: each is a few MB on a city's network
+            self._searches.popitem(last=False)
+        return result
+
+    def for_shifts(self, destinations: NDArray[np.float64], shifts: ShiftTable) -> ShiftJourneys:
+        """The vacancies' stops and walks, and what each shift looks up, worked out once."""
+        return ShiftJourneys(self, destinations, shifts)
+
+
+class ShiftJourneys:
+    """Journeys to the shifts of one set of vacancies, per person (cached per home)."""
+
+    def __init__(
+        self, model: TimetableTravelTimes, destinations: NDArray[np.float64], shifts: ShiftTable
+    ) -> None:
+        self.model = model
+        self.shifts = shifts
+        stops, walks = model.nearest_stops(destinations)
+        self.vacancy_stops, self.vacancy_walks = stops, walks
+        which, _ = model.signatures
+        self.queries = (self._queries(0, which), self._queries(1, which))
+        self._rows: OrderedDict[tuple[float, float], NDArray[np.float64]] = OrderedDict()
+
+    def _queries(self, direction: int, which: NDArray[np.int64]) -> _Queries:
+        shifts = self.shifts
+        k, day = np.nonzero(shifts.days)
+        start, end = shifts.start[k], shifts.start[k] + shifts.duration[k]
+        if direction == 0:
+            groups = [(k, day, which[day], start)]
+        else:
+            # The way home after midnight is on the next day's service, in its own frame; the
+            # service day's own trips past 24:00 are the other alternative.
+            late = end >= MINUTES_PER_DAY
+            groups = [
+                (k, day, which[day], end),
+                (k[late], day[late], which[day[late] + 1], end[late] - MINUTES_PER_DAY),
+            ]
+        g_shift = np.concatenate([g[0] for g in groups]).astype(np.int64)
+        g_day = np.concatenate([g[1] for g in groups]).astype(np.int64)
+        g_sig = np.concatenate([g[2] for g in groups]).astype(np.int64)
+        g_time = np.concatenate([g[3] for g in groups]).astype(np.int64)
+        vacancy = shifts.vacancy[g_shift]
+        stops = self.vacancy_stops[vacancy]  # (G, ACCESS_STOPS)
+        walks = self.vacancy_walks[vacancy]
+        group = np.repeat(np.arange(len(g_shift)), stops.shape[1])
+        stop, walk = stops.reshape(-1), walks.reshape(-1)
+        keep = (stop >= 0) & (g_sig[group] >= 0)
+        group, stop, walk = group[keep], stop[keep], walk[keep]
+        # Outbound: at the stop by the deadline minus the walk; home: the same, time negated.
+        wanted = g_time[group] - walk if direction == 0 else -(g_time[group] + walk)
+        entry = self.model.directions[direction].entries_by(stop, wanted)
+        first = np.searchsorted(group, np.arange(len(g_shift)))
+        return _Queries(
+            direction=direction,
+            signature=g_sig[group],
+            entry=entry,
+            walk=walk,
+            group=group,
+            group_first=first,
+            group_shift=g_shift,
+            group_day=g_day,
+            group_time=g_time,
+        )
+
+    def _group_keys(
+        self, origin: tuple[float, float], q: _Queries
+    ) -> tuple[Keys, NDArray[np.int64]]:
+        """Per group its best key (0: no journey) and the query row that gave it."""
+        keys = np.zeros(len(q.entry), dtype=np.int64)
+        for signature in np.unique(q.signature).tolist():
+            result = self.model.search(origin, signature, q.direction)
+            if result is None:
+                continue
+            rows = (q.signature == signature) & (q.entry >= 0)
+            keys[rows] = result[q.entry[rows]]
+        best = np.zeros(len(q.group_shift), dtype=np.int64)
+        row = np.full(len(q.group_shift), -1, dtype=np.int64)
+        if len(keys):
+            np.maximum.at(best, q.group, keys)
+            # The row of each group's best key: the first row that has it.
+            hit = keys == best[q.group]
+            rows = np.flatnonzero(hit & (keys > 0))
+            row[q.group[rows[::-1]]] = rows[::-1]
+        return best, row
+
+    def _minutes_by_group(self, origin: tuple[float, float], q: _Queries) -> NDArray[np.float64]:
+        best, _ = self._group_keys(origin, q)
+        time = (best >> _EVENT_BITS) - _TIME_OFFSET
+        if q.direction == 0:
+            minutes = (q.group_time - time).astype(np.float64)
+        else:
+            minutes = (-time - q.group_time).astype(np.float64)
+        minutes[best == 0] = np.inf
+        known = np.bincount(q.group, minlength=len(q.group_shift)) > 0
+        minutes[~known] = np.nan
+        return minutes
+
+    def covered(self, origin: tuple[float, float]) -> bool:
+        stops, _ = self.model.nearest_stops(np.array([origin], dtype=np.float64))
+        return bool((stops >= 0).any())
+
+    def minutes(self, origins: NDArray[np.float64]) -> NDArray[np.float64]:
+        """(C, shifts) one-way minutes on the timetable, the worse of the way there and home on
+        the worst of the shift's days; inf where no journey works, NaN where not known."""
+        rows = [self._row((float(o[0]), float(o[1]))) for o in origins]
+        return np.array(rows, dtype=np.float64).reshape(len(origins), len(self.shifts.start))
+
+    def _row(self, origin: tuple[float, float]) -> NDArray[np.float64]:
+        key = (round(origin[0], 5), round(origin[1], 5))
+        found = self._rows.get(key)
+        if found is not None:
+            self._rows.move_to_end(key)
+            return found
+        n_shifts = len(self.shifts.start)
+        row = np.full(n_shifts, np.nan)
+        if self.covered(origin):
+            there = np.full((n_shifts, 7), np.nan)
+            home = np.full((n_shifts, 7), np.inf)
+            out_q, home_q = self.queries
+            there[out_q.group_shift, out_q.group_day] = self._minutes_by_group(origin, out_q)
+            np.minimum.at(
+                home,
+                (home_q.group_shift, home_q.group_day),
+                self._minutes_by_group(origin, home_q),
+            )
+            # NaN (not known: no stop near the workplace, a day outside the feeds) wins.
+            per_day = np.where(self.shifts.days, np.maximum(there, home), -np.inf)
+            row = per_day.max(axis=1)
+        self._rows[key] = row
+        if len(self._rows) > 4096:
+            self._rows.popitem(last=False)
+        return row
+
+    def journeys(
+        self, origin: tuple[float, float], shift: int
+    ) -> tuple[Journey | None, Journey | None]:
+        """The way there and the way home for a shift, on its worst day (None: no journey)."""
+        found: list[Journey | None] = []
+        worst_day = self._worst_day(origin, shift)
+        for q in self.queries:
+            best, row = self._group_keys(origin, q)
+            groups = np.flatnonzero((q.group_shift == shift) & (q.group_day == worst_day))
+            options = [self._journey(q, int(g), int(best[g]), int(row[g])) for g in groups]
+            known = [j for j in options if j is not None]
+            found.append(min(known, key=lambda j: j.minutes) if known else None)
+        return found[0], found[1]
+
+    def _worst_day(self, origin: tuple[float, float], shift: int) -> int:
+        days = np.flatnonzero(self.shifts.days[shift])
+        out_q = self.queries[0]
+        by_group = self._minutes_by_group(origin, out_q)
+        minutes = {int(d): -1.0 for d in days}
+        for g in np.flatnonzero(out_q.group_shift == shift):
+            minutes[int(out_q.group_day[g])] = float(by_group[g])
+        return max(minutes, key=lambda d: (minutes[d], -d))
+
+    def _journey(self, q: _Queries, group: int, key: int, row: int) -> Journey | None:
+        if key == 0 or row < 0:
+            return None
+        tt = self.model.timetable
+        direction = self.model.directions[q.direction]
+        time = (key >> _EVENT_BITS) - _TIME_OFFSET
+        first_event = key & _EVENT_MASK
+        entry = int(q.entry[row])
+        last_event = int(direction.entry_event[entry])
+        egress = int(direction.entry_time[entry] - direction.alight[last_event]) + int(q.walk[row])
+        if q.direction == 0:
+            leg, boarded_at = first_event, int(direction.board[first_event])
+            access = boarded_at - time
+            arrives = int(direction.entry_time[entry]) + int(q.walk[row])
+            minutes = int(q.group_time[group]) - time
+        else:
+            # Backwards, the entry at the workplace is the first vehicle of the way home, and
+            # the search's first event is the last one, where one gets off near home.
+            leg, boarded_at = last_event, -int(direction.alight[last_event])
+            access = egress
+            egress = int(direction.board[first_event]) - time
+            arrives = -time
+            minutes = arrives - int(q.group_time[group])
+        source = int(direction.source[leg])
+        trip = int(direction.trip[leg])
+        route = int(tt.trip_route[trip])
+        walked = max(0, access) + max(0, egress)
+        return Journey(
+            line=str(tt.route_name[route]),
+            kind=str(tt.route_kind[route]),
+            stop=str(tt.stop_name[tt.time_stop[source]]),
+            departs=boarded_at,
+            arrives=arrives,
+            walk_minutes=int(walked),
+            changes=int(direction.trip[last_event]) != int(direction.trip[first_event]),
+            minutes=int(minutes),
+        )
+
+
+def _near_pairs(points: NDArray[np.float64], km: float) -> NDArray[np.int64]:
+    """(pairs, 3): stops a, b (a != b) within `km` of each other, and the walk's minutes;
+    by strips of latitude, so a city's thousands of stops need no (S, S) matrix."""
+    order = np.argsort(points[:, 0])
+    lat = points[order, 0]
+    reach = km / 111.0
+    found: list[NDArray[np.int64]] = []
+    block = 512
+    for begin in range(0, len(order), block):
+        rows = order[begin : begin + block]
+        low = np.searchsorted(lat, lat[begin] - reach)
+        high = np.searchsorted(lat, lat[min(begin + block, len(lat)) - 1] + reach, side="right")
+        cols = order[low:high]
+        distance = regional_km(points[rows], points[cols])
+        a, b = np.nonzero((distance <= km) & (rows[:, None] != cols[None, :]))
+        walks = walk_minutes(distance[a, b])
+        found.append(np.stack([rows[a], cols[b], walks], axis=1).astype(np.int64))
+    if not found:
+        return np.zeros((0, 3), dtype=np.int64)
+    return np.concatenate(found)
