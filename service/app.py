@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
 from matcher.reasons import require_translations
+from matcher.travel.journeys import installed_travel
 from service import docs, schemas, store, web
 from service.catalog import Catalog, ShortlistCache
 from service.closing import ClosingSweep
@@ -138,7 +139,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         prepare_database(db, settings)
         sessions = session_factory(db)
-        catalog = Catalog()
+        catalog = Catalog(travel=installed_travel(settings.transit) if settings.transit else None)
         with sessions() as session:
             catalog.current(session)  # fit now, not on the first request
         # What startup built (the fitted engine, the vocabulary) lives as long as the process:

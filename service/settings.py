@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     """SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db; unset means a SQLite file."""
     data_dir: Path = DEFAULT_DATA_DIR
     """Folder of the default SQLite file (created if missing), relative to the working directory."""
+    transit: Path | None = None
+    """Folder of a timetable built by `matcher transit build`; unset means commutes by public
+    transport are estimated from the distance."""
     load_fixtures: bool = True
     """Load the synthetic fixtures into an empty database on first start."""
     history_dir: Path | None = None

@@ -16,20 +16,32 @@ feeds' dates, the journey is not known (NaN) and the commute feature uses its es
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher.models import MINUTES_PER_DAY
-from matcher.schedule import ShiftTable
+from matcher.reasons import Reason, Word
+from matcher.schedule import ShiftTable, format_clock
 from matcher.travel.estimate import EstimatedTravelTimes, Mode, regional_km
 from matcher.travel.timetable import Timetable
 
-__all__ = ["Journey", "ShiftJourneys", "TimetableTravelTimes"]
+__all__ = [
+    "Journey",
+    "ShiftJourneys",
+    "TimetableTravelTimes",
+    "estimate_reason",
+    "installed_travel",
+    "timetable_status",
+    "journey_reasons",
+]
 
 WALK_KM_PER_HOUR = 4.8
 WALK_DETOUR = 1.3
@@ -393,6 +405,21 @@ class ShiftJourneys:
         minutes[~known] = np.nan
         return minutes
 
+    def overlay(
+        self, origins: NDArray[np.float64], estimate: NDArray[np.float64], usable: NDArray[np.bool_]
+    ) -> NDArray[np.float64]:
+        """(C, shifts) public transport minutes: the timetable's where it knows them (for those
+        who can use it, `usable` (C, 1)), the estimate's elsewhere."""
+        known = self.minutes(origins)
+        timed = np.where(usable, known, np.inf)
+        result: NDArray[np.float64] = np.where(np.isnan(known), estimate, timed)
+        return result
+
+    def at(self, origin: tuple[float, float], shift: int) -> float | None:
+        """One shift's timetable minutes (inf: no journey), None where not known."""
+        minutes = float(self._row(origin)[shift])
+        return None if math.isnan(minutes) else minutes
+
     def covered(self, origin: tuple[float, float]) -> bool:
         stops, _ = self.model.nearest_stops(np.array([origin], dtype=np.float64))
         return bool((stops >= 0).any())
@@ -511,3 +538,73 @@ def _near_pairs(points: NDArray[np.float64], km: float) -> NDArray[np.int64]:
     if not found:
         return np.zeros((0, 3), dtype=np.int64)
     return np.concatenate(found)
+
+
+def journey_reasons(
+    there: Journey | None, home: Journey | None, *, start: int, end: int
+) -> list[Reason]:
+    """What a coach reads about a shift's journeys on the timetable, both ways."""
+    reasons: list[Reason] = []
+    if there is None:
+        reasons.append(
+            Reason("journey", {"shift_start": format_clock(start)}, variant="none.there")
+        )
+    else:
+        reasons.append(_leg_reason("journey", there, "there.changes" if there.changes else "there"))
+    if home is None:
+        reasons.append(Reason("journey", {"shift_end": format_clock(end)}, variant="none.home"))
+    else:
+        reasons.append(_leg_reason("journey", home, "home"))
+    return reasons
+
+
+def _leg_reason(code: str, leg: Journey, variant: str) -> Reason:
+    params = {
+        "kind": leg.kind,
+        "line": leg.line,
+        "stop": leg.stop,
+        "departs": format_clock(leg.departs),
+        "arrives": format_clock(leg.arrives),
+        "walk": leg.walk_minutes,
+        "minutes": leg.minutes,
+    }
+    return Reason(code, params, variant=variant, shown={"kind": Word(f"vehicle.{leg.kind}")})
+
+
+def estimate_reason(minutes: int, mode: Mode) -> Reason:
+    """Said where a timetable is installed but does not reach this home or workplace."""
+    return Reason(
+        "journey",
+        {"minutes": minutes, "mode": mode},
+        variant="estimate",
+        shown={"mode": Word(f"mode.{mode}")},
+    )
+
+
+def installed_travel(directory: Path | str | None = None) -> TimetableTravelTimes | None:
+    """The timetable built by `matcher transit build` at `directory` (default: the
+    MATCHER_TRANSIT environment variable), or None: the commute then uses its estimate."""
+    where = directory if directory is not None else os.environ.get("MATCHER_TRANSIT")
+    if not where:
+        return None
+    return TimetableTravelTimes(Timetable.load(Path(where)))
+
+
+def timetable_status(travel: object, today: dt.date | None = None) -> dict[str, object] | None:
+    """What /health says of the timetable in use: its feeds and dates, and whether expired."""
+    if not isinstance(travel, TimetableTravelTimes):
+        return None
+    tt = travel.timetable
+    today = today or dt.date.today()
+    expired = tt.last_day < today
+    return {
+        "feeds": [f.name for f in tt.feeds],
+        "first_day": tt.first_day.isoformat(),
+        "last_day": tt.last_day.isoformat(),
+        "expired": expired,
+        "warning": (
+            f"the timetable ended on {tt.last_day.isoformat()}: build a newer one"
+            if expired
+            else None
+        ),
+    }
