@@ -189,10 +189,12 @@ class _Direction:
         return at_entry
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Journey:
     """One way, as a reason tells it: the first vehicle, and when one is at the door."""
 
+    minutes: int
+    """Door to door, waiting at the far end included (journeys compare by it first)."""
     line: str
     kind: str
     stop: str
@@ -202,8 +204,6 @@ class Journey:
     """Minute of the day one is at the workplace's (or home's) door."""
     walk_minutes: int
     changes: bool
-    minutes: int
-    """Door to door, waiting at the far end included."""
 
 
 @dataclass(frozen=True)
@@ -330,6 +330,8 @@ class ShiftJourneys:
         which, _ = model.signatures
         self.queries = (self._queries(0, which), self._queries(1, which))
         self._rows: OrderedDict[tuple[float, float], NDArray[np.float64]] = OrderedDict()
+        self._legs: OrderedDict[tuple[float, float, int], tuple[Journey | None, Journey | None]]
+        self._legs = OrderedDict()
 
     def _queries(self, direction: int, which: NDArray[np.int64]) -> _Queries:
         shifts = self.shifts
@@ -372,10 +374,8 @@ class ShiftJourneys:
             group_time=g_time,
         )
 
-    def _group_keys(
-        self, origin: tuple[float, float], q: _Queries
-    ) -> tuple[Keys, NDArray[np.int64]]:
-        """Per group its best key (0: no journey) and the query row that gave it."""
+    def _group_keys(self, origin: tuple[float, float], q: _Queries) -> Keys:
+        """Per group its best key (0: no journey)."""
         keys = np.zeros(len(q.entry), dtype=np.int64)
         for signature in np.unique(q.signature).tolist():
             result = self.model.search(origin, signature, q.direction)
@@ -384,17 +384,11 @@ class ShiftJourneys:
             rows = (q.signature == signature) & (q.entry >= 0)
             keys[rows] = result[q.entry[rows]]
         best = np.zeros(len(q.group_shift), dtype=np.int64)
-        row = np.full(len(q.group_shift), -1, dtype=np.int64)
-        if len(keys):
-            np.maximum.at(best, q.group, keys)
-            # The row of each group's best key: the first row that has it.
-            hit = keys == best[q.group]
-            rows = np.flatnonzero(hit & (keys > 0))
-            row[q.group[rows[::-1]]] = rows[::-1]
-        return best, row
+        np.maximum.at(best, q.group, keys)
+        return best
 
     def _minutes_by_group(self, origin: tuple[float, float], q: _Queries) -> NDArray[np.float64]:
-        best, _ = self._group_keys(origin, q)
+        best = self._group_keys(origin, q)
         time = (best >> _EVENT_BITS) - _TIME_OFFSET
         if q.direction == 0:
             minutes = (q.group_time - time).astype(np.float64)
@@ -459,25 +453,55 @@ class ShiftJourneys:
     def journeys(
         self, origin: tuple[float, float], shift: int
     ) -> tuple[Journey | None, Journey | None]:
-        """The way there and the way home for a shift, on its worst day (None: no journey)."""
-        found: list[Journey | None] = []
-        worst_day = self._worst_day(origin, shift)
-        for q in self.queries:
-            best, row = self._group_keys(origin, q)
-            groups = np.flatnonzero((q.group_shift == shift) & (q.group_day == worst_day))
-            options = [self._journey(q, int(g), int(best[g]), int(row[g])) for g in groups]
-            known = [j for j in options if j is not None]
-            found.append(min(known, key=lambda j: j.minutes) if known else None)
-        return found[0], found[1]
+        """The way there and the way home for a shift, on its worst day (None: no journey);
+        only this shift's lookups are read, and kept for the person's next shortlist."""
+        remembered = (round(origin[0], 5), round(origin[1], 5), shift)
+        found = self._legs.get(remembered)
+        if found is None:
+            found = self._legs[remembered] = self._worked_out(origin, shift)
+            if len(self._legs) > 4096:
+                self._legs.popitem(last=False)
+        return found
 
-    def _worst_day(self, origin: tuple[float, float], shift: int) -> int:
-        days = np.flatnonzero(self.shifts.days[shift])
-        out_q = self.queries[0]
-        by_group = self._minutes_by_group(origin, out_q)
-        minutes = {int(d): -1.0 for d in days}
-        for g in np.flatnonzero(out_q.group_shift == shift):
-            minutes[int(out_q.group_day[g])] = float(by_group[g])
-        return max(minutes, key=lambda d: (minutes[d], -d))
+    def _worked_out(
+        self, origin: tuple[float, float], shift: int
+    ) -> tuple[Journey | None, Journey | None]:
+        per_way: list[dict[int, Journey | None]] = []
+        for q in self.queries:
+            by_day: dict[int, Journey | None] = {}
+            for g in np.flatnonzero(q.group_shift == shift).tolist():
+                key, row = self._best_of_group(origin, q, g)
+                leg = self._journey(q, g, key, row)
+                day = int(q.group_day[g])
+                known = by_day.get(day)
+                if day not in by_day or (leg is not None and (known is None or leg < known)):
+                    by_day[day] = leg
+            per_way.append(by_day)
+        there, home = per_way
+
+        def badness(day: int) -> tuple[float, int]:
+            legs = [there.get(day), home.get(day)]
+            return max(math.inf if leg is None else leg.minutes for leg in legs), -day
+
+        days = [int(d) for d in np.flatnonzero(self.shifts.days[shift])]
+        worst = max(days, key=badness)
+        return there.get(worst), home.get(worst)
+
+    def _best_of_group(
+        self, origin: tuple[float, float], q: _Queries, group: int
+    ) -> tuple[int, int]:
+        """One group's best key (0: no journey) and the query row that gave it."""
+        first = int(q.group_first[group])
+        last = int(q.group_first[group + 1]) if group + 1 < len(q.group_first) else len(q.entry)
+        best, best_row = 0, -1
+        for row in range(first, last):
+            if q.entry[row] < 0:
+                continue
+            result = self.model.search(origin, int(q.signature[row]), q.direction)
+            key = 0 if result is None else int(result[q.entry[row]])
+            if key > best:
+                best, best_row = key, row
+        return best, best_row
 
     def _journey(self, q: _Queries, group: int, key: int, row: int) -> Journey | None:
         if key == 0 or row < 0:
