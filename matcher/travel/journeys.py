@@ -95,6 +95,10 @@ class _Direction:
     entry_key: Keys
     """stop * 2**20 + time + offset, sorted: what deadlines are looked up in."""
     entry_offset: Keys
+    entry_offset_after: Keys
+    """entry_offset and a 0 after it, for the events that board from nothing."""
+    to_entry: Keys
+    """entry_offset minus the trip offset of the entry's event."""
     board_entry: NDArray[np.int64]
     """Per event, the last entry at its stop early enough to board it (-1 for none)."""
     events_by_stop: NDArray[np.int64]
@@ -138,17 +142,21 @@ class _Direction:
         board_entry = np.searchsorted(entry_key, wanted, side="right") - 1
         stale = (board_entry < 0) | (entry_stop[np.maximum(board_entry, 0)] != stop)
         board_entry[stale] = -1
+        entry_offset = entry_stop << _SEGMENT_SHIFT
+        trip_offset = trip.astype(np.int64) << _SEGMENT_SHIFT
         return cls(
             stop=stop,
             trip=trip,
             source=source,
             board=board,
             alight=alight,
-            trip_offset=trip.astype(np.int64) << _SEGMENT_SHIFT,
-            entry_event=entry_event,
+            trip_offset=trip_offset,
+            entry_event=entry_event.astype(np.intp),
             entry_time=entry_time,
             entry_key=entry_key,
-            entry_offset=entry_stop << _SEGMENT_SHIFT,
+            entry_offset=entry_offset,
+            entry_offset_after=np.append(entry_offset, 0),
+            to_entry=entry_offset - trip_offset[entry_event],
             board_entry=board_entry.astype(np.int64),
             events_by_stop=by_stop,
             events_start=start,
@@ -166,27 +174,43 @@ class _Direction:
     def search(
         self, access: NDArray[np.int64], walks: NDArray[np.int64], trip_runs: NDArray[np.bool_]
     ) -> Keys:
-        """Per entry, the best key: (latest leaving home + offset) << 24 | first event."""
+        """Per entry, the best key: (latest leaving home + offset) << 24 | first event.
+
+        Keys are kept with their segment's offset added (trip's or stop's), so each running
+        maximum is one pass; moving keys between the two is adding a precomputed difference.
+        """
+        n, m = len(self.stop), len(self.entry_event)
         runs = trip_runs[self.trip]
-        first = np.zeros(len(self.stop), dtype=np.int64)
+        first = np.zeros(n, dtype=np.int64)
         for s, w in zip(access.tolist(), walks.tolist(), strict=True):
             events = self.events_by_stop[self.events_start[s] : self.events_start[s + 1]]
             keys = ((self.board[events] - w + _TIME_OFFSET) << _EVENT_BITS) | events
             np.maximum.at(first, events, keys)
-        first[~runs] = 0
-        on_board = _segmented_max(first, self.trip_offset)
-        reachable = self.board_entry >= 0
-        at_entry = _segmented_max(on_board[self.entry_event], self.entry_offset)
+        first = np.where(runs, first, 0) + self.trip_offset
+        # Events that do not run, or that nothing reaches in time, board from entry m: a 0.
+        index = np.where(runs & (self.board_entry >= 0), self.board_entry, m)
+        to_trip = self.trip_offset - self.entry_offset_after[index]
+        on_board = np.maximum.accumulate(first)
+        at_entry = np.zeros(m + 1, dtype=np.int64)
+        gathered = np.empty(m, dtype=np.int64)
+
+        def spread(on_board: Keys) -> None:
+            np.take(on_board, self.entry_event, out=gathered, mode="clip")
+            np.add(gathered, self.to_entry, out=gathered)
+            np.maximum.accumulate(gathered, out=at_entry[:m])
+
+        spread(on_board)
         for _ in range(ROUNDS - 1):
-            boarded = np.where(reachable, at_entry[self.board_entry], 0)
+            boarded = at_entry[index]
+            boarded += to_trip
             np.maximum(boarded, first, out=boarded)
-            boarded[~runs] = 0
-            better = _segmented_max(boarded, self.trip_offset)
-            if np.array_equal(better, on_board):
+            np.maximum.accumulate(boarded, out=boarded)
+            if np.array_equal(boarded, on_board):
                 break
-            on_board = better
-            at_entry = _segmented_max(on_board[self.entry_event], self.entry_offset)
-        return at_entry
+            on_board = boarded
+            spread(on_board)
+        result: Keys = at_entry[:m] - self.entry_offset
+        return result
 
 
 @dataclass(frozen=True, order=True)
