@@ -197,7 +197,8 @@ def run(rows: list[tuple[str, str]]) -> None:
         read = time.perf_counter() - t0
         rows.append(
             (
-                f"city: {len(city.stop_lat):,} stops, {len(city.time_stop):,} stop times: generate / read",
+                f"city: {len(city.stop_lat):,} stops, {len(city.time_stop):,} stop times: "
+                "generate / read",
                 f"{made:.1f} / {read:.1f} s",
             )
         )
