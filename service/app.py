@@ -139,7 +139,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         prepare_database(db, settings)
         sessions = session_factory(db)
-        catalog = Catalog(travel=installed_travel(settings.transit) if settings.transit else None)
+        travel = None
+        if settings.transit is not None:
+            travel = installed_travel(settings.transit, week_of=settings.transit_week)
+        catalog = Catalog(travel=travel)
         with sessions() as session:
             catalog.current(session)  # fit now, not on the first request
         # What startup built (the fitted engine, the vocabulary) lives as long as the process:

@@ -239,6 +239,8 @@ class NewKey(KeyOut):
 
 class TimetableHealth(BaseModel):
     feeds: list[str]
+    week: str
+    """The Monday of the week whose timetable shifts are judged on."""
     first_day: str
     last_day: str
     expired: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     """Folder of the default SQLite file (created if missing), relative to the working directory."""
     transit: Path | None = None
+    transit_week: date | None = None
+    """A day of the week on whose timetable shifts are judged (a holiday week, say); unset
+    means the current week (or the feeds' nearest)."""
     """Folder of a timetable built by `matcher transit build`; unset means commutes by public
     transport are estimated from the distance."""
     load_fixtures: bool = True

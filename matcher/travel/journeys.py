@@ -629,13 +629,20 @@ def estimate_reason(minutes: int, mode: Mode) -> Reason:
     )
 
 
-def installed_travel(directory: Path | str | None = None) -> TimetableTravelTimes | None:
+def installed_travel(
+    directory: Path | str | None = None, *, week_of: dt.date | None = None
+) -> TimetableTravelTimes | None:
     """The timetable built by `matcher transit build` at `directory` (default: the
-    MATCHER_TRANSIT environment variable), or None: the commute then uses its estimate."""
+    MATCHER_TRANSIT environment variable), or None: the commute then uses its estimate.
+    Shifts are judged on the week of `week_of` (default MATCHER_TRANSIT_WEEK, else this week):
+    a holiday week, or an ordinary one, as the coordinators choose."""
     where = directory if directory is not None else os.environ.get("MATCHER_TRANSIT")
     if not where:
         return None
-    return TimetableTravelTimes(Timetable.load(Path(where)))
+    chosen = os.environ.get("MATCHER_TRANSIT_WEEK")
+    if week_of is None and chosen:
+        week_of = dt.date.fromisoformat(chosen)
+    return TimetableTravelTimes(Timetable.load(Path(where)), week_of=week_of)
 
 
 def timetable_status(travel: object, today: dt.date | None = None) -> dict[str, object] | None:
@@ -647,6 +654,7 @@ def timetable_status(travel: object, today: dt.date | None = None) -> dict[str, 
     expired = tt.last_day < today
     return {
         "feeds": [f.name for f in tt.feeds],
+        "week": travel.week[0].isoformat(),
         "first_day": tt.first_day.isoformat(),
         "last_day": tt.last_day.isoformat(),
         "expired": expired,

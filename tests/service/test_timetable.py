@@ -84,6 +84,7 @@ def test_health_names_the_timetable_and_warns_once_it_has_expired(built):
     travel = installed_travel(built)
     assert travel is not None
     now = timetable_status(travel, today=dt.date(2027, 3, 1))
+    assert now is not None and now.pop("week") == travel.week[0].isoformat()
     assert now == {
         "feeds": ["delijn_synthetic.zip", "nmbs_synthetic.zip"],
         "first_day": "2026-01-01",
@@ -97,10 +98,12 @@ def test_health_names_the_timetable_and_warns_once_it_has_expired(built):
 
 
 def test_the_service_uses_the_timetable_it_is_given(built, tmp_path):
-    app = create_app(settings_for(f"sqlite:///{tmp_path / 'db.sqlite'}", transit=built))
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = create_app(settings_for(url, transit=built, transit_week="2027-12-27"))
     with TestClient(app) as client:
         health = client.get("/health").json()
         assert health["timetable"]["feeds"] == ["delijn_synthetic.zip", "nmbs_synthetic.zip"]
+        assert health["timetable"]["week"] == "2027-12-27"  # a holiday week, as chosen
         jobhunter = as_role({"jobhunter": make_key(app, "jobhunter")}, "jobhunter")
         # c-0008 lives in Deurne and travels by public transport only.
         body = client.get("/candidates/c-0008/shortlist?top=5", headers=jobhunter).json()
