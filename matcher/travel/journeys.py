@@ -52,6 +52,9 @@ ACCESS_STOPS = 6
 """At most this many of the nearest stops within ACCESS_KM are tried at each end."""
 TRANSFER_KM = 0.4
 """Farthest walk between two stops to change vehicles."""
+TRANSFER_STOPS = 6
+"""At most this many of the nearest stops within TRANSFER_KM are walked to: a city centre's
+dozens of stops within 400 m would multiply the search's work for changes nobody makes."""
 CHANGE_MINUTES = 1
 """Least time to change vehicles at one stop."""
 ROUNDS = 4
@@ -91,12 +94,10 @@ class _Direction:
     trip_offset: Keys
     entry_event: NDArray[np.int64]
     """Being at a stop after an event: its own stop, or one a short walk away."""
-    entry_time: NDArray[np.int64]
     entry_key: Keys
     """stop * 2**20 + time + offset, sorted: what deadlines are looked up in."""
     entry_offset: Keys
-    entry_offset_after: Keys
-    """entry_offset and a 0 after it, for the events that board from nothing."""
+    """Each entry's stop << 37, and a 0 after the last, for the events that board from nothing."""
     to_entry: Keys
     """entry_offset minus the trip offset of the entry's event."""
     board_entry: NDArray[np.int64]
@@ -152,10 +153,8 @@ class _Direction:
             alight=alight,
             trip_offset=trip_offset,
             entry_event=entry_event.astype(np.intp),
-            entry_time=entry_time,
             entry_key=entry_key,
-            entry_offset=entry_offset,
-            entry_offset_after=np.append(entry_offset, 0),
+            entry_offset=np.append(entry_offset, 0),
             to_entry=entry_offset - trip_offset[entry_event],
             board_entry=board_entry.astype(np.int64),
             events_by_stop=by_stop,
@@ -189,7 +188,7 @@ class _Direction:
         first = np.where(runs, first, 0) + self.trip_offset
         # Events that do not run, or that nothing reaches in time, board from entry m: a 0.
         index = np.where(runs & (self.board_entry >= 0), self.board_entry, m)
-        to_trip = self.trip_offset - self.entry_offset_after[index]
+        to_trip = self.trip_offset - self.entry_offset[index]
         on_board = np.maximum.accumulate(first)
         at_entry = np.zeros(m + 1, dtype=np.int64)
         gathered = np.empty(m, dtype=np.int64)
@@ -209,7 +208,7 @@ class _Direction:
                 break
             on_board = boarded
             spread(on_board)
-        result: Keys = at_entry[:m] - self.entry_offset
+        result: Keys = at_entry[:m] - self.entry_offset[:m]
         return result
 
 
@@ -299,7 +298,7 @@ class TimetableTravelTimes:
     def directions(self) -> tuple[_Direction, _Direction]:
         tt = self.timetable
         points = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
-        pairs = _near_pairs(points, TRANSFER_KM)
+        pairs = _near_pairs(points, TRANSFER_KM, TRANSFER_STOPS)
         return (
             _Direction.build(tt, pairs, backward=False),
             _Direction.build(tt, pairs, backward=True),
@@ -536,11 +535,12 @@ class ShiftJourneys:
         first_event = key & _EVENT_MASK
         entry = int(q.entry[row])
         last_event = int(direction.entry_event[entry])
-        egress = int(direction.entry_time[entry] - direction.alight[last_event]) + int(q.walk[row])
+        entry_time = int(direction.entry_key[entry] % _STOP_KEY) - _TIME_OFFSET
+        egress = entry_time - int(direction.alight[last_event]) + int(q.walk[row])
         if q.direction == 0:
             leg, boarded_at = first_event, int(direction.board[first_event])
             access = boarded_at - time
-            arrives = int(direction.entry_time[entry]) + int(q.walk[row])
+            arrives = entry_time + int(q.walk[row])
             minutes = int(q.group_time[group]) - time
         else:
             # Backwards, the entry at the workplace is the first vehicle of the way home, and
@@ -566,8 +566,9 @@ class ShiftJourneys:
         )
 
 
-def _near_pairs(points: NDArray[np.float64], km: float) -> NDArray[np.int64]:
-    """(pairs, 3): stops a, b (a != b) within `km` of each other, and the walk's minutes;
+def _near_pairs(points: NDArray[np.float64], km: float, most: int) -> NDArray[np.int64]:
+    """(pairs, 3): stops a, b (a != b, b among a's `most` nearest) within `km` of each other,
+    and the walk's minutes;
     by strips of latitude, so a city's thousands of stops need no (S, S) matrix."""
     order = np.argsort(points[:, 0])
     lat = points[order, 0]
@@ -580,9 +581,13 @@ def _near_pairs(points: NDArray[np.float64], km: float) -> NDArray[np.int64]:
         high = np.searchsorted(lat, lat[min(begin + block, len(lat)) - 1] + reach, side="right")
         cols = order[low:high]
         distance = regional_km(points[rows], points[cols])
-        a, b = np.nonzero((distance <= km) & (rows[:, None] != cols[None, :]))
-        walks = walk_minutes(distance[a, b])
-        found.append(np.stack([rows[a], cols[b], walks], axis=1).astype(np.int64))
+        distance[(distance > km) | (rows[:, None] == cols[None, :])] = np.inf
+        take = min(most, distance.shape[1])
+        nearest = np.argpartition(distance, take - 1, axis=1)[:, :take]
+        near = np.take_along_axis(distance, nearest, axis=1)
+        a, k = np.nonzero(np.isfinite(near))
+        walks = walk_minutes(near[a, k])
+        found.append(np.stack([rows[a], cols[nearest[a, k]], walks], axis=1).astype(np.int64))
     if not found:
         return np.zeros((0, 3), dtype=np.int64)
     return np.concatenate(found)
