@@ -7,10 +7,14 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from factories import make_candidate, make_vacancy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matcher.features.commute import CommuteFeature
+from matcher.schedule import ShiftTable
 from matcher.travel.journeys import TimetableTravelTimes
 from matcher.travel.timetable import read_feeds
 
@@ -166,3 +170,26 @@ def test_the_estimate_path_is_unchanged_without_a_timetable():
     trip = CommuteFeature().fit([job]).trip(person, 0)
     assert [r.code for r in trip.reasons] == ["commute_ok"]
     assert "(an estimate)" in trip.reasons[0].message
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    departures=st.lists(st.integers(5 * 60, 20 * 60), min_size=1, max_size=8, unique=True),
+    start=st.integers(5 * 60, 22 * 60),
+)
+def test_the_way_there_is_the_latest_tram_that_arrives_in_time(tmp_path, departures, start):
+    """Against a brute-force answer: a 1-minute walk, 25 minutes on the tram, a 1-minute walk."""
+    model = _model(tmp_path, _one_way(_feed(), sorted(departures)))
+    shift = {"days": ["tue"], "start": f"{start // 60:02d}:{start % 60:02d}", "end": "23:30"}
+    job = make_vacancy(location={"lat": PORT[0], "lon": PORT[1]}, shifts=[shift])
+    journeys = model.for_shifts(np.array([PORT]), ShiftTable.from_vacancies([job]))
+    there, _ = journeys.journeys(HOME, 0)
+    in_time = [d for d in departures if d + 25 + 1 <= start]
+    if not in_time:
+        assert there is None
+    else:
+        assert there is not None
+        assert (there.departs, there.minutes) == (max(in_time), start - (max(in_time) - 1))
+        assert there.arrives == max(in_time) + 26 <= start
