@@ -61,6 +61,9 @@ ROUNDS = 4
 """Vehicles per journey at most (three changes)."""
 
 _EVENT_BITS = 24
+_NARROW_SHIFT = 13
+"""Keys without the event: the time alone (under 2**13 with its offset), so a segment offset
+of up to 2**18 trips or stops keeps them in int32, half the memory traffic of int64."""
 _TIME_OFFSET = 4096
 _SEGMENT_SHIFT = 37
 _EVENT_MASK = (1 << _EVENT_BITS) - 1
@@ -81,6 +84,32 @@ def _segmented_max(values: Keys, offsets: Keys) -> Keys:
 
 
 @dataclass(frozen=True)
+class _Offsets:
+    """Segment offsets for one key layout (wide: int64 with the first event; narrow: int32)."""
+
+    trip: NDArray[np.signedinteger]
+    entry: NDArray[np.signedinteger]
+    """Each entry's stop's offset, and a 0 after the last, for the events boarding from nothing."""
+    to_entry: NDArray[np.signedinteger]
+    """entry minus the trip offset of the entry's event."""
+
+    @classmethod
+    def of(
+        cls,
+        trip: NDArray[np.signedinteger],
+        entry_stop: NDArray[np.signedinteger],
+        entry_event: NDArray[np.intp],
+        *,
+        wide: bool,
+    ) -> _Offsets:
+        shift, dtype = (_SEGMENT_SHIFT, np.int64) if wide else (_NARROW_SHIFT, np.int32)
+        trips: NDArray[np.signedinteger] = (trip.astype(np.int64) << shift).astype(dtype)
+        entries: NDArray[np.signedinteger] = (entry_stop.astype(np.int64) << shift).astype(dtype)
+        after: NDArray[np.signedinteger] = np.append(entries, 0).astype(dtype)
+        return cls(trips, after, entries - trips[entry_event])
+
+
+@dataclass(frozen=True)
 class _Direction:
     """The stop times in one direction of time, with what the search gathers precomputed."""
 
@@ -91,15 +120,13 @@ class _Direction:
     board: NDArray[np.int64]
     """When one can get on (forward: departure; backward: minus the arrival)."""
     alight: NDArray[np.int64]
-    trip_offset: Keys
     entry_event: NDArray[np.int64]
     """Being at a stop after an event: its own stop, or one a short walk away."""
     entry_key: Keys
     """stop * 2**20 + time + offset, sorted: what deadlines are looked up in."""
-    entry_offset: Keys
-    """Each entry's stop << 37, and a 0 after the last, for the events that board from nothing."""
-    to_entry: Keys
-    """entry_offset minus the trip offset of the entry's event."""
+    wide: _Offsets
+    narrow: _Offsets | None
+    """None where a feed has more than 2**18 trips or stops: its keys need int64."""
     board_entry: NDArray[np.int64]
     """Per event, the last entry at its stop early enough to board it (-1 for none)."""
     events_by_stop: NDArray[np.int64]
@@ -143,19 +170,18 @@ class _Direction:
         board_entry = np.searchsorted(entry_key, wanted, side="right") - 1
         stale = (board_entry < 0) | (entry_stop[np.maximum(board_entry, 0)] != stop)
         board_entry[stale] = -1
-        entry_offset = entry_stop << _SEGMENT_SHIFT
-        trip_offset = trip.astype(np.int64) << _SEGMENT_SHIFT
+        entry_event = entry_event.astype(np.intp)
+        small = max(len(counts), n_stops) < 1 << (31 - _NARROW_SHIFT)
         return cls(
             stop=stop,
             trip=trip,
             source=source,
             board=board,
             alight=alight,
-            trip_offset=trip_offset,
-            entry_event=entry_event.astype(np.intp),
+            entry_event=entry_event,
             entry_key=entry_key,
-            entry_offset=np.append(entry_offset, 0),
-            to_entry=entry_offset - trip_offset[entry_event],
+            wide=_Offsets.of(trip, entry_stop, entry_event, wide=True),
+            narrow=_Offsets.of(trip, entry_stop, entry_event, wide=False) if small else None,
             board_entry=board_entry.astype(np.int64),
             events_by_stop=by_stop,
             events_start=start,
@@ -171,31 +197,40 @@ class _Direction:
         return result
 
     def search(
-        self, access: NDArray[np.int64], walks: NDArray[np.int64], trip_runs: NDArray[np.bool_]
-    ) -> Keys:
-        """Per entry, the best key: (latest leaving home + offset) << 24 | first event.
+        self,
+        access: NDArray[np.int64],
+        walks: NDArray[np.int64],
+        trip_runs: NDArray[np.bool_],
+        *,
+        wide: bool,
+    ) -> NDArray[np.signedinteger]:
+        """Per entry, the best key: wide, (latest leaving home + offset) << 24 | first event;
+        narrow, the time + offset alone (0: not reached).
 
         Keys are kept with their segment's offset added (trip's or stop's), so each running
         maximum is one pass; moving keys between the two is adding a precomputed difference.
         """
+        offsets = self.wide if wide or self.narrow is None else self.narrow
         n, m = len(self.stop), len(self.entry_event)
         runs = trip_runs[self.trip]
-        first = np.zeros(n, dtype=np.int64)
+        first = np.zeros(n, dtype=offsets.trip.dtype)
         for s, w in zip(access.tolist(), walks.tolist(), strict=True):
             events = self.events_by_stop[self.events_start[s] : self.events_start[s + 1]]
-            keys = ((self.board[events] - w + _TIME_OFFSET) << _EVENT_BITS) | events
-            np.maximum.at(first, events, keys)
-        first = np.where(runs, first, 0) + self.trip_offset
+            keys = self.board[events] - w + _TIME_OFFSET
+            if offsets is self.wide:
+                keys = (keys << _EVENT_BITS) | events
+            np.maximum.at(first, events, keys.astype(first.dtype))
+        first = np.where(runs, first, 0) + offsets.trip
         # Events that do not run, or that nothing reaches in time, board from entry m: a 0.
         index = np.where(runs & (self.board_entry >= 0), self.board_entry, m)
-        to_trip = self.trip_offset - self.entry_offset[index]
+        to_trip = offsets.trip - offsets.entry[index]
         on_board = np.maximum.accumulate(first)
-        at_entry = np.zeros(m + 1, dtype=np.int64)
-        gathered = np.empty(m, dtype=np.int64)
+        at_entry = np.zeros(m + 1, dtype=first.dtype)
+        gathered = np.empty(m, dtype=first.dtype)
 
-        def spread(on_board: Keys) -> None:
+        def spread(on_board: NDArray[np.signedinteger]) -> None:
             np.take(on_board, self.entry_event, out=gathered, mode="clip")
-            np.add(gathered, self.to_entry, out=gathered)
+            np.add(gathered, offsets.to_entry, out=gathered)
             np.maximum.accumulate(gathered, out=at_entry[:m])
 
         spread(on_board)
@@ -208,7 +243,7 @@ class _Direction:
                 break
             on_board = boarded
             spread(on_board)
-        result: Keys = at_entry[:m] - self.entry_offset[:m]
+        result: NDArray[np.signedinteger] = at_entry[:m] - offsets.entry[:m]
         return result
 
 
@@ -259,7 +294,9 @@ class TimetableTravelTimes:
         self.timetable = timetable
         self.estimate = estimate or EstimatedTravelTimes()
         self.week_of = week_of
-        self._searches: OrderedDict[tuple[float, float, int, int], Keys] = OrderedDict()
+        self._searches: OrderedDict[
+            tuple[float, float, int, int, bool], NDArray[np.signedinteger]
+        ] = OrderedDict()
 
     def minutes(
         self, modes: Sequence[Mode], origins: NDArray[np.float64], destinations: NDArray[np.float64]
@@ -317,9 +354,13 @@ class TimetableTravelTimes:
         nearest = np.where(near_km <= ACCESS_KM, nearest, -1)
         return nearest.astype(np.int64), walk_minutes(near_km)
 
-    def search(self, origin: tuple[float, float], signature: int, direction: int) -> Keys | None:
-        """One home's search on one set of running trips, kept for the next shortlists."""
-        key = (round(origin[0], 5), round(origin[1], 5), signature, direction)
+    def search(
+        self, origin: tuple[float, float], signature: int, direction: int, *, wide: bool = False
+    ) -> NDArray[np.signedinteger] | None:
+        """One home's search on one set of running trips, kept for the next shortlists; wide
+        keys name the first vehicle too (for reasons), narrow ones are quicker (for minutes)."""
+        wide = wide or self.directions[direction].narrow is None
+        key = (round(origin[0], 5), round(origin[1], 5), signature, direction, wide)
         found = self._searches.get(key)
         if found is not None:
             self._searches.move_to_end(key)
@@ -329,11 +370,21 @@ class TimetableTravelTimes:
         if not usable.any():
             return None
         trips = self.signatures[1][signature]
-        result = self.directions[direction].search(stops[0][usable], walks[0][usable], trips)
-        self._searches[key] = result
+        found = self.directions[direction].search(
+            stops[0][usable], walks[0][usable], trips, wide=wide
+        )
+        self._searches[key] = found
         if len(self._searches) > 48:  # a few people's: each is a few MB on a city's network
             self._searches.popitem(last=False)
-        return result
+        return found
+
+    def times(self, keys: Keys, direction: int) -> Keys:
+        """The times in narrow (minutes) search keys: wide ones where the feed needs them."""
+        if self.directions[direction].narrow is None:
+            wide: Keys = (keys >> _EVENT_BITS) - _TIME_OFFSET
+            return wide
+        narrow: Keys = keys - _TIME_OFFSET
+        return narrow
 
     def for_shifts(self, destinations: NDArray[np.float64], shifts: ShiftTable) -> ShiftJourneys:
         """The vacancies' stops and walks, and what each shift looks up, worked out once."""
@@ -412,7 +463,7 @@ class ShiftJourneys:
 
     def _minutes_by_group(self, origin: tuple[float, float], q: _Queries) -> NDArray[np.float64]:
         best = self._group_keys(origin, q)
-        time = (best >> _EVENT_BITS) - _TIME_OFFSET
+        time = self.model.times(best, q.direction)
         if q.direction == 0:
             minutes = (q.group_time - time).astype(np.float64)
         else:
@@ -520,7 +571,7 @@ class ShiftJourneys:
         for row in range(first, last):
             if q.entry[row] < 0:
                 continue
-            result = self.model.search(origin, int(q.signature[row]), q.direction)
+            result = self.model.search(origin, int(q.signature[row]), q.direction, wide=True)
             key = 0 if result is None else int(result[q.entry[row]])
             if key > best:
                 best, best_row = key, row
