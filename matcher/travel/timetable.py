@@ -170,6 +170,8 @@ def _minutes(clock: str, feed: str, where: str) -> int:
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         raise FeedError(f"{feed}: stop_times.txt {where}: '{clock}' is not a time (HH:MM:SS)")
     hours, minutes, seconds = map(int, parts)
+    if hours >= 48:  # a service day's trips end by the morning after; the planner's keys too
+        raise FeedError(f"{feed}: stop_times.txt {where}: '{clock}' is past 48:00:00")
     return hours * 60 + minutes + (1 if seconds >= 30 else 0)
 
 
