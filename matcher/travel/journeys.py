@@ -156,6 +156,15 @@ class _Direction:
         pair_of = np.repeat(np.arange(len(pairs)), per_pair)
         within = np.arange(len(pair_of)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
         walked = by_stop[start[a[pair_of]] + within]
+        # Walking to the stop the same vehicle calls at next, and gets to no later, adds
+        # nothing: staying on arrives as early with at least as good a key. Left out.
+        after = np.minimum(walked + 1, n - 1)
+        staying = (
+            (trip[after] == trip[walked])
+            & (stop[after] == b[pair_of])
+            & (alight[after] <= alight[walked] + walk[pair_of])
+        )
+        walked, pair_of = walked[~staying], pair_of[~staying]
         entry_event = np.concatenate([np.arange(n, dtype=np.int64), walked])
         entry_stop = np.concatenate([stop.astype(np.int64), b[pair_of]])
         entry_time = np.concatenate([alight, alight[walked] + walk[pair_of]])
