@@ -333,11 +333,14 @@ class CommuteFeature:
                 minutes = int(reasons[0].params["minutes"])
                 return [*reasons, estimate_reason(minutes, mode)], hours
             return reasons, hours
-        if mode == "public_transport" and reasons[0].code == "commute_ok":
-            first = Reason("commute_timetable", reasons[0].params, shown=reasons[0].shown)
-            return [first, *told], hours
-        if math.isinf(timed) or mode == "public_transport":
-            # Slower or impossible on the timetable: why, in its words.
+        if mode == "public_transport":
+            said = reasons[0]
+            if said.code == "commute_ok":
+                said = Reason("commute_timetable", said.params, shown=said.shown)
+            elif said.code == "commute_too_long":
+                said = Reason(said.code, said.params, variant="timetable", shown=said.shown)
+            return [said, *told], hours
+        if math.isinf(timed):  # no public transport at these hours: why, in the timetable's words
             return reasons, [*hours, *(r for r in told if r.variant and "none" in r.variant)]
         return reasons, hours
 

@@ -966,6 +966,11 @@ MESSAGES: dict[str, Message] = _index(
         # --- journeys on the timetable (issue 15) --------------------------------------------
         # TRANSLATORS: the minutes come from the public transport timetable, not an estimate.
         pgettext("commute_timetable", "{minutes} min {mode} on the timetable"),
+        pgettext(
+            "commute_too_long.timetable",
+            "Too far: {minutes} min {mode} on the timetable, more than their maximum of"
+            " {max_minutes} min",
+        ),
         # TRANSLATORS: {kind} is a vehicle (tram, bus, train), {line} its number, {stop} where
         # they get on at {departs}; {arrives} is when they are at the workplace's door.
         pgettext(

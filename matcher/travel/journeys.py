@@ -88,25 +88,29 @@ class _Offsets:
     """Segment offsets for one key layout (wide: int64 with the first event; narrow: int32)."""
 
     trip: NDArray[np.signedinteger]
+    """A 0 (the position before every event, where nothing is reached), then each event's
+    trip's offset."""
     entry: NDArray[np.signedinteger]
     """Each entry's stop's offset, and a 0 after the last, for the events boarding from nothing."""
     to_entry: NDArray[np.signedinteger]
-    """entry minus the trip offset of the entry's event."""
+    """entry minus the trip offset at the entry's source."""
 
     @classmethod
     def of(
         cls,
         trip: NDArray[np.signedinteger],
         entry_stop: NDArray[np.signedinteger],
-        entry_event: NDArray[np.intp],
+        entry_source: NDArray[np.intp],
         *,
         wide: bool,
     ) -> _Offsets:
         shift, dtype = (_SEGMENT_SHIFT, np.int64) if wide else (_NARROW_SHIFT, np.int32)
-        trips: NDArray[np.signedinteger] = (trip.astype(np.int64) << shift).astype(dtype)
+        trips: NDArray[np.signedinteger] = np.concatenate(
+            [[0], trip.astype(np.int64) << shift]
+        ).astype(dtype)
         entries: NDArray[np.signedinteger] = (entry_stop.astype(np.int64) << shift).astype(dtype)
         after: NDArray[np.signedinteger] = np.append(entries, 0).astype(dtype)
-        return cls(trips, after, entries - trips[entry_event])
+        return cls(trips, after, entries - trips[entry_source])
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,10 @@ class _Direction:
     alight: NDArray[np.int64]
     entry_event: NDArray[np.int64]
     """Being at a stop after an event: its own stop, or one a short walk away."""
+    entry_source: NDArray[np.intp]
+    """Where an entry's key is read (positions: 0 for none, event e at e + 1): the previous
+    event of its trip. Getting off where one got on is no journey, so an event's own boarding
+    never reaches its own entry."""
     entry_key: Keys
     """stop * 2**20 + time + offset, sorted: what deadlines are looked up in."""
     wide: _Offsets
@@ -180,6 +188,9 @@ class _Direction:
         stale = (board_entry < 0) | (entry_stop[np.maximum(board_entry, 0)] != stop)
         board_entry[stale] = -1
         entry_event = entry_event.astype(np.intp)
+        before = np.maximum(entry_event - 1, 0)
+        same_trip = (entry_event > 0) & (trip[before] == trip[entry_event])
+        entry_source = np.where(same_trip, entry_event, 0).astype(np.intp)
         small = max(len(counts), n_stops) < 1 << (31 - _NARROW_SHIFT)
         return cls(
             stop=stop,
@@ -188,9 +199,10 @@ class _Direction:
             board=board,
             alight=alight,
             entry_event=entry_event,
+            entry_source=entry_source,
             entry_key=entry_key,
-            wide=_Offsets.of(trip, entry_stop, entry_event, wide=True),
-            narrow=_Offsets.of(trip, entry_stop, entry_event, wide=False) if small else None,
+            wide=_Offsets.of(trip, entry_stop, entry_source, wide=True),
+            narrow=_Offsets.of(trip, entry_stop, entry_source, wide=False) if small else None,
             board_entry=board_entry.astype(np.int64),
             events_by_stop=by_stop,
             events_start=start,
@@ -221,24 +233,26 @@ class _Direction:
         """
         offsets = self.wide if wide or self.narrow is None else self.narrow
         n, m = len(self.stop), len(self.entry_event)
-        runs = trip_runs[self.trip]
-        first = np.zeros(n, dtype=offsets.trip.dtype)
+        # Position 0 is the sentinel before every event (nothing reached); event e is at e + 1.
+        runs = np.concatenate([[False], trip_runs[self.trip]])
+        first = np.zeros(n + 1, dtype=offsets.trip.dtype)
         for s, w in zip(access.tolist(), walks.tolist(), strict=True):
             events = self.events_by_stop[self.events_start[s] : self.events_start[s + 1]]
             keys = self.board[events] - w + _TIME_OFFSET
             if offsets is self.wide:
                 keys = (keys << _EVENT_BITS) | events
-            np.maximum.at(first, events, keys.astype(first.dtype))
+            np.maximum.at(first, events + 1, keys.astype(first.dtype))
         first = np.where(runs, first, 0) + offsets.trip
         # Events that do not run, or that nothing reaches in time, board from entry m: a 0.
-        index = np.where(runs & (self.board_entry >= 0), self.board_entry, m)
+        reachable = np.concatenate([[False], self.board_entry >= 0])
+        index = np.where(runs & reachable, np.concatenate([[m], self.board_entry]), m)
         to_trip = offsets.trip - offsets.entry[index]
         on_board = np.maximum.accumulate(first)
         at_entry = np.zeros(m + 1, dtype=first.dtype)
         gathered = np.empty(m, dtype=first.dtype)
 
         def spread(on_board: NDArray[np.signedinteger]) -> None:
-            np.take(on_board, self.entry_event, out=gathered, mode="clip")
+            np.take(on_board, self.entry_source, out=gathered, mode="clip")
             np.add(gathered, offsets.to_entry, out=gathered)
             np.maximum.accumulate(gathered, out=at_entry[:m])
 
@@ -554,7 +568,7 @@ class ShiftJourneys:
             by_day: dict[int, Journey | None] = {}
             for g in np.flatnonzero(q.group_shift == shift).tolist():
                 key, row = self._best_of_group(origin, q, g)
-                leg = self._journey(q, g, key, row)
+                leg = self._journey(origin, q, g, key, row)
                 day = int(q.group_day[g])
                 known = by_day.get(day)
                 if day not in by_day or (leg is not None and (known is None or leg < known)):
@@ -569,6 +583,17 @@ class ShiftJourneys:
         days = [int(d) for d in np.flatnonzero(self.shifts.days[shift])]
         worst = max(days, key=badness)
         return there.get(worst), home.get(worst)
+
+    def _where_reached(self, origin: tuple[float, float], q: _Queries, row: int, key: int) -> int:
+        """The entry where the key was first had at the looked-up stop: the running maximum
+        carries it on to later arrivals there, but the journey is the earliest one."""
+        entry = int(q.entry[row])
+        direction = self.model.directions[q.direction]
+        result = self.model.search(origin, int(q.signature[row]), q.direction, wide=True)
+        assert result is not None  # the key came from this search
+        stop = int(direction.entry_key[entry] // _STOP_KEY)
+        first = int(np.searchsorted(direction.entry_key, stop * _STOP_KEY))
+        return first + int(np.searchsorted(result[first : entry + 1], key))
 
     def _best_of_group(
         self, origin: tuple[float, float], q: _Queries, group: int
@@ -586,14 +611,16 @@ class ShiftJourneys:
                 best, best_row = key, row
         return best, best_row
 
-    def _journey(self, q: _Queries, group: int, key: int, row: int) -> Journey | None:
+    def _journey(
+        self, origin: tuple[float, float], q: _Queries, group: int, key: int, row: int
+    ) -> Journey | None:
         if key == 0 or row < 0:
             return None
         tt = self.model.timetable
         direction = self.model.directions[q.direction]
         time = (key >> _EVENT_BITS) - _TIME_OFFSET
         first_event = key & _EVENT_MASK
-        entry = int(q.entry[row])
+        entry = self._where_reached(origin, q, row, key)
         last_event = int(direction.entry_event[entry])
         entry_time = int(direction.entry_key[entry] % _STOP_KEY) - _TIME_OFFSET
         egress = entry_time - int(direction.alight[last_event]) + int(q.walk[row])
