@@ -193,3 +193,27 @@ def test_the_way_there_is_the_latest_tram_that_arrives_in_time(tmp_path, departu
         assert there is not None
         assert (there.departs, there.minutes) == (max(in_time), start - (max(in_time) - 1))
         assert there.arrives == max(in_time) + 26 <= start
+
+
+def test_getting_on_and_off_at_one_stop_is_no_journey(tmp_path):
+    """Home and workplace either side of the same stop: walking it is, not a tram ride of no
+    stops (which would read as a tram that gets them there in minutes)."""
+    model = _model(tmp_path, _with_way_home(_one_way(_feed(), every_ten_minutes())))
+    across = (HOME[0] + 0.0040, HOME[1])  # 450 m north of home, 390 m past the stop
+    minutes, trip, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO}, where=across)
+    assert trip.mode == "walk"
+    assert not any(m.startswith("tram") for m in messages)
+
+
+def test_a_commute_too_long_on_the_timetable_says_so(tmp_path):
+    model = _model(tmp_path, _with_way_home(_one_way(_feed(), [4 * 60 + 30])))
+    minutes, trip, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO})
+    assert minutes == 91  # 04:29 out of the door for a 06:00 start
+    assert messages[0] == (
+        "Too far: 91 min by public transport on the timetable, more than their maximum of 75 min"
+    )
+    assert "tram 24 from Kioskplaats 04:30, arrives 04:56; 2 min walk" in messages
+
+
+def every_ten_minutes() -> list[int]:
+    return list(range(5 * 60, 7 * 60, 10))
