@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -69,6 +71,8 @@ _SEGMENT_SHIFT = 37
 _EVENT_MASK = (1 << _EVENT_BITS) - 1
 _STOP_KEY = 1 << 20
 Keys = NDArray[np.int64]
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
 
 
 def walk_minutes(km: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -303,6 +307,30 @@ class _Queries:
     """The deadline (outbound: shift start) or departure (home: shift end), in the day's frame."""
 
 
+class _Kept(Generic[_Key, _Value]):
+    """The most recent answers, shared by the service's threads: an OrderedDict's moves and
+    evictions must not interleave, so one lock (held for a lookup, never for the work)."""
+
+    def __init__(self, most: int) -> None:
+        self._most = most
+        self._kept: OrderedDict[_Key, _Value] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: _Key) -> _Value | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: _Key, value: _Value) -> _Value:
+        with self._lock:
+            self._kept[key] = value
+            if len(self._kept) > self._most:
+                self._kept.popitem(last=False)
+        return value
+
+
 class TimetableTravelTimes:
     """Public transport on a timetable; every other mode, and places the feeds do not reach,
     from the estimate. A `TravelTimeModel`, plus `for_shifts` for the commute feature."""
@@ -317,9 +345,9 @@ class TimetableTravelTimes:
         self.timetable = timetable
         self.estimate = estimate or EstimatedTravelTimes()
         self.week_of = week_of
-        self._searches: OrderedDict[
-            tuple[float, float, int, int, bool], NDArray[np.signedinteger]
-        ] = OrderedDict()
+        # A few people's: each is a few MB on a city's network.
+        self._searches: _Kept[tuple[float, float, int, int, bool], NDArray[np.signedinteger]]
+        self._searches = _Kept(48)
 
     def minutes(
         self, modes: Sequence[Mode], origins: NDArray[np.float64], destinations: NDArray[np.float64]
@@ -386,7 +414,6 @@ class TimetableTravelTimes:
         key = (round(origin[0], 5), round(origin[1], 5), signature, direction, wide)
         found = self._searches.get(key)
         if found is not None:
-            self._searches.move_to_end(key)
             return found
         stops, walks = self.nearest_stops(np.array([origin], dtype=np.float64))
         usable = stops[0] >= 0
@@ -396,10 +423,7 @@ class TimetableTravelTimes:
         found = self.directions[direction].search(
             stops[0][usable], walks[0][usable], trips, wide=wide
         )
-        self._searches[key] = found
-        if len(self._searches) > 48:  # a few people's: each is a few MB on a city's network
-            self._searches.popitem(last=False)
-        return found
+        return self._searches.put(key, found)
 
     def times(self, keys: Keys, direction: int) -> Keys:
         """The times in narrow (minutes) search keys: wide ones where the feed needs them."""
@@ -426,9 +450,9 @@ class ShiftJourneys:
         self.vacancy_stops, self.vacancy_walks = stops, walks
         which, _ = model.signatures
         self.queries = (self._queries(0, which), self._queries(1, which))
-        self._rows: OrderedDict[tuple[float, float], NDArray[np.float64]] = OrderedDict()
-        self._legs: OrderedDict[tuple[float, float, int], tuple[Journey | None, Journey | None]]
-        self._legs = OrderedDict()
+        self._rows: _Kept[tuple[float, float], NDArray[np.float64]] = _Kept(4096)
+        self._legs: _Kept[tuple[float, float, int], tuple[Journey | None, Journey | None]]
+        self._legs = _Kept(4096)
 
     def _queries(self, direction: int, which: NDArray[np.int64]) -> _Queries:
         shifts = self.shifts
@@ -525,7 +549,6 @@ class ShiftJourneys:
         key = (round(origin[0], 5), round(origin[1], 5))
         found = self._rows.get(key)
         if found is not None:
-            self._rows.move_to_end(key)
             return found
         n_shifts = len(self.shifts.start)
         row = np.full(n_shifts, np.nan)
@@ -542,10 +565,7 @@ class ShiftJourneys:
             # NaN (not known: no stop near the workplace, a day outside the feeds) wins.
             per_day = np.where(self.shifts.days, np.maximum(there, home), -np.inf)
             row = per_day.max(axis=1)
-        self._rows[key] = row
-        if len(self._rows) > 4096:
-            self._rows.popitem(last=False)
-        return row
+        return self._rows.put(key, row)
 
     def journeys(
         self, origin: tuple[float, float], shift: int
@@ -555,9 +575,7 @@ class ShiftJourneys:
         remembered = (round(origin[0], 5), round(origin[1], 5), shift)
         found = self._legs.get(remembered)
         if found is None:
-            found = self._legs[remembered] = self._worked_out(origin, shift)
-            if len(self._legs) > 4096:
-                self._legs.popitem(last=False)
+            found = self._legs.put(remembered, self._worked_out(origin, shift))
         return found
 
     def _worked_out(

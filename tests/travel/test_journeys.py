@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -217,3 +218,18 @@ def test_a_commute_too_long_on_the_timetable_says_so(tmp_path):
 
 def every_ten_minutes() -> list[int]:
     return list(range(5 * 60, 7 * 60, 10))
+
+
+def test_threads_sharing_the_caches_get_the_answers_one_thread_gets(tmp_path):
+    """The service scores in threads; its homes outnumber the kept searches, so they evict."""
+    feed = _weekdays_at_05_15_sundays_at_07_15()
+    homes = np.array([(HOME[0] + k * 1e-4, HOME[1]) for k in range(120)])
+    shifts = ShiftTable.from_vacancies(
+        [make_vacancy(shifts=[{"days": ["mon", "sun"], "start": "08:00", "end": "14:00"}])]
+    )
+    alone = _model(tmp_path, feed).for_shifts(np.array([PORT]), shifts).minutes(homes)
+    shared = _model(tmp_path, feed).for_shifts(np.array([PORT]), shifts)
+    with ThreadPoolExecutor(8) as pool:
+        rows = list(pool.map(lambda k: shared.minutes(homes[k : k + 1])[0], range(len(homes))))
+    np.testing.assert_array_equal(np.array(rows), alone)
+    assert np.isfinite(alone).any() and np.isnan(alone).any()  # near the stop, and past reach
