@@ -61,6 +61,8 @@ CHANGE_MINUTES = 1
 """Least time to change vehicles at one stop."""
 ROUNDS = 4
 """Vehicles per journey at most (three changes)."""
+_FEW_SHIFTS = 64
+"""Up to this many shifts (one vacancy's), minutes are also kept per person and shift time."""
 
 _EVENT_BITS = 24
 _NARROW_SHIFT = 13
@@ -348,6 +350,9 @@ class TimetableTravelTimes:
         # A few people's: each is a few MB on a city's network.
         self._searches: _Kept[tuple[float, float, int, int, bool], NDArray[np.signedinteger]]
         self._searches = _Kept(48)
+        # One vacancy's minutes per person and shift time, for the engines fitted on one
+        # vacancy to rank people (a fresh ShiftJourneys each time, so its own rows are empty).
+        self._by_shift: _Kept[tuple[object, ...], float] = _Kept(65536)
 
     def minutes(
         self, modes: Sequence[Mode], origins: NDArray[np.float64], destinations: NDArray[np.float64]
@@ -451,6 +456,19 @@ class ShiftJourneys:
         which, _ = model.signatures
         self.queries = (self._queries(0, which), self._queries(1, which))
         self._rows: _Kept[tuple[float, float], NDArray[np.float64]] = _Kept(4096)
+        self._shift_keys: list[tuple[object, ...]] | None = None
+        if len(shifts.start) <= _FEW_SHIFTS:
+            where = destinations[shifts.vacancy]
+            self._shift_keys = [
+                (round(lat, 5), round(lon, 5), start, length, days.tobytes())
+                for (lat, lon), start, length, days in zip(
+                    where.tolist(),
+                    shifts.start.tolist(),
+                    shifts.duration.tolist(),
+                    shifts.days,
+                    strict=True,
+                )
+            ]
         self._legs: _Kept[tuple[float, float, int], tuple[Journey | None, Journey | None]]
         self._legs = _Kept(4096)
 
@@ -550,6 +568,17 @@ class ShiftJourneys:
         found = self._rows.get(key)
         if found is not None:
             return found
+        by_shift = self.model._by_shift
+        if self._shift_keys is not None:
+            known = [by_shift.get((key, shift)) for shift in self._shift_keys]
+            if all(m is not None for m in known):
+                return self._rows.put(key, np.array(known, dtype=np.float64))
+        row = self._worked_out_row(origin)
+        for shift, minutes in zip(self._shift_keys or (), row.tolist(), strict=False):
+            by_shift.put((key, shift), minutes)
+        return self._rows.put(key, row)
+
+    def _worked_out_row(self, origin: tuple[float, float]) -> NDArray[np.float64]:
         n_shifts = len(self.shifts.start)
         row = np.full(n_shifts, np.nan)
         if self.covered(origin):
@@ -565,7 +594,7 @@ class ShiftJourneys:
             # NaN (not known: no stop near the workplace, a day outside the feeds) wins.
             per_day = np.where(self.shifts.days, np.maximum(there, home), -np.inf)
             row = per_day.max(axis=1)
-        return self._rows.put(key, row)
+        return row
 
     def journeys(
         self, origin: tuple[float, float], shift: int
