@@ -287,6 +287,8 @@ def _transit_build(args: argparse.Namespace) -> int:
         print(f"\r{step:>10} {bar:<40} {count:>9,}", end="", file=sys.stderr, flush=True)
 
     if args.osm is not None:
+        if not args.osm.is_file():
+            raise SystemExit(f"error: {args.osm}: no such file")
         print(
             f"note: {args.osm} is not read yet: walks are estimated from the distance",
             file=sys.stderr,
