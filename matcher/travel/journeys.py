@@ -2,9 +2,10 @@
 
 A round-based search (RAPTOR's rounds: each round allows one more vehicle) over whole arrays.
 Instead of an arrival time per stop for one departure, every stop time (a vehicle at a stop)
-carries the *latest time one can leave home* and still be on it, as one int64 key that also
-names the first vehicle boarded. So one search answers every deadline of the day at once: the
-latest departure arriving at a workplace by 06:00, by 07:00 and by 14:00 are lookups into the
+carries the *latest time one can leave home* and still be on it, as one integer key (int64 when
+it also names the first vehicle boarded, for reasons; int32 for the minutes alone). So one
+search answers every deadline of the day at once: the latest departure arriving at a workplace
+by 06:00, by 07:00 and by 14:00 are lookups into the
 same result. The way home is the same search on the timetable run backwards (times negated,
 trips reversed): the key is then minus the earliest arrival at home, for every departure time
 from every workplace. Walks to, from and between stops are estimated from the distance.
@@ -64,12 +65,13 @@ ROUNDS = 4
 _FEW_SHIFTS = 64
 """Up to this many shifts (one vacancy's), minutes are also kept per person and shift time."""
 
-_EVENT_BITS = 24
+_EVENT_BITS = 26
+"""Up to 67 million stop times: every Belgian feed together has far fewer."""
 _NARROW_SHIFT = 13
 """Keys without the event: the time alone (under 2**13 with its offset), so a segment offset
 of up to 2**18 trips or stops keeps them in int32, half the memory traffic of int64."""
 _TIME_OFFSET = 4096
-_SEGMENT_SHIFT = 37
+_SEGMENT_SHIFT = 13 + _EVENT_BITS
 _EVENT_MASK = (1 << _EVENT_BITS) - 1
 _STOP_KEY = 1 << 20
 Keys = NDArray[np.int64]
@@ -80,13 +82,6 @@ _Value = TypeVar("_Value")
 def walk_minutes(km: NDArray[np.float64]) -> NDArray[np.int64]:
     minutes: NDArray[np.int64] = np.ceil(km * WALK_DETOUR * 60 / WALK_KM_PER_HOUR).astype(np.int64)
     return minutes
-
-
-def _segmented_max(values: Keys, offsets: Keys) -> Keys:
-    """Running maximum restarting at each segment: the segments' offsets (segment << 37,
-    non-decreasing) keep a later segment's values above every earlier one's."""
-    result: Keys = np.maximum.accumulate(values + offsets) - offsets
-    return result
 
 
 @dataclass(frozen=True)
@@ -150,6 +145,8 @@ class _Direction:
     def build(cls, timetable: Timetable, pairs: NDArray[np.int64], *, backward: bool) -> _Direction:
         counts = np.diff(timetable.trip_first)
         n = int(timetable.trip_first[-1])
+        if n >= 1 << _EVENT_BITS:
+            raise ValueError(f"{n:,} stop times: more than the planner's {1 << _EVENT_BITS:,}")
         trip = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         source = np.arange(n, dtype=np.int64)
         if backward:
