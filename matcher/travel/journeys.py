@@ -373,20 +373,31 @@ class TimetableTravelTimes:
         return [monday + dt.timedelta(days=d) for d in range(8)]
 
     @cached_property
-    def signatures(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
-        """Per day of `week`, which distinct set of running trips it has (-1 outside the
-        feeds), and those sets (signatures, trips)."""
+    def _week_services(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
         tt = self.timetable
         services = np.array([tt.services_on(day) for day in self.week])
         inside = np.array([tt.first_day <= day <= tt.last_day for day in self.week])
         distinct, which = np.unique(services, axis=0, return_inverse=True)
         which = np.where(inside, which.reshape(-1), -1)
-        trips = distinct[:, tt.trip_service]
-        return which.astype(np.int64), trips
+        return which.astype(np.int64), distinct[:, tt.trip_service]
+
+    @cached_property
+    def network(self) -> Timetable:
+        """The timetable's trips that run on a day of `week`: a year's feed holds many more,
+        and the search's memory and time grow with them."""
+        running: NDArray[np.bool_] = self._week_services[1].any(axis=0)
+        return self.timetable.only_trips(running)
+
+    @cached_property
+    def signatures(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """Per day of `week`, which distinct set of running trips it has (-1 outside the
+        feeds), and those sets (signatures, the network's trips)."""
+        which, trips = self._week_services
+        return which, trips[:, trips.any(axis=0)]
 
     @cached_property
     def directions(self) -> tuple[_Direction, _Direction]:
-        tt = self.timetable
+        tt = self.network
         points = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
         pairs = _near_pairs(points, TRANSFER_KM, TRANSFER_STOPS)
         return (
@@ -660,7 +671,7 @@ class ShiftJourneys:
     ) -> Journey | None:
         if key == 0 or row < 0:
             return None
-        tt = self.model.timetable
+        tt = self.model.network
         direction = self.model.directions[q.direction]
         time = (key >> _EVENT_BITS) - _TIME_OFFSET
         first_event = key & _EVENT_MASK

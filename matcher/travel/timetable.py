@@ -15,7 +15,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +87,22 @@ class Timetable:
             running: NDArray[np.bool_] = self.running[row]
             return running
         return np.zeros(self.running.shape[1], dtype=np.bool_)
+
+    def only_trips(self, keep: NDArray[np.bool_]) -> Timetable:
+        """The same timetable with only the trips in `keep` (stops and calendar as they are)."""
+        counts = np.diff(self.trip_first)
+        times = np.repeat(keep, counts)
+        first = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
+        np.cumsum(counts[keep], out=first[1:])
+        return replace(
+            self,
+            trip_route=self.trip_route[keep],
+            trip_service=self.trip_service[keep],
+            trip_first=first,
+            time_stop=self.time_stop[times],
+            time_arrive=self.time_arrive[times],
+            time_depart=self.time_depart[times],
+        )
 
     def area(self) -> tuple[float, float, float, float]:
         """(south, west, north, east) of the stops."""

@@ -52,6 +52,7 @@ def test_the_cairns_feed_reads_and_its_own_trips_are_found(cairns):
     # Weekday trips of the feed itself: from their first stop to their last, a shift that starts
     # as the bus arrives is reachable, leaving no earlier than the bus leaves less the walk.
     weekday = model.signatures[1][model.signatures[0][0]]
+    timetable = model.network  # the trips running in the week judged on
     trips = np.flatnonzero(weekday)[::97][:12]
     first, last = timetable.trip_first[trips], timetable.trip_first[trips + 1] - 1
     stop_point = np.stack([timetable.stop_lat, timetable.stop_lon], axis=1)
