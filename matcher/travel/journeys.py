@@ -385,7 +385,7 @@ class TimetableTravelTimes:
     def network(self) -> Timetable:
         """The timetable's trips that run on a day of `week`: a year's feed holds many more,
         and the search's memory and time grow with them."""
-        running: NDArray[np.bool_] = self._week_services[1].any(axis=0)
+        running = np.asarray(self._week_services[1].any(axis=0), dtype=np.bool_)
         return self.timetable.only_trips(running)
 
     @cached_property
