@@ -286,13 +286,8 @@ def _transit_build(args: argparse.Namespace) -> int:
         bar = "#" * min(40, count.bit_length() * 2)
         print(f"\r{step:>10} {bar:<40} {count:>9,}", end="", file=sys.stderr, flush=True)
 
-    if args.osm is not None:
-        if not args.osm.is_file():
-            raise SystemExit(f"error: {args.osm}: no such file")
-        print(
-            f"note: {args.osm} is not read yet: walks are estimated from the distance",
-            file=sys.stderr,
-        )
+    if args.osm is not None and not args.osm.is_file():
+        raise SystemExit(f"error: {args.osm}: no such file")
     try:
         timetable = read_feeds(args.gtfs, progress=progress)
     except FeedError as problem:
@@ -308,7 +303,22 @@ def _transit_build(args: argparse.Namespace) -> int:
             "error: the feeds' stops are more than 1.2 km from every vacancy: "
             f"{', '.join(str(p) for p in args.gtfs)} cover none of them"
         )
+    streets = None
+    if args.osm is not None:
+        from matcher.travel.streets import read_osm
+
+        print(f"reading {args.osm} ...", file=sys.stderr)
+        try:
+            streets = read_osm(args.osm)
+        except (ValueError, RuntimeError) as problem:
+            raise SystemExit(f"error: {args.osm}: {problem}") from None
     timetable.save(args.output)
+    streets_file = args.output / "streets.npz"
+    if streets is not None:
+        streets.save(streets_file)
+        print(f"{len(streets.lat):,} street nodes, {len(streets.edge_from):,} walkable segments")
+    elif streets_file.exists():
+        streets_file.unlink()  # an earlier build's streets would not match these feeds' area
     summary = timetable.describe()
     area = summary["area"]
     print(
@@ -609,7 +619,7 @@ def build_parser() -> argparse.ArgumentParser:
     transit = p.add_subparsers(dest="transit_command", required=True)
     p = transit.add_parser("build", help="merge GTFS feeds into a timetable for MATCHER_TRANSIT")
     p.add_argument("--gtfs", type=Path, action="append", required=True, help="a GTFS zip (repeat)")
-    p.add_argument("--osm", type=Path, help="an OpenStreetMap .osm.pbf extract (not read yet)")
+    p.add_argument("--osm", type=Path, help="an OpenStreetMap .osm.pbf extract: walks to stops")
     p.add_argument("--output", type=Path, default=Path("var/transit"), help="default var/transit")
     p.set_defaults(run=_transit_build)
 

@@ -34,6 +34,7 @@ from matcher.models import MINUTES_PER_DAY
 from matcher.reasons import Reason, Word
 from matcher.schedule import ShiftTable, format_clock
 from matcher.travel.estimate import EstimatedTravelTimes, Mode, regional_km
+from matcher.travel.streets import Streets
 from matcher.travel.timetable import Timetable
 
 __all__ = [
@@ -75,6 +76,7 @@ _SEGMENT_SHIFT = 13 + _EVENT_BITS
 _EVENT_MASK = (1 << _EVENT_BITS) - 1
 _STOP_KEY = 1 << 20
 Keys = NDArray[np.int64]
+FloatMatrix = NDArray[np.float64]
 _Key = TypeVar("_Key")
 _Value = TypeVar("_Value")
 
@@ -340,8 +342,10 @@ class TimetableTravelTimes:
         *,
         estimate: EstimatedTravelTimes | None = None,
         week_of: dt.date | None = None,
+        streets: Streets | None = None,
     ) -> None:
         self.timetable = timetable
+        self.streets = streets
         self.estimate = estimate or EstimatedTravelTimes()
         self.week_of = week_of
         # A few people's: each is a few MB on a city's network.
@@ -408,15 +412,42 @@ class TimetableTravelTimes:
     def nearest_stops(
         self, points: NDArray[np.float64]
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """(P, ACCESS_STOPS) stops within ACCESS_KM (-1 past the last) and their walks."""
+        """(P, ACCESS_STOPS) stops within ACCESS_KM (-1 past the last) and their walks: along
+        the streets where an extract is installed, else estimated from the distance."""
         tt = self.timetable
         stops = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
         km = regional_km(points, stops)
+        if self.streets is not None:
+            return self._walked_to_stops(points, stops, km)
         take = min(ACCESS_STOPS, km.shape[1])
         nearest = np.argpartition(km, take - 1, axis=1)[:, :take]
         near_km = np.take_along_axis(km, nearest, axis=1)
         nearest = np.where(near_km <= ACCESS_KM, nearest, -1)
         return nearest.astype(np.int64), walk_minutes(near_km)
+
+    def _walked_to_stops(
+        self, points: NDArray[np.float64], stops: NDArray[np.float64], km: FloatMatrix
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """nearest_stops along the streets: the stops within ACCESS_KM as the crow flies, by
+        the minutes it takes to walk there (no more than walking ACCESS_KM is estimated at)."""
+        assert self.streets is not None
+        most = float(walk_minutes(np.array([ACCESS_KM]))[0])
+        distinct, which = np.unique(points, axis=0, return_inverse=True)
+        found = np.full((len(distinct), ACCESS_STOPS), -1, dtype=np.int64)
+        walks = np.zeros((len(distinct), ACCESS_STOPS), dtype=np.int64)
+        first_of = np.unique(which.reshape(-1), return_index=True)[1]
+        for row, point in enumerate(distinct):
+            near = np.flatnonzero(km[first_of[row]] <= ACCESS_KM)
+            if not len(near):
+                continue
+            origin = (float(point[0]), float(point[1]))
+            minutes = self.streets.walk_minutes(origin, stops[near], most_km=ACCESS_KM * 1.5)
+            order = np.argsort(minutes, kind="stable")[:ACCESS_STOPS]
+            order = order[minutes[order] <= most]
+            found[row, : len(order)] = near[order]
+            walks[row, : len(order)] = np.ceil(minutes[order]).astype(np.int64)
+        rows = which.reshape(-1)
+        return found[rows], walks[rows]
 
     def search(
         self, origin: tuple[float, float], signature: int, direction: int, *, wide: bool = False
@@ -789,7 +820,9 @@ def installed_travel(
     chosen = os.environ.get("MATCHER_TRANSIT_WEEK")
     if week_of is None and chosen:
         week_of = dt.date.fromisoformat(chosen)
-    return TimetableTravelTimes(Timetable.load(Path(where)), week_of=week_of)
+    streets_file = Path(where) / "streets.npz"
+    streets = Streets.load(streets_file) if streets_file.exists() else None
+    return TimetableTravelTimes(Timetable.load(Path(where)), week_of=week_of, streets=streets)
 
 
 def timetable_status(travel: object, today: dt.date | None = None) -> dict[str, object] | None:

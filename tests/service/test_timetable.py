@@ -118,3 +118,24 @@ def test_the_service_uses_the_timetable_it_is_given(built, tmp_path):
 def test_without_a_timetable_health_says_none(tmp_path):
     with TestClient(create_app(settings_for(f"sqlite:///{tmp_path / 'db.sqlite'}"))) as client:
         assert client.get("/health").json()["timetable"] is None
+
+
+def test_an_osm_extract_is_read_with_the_feeds_and_used_for_walks(tmp_path, capsys):
+    import osmium
+    from osmium.osm.mutable import Node, Way
+
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    writer = osmium.SimpleWriter(str(tmp_path / "centre.osm.pbf"))
+    for k, (lat, lon) in enumerate([(51.2189, 4.4011), (51.2166, 4.4190)], start=1):
+        writer.add_node(Node(id=k, location=(lon, lat), version=1, timestamp=stamp))
+    writer.add_way(
+        Way(id=1, nodes=[1, 2], tags={"highway": "pedestrian"}, version=1, timestamp=stamp)
+    )
+    writer.close()
+    out = tmp_path / "t"
+    assert _build("--gtfs", FEEDS[0], "--osm", tmp_path / "centre.osm.pbf", "--output", out) == 0
+    assert "2 street nodes, 1 walkable segments" in capsys.readouterr().out
+    travel = installed_travel(out)
+    assert travel is not None and travel.streets is not None
+    with pytest.raises(SystemExit, match="no such file"):
+        _build("--gtfs", FEEDS[0], "--osm", tmp_path / "missing.osm.pbf", "--output", out)
