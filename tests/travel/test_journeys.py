@@ -53,9 +53,10 @@ def _trip(model, shift, *, where=PORT, home=HOME):
     return minutes, trip, [r.message for r in trip.reasons]
 
 
-def _one_way(feed, departures, *, service="weekday", back=False, stops=None, minutes=25):
-    """Tram 24 from home to the port, or (back) bus 764 from the port home."""
-    route, name, kind = ("back", "764", "bus") if back else ("t", "24", "tram")
+def _one_way(feed, departures, *, service="weekday", back=False, stops=None, minutes=25, line=None):
+    """Tram 24 from home to the port, or (back) bus 764 from the port home; or `line`
+    (route, name, kind) along `stops`."""
+    route, name, kind = line or (("back", "764", "bus") if back else ("t", "24", "tram"))
     stops = stops or (["port", "home"] if back else ["home", "port"])
     return feed.line(
         route, name, kind, stops, departures, service=service, minutes=[minutes], both_ways=False
@@ -116,26 +117,14 @@ def test_a_night_shifts_way_home_is_the_next_mornings_first_departure(tmp_path):
 def test_a_change_with_a_walk_between_stops(tmp_path):
     feed = _feed().stop("mid", "Middenplein", 51.2300, 4.4000)
     feed.stop("mid2", "Middenplein Noord", 51.2320, 4.4010)
-    feed.line(
-        "t",
-        "24",
-        "tram",
-        ["home", "mid"],
-        [5 * 60 + 15],
-        service="weekday",
-        minutes=[10],
-        both_ways=False,
-    )
+    _one_way(feed, [5 * 60 + 15], stops=["home", "mid"], minutes=10)
     # 0.23 km apart: a 4-minute walk, so the 05:28 bus is missed and the 05:30 one caught.
-    feed.line(
-        "b",
-        "764",
-        "bus",
-        ["mid2", "port"],
+    _one_way(
+        feed,
         [5 * 60 + 28, 5 * 60 + 30],
-        service="weekday",
-        minutes=[20],
-        both_ways=False,
+        stops=["mid2", "port"],
+        minutes=20,
+        line=("b", "764", "bus"),
     )
     model = _model(tmp_path, _with_way_home(feed))
     minutes, _, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO})

@@ -8,7 +8,7 @@ from pathlib import Path
 import osmium
 import pytest
 from osmium.osm.mutable import Node, Way
-from test_journeys import HOME, PORT, SIX_TO_TWO, _feed, _model, _trip, _with_way_home
+from test_journeys import HOME, PORT, SIX_TO_TWO, _feed, _model, _one_way, _trip, _with_way_home
 
 from matcher.travel.streets import read_osm
 
@@ -51,26 +51,8 @@ def write_streets(path: Path) -> Path:
 
 def _two_stops(tmp_path, streets):
     feed = _feed().stop("across", "Overkant", *ACROSS).stop("south", "Zuidkaai", *SOUTH)
-    feed.line(
-        "a",
-        "24",
-        "tram",
-        ["across", "port"],
-        [5 * 60 + 15],
-        service="weekday",
-        minutes=[25],
-        both_ways=False,
-    )
-    feed.line(
-        "b",
-        "12",
-        "tram",
-        ["south", "port"],
-        [5 * 60 + 45, 6 * 60 + 15],
-        service="weekday",
-        minutes=[25],
-        both_ways=False,
-    )
+    _one_way(feed, [5 * 60 + 15], stops=["across", "port"])
+    _one_way(feed, [5 * 60 + 45, 6 * 60 + 15], stops=["south", "port"], line=("b", "12", "tram"))
     model = _model(tmp_path, _with_way_home(feed))
     model.streets = streets
     return model
