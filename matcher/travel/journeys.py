@@ -8,7 +8,8 @@ search answers every deadline of the day at once: the latest departure arriving 
 by 06:00, by 07:00 and by 14:00 are lookups into the
 same result. The way home is the same search on the timetable run backwards (times negated,
 trips reversed): the key is then minus the earliest arrival at home, for every departure time
-from every workplace. Walks to, from and between stops are estimated from the distance.
+from every workplace. Walks to and from stops follow the streets where an OpenStreetMap extract
+is installed (matcher.travel.streets), else are estimated from the distance, as changes are.
 
 Where no stop is within reach of a home or a workplace, or a shift's day lies outside the
 feeds' dates, the journey is not known (NaN) and the commute feature uses its estimate.
