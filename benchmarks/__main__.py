@@ -18,6 +18,7 @@ BENCHMARKS = [
     "pages",
     "imports",
     "documents",
+    "transit",
 ]
 
 

@@ -28,6 +28,7 @@ from matcher.reasons import (
     translator,
 )
 from matcher.runtime import tune_allocator
+from matcher.travel.journeys import installed_travel
 from matcher.weights import WEIGHTS_ENV, Weights, current_weights
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def _engine(db: Database, session: Session, args: argparse.Namespace) -> Engine:
 def _shortlist(args: argparse.Namespace) -> int:
     if args.fixtures:
         candidate = _find(load_candidates(), args.candidate_id, "candidate")
-        engine = Engine(_weights(args)).fit(load_vacancies())
+        engine = Engine(_weights(args), travel=installed_travel()).fit(load_vacancies())
         result = engine.shortlist(candidate, top=args.top, include_blocked=args.include_blocked)
         _print(result, args, _fixtures_source(engine.weights, args.lang))
         return 0
@@ -272,6 +273,61 @@ def _import_esco(args: argparse.Namespace) -> int:
         f"{summary.entailments} essential skills entailed by occupations"
     )
     print(f"wrote {args.output}; use it with: export MATCHER_VOCABULARY={args.output.resolve()}")
+    return 0
+
+
+def _transit_build(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from matcher.travel.journeys import TimetableTravelTimes
+    from matcher.travel.timetable import FeedError, read_feeds
+
+    def progress(step: str, count: int) -> None:
+        bar = "#" * min(40, count.bit_length() * 2)
+        print(f"\r{step:>10} {bar:<40} {count:>9,}", end="", file=sys.stderr, flush=True)
+
+    if args.osm is not None and not args.osm.is_file():
+        raise SystemExit(f"error: {args.osm}: no such file")
+    try:
+        timetable = read_feeds(args.gtfs, progress=progress)
+    except FeedError as problem:
+        print(file=sys.stderr)
+        raise SystemExit(f"error: {problem}") from None
+    print(file=sys.stderr)
+    vacancies = load_vacancies()
+    model = TimetableTravelTimes(timetable)
+    points = np.array([v.location.coordinates for v in vacancies], dtype=np.float64)
+    reached = (model.nearest_stops(points)[0] >= 0).any(axis=1)
+    if not reached.any():
+        raise SystemExit(
+            "error: the feeds' stops are more than 1.2 km from every vacancy: "
+            f"{', '.join(str(p) for p in args.gtfs)} cover none of them"
+        )
+    streets = None
+    if args.osm is not None:
+        from matcher.travel.streets import read_osm
+
+        print(f"reading {args.osm} ...", file=sys.stderr)
+        try:
+            streets = read_osm(args.osm)
+        except (ValueError, RuntimeError) as problem:
+            raise SystemExit(f"error: {args.osm}: {problem}") from None
+    timetable.save(args.output)
+    streets_file = args.output / "streets.npz"
+    if streets is not None:
+        streets.save(streets_file)
+        print(f"{len(streets.lat):,} street nodes, {len(streets.edge_from):,} walkable segments")
+    elif streets_file.exists():
+        streets_file.unlink()  # an earlier build's streets would not match these feeds' area
+    summary = timetable.describe()
+    area = summary["area"]
+    print(
+        f"{summary['stops']:,} stops, {summary['routes']:,} routes, {summary['trips']:,} trips, "
+        f"{summary['stop_times']:,} stop times; {summary['service_days']} service days "
+        f"({summary['first_day']} to {summary['last_day']}); area {area}"
+    )
+    print(f"{int(reached.sum())} of {len(vacancies)} vacancies have a stop within 1.2 km")
+    print(f"wrote {args.output}; use it with: export MATCHER_TRANSIT={args.output.resolve()}")
     return 0
 
 
@@ -558,6 +614,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the merged vocabulary (default var/vocabulary.json)",
     )
     p.set_defaults(run=_import_esco)
+
+    p = sub.add_parser("transit", help="install public transport timetables (GTFS)")
+    transit = p.add_subparsers(dest="transit_command", required=True)
+    p = transit.add_parser("build", help="merge GTFS feeds into a timetable for MATCHER_TRANSIT")
+    p.add_argument("--gtfs", type=Path, action="append", required=True, help="a GTFS zip (repeat)")
+    p.add_argument("--osm", type=Path, help="an OpenStreetMap .osm.pbf extract: walks to stops")
+    p.add_argument("--output", type=Path, default=Path("var/transit"), help="default var/transit")
+    p.set_defaults(run=_transit_build)
 
     p = sub.add_parser("barriers", help="which single change unblocks most vacancies")
     p.add_argument("candidate_id", help="e.g. c-0042")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from matcher import Candidate, Engine, Match, Vacancy
 from matcher.engine import SkillCredits, rank_keys
 from matcher.reasons import Language
+from matcher.travel.estimate import TravelTimeModel
 from service import store
 
 logger = logging.getLogger("service")
@@ -97,9 +98,16 @@ class Catalog:
     """
 
     def __init__(
-        self, *, concurrent_scoring: int = 2, refit_after: int = 200, refit_share: float = 0.2
+        self,
+        *,
+        concurrent_scoring: int = 2,
+        refit_after: int = 200,
+        refit_share: float = 0.2,
+        travel: TravelTimeModel | None = None,
     ) -> None:
         self._lock = threading.Lock()
+        self.travel = travel
+        """The commute's travel times: a timetable (MATCHER_TRANSIT), by default the estimate."""
         # Scoring is CPU work under the GIL: more threads at it than cores only make every
         # request slower (measured: 32 at once gave half the throughput of one at a time).
         self.scoring = threading.BoundedSemaphore(concurrent_scoring)
@@ -139,7 +147,7 @@ class Catalog:
                 weights = store.get_weights(session, version=weights_version).weights
             if fitted is None:
                 self.full_fits += 1
-                engine = Engine(weights).fit(self._open_vacancies(session))
+                engine = Engine(weights, travel=self.travel).fit(self._open_vacancies(session))
                 self._fitted = Fitted(engine, catalog_version, weights_version)
             elif fitted.catalog_version >= catalog_version:
                 engine = fitted.engine.with_weights(weights)

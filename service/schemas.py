@@ -237,6 +237,16 @@ class NewKey(KeyOut):
     key: str = Field(description="The API key; shown this once, only its hash is stored.")
 
 
+class TimetableHealth(BaseModel):
+    feeds: list[str]
+    week: str
+    """The Monday of the week whose timetable shifts are judged on."""
+    first_day: str
+    last_day: str
+    expired: bool
+    warning: str | None = None
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     candidates: int
@@ -244,6 +254,8 @@ class Health(BaseModel):
     open_vacancies: int
     catalog_version: int
     weights_version: int
+    timetable: TimetableHealth | None = None
+    """The public transport timetable in use (MATCHER_TRANSIT), or null for the estimate."""
 
 
 class ApplicationIn(RequestBody):

@@ -24,6 +24,12 @@ from matcher.travel.estimate import (
     TravelTimeModel,
 )
 from matcher.travel.geo import ANTWERP_CENTRE
+from matcher.travel.journeys import (
+    ShiftJourneys,
+    TimetableTravelTimes,
+    estimate_reason,
+    journey_reasons,
+)
 
 _ALL_DAY = np.arange(24 * 60, dtype=np.int64)
 _LONGEST_TRIP = 8 * 60
@@ -99,7 +105,14 @@ class CommuteFeature:
         self.hour_pairs_, self.shift_hours_ = np.unique(hours, axis=0, return_inverse=True)
         self.shift_hours_ = self.shift_hours_.reshape(-1)
         self.works_by_trip_ = self._works_by_trip(self.hour_pairs_)
+        self.journeys_ = self._journeys(self.destinations_, self.shifts_)
         return self
+
+    def _journeys(self, destinations: FloatMatrix, shifts: ShiftTable) -> ShiftJourneys | None:
+        """With a timetable installed, the vacancies' stops and lookups (else None)."""
+        if isinstance(self.travel, TimetableTravelTimes):
+            return self.travel.for_shifts(destinations, shifts)
+        return None
 
     def splice(self, change: Splice) -> CommuteFeature:
         """A new feature with the change applied; this one is left as it is. Only shift hours
@@ -128,6 +141,7 @@ class CommuteFeature:
             }
         fresh_rows = np.array([row[(a, b)] for a, b in fresh.tolist()], dtype=np.int64)
         new.shift_hours_ = np.concatenate([kept_hours, fresh_rows]).astype(self.shift_hours_.dtype)
+        new.journeys_ = self._journeys(new.destinations_, shifts)
         return new
 
     def _works_by_trip(self, pairs: NDArray[np.int64]) -> dict[Mode, NDArray[np.bool_]]:
@@ -204,7 +218,11 @@ class CommuteFeature:
                 at_shifts = usable[mode][:, shifts.vacancy]
                 trip = np.minimum(np.ceil(at_shifts), _LONGEST_TRIP).astype(np.intp)
                 works = self.works_by_trip_[mode][self.shift_hours_, trip]
-                np.minimum(per_shift, np.where(works, at_shifts, np.inf), out=per_shift)
+                timed = np.where(works, at_shifts, np.inf)
+                if mode == "public_transport" and self.journeys_ is not None:
+                    origins = np.array([c.home.coordinates for c in candidates], dtype=np.float64)
+                    timed = self.journeys_.overlay(origins, timed, available[mode])
+                np.minimum(per_shift, timed, out=per_shift)
         return per_shift
 
     def rate(
@@ -250,12 +268,21 @@ class CommuteFeature:
             for m, t in self._door_to_door([candidate], modes, slice(j, j + 1)).items()
         }
         per_shift: dict[int, tuple[float, Mode, list[Reason]]] = {}
+        home = candidate.home.coordinates
+        journeys = self.journeys_
         for k in shifts.of_vacancy(j):
             start, duration = int(shifts.start[k]), int(shifts.duration[k])
             options: list[tuple[float, Mode]] = []
             missed: list[tuple[float, Reason]] = []
             for mode in modes:
                 minutes = minutes_by_mode[mode]
+                timed = journeys.at(home, k) if journeys and mode == "public_transport" else None
+                if timed is not None:
+                    if math.isfinite(timed):
+                        options.append((timed, mode))
+                    else:  # the timetable's reasons say why, below
+                        missed.append((minutes, journey_reasons(None, None, start=0, end=0)[0]))
+                    continue
                 if self._works(mode, k, minutes):
                     options.append((minutes, mode))
                 else:
@@ -284,7 +311,38 @@ class CommuteFeature:
         else:
             code = "commute_ok"
         reasons = [Reason(code, params, shown=shown)]
+        if journeys is not None:
+            reasons, hour_reasons = self._journey_reasons(candidate, k, mode, reasons, hour_reasons)
         return Trip(minutes=_whole(minutes), mode=mode, reasons=reasons + hour_reasons)
+
+    def _journey_reasons(
+        self, candidate: Candidate, k: int, mode: Mode, reasons: list[Reason], hours: list[Reason]
+    ) -> tuple[list[Reason], list[Reason]]:
+        """With a timetable installed, each reason says what produced its minutes."""
+        assert self.journeys_ is not None
+        home = candidate.home.coordinates
+        timed = self.journeys_.at(home, k)
+        start, end = (
+            int(self.shifts_.start[k]),
+            int(self.shifts_.start[k] + self.shifts_.duration[k]),
+        )
+        told = journey_reasons(*self.journeys_.journeys(home, k), start=start, end=end)
+        hours = [r for r in hours if r.code != "journey"]
+        if timed is None:
+            if mode == "public_transport":
+                minutes = int(reasons[0].params["minutes"])
+                return [*reasons, estimate_reason(minutes, mode)], hours
+            return reasons, hours
+        if mode == "public_transport":
+            said = reasons[0]
+            if said.code == "commute_ok":
+                said = Reason("commute_timetable", said.params, shown=said.shown)
+            elif said.code == "commute_too_long":
+                said = Reason(said.code, said.params, variant="timetable", shown=said.shown)
+            return [said, *told], hours
+        if math.isinf(timed):  # no public transport at these hours: why, in the timetable's words
+            return reasons, [*hours, *(r for r in told if r.variant and "none" in r.variant)]
+        return reasons, hours
 
     def explain(
         self, candidate: Candidate, vacancy_index: int, *, chosen_shift: int | None = None

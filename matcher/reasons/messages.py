@@ -1210,6 +1210,45 @@ MESSAGES: dict[str, Message] = _index(
             "no_transport_at_shift_hours.public_transport.home",
             "No public transport home after the shift ends at {shift_end}",
         ),
+        # --- journeys on the timetable (issue 15) --------------------------------------------
+        # TRANSLATORS: the minutes come from the public transport timetable, not an estimate.
+        pgettext("commute_timetable", "{minutes} min {mode} on the timetable"),
+        pgettext(
+            "commute_too_long.timetable",
+            "Too far: {minutes} min {mode} on the timetable, more than their maximum of"
+            " {max_minutes} min",
+        ),
+        # TRANSLATORS: {kind} is a vehicle (tram, bus, train), {line} its number, {stop} where
+        # they get on at {departs}; {arrives} is when they are at the workplace's door.
+        pgettext(
+            "journey.there",
+            "{kind} {line} from {stop} {departs}, arrives {arrives}; {walk} min walk",
+        ),
+        pgettext(
+            "journey.there.changes",
+            "{kind} {line} from {stop} {departs} and a change, arrives {arrives}; {walk} min walk",
+        ),
+        # TRANSLATORS: the way home after the shift; {arrives} is when they are home.
+        pgettext("journey.home", "Home: {kind} {line} from {stop} {departs}, home at {arrives}"),
+        pgettext(
+            "journey.none.there",
+            "No public transport on the timetable arrives by the {shift_start} start",
+        ),
+        pgettext(
+            "journey.none.home",
+            "No public transport on the timetable gets them home after the {shift_end} end",
+        ),
+        pgettext(
+            "journey.estimate",
+            "About {minutes} min {mode} (estimate): no timetable covers this trip",
+        ),
+        pgettext("vehicle.tram", "tram"),
+        pgettext("vehicle.metro", "metro"),
+        pgettext("vehicle.bus", "bus"),
+        pgettext("vehicle.train", "train"),
+        pgettext("vehicle.ferry", "ferry"),
+        pgettext("vehicle.line", "line"),
+        # --- end of journeys on the timetable ----------------------------------------------
         # --- schedule (the childcare feature) ------------------------------------------------
         pgettext("available_any_time", "Free at any time of day: no hours to work around"),
         # TRANSLATORS: {needs_from}-{needs_until} is when they must be free on {shift_days}

@@ -1,0 +1,262 @@
+"""Journeys on the timetable: one home to every vacancy's shifts, on the fixtures' SYNTHETIC
+feeds and on a generated city-size network (5,000 stops, about 500,000 stop times); a person's
+first and cached shortlist with the timetable against the estimate's; what the city's built
+timetable costs in memory and on disk.
+
+    python -m benchmarks transit
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+from matcher import Engine
+from matcher.fixtures import load_candidates, load_vacancies
+from matcher.schedule import ShiftTable
+from matcher.travel.journeys import TimetableTravelTimes
+from matcher.travel.timetable import Timetable, read_feeds
+
+ROOT = Path(__file__).resolve().parents[1]
+FEEDS = [
+    ROOT / "fixtures/transit/delijn_synthetic.zip",
+    ROOT / "fixtures/transit/nmbs_synthetic.zip",
+]
+WEEK = dt.date(2026, 12, 7)
+"""A fixed week (Monday) inside the feeds, so every run judges the same days."""
+
+
+def _feed_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("transit_feed", ROOT / "fixtures/transit_feed.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["transit_feed"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def city_feed(path: Path) -> Path:
+    """A SYNTHETIC grid city: 50 x 100 stops 380 m apart, a bus along every row and a tram along
+    every other column, every 50 min on weekdays and every 2 h at weekends: 495,000 stop times."""
+    feeds = _feed_module()
+    feed = feeds.SyntheticFeed("City (SYNTHETIC)")
+    feed.service("weekday", *feeds.WEEKDAYS).service("weekend", "saturday", "sunday")
+    rows, cols, step = 50, 100, 0.0034
+    for i in range(rows):
+        for j in range(cols):
+            feed.stop(f"s{i}_{j}", f"Stop {i}/{j}", 51.12 + i * step, 4.20 + j * step * 1.6)
+    timetables = (
+        ("weekday", feeds.every("05:00", "23:30", 50)),
+        ("weekend", feeds.every("06:00", "24:00", 120)),
+    )
+    for service, departures in timetables:
+        for i in range(rows):
+            stops = [f"s{i}_{j}" for j in range(cols)]
+            feed.line(
+                f"r{i}", f"{i}", "bus", stops, departures, service=service, minutes=[2] * (cols - 1)
+            )
+        for j in range(0, cols, 2):
+            stops = [f"s{i}_{j}" for i in range(rows)]
+            feed.line(
+                f"c{j}",
+                f"{j}",
+                "tram",
+                stops,
+                departures,
+                service=service,
+                minutes=[2] * (rows - 1),
+            )
+    return feed.write(path)  # type: ignore[no-any-return]
+
+
+def _median_ms(work: Callable[[], object], repeats: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), max(times)
+
+
+def _homes(
+    count: int, seed: int, south_west: tuple[float, float], size: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """Distinct homes, so that no search is served from the cache."""
+    rng = np.random.default_rng(seed)
+    lat = south_west[0] + rng.random(count) * size[0]
+    lon = south_west[1] + rng.random(count) * size[1]
+    return [(float(a), float(b)) for a, b in zip(lat, lon, strict=True)]
+
+
+def _near_fixture_homes(count: int, seed: int) -> list[tuple[float, float]]:
+    """The fixtures' homes moved by up to 300 m: each one new to the caches, near the stops."""
+    rng = np.random.default_rng(seed)
+    points = [c.home.coordinates for c in load_candidates()]
+    picked = rng.integers(0, len(points), count)
+    jitter = (rng.random((count, 2)) - 0.5) * [0.0054, 0.0086]
+    return [
+        (points[k][0] + dy, points[k][1] + dx) for k, (dy, dx) in zip(picked, jitter, strict=True)
+    ]
+
+
+def _nbytes(*objects: object) -> int:
+    return sum(
+        value.nbytes
+        for thing in objects
+        for value in vars(thing).values()
+        if isinstance(value, np.ndarray)
+    )
+
+
+def run(rows: list[tuple[str, str]]) -> None:
+    vacancies = load_vacancies()
+    shifts = ShiftTable.from_vacancies(vacancies)
+    points = np.array([v.location.coordinates for v in vacancies], dtype=np.float64)
+
+    t0 = time.perf_counter()
+    fixtures = read_feeds(FEEDS)
+    rows.append(
+        (
+            "read the fixtures' 2 feeds (14,268 stop times)",
+            f"{(time.perf_counter() - t0) * 1000:.0f} ms",
+        )
+    )
+    model = TimetableTravelTimes(fixtures, week_of=WEEK)
+    t0 = time.perf_counter()
+    journeys = model.for_shifts(points, shifts)
+    rows.append(
+        (
+            "fit: network and the 1,500 vacancies' stops and lookups",
+            f"{(time.perf_counter() - t0) * 1000:.0f} ms",
+        )
+    )
+    homes = iter(_near_fixture_homes(200, 1))
+    med, worst = _median_ms(lambda: journeys.minutes(np.array([next(homes)])), 50)
+    rows.append(
+        (
+            "one home to all 1,500 vacancies' shifts, fixtures: median / max",
+            f"{med:.1f} / {worst:.1f} ms",
+        )
+    )
+
+    # A person's shortlist: the first one searches the timetable, later ones use the cache.
+    people = [
+        c for c in load_candidates() if c.stage == "ready" and "public_transport" in c.transport
+    ]
+    estimate = Engine().fit(vacancies)
+    timed = Engine(travel=TimetableTravelTimes(fixtures, week_of=WEEK)).fit(vacancies)
+    for engine in (estimate, timed):
+        engine.shortlist(people[0], top=10)  # warm the vocabulary's readings
+    fresh = iter(
+        person.model_copy(
+            update={
+                "home": person.home.model_copy(update={"lat": lat, "lon": lon, "postcode": None})
+            }
+        )
+        for person, (lat, lon) in zip(
+            people * 10, _homes(10 * len(people), 2, (51.17, 4.34), (0.08, 0.13)), strict=True
+        )
+    )
+    first_med, first_max = _median_ms(
+        lambda: timed.shortlist(next(fresh), top=10).as_dict("en"), 40
+    )
+    again = people[1]
+    timed.shortlist(again, top=10)
+    cached_med, cached_max = _median_ms(lambda: timed.shortlist(again, top=10).as_dict("en"), 40)
+    plain = iter(people * 10)
+    est_med, est_max = _median_ms(lambda: estimate.shortlist(next(plain), top=10).as_dict("en"), 40)
+    rows.append(
+        (
+            "shortlist top 10, timetable, first for the person: median / max",
+            f"{first_med:.1f} / {first_max:.1f} ms",
+        )
+    )
+    rows.append(
+        (
+            "shortlist top 10, timetable, cached: median / max",
+            f"{cached_med:.1f} / {cached_max:.1f} ms",
+        )
+    )
+    rows.append(("shortlist top 10, estimate: median / max", f"{est_med:.1f} / {est_max:.1f} ms"))
+    # A vacancy's candidates (GET /vacancies/{id}/shortlist): every ready person's journeys.
+    ready = [c for c in load_candidates() if c.stage == "ready"]
+    job = vacancies[5]
+    t0 = time.perf_counter()
+    timed.rank_candidates(job, ready, top=10)
+    first_ms = (time.perf_counter() - t0) * 1000
+    again, _ = _median_ms(lambda: timed.rank_candidates(job, ready, top=10), 5)
+    plain_ms, _ = _median_ms(lambda: estimate.rank_candidates(job, ready, top=10), 5)
+    rows.append(
+        (
+            f"candidates for a vacancy ({len(ready)} ready): timetable first / again / estimate",
+            f"{first_ms:.0f} / {again:.0f} / {plain_ms:.0f} ms",
+        )
+    )
+
+    with tempfile.TemporaryDirectory() as folder:
+        t0 = time.perf_counter()
+        zipped = city_feed(Path(folder) / "city.zip")
+        made = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        city = read_feeds([zipped])
+        read = time.perf_counter() - t0
+        rows.append(
+            (
+                f"city: {len(city.stop_lat):,} stops, {len(city.time_stop):,} stop times: "
+                "generate / read",
+                f"{made:.1f} / {read:.1f} s",
+            )
+        )
+        city.save(Path(folder) / "built")
+        disk = sum(p.stat().st_size for p in (Path(folder) / "built").iterdir())
+        t0 = time.perf_counter()
+        loaded = Timetable.load(Path(folder) / "built")
+        load_ms = (time.perf_counter() - t0) * 1000
+        model = TimetableTravelTimes(loaded, week_of=WEEK)
+        t0 = time.perf_counter()
+        forward, backward = model.directions
+        south, west, north, east = loaded.area()
+        rng = np.random.default_rng(3)
+        spots = np.stack(
+            [south + rng.random(1500) * (north - south), west + rng.random(1500) * (east - west)],
+            axis=1,
+        )
+        city_journeys = model.for_shifts(spots, shifts)
+        fit_s = time.perf_counter() - t0
+        rows.append(
+            (
+                "city: load the built timetable / fit 1,500 vacancies",
+                f"{load_ms:.0f} ms / {fit_s:.1f} s",
+            )
+        )
+        city_homes = _homes(50, 4, (south, west), (north - south, east - west))
+        homes = iter(city_homes)
+        med, worst = _median_ms(lambda: city_journeys.minutes(np.array([next(homes)])), 10)
+        rows.append(
+            (
+                "city: one home to all 1,500 vacancies' shifts: median / max",
+                f"{med:.0f} / {worst:.0f} ms",
+            )
+        )
+        rows.append(
+            ("city: searches per home (day timetables x 2 ways)", f"{2 * len(model.signatures[1])}")
+        )
+        memory = _nbytes(loaded) + _nbytes(forward, backward)
+        rows.append(
+            (
+                "city: built timetable on disk / in memory (network included)",
+                f"{disk / 1e6:.1f} MB / {memory / 1e6:.0f} MB",
+            )
+        )
+        cached = model.search(city_homes[0], 0, 0)  # kept from the runs above
+        assert cached is not None
+        rows.append(("city: one cached search (48 kept at most)", f"{cached.nbytes / 1e6:.1f} MB"))

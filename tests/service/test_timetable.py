@@ -1,0 +1,141 @@
+"""Installing a timetable: `matcher transit build`, MATCHER_TRANSIT, and what /health says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from support import as_role, make_key, settings_for
+
+from matcher.cli import main
+from matcher.travel.journeys import installed_travel, timetable_status
+from service.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+FEEDS = [
+    ROOT / "fixtures/transit/delijn_synthetic.zip",
+    ROOT / "fixtures/transit/nmbs_synthetic.zip",
+]
+
+
+def _build(*arguments: object) -> int:
+    return main(["transit", "build", *map(str, arguments)])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("transit") / "transit"
+    assert _build("--gtfs", FEEDS[0], "--gtfs", FEEDS[1], "--output", out) == 0
+    return out
+
+
+def test_the_build_merges_the_feeds_and_says_what_they_hold(tmp_path, capsys):
+    assert _build("--gtfs", FEEDS[0], "--gtfs", FEEDS[1], "--output", tmp_path / "t") == 0
+    said = capsys.readouterr().out
+    assert "34 stops, 14 routes, 3,726 trips, 14,268 stop times" in said
+    assert "(2026-01-01 to 2028-12-31)" in said
+    assert "of 1500 vacancies have a stop within 1.2 km" in said
+    assert (tmp_path / "t/timetable.npz").exists()
+
+
+def _feed_without(tmp_path: Path, left_out: str) -> Path:
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(FEEDS[1]) as source, zipfile.ZipFile(broken, "w") as target:
+        for name in source.namelist():
+            if name != left_out:
+                target.writestr(name, source.read(name))
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: _feed_without(p, "stop_times.txt"), "broken.zip: stop_times.txt is missing"),
+        (lambda p: (p / "notes.zip").write_text("not a zip") and p / "notes.zip", "not a GTFS zip"),
+    ],
+)
+def test_a_malformed_feed_is_refused_naming_the_file(tmp_path, make, said):
+    with pytest.raises(SystemExit) as refused:
+        _build("--gtfs", make(tmp_path), "--output", tmp_path / "t")
+    assert said in str(refused.value)
+    assert not (tmp_path / "t").exists()
+
+
+def test_a_feed_covering_no_vacancy_is_refused(tmp_path):
+    spec = importlib.util.spec_from_file_location("transit_feed", ROOT / "fixtures/transit_feed.py")
+    assert spec is not None and spec.loader is not None
+    feeds = importlib.util.module_from_spec(spec)
+    sys.modules["transit_feed"] = feeds
+    spec.loader.exec_module(feeds)
+    liege = feeds.SyntheticFeed("Liège").service("weekday", *feeds.WEEKDAYS)
+    liege.stop("a", "Guillemins", 50.6245, 5.5668).stop("b", "Opéra", 50.6431, 5.5707)
+    liege.line("1", "1", "bus", ["a", "b"], [6 * 60], service="weekday")
+    with pytest.raises(SystemExit) as refused:
+        _build("--gtfs", liege.write(tmp_path / "liege.zip"), "--output", tmp_path / "t")
+    assert "liege.zip cover none of them" in str(refused.value)
+
+
+def test_health_names_the_timetable_and_warns_once_it_has_expired(built):
+    travel = installed_travel(built)
+    assert travel is not None
+    now = timetable_status(travel, today=dt.date(2027, 3, 1))
+    assert now is not None and now.pop("week") == travel.week[0].isoformat()
+    assert now == {
+        "feeds": ["delijn_synthetic.zip", "nmbs_synthetic.zip"],
+        "first_day": "2026-01-01",
+        "last_day": "2028-12-31",
+        "expired": False,
+        "warning": None,
+    }
+    later = timetable_status(travel, today=dt.date(2029, 1, 1))
+    assert later is not None and later["expired"] is True
+    assert later["warning"] == "the timetable ended on 2028-12-31: build a newer one"
+
+
+def test_the_service_uses_the_timetable_it_is_given(built, tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = create_app(settings_for(url, transit=built, transit_week="2027-12-27"))
+    with TestClient(app) as client:
+        health = client.get("/health").json()
+        assert health["timetable"]["feeds"] == ["delijn_synthetic.zip", "nmbs_synthetic.zip"]
+        assert health["timetable"]["week"] == "2027-12-27"  # a holiday week, as chosen
+        jobhunter = as_role({"jobhunter": make_key(app, "jobhunter")}, "jobhunter")
+        # c-0008 lives in Deurne and travels by public transport only.
+        body = client.get("/candidates/c-0008/shortlist?top=5", headers=jobhunter).json()
+    codes = [r["code"] for line in body["results"] for r in line["features"]["commute"]["reasons"]]
+    assert "commute_timetable" in codes and "journey" in codes
+    messages = [
+        r["message"] for line in body["results"] for r in line["features"]["commute"]["reasons"]
+    ]
+    assert any(" from " in m and ", arrives " in m for m in messages), messages
+
+
+def test_without_a_timetable_health_says_none(tmp_path):
+    with TestClient(create_app(settings_for(f"sqlite:///{tmp_path / 'db.sqlite'}"))) as client:
+        assert client.get("/health").json()["timetable"] is None
+
+
+def test_an_osm_extract_is_read_with_the_feeds_and_used_for_walks(tmp_path, capsys):
+    import osmium
+    from osmium.osm.mutable import Node, Way
+
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    writer = osmium.SimpleWriter(str(tmp_path / "centre.osm.pbf"))
+    for k, (lat, lon) in enumerate([(51.2189, 4.4011), (51.2166, 4.4190)], start=1):
+        writer.add_node(Node(id=k, location=(lon, lat), version=1, timestamp=stamp))
+    writer.add_way(
+        Way(id=1, nodes=[1, 2], tags={"highway": "pedestrian"}, version=1, timestamp=stamp)
+    )
+    writer.close()
+    out = tmp_path / "t"
+    assert _build("--gtfs", FEEDS[0], "--osm", tmp_path / "centre.osm.pbf", "--output", out) == 0
+    assert "2 street nodes, 1 walkable segments" in capsys.readouterr().out
+    travel = installed_travel(out)
+    assert travel is not None and travel.streets is not None
+    with pytest.raises(SystemExit, match="no such file"):
+        _build("--gtfs", FEEDS[0], "--osm", tmp_path / "missing.osm.pbf", "--output", out)

@@ -1,0 +1,224 @@
+"""Journeys on generated timetables with known answers, as the commute feature reports them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from factories import make_candidate, make_vacancy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matcher.features.commute import CommuteFeature
+from matcher.schedule import ShiftTable
+from matcher.travel.journeys import TimetableTravelTimes
+from matcher.travel.timetable import read_feeds
+
+_ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("transit_feed", _ROOT / "fixtures/transit_feed.py")
+assert _spec is not None and _spec.loader is not None
+transit_feed = importlib.util.module_from_spec(_spec)
+sys.modules["transit_feed"] = transit_feed
+_spec.loader.exec_module(transit_feed)
+SyntheticFeed, WEEKDAYS = transit_feed.SyntheticFeed, transit_feed.WEEKDAYS
+
+HOME = (51.2000, 4.4000)
+PORT = (51.3000, 4.4000)  # 11 km north: far too far to walk within an hour
+A_MONDAY = dt.date(2026, 12, 7)
+
+
+def _feed() -> SyntheticFeed:
+    feed = SyntheticFeed("Test").service("weekday", *WEEKDAYS).service("sunday", "sunday")
+    feed.stop("home", "Kioskplaats", HOME[0] + 0.0005, HOME[1])
+    feed.stop("port", "Haven Gate", PORT[0] - 0.0005, PORT[1])
+    return feed
+
+
+def _model(tmp_path: Path, feed: SyntheticFeed, week_of: dt.date = A_MONDAY):
+    path = feed.write(tmp_path / "feed.zip")
+    return TimetableTravelTimes(read_feeds([path]), week_of=week_of)
+
+
+def _trip(model, shift, *, where=PORT, home=HOME):
+    person = make_candidate(home={"lat": home[0], "lon": home[1]}, max_commute_minutes=75)
+    job = make_vacancy(location={"lat": where[0], "lon": where[1]}, shifts=[shift])
+    feature = CommuteFeature(travel=model).fit([job])
+    minutes = feature.shift_minutes([person])[0, 0]
+    trip = feature.trip(person, 0)
+    return minutes, trip, [r.message for r in trip.reasons]
+
+
+def _one_way(feed, departures, *, service="weekday", back=False, stops=None, minutes=25, line=None):
+    """Tram 24 from home to the port, or (back) bus 764 from the port home; or `line`
+    (route, name, kind) along `stops`."""
+    route, name, kind = line or (("back", "764", "bus") if back else ("t", "24", "tram"))
+    stops = stops or (["port", "home"] if back else ["home", "port"])
+    return feed.line(
+        route, name, kind, stops, departures, service=service, minutes=[minutes], both_ways=False
+    )
+
+
+def _with_way_home(feed: SyntheticFeed, service: str = "weekday") -> SyntheticFeed:
+    return _one_way(feed, [14 * 60 + 10], service=service, back=True)
+
+
+def _weekdays_at_05_15_sundays_at_07_15() -> SyntheticFeed:
+    feed = _one_way(_feed(), [5 * 60 + 15])
+    _one_way(feed, [7 * 60 + 15], service="sunday")
+    return _with_way_home(_with_way_home(feed), "sunday")
+
+
+SIX_TO_TWO = {"start": "06:00", "end": "14:00"}
+
+
+@pytest.mark.parametrize(("first", "reachable"), [(5 * 60 + 45, False), (5 * 60 + 15, True)])
+def test_the_06_00_port_shift_needs_a_departure_early_enough(tmp_path, first, reachable):
+    model = _model(tmp_path, _with_way_home(_one_way(_feed(), [first, first + 30])))
+    minutes, trip, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO})
+    if reachable:
+        # 05:14 out of the door, tram at 05:15, at the gate 05:40 plus a minute's walk.
+        assert minutes == 46
+        assert trip.mode == "public_transport"
+        assert "tram 24 from Kioskplaats 05:15, arrives 05:41; 2 min walk" in messages
+        assert "Home: bus 764 from Haven Gate 14:10, home at 14:36" in messages
+    else:
+        assert minutes > 75 and trip.mode == "walk"  # only walking 11 km is left: too long
+        assert "No public transport on the timetable arrives by the 06:00 start" in messages
+
+
+def test_a_sunday_shift_is_judged_on_sundays_timetable(tmp_path):
+    model = _model(tmp_path, _weekdays_at_05_15_sundays_at_07_15())
+    weekday, _, _ = _trip(model, {"days": ["mon"], **SIX_TO_TWO})
+    sunday, _, messages = _trip(model, {"days": ["sun"], **SIX_TO_TWO})
+    both, _, _ = _trip(model, {"days": ["mon", "sun"], **SIX_TO_TWO})
+    assert weekday == 46
+    assert sunday > 75 and both > 75  # walking; a shift on both days is judged on its worst
+    assert "No public transport on the timetable arrives by the 06:00 start" in messages
+    later, _, _ = _trip(model, {"days": ["sun"], "start": "08:00", "end": "14:00"})
+    assert later == 46
+
+
+def test_a_night_shifts_way_home_is_the_next_mornings_first_departure(tmp_path):
+    feed = _one_way(_feed(), [21 * 60 + 15])
+    # Monday's last bus leaves at 23:00; Tuesday's first at 06:20.
+    _one_way(feed, [6 * 60 + 20, 23 * 60], back=True)
+    minutes, _, messages = _trip(
+        _model(tmp_path, feed), {"days": ["mon"], "start": "22:00", "end": "06:00"}
+    )
+    assert "Home: bus 764 from Haven Gate 06:20, home at 06:46" in messages
+    assert minutes == 46  # 06:00 to 06:46 home; out: 21:14 to 22:00
+
+
+def test_a_change_with_a_walk_between_stops(tmp_path):
+    feed = _feed().stop("mid", "Middenplein", 51.2300, 4.4000)
+    feed.stop("mid2", "Middenplein Noord", 51.2320, 4.4010)
+    _one_way(feed, [5 * 60 + 15], stops=["home", "mid"], minutes=10)
+    # 0.23 km apart: a 4-minute walk, so the 05:28 bus is missed and the 05:30 one caught.
+    _one_way(
+        feed,
+        [5 * 60 + 28, 5 * 60 + 30],
+        stops=["mid2", "port"],
+        minutes=20,
+        line=("b", "764", "bus"),
+    )
+    model = _model(tmp_path, _with_way_home(feed))
+    minutes, _, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO})
+    assert "tram 24 from Kioskplaats 05:15 and a change, arrives 05:51; 2 min walk" in messages
+    assert minutes == 46
+
+
+def test_a_holiday_runs_on_the_sunday_timetable(tmp_path):
+    feed = _weekdays_at_05_15_sundays_at_07_15()
+    feed.exceptions += [("weekday", "20261225", 2), ("sunday", "20261225", 1)]  # a Friday
+    shift = {"days": ["fri"], **SIX_TO_TWO}
+    ordinary, _, _ = _trip(_model(tmp_path, feed, dt.date(2026, 12, 14)), shift)
+    christmas, _, _ = _trip(_model(tmp_path, feed, dt.date(2026, 12, 21)), shift)
+    assert ordinary == 46
+    assert christmas > 75
+
+
+def test_the_estimate_is_used_and_said_where_no_feed_reaches(tmp_path):
+    model = _model(tmp_path, _with_way_home(_one_way(_feed(), [5 * 60 + 15])))
+    elsewhere = (51.2000, 4.5000)  # 7 km east: no stop within reach of the workplace
+    shift = {"days": ["mon"], "start": "09:00", "end": "17:00"}
+    minutes, trip, messages = _trip(model, shift, where=elsewhere)
+    assert trip.mode == "public_transport"
+    assert minutes == pytest.approx(trip.minutes, abs=1)
+    said = f"About {trip.minutes} min by public transport (estimate): no timetable covers this trip"
+    assert said in messages
+    assert not any("timetable arrives" in m for m in messages)
+
+
+def test_the_estimate_path_is_unchanged_without_a_timetable():
+    person = make_candidate(home={"lat": HOME[0], "lon": HOME[1]})
+    job = make_vacancy(location={"lat": 51.21, "lon": 4.40})
+    trip = CommuteFeature().fit([job]).trip(person, 0)
+    assert [r.code for r in trip.reasons] == ["commute_ok"]
+    assert "(an estimate)" in trip.reasons[0].message
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    departures=st.lists(st.integers(5 * 60, 20 * 60), min_size=1, max_size=8, unique=True),
+    start=st.integers(5 * 60, 22 * 60),
+)
+def test_the_way_there_is_the_latest_tram_that_arrives_in_time(tmp_path, departures, start):
+    """Against a brute-force answer: a 1-minute walk, 25 minutes on the tram, a 1-minute walk."""
+    model = _model(tmp_path, _one_way(_feed(), sorted(departures)))
+    shift = {"days": ["tue"], "start": f"{start // 60:02d}:{start % 60:02d}", "end": "23:30"}
+    job = make_vacancy(location={"lat": PORT[0], "lon": PORT[1]}, shifts=[shift])
+    journeys = model.for_shifts(np.array([PORT]), ShiftTable.from_vacancies([job]))
+    there, _ = journeys.journeys(HOME, 0)
+    in_time = [d for d in departures if d + 25 + 1 <= start]
+    if not in_time:
+        assert there is None
+    else:
+        assert there is not None
+        assert (there.departs, there.minutes) == (max(in_time), start - (max(in_time) - 1))
+        assert there.arrives == max(in_time) + 26 <= start
+
+
+def test_getting_on_and_off_at_one_stop_is_no_journey(tmp_path):
+    """Home and workplace either side of the same stop: walking it is, not a tram ride of no
+    stops (which would read as a tram that gets them there in minutes)."""
+    model = _model(tmp_path, _with_way_home(_one_way(_feed(), every_ten_minutes())))
+    across = (HOME[0] + 0.0040, HOME[1])  # 450 m north of home, 390 m past the stop
+    minutes, trip, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO}, where=across)
+    assert trip.mode == "walk"
+    assert not any(m.startswith("tram") for m in messages)
+
+
+def test_a_commute_too_long_on_the_timetable_says_so(tmp_path):
+    model = _model(tmp_path, _with_way_home(_one_way(_feed(), [4 * 60 + 30])))
+    minutes, trip, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO})
+    assert minutes == 91  # 04:29 out of the door for a 06:00 start
+    assert messages[0] == (
+        "Too far: 91 min by public transport on the timetable, more than their maximum of 75 min"
+    )
+    assert "tram 24 from Kioskplaats 04:30, arrives 04:56; 2 min walk" in messages
+
+
+def every_ten_minutes() -> list[int]:
+    return list(range(5 * 60, 7 * 60, 10))
+
+
+def test_threads_sharing_the_caches_get_the_answers_one_thread_gets(tmp_path):
+    """The service scores in threads; its homes outnumber the kept searches, so they evict."""
+    feed = _weekdays_at_05_15_sundays_at_07_15()
+    homes = np.array([(HOME[0] + k * 1e-4, HOME[1]) for k in range(120)])
+    shifts = ShiftTable.from_vacancies(
+        [make_vacancy(shifts=[{"days": ["mon", "sun"], "start": "08:00", "end": "14:00"}])]
+    )
+    alone = _model(tmp_path, feed).for_shifts(np.array([PORT]), shifts).minutes(homes)
+    shared = _model(tmp_path, feed).for_shifts(np.array([PORT]), shifts)
+    with ThreadPoolExecutor(8) as pool:
+        rows = list(pool.map(lambda k: shared.minutes(homes[k : k + 1])[0], range(len(homes))))
+    np.testing.assert_array_equal(np.array(rows), alone)
+    assert np.isfinite(alone).any() and np.isnan(alone).any()  # near the stop, and past reach
