@@ -107,9 +107,14 @@ async def candidate_shortlist(
         limiter=catalog.shortlist_threads,
     )
     if kind is not None:
-        document = tables.candidate_shortlist(json.loads(body), language)
-        return await anyio.to_thread.run_sync(documents.respond, document, kind)
+        return await anyio.to_thread.run_sync(candidate_document, body, language, kind)
     return Response(body, media_type="application/json", headers=_json_headers(language))
+
+
+def candidate_document(body: bytes, language: Language, kind: str) -> Response:
+    """The person's shortlist (its JSON body) as a sheet or a printed page: the API's and the
+    pages' downloads are the one document."""
+    return documents.respond(tables.candidate_shortlist(json.loads(body), language), kind)
 
 
 @dataclass(frozen=True)
@@ -261,15 +266,22 @@ def vacancy_shortlist(
         language=language,
     )
     if kind is not None:
-        vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
-        assert vacancy is not None  # the body was made of it, in this session
-        document = tables.vacancy_shortlist(
-            body, title=vacancy.title, employer=vacancy.employer, language=language
-        )
-        return documents.respond(document, kind)
+        return vacancy_document(session, vacancy_id, body, language, kind)
     return Response(
         body_bytes(body), media_type="application/json", headers=_json_headers(language)
     )
+
+
+def vacancy_document(
+    session: Session, vacancy_id: str, body: dict[str, Any], language: Language, kind: str
+) -> Response:
+    """A vacancy's candidates (their JSON body) as a sheet or a printed page, people by id."""
+    vacancy = store.get_vacancy(session, vacancy_id=vacancy_id)
+    assert vacancy is not None  # the body was made of it, in this session
+    document = tables.vacancy_shortlist(
+        body, title=vacancy.title, employer=vacancy.employer, language=language
+    )
+    return documents.respond(document, kind)
 
 
 def vacancy_shortlist_body(

@@ -45,7 +45,7 @@ from service.routers.attention import (
     attention_for,
 )
 from service.routers.candidates import erase, matching_candidates
-from service.routers.shortlists import Asked, candidate_shortlist_body
+from service.routers.shortlists import Asked, candidate_document, candidate_shortlist_body
 from service.schemas import ApplicationIn, ApplicationOut
 from service.settings import Settings
 from service.store import Principal, SignedIn
@@ -717,6 +717,38 @@ def person_print(
         template="coach/print.html",
         page="person-print",
     )
+
+
+DOWNLOADS = ("pdf", "xlsx", "csv")
+"""The documents a page offers beside its print view (as the API's ?format= gives them)."""
+
+
+@router.get("/people/{person_id}/shortlist.{kind}")
+def person_shortlist_download(
+    request: Request,
+    session: SessionDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    signed_in: CoachDep,
+    person_id: str,
+    kind: str,
+) -> Response:
+    """The shortlist the page shows as GET /candidates/{id}/shortlist?format= gives it."""
+    person = store.get_candidate(session, candidate_id=person_id)
+    if person is None or kind not in DOWNLOADS:
+        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+    language = page_language(request, signed_in)
+    body = candidate_shortlist_body(
+        request.app.state.sessions,
+        None,
+        catalog,
+        request.app.state.shortlist_cache,
+        settings,
+        person_id,
+        # The page's lines without its near misses: the employer sees what fits.
+        Asked(SHORTLIST_TOP, False, False, False, language),
+    )
+    return candidate_document(body, language, kind)
 
 
 REFUSED_PROPOSALS = (ValidationError, store.NotFound, store.AlreadyExists, store.VacancyNotOpen)

@@ -18,10 +18,17 @@ from service.catalog import Catalog
 from service.deps import CatalogDep, SessionDep, SettingsDep
 from service.routers.applications import with_vacancies
 from service.routers.plans import PlanIn, plan_for
-from service.routers.shortlists import vacancy_shortlist_body
+from service.routers.shortlists import vacancy_document, vacancy_shortlist_body
 from service.settings import Settings
 from service.store import SignedIn
-from service.web.coach import CoachDep, RecordMemo, error_page, propose_from_page, shown_name
+from service.web.coach import (
+    DOWNLOADS,
+    CoachDep,
+    RecordMemo,
+    error_page,
+    propose_from_page,
+    shown_name,
+)
 from service.web.render import page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -335,6 +342,35 @@ def vacancy_candidates_print(
     return _candidates_page(
         request, session, catalog, settings, signed_in, vacancy_id, printed=True
     )
+
+
+@router.get("/vacancies/{vacancy_id}/candidates.{kind}")
+def vacancy_candidates_download(
+    request: Request,
+    session: SessionDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    signed_in: CoachDep,
+    vacancy_id: str,
+    kind: str,
+) -> Response:
+    """The candidates the page shows as GET /vacancies/{id}/shortlist?format= gives them: to
+    take to the employer, people by their id only."""
+    if store.get_vacancy(session, vacancy_id=vacancy_id) is None or kind not in DOWNLOADS:
+        return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
+    language = page_language(request, signed_in)
+    body = vacancy_shortlist_body(
+        session,
+        catalog,
+        settings,
+        vacancy_id=vacancy_id,
+        top=CANDIDATES_SHOWN,
+        include_blocked=False,
+        include_history=False,
+        stages=["ready"],
+        language=language,
+    )
+    return vacancy_document(session, vacancy_id, body, language, kind)
 
 
 def _candidates_page(

@@ -136,3 +136,34 @@ def test_a_persons_print_view_is_one_a4_page_in_every_language(
         expect(page.locator("ol.coach-shortlist > li")).to_have_count(10)
         assert page.locator("nav, form").count() == 0
         assert pdf_pages(page.pdf(format="A4")) == 1, person
+
+
+@pytest.mark.parametrize("language", ["uk", "nl"])
+def test_a_persons_shortlist_downloads_as_the_pdf_and_sheet_of_the_lines_the_page_shows(
+    live, page: Page, language: str
+) -> None:
+    """What a jobhunter takes to an employer visit, from the person's page (no curl, no key)."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    sign_in_as_coach(live, page, language)
+    page.goto(f"{live.url}/people/c-0002")
+    lines = page.locator("ol.coach-shortlist > li")
+    ids = [
+        str(lines.nth(i).get_attribute("id")).removeprefix("vacancy-") for i in range(lines.count())
+    ]
+    assert len(ids) == 10
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="PDF", exact=True).click()
+    text = PdfReader(io.BytesIO(pdf.value.path().read_bytes())).pages[0].extract_text()
+    title = words(language, "document.shortlist.title")
+    assert title in text  # in the page's language
+    assert re.findall(r"v-\d{4}", text) == ids
+    with page.expect_download() as sheet:
+        page.get_by_role("link", name="Excel", exact=True).click()
+    assert sheet.value.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(sheet.value.path().read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ids

@@ -5,6 +5,7 @@ debrief, a person saved from a hurried intake, an erasure gone from every page).
 from __future__ import annotations
 
 import html
+import io
 import re
 import secrets
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from support import EMPLOYER, Databases, candidate_body, make_key, settings_for, vacancy_body
 
 from service import store
@@ -27,6 +29,10 @@ COACH_ROUTES = [
     ("POST", "/people/new"),
     ("GET", f"/people/{PERSON}"),
     ("GET", f"/people/{PERSON}/print"),
+    ("GET", f"/people/{PERSON}/shortlist.pdf"),
+    ("GET", f"/people/{PERSON}/shortlist.xlsx"),
+    ("GET", "/vacancies/v-0524/candidates.pdf"),
+    ("GET", "/vacancies/v-0524/candidates.csv"),
     ("GET", f"/people/{PERSON}/edit"),
     ("POST", f"/people/{PERSON}/edit"),
     ("POST", f"/people/{PERSON}/propose"),
@@ -347,3 +353,20 @@ def test_each_coach_sees_their_own_proposals_in_what_needs_attention(pages: Fast
     assert f'href="/people/{person["id"]}"' in attention_of(ira)
     assert f'href="/people/{person["id"]}"' not in attention_of(maks)
     assert attention_of(maks) == before
+
+
+def test_the_pages_downloads_are_the_apis_documents_and_a_wrong_one_is_404(pages: FastAPI) -> None:
+    client = signed_in(pages)
+    pdf = client.get("/vacancies/v-0524/candidates.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    sheet = client.get("/vacancies/v-0524/candidates.csv")
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    ids = re.findall(r"c-\d{4}", sheet.text)
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert ids and re.findall(r"c-\d{4}", printed) == ids  # one list, as a sheet and printed
+    assert "08:45" not in sheet.text  # people by id: none of their hours or address
+    person = client.get(f"/people/{PERSON}/shortlist.xlsx")
+    assert person.status_code == 200 and "attachment" in person.headers["content-disposition"]
+    for missing in (f"/people/{PERSON}/shortlist.docx", "/people/c-9999/shortlist.pdf",
+                    "/vacancies/v-9999/candidates.pdf"):  # fmt: skip
+        assert client.get(missing).status_code == 404, missing

@@ -260,6 +260,8 @@ def _person_paths(app: FastAPI) -> set[tuple[str, str]]:
             "/candidates/c-0001/applications", "/candidates/c-0001/barriers",
             "/candidates/c-0001/plan", "/plan", "/caseload", "/attention",
             "/vacancies/v-0001/shortlist", "/vacancies/v-0001/print",
+            "/people/c-0001/shortlist.pdf", "/vacancies/v-0001/candidates.pdf",
+            "/vacancies/v-0001/candidates.xlsx",
         )
     }  # fmt: skip
     for route in app.routes:
