@@ -620,15 +620,7 @@ def person_view(
     their applications as GET .../applications lists them."""
     person_id = str(person.id)
     body = json.loads(
-        candidate_shortlist_body(
-            request.app.state.sessions,
-            None,
-            catalog,
-            request.app.state.shortlist_cache,
-            settings,
-            person_id,
-            Asked(SHORTLIST_TOP, True, False, False, language),
-        )
+        _shortlist(request, catalog, settings, person_id, language, include_blocked=True)
     )
     changes = []
     if barriers:
@@ -738,17 +730,30 @@ def person_shortlist_download(
     if person is None or kind not in DOWNLOADS:
         return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
     language = page_language(request, signed_in)
-    body = candidate_shortlist_body(
+    # The page's lines without its near misses: the employer sees what fits.
+    body = _shortlist(request, catalog, settings, person_id, language, include_blocked=False)
+    return candidate_document(body, language, kind)
+
+
+def _shortlist(
+    request: Request,
+    catalog: Catalog,
+    settings: Settings,
+    person_id: str,
+    language: Language,
+    *,
+    include_blocked: bool,
+) -> bytes:
+    """GET /candidates/{id}/shortlist's body (from the same cache), for a signed-in session."""
+    return candidate_shortlist_body(
         request.app.state.sessions,
         None,
         catalog,
         request.app.state.shortlist_cache,
         settings,
         person_id,
-        # The page's lines without its near misses: the employer sees what fits.
-        Asked(SHORTLIST_TOP, False, False, False, language),
+        Asked(SHORTLIST_TOP, include_blocked, False, False, language),
     )
-    return candidate_document(body, language, kind)
 
 
 REFUSED_PROPOSALS = (ValidationError, store.NotFound, store.AlreadyExists, store.VacancyNotOpen)

@@ -269,17 +269,7 @@ def _candidates_view(
     if vacancy is None:
         return None
     language = page_language(request, signed_in)
-    body = vacancy_shortlist_body(
-        session,
-        catalog,
-        settings,
-        vacancy_id=vacancy_id,
-        top=top,
-        include_blocked=False,
-        include_history=False,
-        stages=["ready"],
-        language=language,
-    )
+    body = _ready_candidates(session, catalog, settings, vacancy_id, language, top=top)
     people = {
         str(p.id): p
         for p in store.candidates_with_ids(
@@ -344,6 +334,29 @@ def vacancy_candidates_print(
     )
 
 
+def _ready_candidates(
+    session: Session,
+    catalog: Catalog,
+    settings: Settings,
+    vacancy_id: str,
+    language: Language,
+    *,
+    top: int,
+) -> dict[str, Any]:
+    """The ready people who fit the vacancy, as GET /vacancies/{id}/shortlist answers it."""
+    return vacancy_shortlist_body(
+        session,
+        catalog,
+        settings,
+        vacancy_id=vacancy_id,
+        top=top,
+        include_blocked=False,
+        include_history=False,
+        stages=["ready"],
+        language=language,
+    )
+
+
 @router.get("/vacancies/{vacancy_id}/candidates.{kind}")
 def vacancy_candidates_download(
     request: Request,
@@ -359,17 +372,7 @@ def vacancy_candidates_download(
     if store.get_vacancy(session, vacancy_id=vacancy_id) is None or kind not in DOWNLOADS:
         return error_page(request, signed_in, "not_found", status.HTTP_404_NOT_FOUND)
     language = page_language(request, signed_in)
-    body = vacancy_shortlist_body(
-        session,
-        catalog,
-        settings,
-        vacancy_id=vacancy_id,
-        top=CANDIDATES_SHOWN,
-        include_blocked=False,
-        include_history=False,
-        stages=["ready"],
-        language=language,
-    )
+    body = _ready_candidates(session, catalog, settings, vacancy_id, language, top=CANDIDATES_SHOWN)
     return vacancy_document(session, vacancy_id, body, language, kind)
 
 
