@@ -130,6 +130,19 @@ class CommuteFeature:
         new.shift_hours_ = np.concatenate([kept_hours, fresh_rows]).astype(self.shift_hours_.dtype)
         return new
 
+    def take(
+        self, columns: NDArray[np.int64], shifts: NDArray[np.int64], table: ShiftTable
+    ) -> Self:
+        """This feature over the vacancies `columns` alone (`table` and `shifts` from
+        `ShiftTable.take`), scoring each exactly as this one does."""
+        new = copy.copy(self)
+        new.shifts_ = table
+        new.destinations_ = self.destinations_[columns]
+        new.transport_provided_ = self.transport_provided_[columns]
+        new.by_postcode_ = self.by_postcode_[columns]
+        new.shift_hours_ = self.shift_hours_[shifts]
+        return new
+
     def _works_by_trip(self, pairs: NDArray[np.int64]) -> dict[Mode, NDArray[np.bool_]]:
         """Per timed mode, (pairs, trip minutes + 1): whether a trip that long works at the
         hours of a shift with that (start, length)."""

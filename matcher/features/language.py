@@ -65,6 +65,14 @@ class LanguageFeature:
         new.dutch_required_ = np.concatenate([self.dutch_required_[keep], fresh_dutch])
         return new
 
+    def take(self, columns: NDArray[np.int64]) -> Self:
+        """This feature over the vacancies `columns` alone."""
+        new = copy.copy(self)
+        new.accepted_ = self.accepted_[columns]
+        new.needed_rank_ = self.needed_rank_[columns]
+        new.dutch_required_ = self.dutch_required_[columns]
+        return new
+
     def _requirements(
         self, vacancies: Sequence[Vacancy]
     ) -> tuple[NDArray[np.bool_], NDArray[np.int8], NDArray[np.bool_]]:

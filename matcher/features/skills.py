@@ -137,6 +137,22 @@ class SkillsFeature:
         new._vacancy_concepts = np.concatenate([self._vacancy_concepts[keep], _object_array(read)])
         return new
 
+    def take(self, columns: NDArray[np.int64]) -> Self:
+        """This feature over the vacancies `columns` alone, scoring and explaining each exactly
+        as this one does (each row keeps its concepts in their order, so sums are the same)."""
+        new = copy.copy(self)
+        new._narrow = None
+        width = len(self.concepts_)
+        none = sparse.csr_matrix((0, width))
+        for name in ("required_", "preferred_", "title_"):
+            setattr(new, name, _rows_then(getattr(self, name), columns, none, width))
+        new.required_count_ = self.required_count_[columns]
+        new.preferred_count_ = self.preferred_count_[columns]
+        new.titles_known_ = self.titles_known_[columns]
+        new.licence_required_ = self.licence_required_[columns]
+        new._vacancy_concepts = self._vacancy_concepts[columns]
+        return new
+
     def _read(self, vacancies: Sequence[Vacancy]) -> list[_VacancyConcepts]:
         """Each vacancy's (required, preferred, title) concepts."""
         return [
