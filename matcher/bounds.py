@@ -246,8 +246,9 @@ class VacancyBounds:
         entries = ranges(indptr[:-1], sizes, columns)
         weights = self.skills_.data[entries] * np.repeat(values, sizes)
         rows = len(self.skills_neutral_)
-        earned = np.bincount(self.skills_.indices[entries], weights=weights, minlength=rows)
-        earned += self.skills_neutral_
+        earned = self.skills_neutral_ + np.bincount(
+            self.skills_.indices[entries], weights=weights, minlength=rows
+        )
         np.clip(earned, 0.0, 1.0, out=earned)
         shared: NDArray[np.float32] = (earned * share).astype(np.float32)
         return shared

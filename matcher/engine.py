@@ -442,6 +442,9 @@ class Engine:
     staged_pool = 256
     """How many of the most promising vacancies a staged shortlist scores exactly first; four
     times as many each time that is not enough to settle it."""
+    staged_until = 8
+    """A staged shortlist scores every vacancy instead once a pool would hold more than this
+    fraction (1 / staged_until) of them: by then the bounds save little."""
 
     def _staged_shortlist(
         self,
@@ -455,7 +458,7 @@ class Engine:
         could put them on it: the most promising first, in pools growing fourfold, until no
         vacancy left out could be listed before the last line found (and, with blocked ones
         asked for, before the last near miss). The result is the same as scoring them all,
-        which it falls back to (None) once a pool would hold an eighth of the catalog."""
+        which it falls back to (None) once a pool would hold too much of the catalog."""
         if self._bounds is None:
             self._bounds = VacancyBounds(self)
         bounds = self._bounds.bound(self, candidate, about.credits)
@@ -471,8 +474,8 @@ class Engine:
             listed[withheld] = -np.inf
             if near is not None:
                 near[withheld] = -np.inf
-        pool = max(self.staged_pool, 8 * top)
-        while pool * 8 <= len(listed):
+        pool = max(self.staged_pool, 2 * top)
+        while pool * self.staged_until <= len(listed):
             columns = _most_promising(listed, pool)
             if near is not None:
                 columns = np.union1d(columns, _most_promising(near, pool))
