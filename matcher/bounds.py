@@ -196,6 +196,7 @@ class VacancyBounds:
         lat0, lon0 = ANTWERP_CENTRE
         self.north_km_ = ((commute.destinations_[:, 0] - lat0) * KM_PER_DEGREE).astype(np.float32)
         self.east_deg_ = (commute.destinations_[:, 1] - lon0).astype(np.float32)
+        self.destinations_ = commute.destinations_
         self.transport_provided_ = commute.transport_provided_
         self.any_transport_provided_ = bool(commute.transport_provided_.any())
         self.timed_modes_ = commute.timed_modes_
@@ -219,6 +220,7 @@ class VacancyBounds:
         childcare = np.clip(fit_here - penalty[self.profile_hours_], 0.0, 1.0)
         profile_score = share["language"] * language.score[0][self.profile_language_]
         profile_score += share["childcare"] * childcare
+        profile_score += SLACK
         profile_blocks = np.zeros(len(self.profile_schedule_), dtype=np.bool_)
         if w["language"] > 0:
             profile_blocks |= language.blocking[0][self.profile_language_]
@@ -234,13 +236,14 @@ class VacancyBounds:
             commute, too_far = self._commute(engine, candidate)
             score += share["commute"] * commute
             blocked |= too_far
-        score += np.float32(SLACK)
         return ScoreBounds(score=score, blocked=blocked)
 
     def _skills(self, credits: dict[str, Any], share: np.float32) -> NDArray[np.float32]:
         """The skills score's share, from the columns of the concepts the person has."""
-        columns = np.array([self.concept_column_[c] for c in credits], dtype=np.int64)
-        values = np.array([credit.value for credit in credits.values()], dtype=np.float64)
+        # A concept spliced in since is in none of these vacancies: it earns nothing here.
+        known = [(self.concept_column_.get(c, -1), credit.value) for c, credit in credits.items()]
+        columns = np.array([k for k, _ in known if k >= 0], dtype=np.int64)
+        values = np.array([v for k, v in known if k >= 0], dtype=np.float64)
         indptr = self.skills_.indptr.astype(np.int64)
         sizes = indptr[columns + 1] - indptr[columns]
         entries = ranges(indptr[:-1], sizes, columns)
@@ -286,6 +289,7 @@ class VacancyBounds:
         np.clip(over, 0.0, 1.0, out=over)
         score = np.float32(1.0) - np.float32(1.0 - s.score_at_maximum) * over
         too_far = minutes > np.float32(candidate.max_commute_minutes)
+        score[too_far] = 0.0  # as the commute scores where it blocks (for near misses)
         return score, too_far
 
     def _minutes(
@@ -297,7 +301,7 @@ class VacancyBounds:
         travel = engine.commute_.travel
         if type(travel) is not EstimatedTravelTimes:  # another model: its own minutes
             origin = np.array([candidate.home.coordinates], dtype=np.float64)
-            own = travel.minutes(wanted, origin, engine.commute_.destinations_)
+            own = travel.minutes(wanted, origin, self.destinations_)
             return {m: t[0].astype(np.float32) for m, t in own.items()}
         lat, lon = candidate.home.coordinates
         lat0, lon0 = ANTWERP_CENTRE
@@ -317,3 +321,41 @@ class VacancyBounds:
             t += np.float32(est.fixed_minutes - per_km * _KM_SLACK)
             minutes[mode] = t
         return minutes
+
+
+class KeptBounds:
+    """The bounds of an engine spliced from one whose bounds were worked out: those of each
+    column it kept, and for each added one no bound at all (above any score, never surely
+    blocked), so it is always scored exactly. Working the bounds out again for every splice
+    would cost every vacancy write a tenth of a second at the next shortlist."""
+
+    def __init__(self, base: VacancyBounds, columns: NDArray[np.int64]) -> None:
+        self.base = base
+        self.columns = columns
+        """Per column, its column in `base`, or -1 for one added since."""
+
+    @classmethod
+    def spliced(
+        cls, bounds: VacancyBounds | KeptBounds, keep: NDArray[np.int64], added: int
+    ) -> KeptBounds | None:
+        """The bounds after a splice that keeps the columns `keep` and adds `added`; None once
+        so many were added that the bounds are better worked out again."""
+        if isinstance(bounds, KeptBounds):
+            base, kept = bounds.base, bounds.columns[keep]
+        else:
+            base, kept = bounds, keep
+        columns = np.concatenate([kept, np.full(added, -1, dtype=np.int64)])
+        if int((columns < 0).sum()) > max(_UNBOUNDED_AT_MOST, len(columns) // 50):
+            return None
+        return cls(base, columns)
+
+    def bound(self, engine: Engine, candidate: Candidate, credits: dict[str, Any]) -> ScoreBounds:
+        found = self.base.bound(engine, candidate, credits)
+        known = self.columns >= 0
+        where = np.maximum(self.columns, 0)
+        score = np.where(known, found.score[where], np.float32(2.0))
+        return ScoreBounds(score=score, blocked=found.blocked[where] & known)
+
+
+_UNBOUNDED_AT_MOST = 256
+"""How many columns spliced in without bounds are scored exactly every time, at least."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.bounds import VacancyBounds
+from matcher.bounds import KeptBounds, VacancyBounds
 from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
 from matcher.features.childcare import BusyPrefix, ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
@@ -208,6 +208,14 @@ def near_miss_order(
     )
 
 
+class _Wanted(NamedTuple):
+    """What a shortlist is asked for."""
+
+    top: int
+    include_blocked: bool
+    withheld: NDArray[np.int64] | None
+
+
 @dataclass(frozen=True)
 class _Asked:
     """What `lists_any_before` is asked per person (rows), as arrays over the engine's columns."""
@@ -271,7 +279,7 @@ class Engine:
         self.ids_ = _ids(self.vacancies_)
         self.vacancy_rank_ = _id_rank(self.ids_)
         self.spliced_ = 0
-        self._bounds: VacancyBounds | None = None
+        self._bounds: VacancyBounds | KeptBounds | None = None
         return self
 
     def splice(self, *, removed: Iterable[str] = (), upserted: Sequence[Vacancy] = ()) -> Engine:
@@ -321,7 +329,9 @@ class Engine:
         new.ids_ = np.concatenate([kept_ids, fresh_ids])
         new.vacancy_rank_ = _spliced_rank(self.vacancy_rank_[keep], kept_ids, fresh_ids)
         new.spliced_ = self.spliced_ + changed
-        new._bounds = None
+        new._bounds = (
+            None if self._bounds is None else KeptBounds.spliced(self._bounds, keep, len(added))
+        )
         return new
 
     def _taken(self, columns: NDArray[np.int64]) -> Engine:
@@ -430,11 +440,12 @@ class Engine:
         ones already proposed to them)."""
         about = self._about(candidate)
         withheld = self.columns_of(withhold) if withhold else None
+        wanted = _Wanted(top, include_blocked, withheld)
         if len(self.vacancies_) >= self.staged_from and top >= 1:
-            staged = self._staged_shortlist(candidate, about, top, include_blocked, withheld)
+            staged = self._staged_shortlist(candidate, about, wanted)
             if staged is not None:
                 return staged
-        return self._scored_shortlist(candidate, about, top, include_blocked, withheld)
+        return self._scored_shortlist(candidate, about, wanted)
 
     staged_from = 4096
     """From how many open vacancies a shortlist scores exactly only those its bounds cannot rule
@@ -447,29 +458,26 @@ class Engine:
     fraction (1 / staged_until) of them: by then the bounds save little."""
 
     def _staged_shortlist(
-        self,
-        candidate: Candidate,
-        about: _AboutCandidate,
-        top: int,
-        include_blocked: bool,
-        withheld: NDArray[np.int64] | None,
+        self, candidate: Candidate, about: _AboutCandidate, wanted: _Wanted
     ) -> Shortlist | None:
         """`shortlist`, scoring exactly only the vacancies whose bound (`matcher/bounds.py`)
         could put them on it: the most promising first, in pools growing fourfold, until no
         vacancy left out could be listed before the last line found (and, with blocked ones
         asked for, before the last near miss). The result is the same as scoring them all,
         which it falls back to (None) once a pool would hold too much of the catalog."""
+        top, include_blocked, withheld = wanted
         if self._bounds is None:
             self._bounds = VacancyBounds(self)
         bounds = self._bounds.bound(self, candidate, about.credits)
         # What each could score at best, ranked as `rank_order` ranks: higher is listed first.
-        listed = bounds.score.copy()
         near: NDArray[np.float32] | None = None
+        listed: NDArray[np.float32]
         if include_blocked:
-            listed[bounds.blocked] -= 2.0
+            listed = bounds.score.copy()
+            listed[bounds.blocked] -= np.float32(2.0)
             near = bounds.score.copy()
         else:
-            listed[bounds.blocked] = -np.inf
+            listed = np.where(bounds.blocked, np.float32(-np.inf), bounds.score)
         if withheld is not None and len(withheld):
             listed[withheld] = -np.inf
             if near is not None:
@@ -502,14 +510,10 @@ class Engine:
         return None
 
     def _scored_shortlist(
-        self,
-        candidate: Candidate,
-        about: _AboutCandidate,
-        top: int,
-        include_blocked: bool,
-        withheld: NDArray[np.int64] | None,
+        self, candidate: Candidate, about: _AboutCandidate, wanted: _Wanted
     ) -> Shortlist:
         """`shortlist`, scoring every vacancy."""
+        top, include_blocked, withheld = wanted
         scores = self._score([candidate], credits=[about.credits])
         order = rank_order(
             scores.score[0],

@@ -96,3 +96,29 @@ def test_a_shortlist_of_nothing_but_withheld_vacancies_is_empty():
         expected = everything.shortlist(person, include_blocked=include_blocked, withhold=every_id)
         assert got.as_dict() == expected.as_dict()
         assert got.results == []
+
+
+@props
+@given(
+    people,
+    st.lists(st.integers(0, len(CATALOG) - 1), max_size=20),
+    st.lists(st.integers(0, len(CATALOG) - 1), max_size=20),
+    st.booleans(),
+)
+def test_a_spliced_engine_shortlists_as_it_would_scoring_every_vacancy(
+    person, removed, changed, include_blocked
+):
+    _, staged = _engines()
+    staged.shortlist(person)  # works its bounds out, which the splices carry on
+    spliced = staged.splice(
+        removed=[CATALOG[k].id for k in removed],
+        upserted=[
+            CATALOG[k].model_copy(update={"hours_per_week": 12, "skills_required": ["koken"]})
+            for k in changed
+        ],
+    ).splice(upserted=[CATALOG[0].model_copy(update={"id": "z-new", "title": "Kok"})])
+    everything = spliced.with_weights(spliced.weights)
+    everything.staged_from = 10**9
+    got = spliced.shortlist(person, top=12, include_blocked=include_blocked)
+    expected = everything.shortlist(person, top=12, include_blocked=include_blocked)
+    assert got.as_dict() == expected.as_dict()
