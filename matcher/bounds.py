@@ -131,6 +131,8 @@ class ScoreBounds:
 
     score: NDArray[np.float32]
     blocked: NDArray[np.bool_]
+    near: NDArray[np.float32] | None = None
+    """If asked for: at least the score where the vacancy is blocked, -inf where it cannot be."""
 
 
 class VacancyBounds:
@@ -205,8 +207,10 @@ class VacancyBounds:
             for m in self.timed_modes_
         }
 
-    def bound(self, engine: Engine, candidate: Candidate, credits: dict[str, Any]) -> ScoreBounds:
-        """The person's bounds over every fitted vacancy."""
+    def bound(
+        self, engine: Engine, candidate: Candidate, credits: dict[str, Any], *, near: bool = False
+    ) -> ScoreBounds:
+        """The person's bounds over every fitted vacancy; with `near`, also as a near miss."""
         w = engine.weights.weights
         total = sum(w[name] for name in FEATURES)
         share = {name: np.float32(w[name] / total) for name in FEATURES}
@@ -232,11 +236,24 @@ class VacancyBounds:
             blocked |= self.licence_required_
         if w["skills"] > 0:
             score += self._skills(credits, share["skills"])
+        # Where a vacancy is not surely blocked, only the commute or the schedule can still
+        # block it (language and licence are exact), and a feature that blocks scores 0.
+        could_block: list[NDArray[np.float32]] = []
         if w["commute"] > 0:
             commute, too_far = self._commute(engine, candidate)
-            score += share["commute"] * commute
+            commute *= share["commute"]
+            score += commute
             blocked |= too_far
-        return ScoreBounds(score=score, blocked=blocked)
+            could_block.append(commute)
+        if not near:
+            return ScoreBounds(score=score, blocked=blocked)
+        if w["childcare"] > 0:
+            could_block.append((share["childcare"] * childcare).astype(np.float32)[self.profile_])
+        if could_block:
+            unless = score - np.minimum.reduce(could_block)
+        else:
+            unless = np.full(len(score), -np.inf, dtype=np.float32)
+        return ScoreBounds(score=score, blocked=blocked, near=np.where(blocked, score, unless))
 
     def _skills(self, credits: dict[str, Any], share: np.float32) -> NDArray[np.float32]:
         """The skills score's share, from the columns of the concepts the person has."""
@@ -349,12 +366,18 @@ class KeptBounds:
             return None
         return cls(base, columns)
 
-    def bound(self, engine: Engine, candidate: Candidate, credits: dict[str, Any]) -> ScoreBounds:
-        found = self.base.bound(engine, candidate, credits)
+    def bound(
+        self, engine: Engine, candidate: Candidate, credits: dict[str, Any], *, near: bool = False
+    ) -> ScoreBounds:
+        found = self.base.bound(engine, candidate, credits, near=near)
         known = self.columns >= 0
         where = np.maximum(self.columns, 0)
-        score = np.where(known, found.score[where], np.float32(2.0))
-        return ScoreBounds(score=score, blocked=found.blocked[where] & known)
+        above = np.float32(2.0)
+        return ScoreBounds(
+            score=np.where(known, found.score[where], above),
+            blocked=found.blocked[where] & known,
+            near=None if found.near is None else np.where(known, found.near[where], above),
+        )
 
 
 _UNBOUNDED_AT_MOST = 256

@@ -468,14 +468,14 @@ class Engine:
         top, include_blocked, withheld = wanted
         if self._bounds is None:
             self._bounds = VacancyBounds(self)
-        bounds = self._bounds.bound(self, candidate, about.credits)
+        bounds = self._bounds.bound(self, candidate, about.credits, near=include_blocked)
         # What each could score at best, ranked as `rank_order` ranks: higher is listed first.
         near: NDArray[np.float32] | None = None
         listed: NDArray[np.float32]
         if include_blocked:
             listed = bounds.score.copy()
             listed[bounds.blocked] -= np.float32(2.0)
-            near = bounds.score.copy()
+            near = bounds.near
         else:
             listed = np.where(bounds.blocked, np.float32(-np.inf), bounds.score)
         if withheld is not None and len(withheld):

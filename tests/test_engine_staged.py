@@ -82,9 +82,13 @@ def test_a_staged_shortlist_says_exactly_what_scoring_every_vacancy_says(
 def test_bounds_are_never_below_a_score_nor_block_what_scoring_does_not(person, weighed, model):
     engine = ENGINES[model][0].with_weights(Weights(version=3, weights=weighed))
     scores = engine.score([person])
-    bounds = VacancyBounds(engine).bound(engine, person, engine.skills_.credits(person))
+    bounds = VacancyBounds(engine).bound(engine, person, engine.skills_.credits(person), near=True)
     assert np.all(bounds.score >= scores.score[0])
     assert not np.any(bounds.blocked & ~scores.blocked[0])
+    # As a near miss: never below the score of a vacancy that is blocked.
+    assert bounds.near is not None
+    blocked = scores.blocked[0]
+    assert np.all(bounds.near[blocked] >= scores.score[0][blocked])
 
 
 def test_a_shortlist_of_nothing_but_withheld_vacancies_is_empty():
