@@ -202,10 +202,15 @@ class VacancyBounds:
         self.transport_provided_ = commute.transport_provided_
         self.any_transport_provided_ = bool(commute.transport_provided_.any())
         self.timed_modes_ = commute.timed_modes_
-        self.may_run_ = {
+        # Added to a mode's minutes: 0 where it may run at the vacancy's hours (and, for the
+        # employer's transport, where there is some), +inf where it cannot.
+        runs = {
             m: self.schedules_.may_run(engine, m)[self.schedules_.vacancy_schedule_]
             for m in self.timed_modes_
         }
+        self.not_running_ = {m: _infinite_where_not(ok) for m, ok in runs.items()}
+        shuttle = runs.get("employer_transport", np.ones_like(self.transport_provided_))
+        self.no_shuttle_ = _infinite_where_not(self.transport_provided_ & shuttle)
 
     def bound(
         self, engine: Engine, candidate: Candidate, credits: dict[str, Any], *, near: bool = False
@@ -240,8 +245,7 @@ class VacancyBounds:
         # block it (language and licence are exact), and a feature that blocks scores 0.
         could_block: list[NDArray[np.float32]] = []
         if w["commute"] > 0:
-            commute, too_far = self._commute(engine, candidate)
-            commute *= share["commute"]
+            commute, too_far = self._commute(engine, candidate, share["commute"])
             score += commute
             blocked |= too_far
             could_block.append(commute)
@@ -274,39 +278,39 @@ class VacancyBounds:
         return shared
 
     def _commute(
-        self, engine: Engine, candidate: Candidate
+        self, engine: Engine, candidate: Candidate, share: np.float32
     ) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
-        """At least the commute score, and where it surely blocks: the quickest mode the person
-        has, as if every place were a point and each mode ran whenever it could at all."""
+        """At least the commute score's share, and where it surely blocks: the quickest mode
+        the person has, as if every place were a point and each mode ran whenever it could
+        at all."""
         commute = engine.commute_
-        modes = sorted(candidate_modes(candidate), key=MODES.index)
+        modes = _undominated(engine, sorted(candidate_modes(candidate), key=MODES.index))
         by_mode = self._minutes(engine, candidate, modes)
         minutes: NDArray[np.float32] | None = None
-        timed: list[Mode] = []
         for mode in modes:
-            if mode in self.may_run_:
-                timed.append(mode)
-            elif minutes is None:
-                minutes = by_mode[mode].copy()
+            t = by_mode[mode]
+            if mode in self.not_running_:
+                t += self.not_running_[mode]
+            if minutes is None:
+                minutes = t
             else:
-                np.minimum(minutes, by_mode[mode], out=minutes)
-        if minutes is None:
-            minutes = np.full(len(self.profile_), np.inf, dtype=np.float32)
-        for mode in timed:
-            np.minimum(minutes, by_mode[mode], out=minutes, where=self.may_run_[mode])
+                np.minimum(minutes, t, out=minutes)
+        assert minutes is not None  # walking at least: the quickest modes always remain
         if self.any_transport_provided_:
-            where = self.transport_provided_
-            if "employer_transport" in self.may_run_:
-                where = where & self.may_run_["employer_transport"]
-            np.minimum(minutes, by_mode["employer_transport"], out=minutes, where=where)
+            shuttle = by_mode["employer_transport"]
+            shuttle += self.no_shuttle_
+            np.minimum(minutes, shuttle, out=minutes)
         s = commute.settings
-        reach = max(candidate.max_commute_minutes - s.comfortable_minutes, 1.0)
-        over = minutes * np.float32(1 / reach)
-        over -= np.float32(s.comfortable_minutes / reach)
-        np.clip(over, 0.0, 1.0, out=over)
-        score = np.float32(1.0) - np.float32(1.0 - s.score_at_maximum) * over
-        too_far = minutes > np.float32(candidate.max_commute_minutes)
-        score[too_far] = 0.0  # as the commute scores where it blocks (for near misses)
+        limit = candidate.max_commute_minutes
+        reach = max(limit - s.comfortable_minutes, 1.0)
+        # share * (1 - (1 - score_at_maximum) * clip((minutes - comfortable) / reach, 0, 1))
+        score = minutes * np.float32(1 / reach)
+        score -= np.float32(s.comfortable_minutes / reach)
+        np.clip(score, 0.0, 1.0, out=score)
+        score *= np.float32(-share * (1.0 - s.score_at_maximum))
+        score += share
+        too_far = minutes > np.float32(limit)
+        np.copyto(score, np.float32(0.0), where=too_far)  # blocking scores 0 (for near misses)
         return score, too_far
 
     def _minutes(
@@ -338,6 +342,38 @@ class VacancyBounds:
             t += np.float32(est.fixed_minutes - per_km * _KM_SLACK)
             minutes[mode] = t
         return minutes
+
+
+def _infinite_where_not(ok: NDArray[np.bool_]) -> NDArray[np.float32]:
+    penalty: NDArray[np.float32] = np.where(ok, np.float32(0.0), np.float32(np.inf))
+    return penalty
+
+
+def _undominated(engine: Engine, modes: list[Mode]) -> list[Mode]:
+    """The modes of these that are not slower than another at every distance and hour (one
+    running around the clock with no more fixed minutes and no more minutes per km): the
+    minimum of the others is the same. Only for the estimate, whose minutes are such lines."""
+    travel = engine.commute_.travel
+    if type(travel) is not EstimatedTravelTimes:
+        return modes
+    timed = engine.commute_.timed_modes_
+
+    def line(mode: Mode) -> tuple[float, float]:
+        est = getattr(travel, mode)
+        return est.fixed_minutes, est.detour * 60 / est.km_per_hour
+
+    def beaten(mode: Mode) -> bool:
+        fixed, per_km = line(mode)
+        return any(
+            other != mode
+            and other not in timed
+            and line(other)[0] <= fixed
+            and line(other)[1] <= per_km
+            and line(other) != (fixed, per_km)
+            for other in modes
+        )
+
+    return [m for m in modes if not beaten(m)]
 
 
 class KeptBounds:
