@@ -19,7 +19,7 @@ from matcher.models import Candidate, Vacancy
 from matcher.reading.vocabulary import Vocabulary
 from matcher.reasons import DEFAULT_LANGUAGE, Language, Reason
 from matcher.schedule import ShiftTable
-from matcher.travel.estimate import TravelTimeModel
+from matcher.travel.estimate import Mode, TravelTimeModel
 from matcher.weights import FEATURES, Weights, default_weights
 
 SCORE_DECIMALS = 4
@@ -540,10 +540,12 @@ class Engine:
     ) -> Shortlist:
         """The shortlist of these columns (and near misses, if asked for), explained."""
         matches: dict[int, Match] = {}
+        shown = [*order.tolist(), *([] if missed is None else missed.tolist())]
+        door_to_door = self.commute_.door_to_door(candidate, list(dict.fromkeys(shown)))
 
         def match(j: int) -> Match:
             if j not in matches:
-                matches[j] = self._match(candidate, j, scores, 0, about)
+                matches[j] = self._match(candidate, j, scores, 0, about, door_to_door)
             return matches[j]
 
         results = [match(int(j)) for j in order]
@@ -731,11 +733,22 @@ class Engine:
         )
 
     def _match(
-        self, candidate: Candidate, j: int, scores: Scores, row: int, about: _AboutCandidate
+        self,
+        candidate: Candidate,
+        j: int,
+        scores: Scores,
+        row: int,
+        about: _AboutCandidate,
+        door_to_door: dict[int, dict[Mode, float]] | None = None,
     ) -> Match:
         vacancy = self.vacancies_[j]
         chosen = self.commute_.shifts_.chosen_for(j, scores.chosen_shift[row])
-        trip = self.commute_.trip(candidate, j, chosen_shift=chosen)
+        trip = self.commute_.trip(
+            candidate,
+            j,
+            chosen_shift=chosen,
+            door_to_door=None if door_to_door is None else door_to_door.get(j),
+        )
         minutes = {
             k: float(scores.shift_minutes[row, k]) for k in self.commute_.shifts_.of_vacancy(j)
         }
