@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -198,7 +199,7 @@ def group_sizes(starts: IntArray, total: int, groups: IntArray) -> IntArray:
     return sizes
 
 
-def ranges(starts: IntArray, sizes: IntArray, groups: IntArray) -> IntArray:
+def ranges(starts: NDArray[np.signedinteger[Any]], sizes: IntArray, groups: IntArray) -> IntArray:
     """The entries of the `groups` (of a grouping starting at `starts`), group by group, each
     `sizes` long: one array of indices, with no loop over the groups."""
     first = starts[groups]

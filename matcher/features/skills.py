@@ -159,7 +159,7 @@ class SkillsFeature:
         # more on checking its arguments than on the rows.
         whole = self._interleaved
         sizes = (whole.indptr[rows + 1] - whole.indptr[rows]).astype(np.int64)
-        entries = ranges(whole.indptr.astype(np.int64), sizes, rows)
+        entries = ranges(whole.indptr, sizes, rows)
         indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         new._taken = sparse.csr_matrix(
             (whole.data[entries], whole.indices[entries], indptr),
