@@ -161,18 +161,6 @@ class VacancyBounds:
         self.childcare_.hours_ = hours
         self.schedules_ = _Schedules(engine.commute_.shifts_)
 
-        # A vacancy's profile: its language requirement, weekly hours and schedule.
-        kinds = np.stack(
-            [
-                language_kind.reshape(-1),
-                hours_kind.reshape(-1),
-                self.schedules_.vacancy_schedule_,
-            ],
-            axis=1,
-        ).astype(np.int64)
-        profiles, self.profile_ = _distinct_rows(kinds)
-        self.profile_language_, self.profile_hours_, self.profile_schedule_ = profiles.T
-
         skills = engine.skills_
         s = skills.settings
         w_req = np.where(skills.required_count_ > 0, s.required_weight, 0.0)
@@ -180,6 +168,21 @@ class VacancyBounds:
         w_title = np.where(skills.titles_known_, s.title_weight, 0.0)
         total = w_req + w_pref + w_title
         spread = np.maximum(total, 1e-9)
+
+        # A vacancy's profile: its language requirement, weekly hours and schedule, and
+        # whether it says nothing about skills (which then score a neutral 0.5).
+        kinds = np.stack(
+            [
+                language_kind.reshape(-1),
+                hours_kind.reshape(-1),
+                self.schedules_.vacancy_schedule_,
+                (total <= 0).astype(np.int64),
+            ],
+            axis=1,
+        ).astype(np.int64)
+        profiles, self.profile_ = _distinct_rows(kinds)
+        self.profile_language_, self.profile_hours_, self.profile_schedule_ = profiles[:, :3].T
+        self.profile_skills_ = np.where(profiles[:, 3] > 0, 0.5, 0.0)
         # One matrix, by concept, whose product with what a person has is the skills score
         # before clipping: a vacancy's weighted shares of required, preferred and title.
         weighted = (
@@ -189,7 +192,6 @@ class VacancyBounds:
             + sparse.diags(w_title / spread) @ skills.title_
         )
         self.skills_ = sparse.csc_matrix(weighted)
-        self.skills_neutral_ = np.where(total > 0, 0.0, 0.5)
         self.skills_.sort_indices()
         self.licence_required_ = skills.licence_required_
         self.concept_column_ = skills.column_
@@ -229,6 +231,7 @@ class VacancyBounds:
         childcare = np.clip(fit_here - penalty[self.profile_hours_], 0.0, 1.0)
         profile_score = share["language"] * language.score[0][self.profile_language_]
         profile_score += share["childcare"] * childcare
+        profile_score += share["skills"] * self.profile_skills_
         profile_score += SLACK
         profile_blocks = np.zeros(len(self.profile_schedule_), dtype=np.bool_)
         if w["language"] > 0:
@@ -240,7 +243,7 @@ class VacancyBounds:
         if w["skills"] > 0 and not candidate.driving_licence:
             blocked |= self.licence_required_
         if w["skills"] > 0:
-            score += self._skills(credits, share["skills"])
+            self._add_skills(score, credits, share["skills"])
         # Where a vacancy is not surely blocked, only the commute or the schedule can still
         # block it (language and licence are exact), and a feature that blocks scores 0.
         could_block: list[NDArray[np.float32]] = []
@@ -259,8 +262,11 @@ class VacancyBounds:
             unless = np.full(len(score), -np.inf, dtype=np.float32)
         return ScoreBounds(score=score, blocked=blocked, near=np.where(blocked, score, unless))
 
-    def _skills(self, credits: dict[str, Any], share: np.float32) -> NDArray[np.float32]:
-        """The skills score's share, from the columns of the concepts the person has."""
+    def _add_skills(
+        self, score: NDArray[np.float32], credits: dict[str, Any], share: np.float32
+    ) -> None:
+        """Adds the skills score's share (the neutral 0.5 aside, which the profiles hold), from
+        the columns of the concepts the person has."""
         # A concept spliced in since is in none of these vacancies: it earns nothing here.
         known = [(self.concept_column_.get(c, -1), credit.value) for c, credit in credits.items()]
         columns = np.array([k for k, _ in known if k >= 0], dtype=np.int64)
@@ -269,13 +275,12 @@ class VacancyBounds:
         sizes = indptr[columns + 1] - indptr[columns]
         entries = ranges(indptr[:-1], sizes, columns)
         weights = self.skills_.data[entries] * np.repeat(values, sizes)
-        rows = len(self.skills_neutral_)
-        earned = self.skills_neutral_ + np.bincount(
-            self.skills_.indices[entries], weights=weights, minlength=rows
-        )
-        np.clip(earned, 0.0, 1.0, out=earned)
-        shared: NDArray[np.float32] = (earned * share).astype(np.float32)
-        return shared
+        earned = np.bincount(
+            self.skills_.indices[entries], weights=weights, minlength=len(score)
+        ).astype(np.float64, copy=False)  # with no entries at all, integers
+        np.minimum(earned, 1.0, out=earned)  # never below 0: credits and weights are not
+        earned *= share
+        score += earned
 
     def _commute(
         self, engine: Engine, candidate: Candidate, share: np.float32
