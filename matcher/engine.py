@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 from numpy.typing import NDArray
 
+from matcher.bounds import KeptBounds, VacancyBounds
 from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
 from matcher.features.childcare import BusyPrefix, ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
@@ -18,7 +20,7 @@ from matcher.models import Candidate, Vacancy
 from matcher.reading.vocabulary import Vocabulary
 from matcher.reasons import DEFAULT_LANGUAGE, Language, Reason
 from matcher.schedule import ShiftTable
-from matcher.travel.estimate import TravelTimeModel
+from matcher.travel.estimate import Mode, TravelTimeModel
 from matcher.weights import FEATURES, Weights, default_weights
 
 SCORE_DECIMALS = 4
@@ -207,6 +209,14 @@ def near_miss_order(
     )
 
 
+class _Wanted(NamedTuple):
+    """What a shortlist is asked for."""
+
+    top: int
+    include_blocked: bool
+    withheld: NDArray[np.int64] | None
+
+
 @dataclass(frozen=True)
 class _Asked:
     """What `lists_any_before` is asked per person (rows), as arrays over the engine's columns."""
@@ -270,6 +280,7 @@ class Engine:
         self.ids_ = _ids(self.vacancies_)
         self.vacancy_rank_ = _id_rank(self.ids_)
         self.spliced_ = 0
+        self._bounds: VacancyBounds | KeptBounds | None = None
         return self
 
     def splice(self, *, removed: Iterable[str] = (), upserted: Sequence[Vacancy] = ()) -> Engine:
@@ -319,6 +330,27 @@ class Engine:
         new.ids_ = np.concatenate([kept_ids, fresh_ids])
         new.vacancy_rank_ = _spliced_rank(self.vacancy_rank_[keep], kept_ids, fresh_ids)
         new.spliced_ = self.spliced_ + changed
+        new._bounds = (
+            None if self._bounds is None else KeptBounds.spliced(self._bounds, keep, len(added))
+        )
+        return new
+
+    def _taken(self, columns: NDArray[np.int64]) -> Engine:
+        """This engine over the columns `columns` (ascending) alone, scoring and explaining each
+        exactly as this one does, at a cost that grows with the columns, not the catalog. Its
+        columns keep their places in this one's id order (`vacancy_rank_`), so its rankings
+        break ties as this one's do; it is only for scoring, not for splicing or `columns_of`."""
+        new = object.__new__(Engine)
+        new.__dict__.update(self.__dict__)
+        table, shifts = self.commute_.shifts_.take(columns)
+        new.vacancies_ = _pick(self.vacancies_, columns)
+        new.skills_ = self.skills_.take(columns)
+        new.language_ = self.language_.take(columns)
+        new.commute_ = self.commute_.take(columns, shifts, table)
+        new.childcare_ = self.childcare_.take(columns, shifts, table)
+        new.ids_ = self.ids_[columns]
+        new.vacancy_rank_ = self.vacancy_rank_[columns]
+        new._bounds = None
         return new
 
     def with_weights(self, weights: Weights) -> Engine:
@@ -408,8 +440,82 @@ class Engine:
         """The candidate's best open vacancies, explained; never those in `withhold` (say, the
         ones already proposed to them)."""
         about = self._about(candidate)
-        scores = self._score([candidate], credits=[about.credits])
         withheld = self.columns_of(withhold) if withhold else None
+        wanted = _Wanted(top, include_blocked, withheld)
+        if len(self.vacancies_) >= self.staged_from and top >= 1:
+            staged = self._staged_shortlist(candidate, about, wanted)
+            if staged is not None:
+                return staged
+        return self._scored_shortlist(candidate, about, wanted)
+
+    staged_from = 4096
+    """From how many open vacancies a shortlist scores exactly only those its bounds cannot rule
+    out (below that, scoring them all is as quick)."""
+    staged_pool = 256
+    """How many of the most promising vacancies a staged shortlist scores exactly first; four
+    times as many each time that is not enough to settle it."""
+    staged_until = 8
+    """A staged shortlist scores every vacancy instead once a pool would hold more than this
+    fraction (1 / staged_until) of them: by then the bounds save little."""
+
+    def _staged_shortlist(
+        self, candidate: Candidate, about: _AboutCandidate, wanted: _Wanted
+    ) -> Shortlist | None:
+        """`shortlist`, scoring exactly only the vacancies whose bound (`matcher/bounds.py`)
+        could put them on it: the most promising first, in pools growing fourfold, until no
+        vacancy left out could be listed before the last line found (and, with blocked ones
+        asked for, before the last near miss). The result is the same as scoring them all,
+        which it falls back to (None) once a pool would hold too much of the catalog."""
+        top, include_blocked, withheld = wanted
+        if self._bounds is None:
+            self._bounds = VacancyBounds(self)
+        bounds = self._bounds.bound(self, candidate, about.credits, near=include_blocked)
+        # What each could score at best, ranked as `rank_order` ranks: higher is listed first.
+        near: NDArray[np.float32] | None = None
+        listed: NDArray[np.float32]
+        if include_blocked:
+            listed = bounds.score.copy()
+            listed[bounds.blocked] -= np.float32(2.0)
+            near = bounds.near
+        else:
+            listed = np.where(bounds.blocked, np.float32(-np.inf), bounds.score)
+        if withheld is not None and len(withheld):
+            listed[withheld] = -np.inf
+            if near is not None:
+                near[withheld] = -np.inf
+        pool = max(self.staged_pool, 2 * top)
+        while pool * self.staged_until <= len(listed):
+            columns = _most_promising(listed, pool)
+            if near is not None:
+                columns = np.union1d(columns, _most_promising(near, pool))
+            if not len(columns):  # nothing could be listed at all
+                empty: list[Match] | None = [] if include_blocked else None
+                return Shortlist(
+                    self.weights.version, [], candidate_id=candidate.id, near_misses=empty
+                )
+            taken = self._taken(columns)
+            scores = taken._score([candidate], credits=[about.credits])
+            score, blocked = scores.score[0], scores.blocked[0]
+            order = rank_order(
+                score, blocked, taken.vacancy_rank_, top=top, include_blocked=include_blocked
+            )
+            settled = _settled(listed, columns, rank_keys(score, blocked)[order], top)
+            missed = None
+            if near is not None:
+                missed = near_miss_order(score, blocked, taken.vacancy_rank_)
+                near_keys = rank_keys(score, ~blocked)[missed]
+                settled = settled and _settled(near, columns, near_keys, NEAR_MISSES)
+            if settled:
+                return taken._listing(candidate, about, scores, order, missed)
+            pool *= 4
+        return None
+
+    def _scored_shortlist(
+        self, candidate: Candidate, about: _AboutCandidate, wanted: _Wanted
+    ) -> Shortlist:
+        """`shortlist`, scoring every vacancy."""
+        top, include_blocked, withheld = wanted
+        scores = self._score([candidate], credits=[about.credits])
         order = rank_order(
             scores.score[0],
             scores.blocked[0],
@@ -418,20 +524,33 @@ class Engine:
             include_blocked=include_blocked,
             withheld=withheld,
         )
-        matches: dict[int, Match] = {}
-
-        def match(j: int) -> Match:
-            if j not in matches:
-                matches[j] = self._match(candidate, j, scores, 0, about)
-            return matches[j]
-
-        results = [match(int(j)) for j in order]
-        near = None
+        missed = None
         if include_blocked:
             missed = near_miss_order(
                 scores.score[0], scores.blocked[0], self.vacancy_rank_, withheld=withheld
             )
-            near = [match(int(j)) for j in missed]
+        return self._listing(candidate, about, scores, order, missed)
+
+    def _listing(
+        self,
+        candidate: Candidate,
+        about: _AboutCandidate,
+        scores: Scores,
+        order: NDArray[np.int64],
+        missed: NDArray[np.int64] | None,
+    ) -> Shortlist:
+        """The shortlist of these columns (and near misses, if asked for), explained."""
+        matches: dict[int, Match] = {}
+        shown = [*order.tolist(), *([] if missed is None else missed.tolist())]
+        door_to_door = self.commute_.door_to_door(candidate, list(dict.fromkeys(shown)))
+
+        def match(j: int) -> Match:
+            if j not in matches:
+                matches[j] = self._match(candidate, j, scores, 0, about, door_to_door)
+            return matches[j]
+
+        results = [match(int(j)) for j in order]
+        near = None if missed is None else [match(int(j)) for j in missed]
         return Shortlist(self.weights.version, results, candidate_id=candidate.id, near_misses=near)
 
     def skill_credits(
@@ -615,11 +734,22 @@ class Engine:
         )
 
     def _match(
-        self, candidate: Candidate, j: int, scores: Scores, row: int, about: _AboutCandidate
+        self,
+        candidate: Candidate,
+        j: int,
+        scores: Scores,
+        row: int,
+        about: _AboutCandidate,
+        door_to_door: dict[int, dict[Mode, float]] | None = None,
     ) -> Match:
         vacancy = self.vacancies_[j]
         chosen = self.commute_.shifts_.chosen_for(j, scores.chosen_shift[row])
-        trip = self.commute_.trip(candidate, j, chosen_shift=chosen)
+        trip = self.commute_.trip(
+            candidate,
+            j,
+            chosen_shift=chosen,
+            door_to_door=None if door_to_door is None else door_to_door.get(j),
+        )
         minutes = {
             k: float(scores.shift_minutes[row, k]) for k in self.commute_.shifts_.of_vacancy(j)
         }
@@ -653,6 +783,57 @@ class Engine:
             blocked=bool(scores.blocked[row, j]),
             features=features,
         )
+
+
+_SHOWN_ROUNDING = 5.1e-5
+"""At most what rounding a score to SCORE_DECIMALS adds to it (half the last place, and some)."""
+
+
+def _pick(vacancies: list[Vacancy], columns: NDArray[np.int64]) -> list[Vacancy]:
+    """The vacancies at `columns`, picked in C rather than in a Python loop."""
+    if len(columns) < 2:
+        return [vacancies[j] for j in columns.tolist()]
+    picked: tuple[Vacancy, ...] = operator.itemgetter(*columns.tolist())(vacancies)
+    return list(picked)
+
+
+_SAMPLE_STEP = 16
+
+
+def _most_promising(best: NDArray[np.float32], pool: int) -> NDArray[np.int64]:
+    """The columns with the `pool` highest bounds (all those tied with the last of them too),
+    leaving out those that can never be listed (-inf)."""
+    if pool < len(best):
+        # The cut from every 16th bound: about `pool` columns, at a sixteenth of partitioning
+        # them all (any cut gives the same shortlist; this one only sets how much is scored).
+        sample = best[::_SAMPLE_STEP]
+        place = min(max(pool // _SAMPLE_STEP, 1), len(sample))
+        # Sorted, not partitioned: numpy's partition near the top of an array with many equal
+        # values (every -inf) took ten times as long as sorting it.
+        cut = np.sort(sample)[len(sample) - place]
+        if cut > -np.inf:
+            return np.flatnonzero(best >= cut).astype(np.int64)
+    return np.flatnonzero(best > -np.inf).astype(np.int64)
+
+
+def _settled(
+    best: NDArray[np.float32],
+    columns: NDArray[np.int64],
+    listed_keys: NDArray[np.float64],
+    wanted: int,
+) -> bool:
+    """Whether the lines found among `columns` (their rank keys in order) are the lines over
+    every column: no column left out has a bound that could give it a key at or before the
+    last line's (a bound `b` gives a key of at least 1 - b less the rounding), or there are
+    fewer lines than `wanted` and nothing is left out."""
+    rest = best.copy()
+    rest[columns] = -np.inf
+    best_left = float(rest.max(initial=-np.inf))
+    if best_left == -np.inf:
+        return True
+    if len(listed_keys) < wanted:
+        return False
+    return bool(listed_keys[-1] < 1.0 - best_left - _SHOWN_ROUNDING)
 
 
 def _kept(vacancies: list[Vacancy], keep: NDArray[np.int64]) -> list[Vacancy]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -117,6 +118,25 @@ class ShiftTable:
             pattern_all=np.concatenate([self.pattern_all[keep], fresh.pattern_all]),
         )
 
+    def take(self, columns: IntArray) -> tuple[ShiftTable, IntArray]:
+        """The table of the vacancies `columns` (ascending indices) alone, renumbered in their
+        order, and the shifts of this table it keeps; the cost grows with the columns taken,
+        not with this table."""
+        counts = self.shift_counts(columns)
+        shifts = ranges(self.first_shift, counts, columns)
+        table = ShiftTable._assemble(
+            vacancy=np.repeat(np.arange(len(columns), dtype=np.int64), counts),
+            start=self.start[shifts],
+            duration=self.duration[shifts],
+            days=self.days[shifts],
+            pattern_all=self.pattern_all[columns],
+        )
+        return table, shifts
+
+    def shift_counts(self, columns: IntArray) -> IntArray:
+        """How many shifts each of the vacancies `columns` has."""
+        return group_sizes(self.first_shift, len(self.vacancy), columns)
+
     def best_shift(self, badness: NDArray[np.float64]) -> NDArray[np.intp]:
         """(C, choice vacancies): the least bad shift of each (the first of equals).
 
@@ -168,6 +188,25 @@ def group_starts(group: IntArray, n: int, *, counts: NDArray[np.intp] | None = N
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(counts[: n - 1], out=starts[1:])
     return starts
+
+
+def group_sizes(starts: IntArray, total: int, groups: IntArray) -> IntArray:
+    """The sizes of the `groups` of a grouping whose groups start at `starts` (of `total`
+    entries in all), looking only at those groups."""
+    following = groups + 1
+    ends = np.where(following < len(starts), starts[np.minimum(following, len(starts) - 1)], total)
+    sizes: IntArray = (ends - starts[groups]).astype(np.int64)
+    return sizes
+
+
+def ranges(starts: NDArray[np.signedinteger[Any]], sizes: IntArray, groups: IntArray) -> IntArray:
+    """The entries of the `groups` (of a grouping starting at `starts`), group by group, each
+    `sizes` long: one array of indices, with no loop over the groups."""
+    first = starts[groups]
+    total = int(sizes.sum())
+    offsets = np.cumsum(sizes) - sizes
+    entries: IntArray = np.repeat(first - offsets, sizes) + np.arange(total, dtype=np.int64)
+    return entries
 
 
 AvailabilityKey = tuple[tuple[tuple[str, ...], int, int], ...] | None

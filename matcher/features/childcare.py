@@ -21,7 +21,9 @@ from matcher.schedule import (
     ShiftTable,
     availability_key,
     format_clock,
+    group_sizes,
     group_starts,
+    ranges,
     week_mask,
 )
 
@@ -130,6 +132,21 @@ class ChildcareFeature:
                 np.array([v.hours_per_week for v in change.added], dtype=np.float64),
             ]
         )
+        return new
+
+    def take(
+        self, columns: NDArray[np.int64], shifts: NDArray[np.int64], table: ShiftTable
+    ) -> Self:
+        """This feature over the vacancies `columns` alone (`table` and `shifts` from
+        `ShiftTable.take`), scoring and explaining each exactly as this one does."""
+        new = copy.copy(self)
+        sizes = group_sizes(self.first_day_, len(self.day_shift_), shifts)
+        days = ranges(self.first_day_, sizes, shifts)
+        new.day_shift_ = np.repeat(np.arange(len(shifts), dtype=np.int64), sizes)
+        new.day_start_ = self.day_start_[days]
+        new.day_end_ = self.day_end_[days]
+        new._group_shift_days(table)
+        new.hours_ = self.hours_[columns]
         return new
 
     def _index_shift_days(self, shifts: ShiftTable) -> None:

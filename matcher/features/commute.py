@@ -144,6 +144,19 @@ class CommuteFeature:
         new.journeys_ = self._journeys(new.destinations_, shifts)
         return new
 
+    def take(
+        self, columns: NDArray[np.int64], shifts: NDArray[np.int64], table: ShiftTable
+    ) -> Self:
+        """This feature over the vacancies `columns` alone (`table` and `shifts` from
+        `ShiftTable.take`), scoring each exactly as this one does."""
+        new = copy.copy(self)
+        new.shifts_ = table
+        new.destinations_ = self.destinations_[columns]
+        new.transport_provided_ = self.transport_provided_[columns]
+        new.by_postcode_ = self.by_postcode_[columns]
+        new.shift_hours_ = self.shift_hours_[shifts]
+        return new
+
     def _works_by_trip(self, pairs: NDArray[np.int64]) -> dict[Mode, NDArray[np.bool_]]:
         """Per timed mode, (pairs, trip minutes + 1): whether a trip that long works at the
         hours of a shift with that (start, length)."""
@@ -156,7 +169,10 @@ class CommuteFeature:
         return works
 
     def _door_to_door(
-        self, candidates: Sequence[Candidate], modes: Sequence[Mode], columns: slice = slice(None)
+        self,
+        candidates: Sequence[Candidate],
+        modes: Sequence[Mode],
+        columns: slice | NDArray[np.int64] = slice(None),
     ) -> dict[Mode, FloatMatrix]:
         """Per mode, (C, V) minutes to the vacancies in `columns`; where either end is only a
         postcode, at least what a trip across a postcode's area takes."""
@@ -254,19 +270,39 @@ class CommuteFeature:
         score, blocking = self.rate(candidates, minutes)
         return CommuteScores(score=score, blocking=blocking, minutes=minutes)
 
+    def door_to_door(
+        self, candidate: Candidate, columns: Sequence[int]
+    ) -> dict[int, dict[Mode, float]]:
+        """Per vacancy of `columns`, the minutes by each mode (the person's and the employer's
+        transport), worked out together for `trip` (the same floats as one at a time)."""
+        modes: list[Mode] = [*sorted(candidate_modes(candidate), key=MODES.index)]
+        modes.append("employer_transport")
+        at = np.asarray(columns, dtype=np.int64)
+        found = self._door_to_door([candidate], modes, at)
+        return {j: {m: float(found[m][0, k]) for m in modes} for k, j in enumerate(columns)}
+
     def trip(
-        self, candidate: Candidate, vacancy_index: int, *, chosen_shift: int | None = None
+        self,
+        candidate: Candidate,
+        vacancy_index: int,
+        *,
+        chosen_shift: int | None = None,
+        door_to_door: dict[Mode, float] | None = None,
     ) -> Trip:
-        """The commute to one vacancy, shift by shift, with reasons naming the hours."""
+        """The commute to one vacancy, shift by shift, with reasons naming the hours;
+        `door_to_door` may pass its minutes by mode (from `door_to_door`), if known."""
         j = vacancy_index
         shifts = self.shifts_
         modes = sorted(candidate_modes(candidate), key=MODES.index)
         if self.transport_provided_[j]:
             modes.append("employer_transport")
-        minutes_by_mode = {
-            m: float(t[0, 0])
-            for m, t in self._door_to_door([candidate], modes, slice(j, j + 1)).items()
-        }
+        if door_to_door is None:
+            minutes_by_mode = {
+                m: float(t[0, 0])
+                for m, t in self._door_to_door([candidate], modes, slice(j, j + 1)).items()
+            }
+        else:
+            minutes_by_mode = {m: door_to_door[m] for m in modes}
         per_shift: dict[int, tuple[float, Mode, list[Reason]]] = {}
         home = candidate.home.coordinates
         journeys = self.journeys_

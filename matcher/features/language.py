@@ -65,6 +65,14 @@ class LanguageFeature:
         new.dutch_required_ = np.concatenate([self.dutch_required_[keep], fresh_dutch])
         return new
 
+    def take(self, columns: NDArray[np.int64]) -> Self:
+        """This feature over the vacancies `columns` alone."""
+        new = copy.copy(self)
+        new.accepted_ = self.accepted_[columns]
+        new.needed_rank_ = self.needed_rank_[columns]
+        new.dutch_required_ = self.dutch_required_[columns]
+        return new
+
     def _requirements(
         self, vacancies: Sequence[Vacancy]
     ) -> tuple[NDArray[np.bool_], NDArray[np.int8], NDArray[np.bool_]]:
@@ -111,10 +119,15 @@ class LanguageFeature:
 
     def _best_rank_at(self, candidate: Candidate, j: int) -> int:
         """The person's best level among what vacancy j accepts (one vacancy, for reasons)."""
-        ranks = self._candidate_ranks([candidate])[0]
+        spoken = candidate.languages
         if self.dutch_required_[j]:
-            return int(ranks[self.codes_.index(DUTCH)])
-        return int(np.max(np.where(self.accepted_[j], ranks, 0)))
+            return level_rank(spoken.get(DUTCH))
+        # As `_best_rank` ranks, without arrays for one vacancy.
+        accepted = self.accepted_[j].tolist()
+        return max(
+            (level_rank(spoken.get(c)) for c, ok in zip(self.codes_, accepted, strict=True) if ok),
+            default=0,
+        )
 
     def score(self, candidates: Sequence[Candidate]) -> FeatureScores:
         best = self._best_rank(candidates)

@@ -23,6 +23,7 @@ from matcher.reading.vocabulary import (
     normalise,
 )
 from matcher.reasons import LANGUAGES, Reason, Shown, Term, Terms
+from matcher.schedule import ranges
 
 _TEXT = "text:"
 """Prefix of ad-hoc concepts for phrases the vocabulary does not know; they match as text."""
@@ -99,6 +100,8 @@ class SkillsFeature:
             [v.driving_licence_required for v in vacancies], dtype=np.bool_
         )
         self._narrow: _Narrowed | None = None
+        self._interleaved: sparse.csr_matrix | None = None
+        self._taken: sparse.csr_matrix | None = None
         self._vacancy_concepts = _object_array(read)
         return self
 
@@ -112,6 +115,7 @@ class SkillsFeature:
         keep, added = change.keep, change.added
         new = copy.copy(self)
         new._narrow = None  # worked out again for the new rows when needed
+        new._interleaved = new._taken = None
         read = self._read(added)
         new._register([c for row in read for c in _concepts_of(row)])
         fresh = {
@@ -135,6 +139,37 @@ class SkillsFeature:
             [self.licence_required_[keep], [v.driving_licence_required for v in added]]
         ).astype(np.bool_)
         new._vacancy_concepts = np.concatenate([self._vacancy_concepts[keep], _object_array(read)])
+        return new
+
+    def take(self, columns: NDArray[np.int64]) -> Self:
+        """This feature over the vacancies `columns` alone, scoring and explaining each exactly
+        as this one does (each row keeps its concepts in their order, so sums are the same)."""
+        new = copy.copy(self)
+        new._narrow = new._interleaved = None
+        if self._interleaved is None:
+            # Vacancy j's required, preferred and title rows as rows 3j, 3j + 1 and 3j + 2 of
+            # one matrix, so that taking some vacancies is one row selection, not three.
+            self._interleaved = sparse.csr_matrix(
+                sparse.vstack([self.required_, self.preferred_, self.title_], format="csr")[
+                    _interleaving(self.required_.shape[0])
+                ]
+            )
+        rows = (3 * columns[:, None] + np.arange(3)).reshape(-1)
+        # The rows' entries in their order, gathered directly: scipy's row indexing spent
+        # more on checking its arguments than on the rows.
+        whole = self._interleaved
+        sizes = (whole.indptr[rows + 1] - whole.indptr[rows]).astype(np.int64)
+        entries = ranges(whole.indptr, sizes, rows)
+        indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        new._taken = sparse.csr_matrix(
+            (whole.data[entries], whole.indices[entries], indptr),
+            shape=(len(rows), whole.shape[1]),
+        )
+        new.required_count_ = self.required_count_[columns]
+        new.preferred_count_ = self.preferred_count_[columns]
+        new.titles_known_ = self.titles_known_[columns]
+        new.licence_required_ = self.licence_required_[columns]
+        new._vacancy_concepts = self._vacancy_concepts[columns]
         return new
 
     def _read(self, vacancies: Sequence[Vacancy]) -> list[_VacancyConcepts]:
@@ -268,16 +303,23 @@ class SkillsFeature:
     ) -> FeatureScores:
         """`credits` may pass each candidate's `credits(candidate)`, if already known."""
         s = self.settings
-        narrowed = self._narrowed(len(candidates))
-        if narrowed is None:
+        narrowed = None if self._taken is not None else self._narrowed(len(candidates))
+        if self._taken is not None:  # each row sums its concepts as the whole engine's does
+            have = self._have(candidates, credits, None)
+            products = self._taken @ have
+            required = products[0::3].T / np.maximum(self.required_count_, 1)
+            preferred = products[1::3].T / np.maximum(self.preferred_count_, 1)
+            title = products[2::3].T
+        elif narrowed is None:
             have = self._have(candidates, credits, None)
             required_, preferred_, title_ = self.required_, self.preferred_, self.title_
         else:
             have = self._have(candidates, credits, narrowed.concepts)
             required_, preferred_, title_ = narrowed.matrices
-        required = (required_ @ have).T / np.maximum(self.required_count_, 1)
-        preferred = (preferred_ @ have).T / np.maximum(self.preferred_count_, 1)
-        title = (title_ @ have).T
+        if self._taken is None:
+            required = (required_ @ have).T / np.maximum(self.required_count_, 1)
+            preferred = (preferred_ @ have).T / np.maximum(self.preferred_count_, 1)
+            title = (title_ @ have).T
         w_req = np.where(self.required_count_ > 0, s.required_weight, 0.0)
         w_pref = np.where(self.preferred_count_ > 0, s.preferred_weight, 0.0)
         w_title = np.where(self.titles_known_, s.title_weight, 0.0)
@@ -429,6 +471,12 @@ class _Words:
             return Term({}, fallback)
         labels = self._feature.vocabulary.concepts[concept].labels
         return Term({lang: labels[lang][0] for lang in LANGUAGES if labels.get(lang)}, fallback)
+
+
+def _interleaving(rows: int) -> NDArray[np.int64]:
+    """Rows of three matrices stacked one after another, interleaved: 0, n, 2n, 1, n + 1, ..."""
+    order: NDArray[np.int64] = (np.arange(3)[None, :] * rows + np.arange(rows)[:, None]).reshape(-1)
+    return order
 
 
 _NARROW_FROM = 16
