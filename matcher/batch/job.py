@@ -24,9 +24,13 @@ PEOPLE_PER_PART = 1000
 class People(Protocol):
     """The people of a job: known by id and home without reading everything about them."""
 
-    ids: Sequence[str]
-    homes: NDArray[np.float64]
-    """(people, 2): lat, lon of each one's home."""
+    @property
+    def ids(self) -> Sequence[str]: ...
+
+    @property
+    def homes(self) -> NDArray[np.float64]:
+        """(people, 2): lat, lon of each one's home."""
+        ...
 
     def take(self, indices: Sequence[int]) -> list[Candidate]: ...
 

@@ -193,7 +193,7 @@ class BatchShortlists:
         key = (home, radius)
         engine = self._reduced.get(key)
         if engine is None:
-            engine = self.engine.only(self.engine.ids_[columns].tolist())
+            engine = self.engine.only_columns(columns)
             self._reduced[key] = engine
             if len(self._reduced) > _KEPT_ENGINES:
                 self._reduced.popitem(last=False)
