@@ -8,7 +8,17 @@ import sys
 
 import numpy as np
 
-BENCHMARKS = ["engine", "skills", "service", "plans", "tuning", "heavy", "pages", "imports"]
+BENCHMARKS = [
+    "engine",
+    "skills",
+    "service",
+    "plans",
+    "tuning",
+    "heavy",
+    "pages",
+    "imports",
+    "scale",
+]
 
 
 def main(argv: list[str]) -> int:

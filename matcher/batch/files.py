@@ -13,14 +13,17 @@ from matcher.models import Candidate, Vacancy
 
 
 class ParquetPeople:
-    """The people of a Parquet file (columns id, stage, lat, lon, record), at these stages;
+    """The people of a Parquet file (columns id, stage, lat, lon, record), at these stages
+    (the `first` of them only, if given);
     each one's record is read into a `Candidate` only when their part is scored, so a job
     holds strings, not models, for the people waiting."""
 
-    def __init__(self, path: Path, *, stages: Sequence[str] = ("ready",)) -> None:
+    def __init__(
+        self, path: Path, *, stages: Sequence[str] = ("ready",), first: int | None = None
+    ) -> None:
         table = pq.read_table(path, columns=["id", "stage", "lat", "lon", "record"])
         stage = np.array(table.column("stage").to_pylist(), dtype=object)
-        kept = np.flatnonzero(np.isin(stage, list(stages)))
+        kept = np.flatnonzero(np.isin(stage, list(stages)))[:first]
         table = table.take(kept)
         self.ids: list[str] = table.column("id").to_pylist()
         self.homes: NDArray[np.float64] = np.stack(
