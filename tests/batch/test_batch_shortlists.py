@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import batch_lines, expected_lines, spread, without_empty
+from batch_support import batch_lines, expected_lines, spread, without_empty
 from sqlalchemy import create_engine, make_url, text
 
 from matcher import Engine
