@@ -233,3 +233,22 @@ def test_bad_options_are_named(tmp_path, args, says):
     assert done.returncode != 0
     assert says in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_from_the_services_database_into_a_table_there(tmp_path, fixture_engine, fixture_people):
+    """Without a source named, the service's database (loaded with the fixtures on first use)
+    gives the people and vacancies, and --table writes beside them."""
+    done = _matcher(
+        "batch", "shortlists", "--table", "tonight", "--top", "5", "--quiet", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "table tonight" in done.stdout
+    db = create_engine(f"sqlite:///{tmp_path / 'data' / 'matcher.sqlite3'}")
+    with db.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM tonight WHERE list = 'results'")).mappings()
+        stored = batch_lines(rows)
+    db.dispose()
+    ready = [c for c in fixture_people if c.stage == "ready"]
+    assert stored == without_empty(
+        expected_lines(fixture_engine, ready, top=5, include_blocked=False)
+    )
