@@ -300,6 +300,9 @@ def _batch_shortlists(args: argparse.Namespace) -> int:
             report = job.run(sink, restart=args.restart, progress=not args.quiet, runner=in_process)
     except OtherJob:
         raise SystemExit(t.fill("batch.other_job", {"where": sink.where})) from None
+    except KeyboardInterrupt:
+        print(t.text("batch.interrupted"), file=sys.stderr)
+        return 130
     tally = report.tally
     lines = [
         t.fill(

@@ -868,6 +868,12 @@ BATCH_SHORTLISTS: list[Message] = [
         "{count} people were scored over every vacancy, as one of their near misses could"
         " be out of reach",
     ),
+    # TRANSLATORS: after Ctrl-C; the finished parts are kept.
+    pgettext(
+        "batch.interrupted",
+        "Interrupted: what was finished is kept; run the same command again to pick up"
+        " where it stopped",
+    ),
     # TRANSLATORS: the output holds another job's lines; --restart is an option: keep it.
     pgettext(
         "batch.other_job",

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -252,3 +254,31 @@ def test_from_the_services_database_into_a_table_there(tmp_path, fixture_engine,
     assert stored == without_empty(
         expected_lines(fixture_engine, ready, top=5, include_blocked=False)
     )
+
+
+def test_ctrl_c_keeps_the_finished_parts_and_the_same_command_goes_on(tmp_path):
+    out = tmp_path / "tonight.parquet"
+    command = ["batch", "shortlists", "--fixtures", "--include-blocked", "--people-per-part", "5"]
+    command += ["--output", str(out), "--quiet", "--lang", "en"]
+    env = {**os.environ, "MATCHER_DATA_DIR": str(tmp_path / "data")}
+    running = subprocess.Popen(
+        [sys.executable, "-m", "matcher.cli", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    parts = tmp_path / ".tonight.parquet.parts"
+    deadline = time.monotonic() + 120
+    while not list(parts.glob("part-*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    running.send_signal(signal.SIGINT)
+    _, stderr = running.communicate(timeout=120)
+    assert running.returncode == 130, stderr
+    assert "run the same command again" in stderr and "Traceback" not in stderr
+    assert not out.exists()
+    again = _matcher(*command, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "Picked up where it stopped" in again.stdout
+    assert out.exists() and not parts.exists()
