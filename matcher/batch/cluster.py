@@ -10,6 +10,7 @@ from typing import Any
 from matcher.batch.job import Runner
 from matcher.batch.shortlists import BatchShortlists, Lines, Tally
 from matcher.models import Candidate
+from matcher.runtime import tune_allocator
 
 IN_FLIGHT_PER_WORKER = 2
 """Parts handed to each worker ahead: enough to keep it busy while lines travel back, few
@@ -17,6 +18,10 @@ enough that finished lines never pile up here faster than they are stored."""
 
 
 def _score_part(batch: BatchShortlists, people: list[Candidate]) -> tuple[Lines, Tally]:
+    # A worker is a process of Dask's making, which tunes glibc to hand freed memory back at
+    # once: every call's large temporaries would then cost fresh page faults (three times the
+    # time of one process here). Set as the CLI sets it; a few microseconds per part.
+    tune_allocator()
     return batch.run(people)
 
 
