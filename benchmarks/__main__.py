@@ -19,6 +19,7 @@ BENCHMARKS = [
     "imports",
     "documents",
     "transit",
+    "scale",
 ]
 
 

@@ -245,6 +245,90 @@ def _candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_shortlists(args: argparse.Namespace) -> int:
+    """Everyone's shortlist at once, to a Parquet file or a database table (resumable)."""
+    from matcher.batch.cluster import dask_runner
+    from matcher.batch.job import BatchJob, People, PeopleInMemory, in_process
+    from matcher.batch.sinks import OtherJob, ParquetSink, Sink, TableSink
+
+    stages = args.stage or ["ready"]
+    t = translator(args.lang)
+    database_url = args.database
+    people: People
+    if args.candidates or args.vacancies:
+        if not (args.candidates and args.vacancies):
+            raise SystemExit("error: --candidates and --vacancies go together (two .parquet files)")
+        from matcher.batch.files import ParquetPeople, read_vacancies
+
+        for path in (args.candidates, args.vacancies):
+            if not path.is_file():
+                raise SystemExit(f"error: no such file: {path}")
+        people = ParquetPeople(args.candidates, stages=stages)
+        engine = Engine(_weights(args)).fit(read_vacancies(args.vacancies))
+    elif args.fixtures:
+        people = PeopleInMemory([c for c in load_candidates() if c.stage in stages])
+        engine = Engine(_weights(args)).fit(load_vacancies())
+    else:
+        with _database() as db, db.sessions() as session:
+            people = PeopleInMemory(db.catalog.candidates_at(session, stages=stages))
+            engine = _engine(db, session, args)
+            database_url = database_url or db.settings.url
+    sink: Sink
+    if args.output:
+        if not args.output.parent.is_dir():
+            raise SystemExit(f"error: --output: no such folder: {args.output.parent}")
+        sink = ParquetSink(args.output)
+    else:
+        from service.db import create_db_engine
+        from service.local import settings_here
+
+        try:
+            sink = TableSink(create_db_engine(database_url or settings_here().url), args.table)
+        except ValueError as problem:
+            raise SystemExit(f"error: --{problem}") from None
+    job = BatchJob(
+        engine,
+        people,
+        top=args.top,
+        include_blocked=args.include_blocked,
+        people_per_part=args.people_per_part,
+    )
+    try:
+        if args.dask:
+            with dask_runner(args.dask, workers=args.workers) as runner:
+                report = job.run(sink, restart=args.restart, progress=not args.quiet, runner=runner)
+        else:
+            report = job.run(sink, restart=args.restart, progress=not args.quiet, runner=in_process)
+    except OtherJob:
+        raise SystemExit(t.fill("batch.other_job", {"where": sink.where})) from None
+    except KeyboardInterrupt:
+        print(t.text("batch.interrupted"), file=sys.stderr)
+        return 130
+    tally = report.tally
+    lines = [
+        t.fill(
+            "batch.done",
+            {
+                "people": len(job.order_),
+                "vacancies": len(engine.vacancies_),
+                "where": report.where,
+                "seconds": t.decimal(report.seconds, 1),
+            },
+        )
+    ]
+    if report.parts_done_before:
+        done = {"done": report.parts_done_before, "parts": report.parts}
+        lines.append(t.fill("batch.resumed", done))
+    if tally.pairs:
+        share = f"{tally.skipped_share:.0%}"
+        rate = round(tally.pairs / max(report.seconds, 1e-9))
+        lines.append(t.fill("batch.blocking", {"share": share, "pairs": tally.pairs, "rate": rate}))
+    if tally.rescored_people:
+        lines.append(t.fill("batch.rescored", {"count": tally.rescored_people}))
+    print("\n".join(lines))
+    return 0
+
+
 def _weights(args: argparse.Namespace) -> Weights:
     """--weights FILE, else (with --fixtures) the file MATCHER_WEIGHTS names, else the packaged
     weights."""
@@ -650,6 +734,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the HTTP response's JSON shape")
     p.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
     p.set_defaults(run=_stats)
+
+    p = sub.add_parser("batch", help="work on everyone at once")
+    batch = p.add_subparsers(dest="batch_command", required=True)
+    p = batch.add_parser(
+        "shortlists",
+        help="every selected candidate's shortlist over all open vacancies, to Parquet or a table",
+    )
+    p.add_argument("--top", type=_top, default=20, help="results per person, 1-100 (default 20)")
+    p.add_argument(
+        "--stage",
+        action="append",
+        choices=STAGES,
+        help="candidates at this stage (repeat for more; default: ready)",
+    )
+    p.add_argument(
+        "--include-blocked", action="store_true", help="near misses too (slower: see README)"
+    )
+    to = p.add_mutually_exclusive_group(required=True)
+    to.add_argument("--output", type=Path, metavar="FILE", help="write a Parquet file")
+    to.add_argument("--table", metavar="NAME", help="write a table in the database")
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="the database of --table (default: the service's)",
+    )
+    p.add_argument("--fixtures", action="store_true", help=_FIXTURES_HELP)
+    p.add_argument(
+        "--candidates",
+        type=Path,
+        metavar="FILE",
+        help="people from a Parquet file (fixtures/generate_flanders.py), with --vacancies",
+    )
+    p.add_argument("--vacancies", type=Path, metavar="FILE", help="vacancies from a Parquet file")
+    p.add_argument("--weights", type=Path, metavar="FILE", help=_WEIGHTS_HELP)
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: its scheduler (tcp://host:8786), or local for a"
+        " LocalCluster on this machine",
+    )
+    p.add_argument(
+        "--workers", type=_count, default=2, help="worker processes of --dask local (default 2)"
+    )
+    p.add_argument(
+        "--people-per-part",
+        type=_count,
+        default=1000,
+        help="people per part: stored together, one task on a cluster (default 1000)",
+    )
+    p.add_argument(
+        "--restart", action="store_true", help="start over, dropping what the output holds"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _language_option(p)
+    p.set_defaults(run=_batch_shortlists)
 
     # The service's commands (serve, users, keys); they import the web stack only when they run.
     from service.cli import register

@@ -305,6 +305,11 @@ class Engine:
         keep = np.unique(self.columns_of(vacancy_ids)).astype(np.int64)
         return self._spliced(keep, [], changed=0)
 
+    def only_columns(self, columns: NDArray[np.int64]) -> Engine:
+        """`only`, by column (ascending, each once) rather than id: for batch shortlists,
+        which reduce the engine to each neighbourhood's reachable columns."""
+        return self._spliced(columns, [], changed=0)
+
     def columns_of(self, vacancy_ids: Iterable[str]) -> NDArray[np.int64]:
         """The columns of the vacancies with these ids (none for an id not fitted)."""
         wanted = np.array(list(dict.fromkeys(vacancy_ids)), dtype=object)

@@ -1091,6 +1091,46 @@ DOCUMENTS: list[Message] = [
 """The words of documents for employers and funders."""
 
 
+BATCH_SHORTLISTS: list[Message] = [
+    # Batch shortlists (matcher batch shortlists, matcher/batch/): batch.*, the CLI's report.
+    # TRANSLATORS: {people} people's shortlists over {vacancies} open vacancies, written to
+    # {where} (a file or a database table) in {seconds} seconds.
+    pgettext(
+        "batch.done",
+        "Shortlists of {people} people over {vacancies} open vacancies in {where} ({seconds} s)",
+    ),
+    # TRANSLATORS: a job run again after an interruption; {done} of {parts} parts were kept.
+    pgettext("batch.resumed", "Picked up where it stopped: {done} of {parts} parts were done"),
+    # TRANSLATORS: {share} is a percentage such as "96%": pairs of a person and a vacancy
+    # too far for them to reach, skipped before scoring.
+    pgettext(
+        "batch.blocking",
+        "{share} of the {pairs} pairs were out of reach and skipped before scoring;"
+        " {rate} pairs a second",
+    ),
+    npgettext(
+        "batch.rescored",
+        "{count} person was scored over every vacancy, as one of their near misses could"
+        " be out of reach",
+        "{count} people were scored over every vacancy, as one of their near misses could"
+        " be out of reach",
+    ),
+    # TRANSLATORS: after Ctrl-C; the finished parts are kept.
+    pgettext(
+        "batch.interrupted",
+        "Interrupted: what was finished is kept; run the same command again to pick up"
+        " where it stopped",
+    ),
+    # TRANSLATORS: the output holds another job's lines; --restart is an option: keep it.
+    pgettext(
+        "batch.other_job",
+        "{where} holds shortlists of another job (other people, vacancies, weights or"
+        " options): write elsewhere, or start over with --restart",
+    ),
+]
+"""The words of batch shortlists."""
+
+
 MESSAGES: dict[str, Message] = _index(
     [
         # --- skills ---------------------------------------------------------------------------
@@ -1466,4 +1506,5 @@ MESSAGES: dict[str, Message] = _index(
     + SHEET_IMPORTS
     + VACANCY_SHEETS
     + DOCUMENTS
+    + BATCH_SHORTLISTS
 )

@@ -101,6 +101,14 @@ class EstimatedTravelTimes(BaseModel):
             result[mode] = est.fixed_minutes + km * (est.detour * 60 / est.km_per_hour)
         return result
 
+    def reach_km(self, mode: Mode, minutes: float) -> float:
+        """The farthest crow-fly km (as `regional_km` measures) a trip by `mode` of at most
+        `minutes` can span; negative when even a trip of no distance takes longer. Every
+        estimate grows with distance, so no destination farther than this is within `minutes`,
+        at any hour: what batch shortlists use to skip out-of-reach pairs before scoring."""
+        est: ModeEstimate = getattr(self, mode)
+        return (minutes - est.fixed_minutes) / (est.detour * 60 / est.km_per_hour)
+
     def running(self, mode: Mode, minute_of_day: NDArray[np.int64]) -> NDArray[np.bool_]:
         if mode != "public_transport":
             return np.ones(np.shape(minute_of_day), dtype=np.bool_)
