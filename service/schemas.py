@@ -35,6 +35,16 @@ class Message(BaseModel):
     detail: str
 
 
+class ImportRefused(BaseModel):
+    """422 of a sheet's import: a sentence and the report (every problem by row and column)
+    when the sheet was read but has errors, or FastAPI's list of errors when the request itself
+    cannot be read (no file, not a spreadsheet: each naming its field)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    detail: str | list[dict[str, Any]]
+
+
 Item = TypeVar("Item", bound=BaseModel)
 
 

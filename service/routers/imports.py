@@ -22,6 +22,7 @@ from service.deps import (
     in_language,
 )
 from service.routers import errors
+from service.schemas import ImportRefused
 from service.sheets.importing import (
     ImportResult,
     VacancyImporter,
@@ -68,6 +69,11 @@ def _choices(
 Choices = Annotated[ImportChoices, Depends(_choices)]
 
 
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {"model": ImportRefused, "description": "The sheet has errors: nothing stored"}
+}
+
+
 def _refused(error: BadFile, language: Language, field: str) -> RequestValidationError:
     """422 naming the field; the message says what is wrong with the file, never what it holds."""
     return RequestValidationError(
@@ -98,7 +104,7 @@ def _attachment(data: bytes, name: str) -> Response:
     )
 
 
-@router.post("/candidates", responses=errors(401, 403, 413))
+@router.post("/candidates", responses={**errors(401, 403, 413), **_REFUSED})
 def import_candidates_sheet(
     session: SessionDep,
     _: PeopleReader,
@@ -185,7 +191,7 @@ def vacancy_importer(principal: Principal) -> VacancyImporter:
     )
 
 
-@router.post("/vacancies", responses=errors(401, 403, 413))
+@router.post("/vacancies", responses={**errors(401, 403, 413), **_REFUSED})
 def import_vacancies_sheet(
     session: SessionDep,
     principal: VacancyUser,

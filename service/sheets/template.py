@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import BaseModel
 
 from matcher.models import DAYS, LEVELS, Candidate, Vacancy
@@ -106,7 +107,10 @@ def shown_text(value: Cell) -> str:
 
 
 def safe_text(text: str) -> str:
-    """Text as written to a cell: a leading ' before anything a spreadsheet would run."""
+    """Text as written to a cell: a leading ' before anything a spreadsheet would run, and the
+    control characters no .xlsx cell can hold (a record may, typed or pasted) shown as "�"
+    instead of making the whole sheet fail."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
