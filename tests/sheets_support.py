@@ -10,9 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
+from pydantic import BaseModel
 
 from matcher.fixtures import load_candidates, load_vacancies
-from service.sheets.template import CANDIDATE_COLUMNS, VACANCY_COLUMNS, row_cells
+from service.sheets.reading import RawSheet, check_sheet
+from service.sheets.template import CANDIDATE_COLUMNS, VACANCY_COLUMNS, SheetKind, row_cells
 
 HEADERS = [c.dutch for c in CANDIDATE_COLUMNS]
 
@@ -125,3 +127,17 @@ def vacancy_rows(vacancies: list[dict[str, Any]]) -> list[list[Any]]:
 def set_cell(rows: list[list[Any]], row: int, header: str, value: Any) -> None:
     """Row as the spreadsheet numbers it (the header row 1)."""
     rows[row - 1][rows[0].index(header)] = value
+
+
+def read_back(kind: SheetKind, record: BaseModel) -> list[Any]:
+    """The record written to a sheet's one row (under the template's headers) and checked
+    again: the records read, after asserting no cell is an error."""
+    sheet = RawSheet(
+        rows=[
+            [c.dutch for c in kind.columns],
+            row_cells(kind.columns, record.model_dump(mode="json")),
+        ]
+    )
+    report = check_sheet(sheet, kind=kind)
+    assert [p for p in report.problems if p.severity == "error"] == []
+    return list(report.valid)

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sheets_support import read_back
 
 from matcher import Candidate
 from matcher.models import DAYS, LEVELS
-from service.sheets.reading import RawSheet, check_sheet
-from service.sheets.template import CANDIDATE_COLUMNS, CANDIDATES, CellProblem, Notes, row_cells
+from service.sheets.template import CANDIDATE_COLUMNS, CANDIDATES, CellProblem, Notes
 
 COLUMNS = {c.key: c for c in CANDIDATE_COLUMNS}
 clock = st.tuples(st.integers(0, 23), st.integers(0, 59)).map(lambda t: f"{t[0]:02d}:{t[1]:02d}")
@@ -76,15 +76,7 @@ def test_every_profile_written_to_a_row_reads_back_as_the_same_profile(
     fields: dict[str, Any],
 ) -> None:
     candidate = Candidate.model_validate(fields)
-    sheet = RawSheet(
-        rows=[
-            [c.dutch for c in CANDIDATE_COLUMNS],
-            row_cells(CANDIDATE_COLUMNS, candidate.model_dump(mode="json")),
-        ]
-    )
-    report = check_sheet(sheet, kind=CANDIDATES)
-    assert [p for p in report.problems if p.severity == "error"] == []
-    assert report.valid == [candidate]
+    assert read_back(CANDIDATES, candidate) == [candidate]
 
 
 @pytest.mark.parametrize(
