@@ -447,7 +447,11 @@ class Engine:
         about = self._about(candidate)
         withheld = self.columns_of(withhold) if withhold else None
         wanted = _Wanted(top, include_blocked, withheld)
-        if len(self.vacancies_) >= self.staged_from and top >= 1:
+        # Not on a timetable: its minutes can beat the estimate's the bounds are made of (at
+        # any hour), so a bound could fall below a score; and a taken engine would need the
+        # timetable's lookups of its own shifts. Scoring all stays exact.
+        staged_ok = self.commute_.journeys_ is None
+        if staged_ok and len(self.vacancies_) >= self.staged_from and top >= 1:
             staged = self._staged_shortlist(candidate, about, wanted)
             if staged is not None:
                 return staged
