@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 
+from benchmarks.engine import _median_ms
 from matcher import Engine
 from matcher.fixtures import load_candidates, load_vacancies
 from matcher.schedule import ShiftTable
@@ -76,15 +75,6 @@ def city_feed(path: Path) -> Path:
                 minutes=[2] * (rows - 1),
             )
     return feed.write(path)  # type: ignore[no-any-return]
-
-
-def _median_ms(work: Callable[[], object], repeats: int) -> tuple[float, float]:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), max(times)
 
 
 def _homes(

@@ -103,6 +103,15 @@ def document_response(content: bytes, kind: str, filename: str, language: str) -
     )
 
 
+def workbook_attachment(data: bytes, name: str) -> Response:
+    """An .xlsx the service made (a template, a sheet with its problems marked), to download."""
+    return Response(
+        data,
+        media_type=MEDIA_TYPES["xlsx"],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 def _ascii(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 

@@ -21,11 +21,11 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     """Folder of the default SQLite file (created if missing), relative to the working directory."""
     transit: Path | None = None
+    """Folder of a timetable built by `matcher transit build`; unset means commutes by public
+    transport are estimated from the distance."""
     transit_week: date | None = None
     """A day of the week on whose timetable shifts are judged (a holiday week, say); unset
     means the current week (or the feeds' nearest)."""
-    """Folder of a timetable built by `matcher transit build`; unset means commutes by public
-    transport are estimated from the distance."""
     load_fixtures: bool = True
     """Load the synthetic fixtures into an empty database on first start."""
     history_dir: Path | None = None

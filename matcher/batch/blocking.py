@@ -45,7 +45,9 @@ class Reach:
         commute = engine.commute_
         self.columns_ = len(engine.vacancies_)
         travel = commute.travel
-        self.travel_ = travel if isinstance(travel, EstimatedTravelTimes) else None
+        # The estimate itself only, as the bounds check it: a subclass may be quicker than
+        # the estimate's reach says, and a pair it reaches would be dropped.
+        self.travel_ = travel if type(travel) is EstimatedTravelTimes else None
         self.blocks_ = self.travel_ is not None and engine.weights.weights["commute"] > 0
         points = commute.destinations_
         # Tree coordinates in km: north, and east at the narrowest degree of longitude among

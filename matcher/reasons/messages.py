@@ -1027,8 +1027,6 @@ DOCUMENTS: list[Message] = [
         "{count} more line in the .xlsx or .csv version",
         "{count} more lines in the .xlsx or .csv version",
     ),
-    pgettext("document.yes", "yes"),
-    pgettext("document.no", "no"),
     pgettext("document.column.rank", "#"),
     pgettext("document.column.vacancy", "Vacancy"),
     pgettext("document.column.job", "Job"),

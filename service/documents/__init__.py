@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import Response
 
 from service.documents.pdf import pdf_bytes
-from service.documents.sheets import csv_bytes, xlsx_bytes
+from service.documents.sheets import csv_document, xlsx_bytes
 from service.documents.tables import Document
 from service.formats import document_response
 
-_WRITERS = {"csv": csv_bytes, "xlsx": xlsx_bytes, "pdf": pdf_bytes}
+_WRITERS = {"csv": csv_document, "xlsx": xlsx_bytes, "pdf": pdf_bytes}
 
 
 def render(document: Document, kind: str) -> bytes:

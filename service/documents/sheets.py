@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -12,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from service.documents.tables import Document, Value
 from service.sheets.template import safe_text
+from service.sheets.workbooks import csv_bytes, workbook_bytes
 
 _BOLD = Font(bold=True)
 
@@ -22,15 +21,10 @@ def _cell(value: Value) -> Value:
     return safe_text(value) if isinstance(value, str) else value
 
 
-def csv_bytes(document: Document) -> bytes:
-    """UTF-8 with a BOM (Excel then reads it as UTF-8), a header row, one row a line."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for table in document.tables[:1]:  # every document is one table; a CSV holds one
-        headers, rows = table.sheet(document.language)
-        writer.writerow([_cell(h) for h in headers])
-        writer.writerows([_cell(v) for v in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def csv_document(document: Document) -> bytes:
+    """Its first table (every document is one; a CSV holds one): a header row, a row a line."""
+    headers, rows = document.tables[0].sheet(document.language)
+    return csv_bytes([_cell(h) for h in headers], ([_cell(v) for v in row] for row in rows))
 
 
 def workbook(
@@ -50,9 +44,7 @@ def workbook(
             longest = max([len(str(r[index - 1] or "")) for r in rows[:200]] + [len(header)])
             sheet.column_dimensions[get_column_letter(index)].width = max(8, min(60, longest + 2))
         sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def _sheet_name(name: str) -> str:

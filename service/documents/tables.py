@@ -75,10 +75,6 @@ def stage_word(language: Language, stage: str) -> str:
     return _word(language, f"page.coach.stage.{stage}", stage)
 
 
-def _yes_no(language: Language, value: bool) -> str:
-    return translator(language).text("document.yes" if value else "document.no")
-
-
 def _made_on(language: Language, body: Mapping[str, Any]) -> str:
     return translator(language).fill(
         "document.made_on",
@@ -117,13 +113,13 @@ def _match_cells(language: Language, line: Mapping[str, Any]) -> list[Value]:
     ]
 
 
-def pdf_reasons(line: Mapping[str, Any], *, per_feature: int = 1) -> str:
+def pdf_reasons(line: Mapping[str, Any]) -> str:
     """The reasons a printed line has room for: each feature's first (a blocking feature's
     first two, since that is what the employer will ask about)."""
     shown = []
     for name in FEATURES:
         feature = line["features"][name]
-        shown += [r["message"] for r in feature["reasons"][: per_feature + feature["blocking"]]]
+        shown += [r["message"] for r in feature["reasons"][: 1 + feature["blocking"]]]
     return "; ".join(shown)
 
 

@@ -21,6 +21,7 @@ from service.deps import (
     employer_scope,
     in_language,
 )
+from service.formats import MEDIA_TYPES, workbook_attachment
 from service.routers import errors
 from service.schemas import ImportRefused
 from service.sheets.importing import (
@@ -33,7 +34,7 @@ from service.sheets.importing import (
 )
 from service.sheets.reading import BadFile, read_mapping
 from service.sheets.template import CANDIDATES, VACANCIES
-from service.sheets.workbooks import MEDIA_TYPES, annotated_copy, template_workbook
+from service.sheets.workbooks import annotated_copy, template_workbook
 from service.store import Principal
 
 PREFIX = "/imports"
@@ -94,14 +95,6 @@ def _workbook_answer(summary: str) -> dict[int | str, dict[str, Any]]:
     media = {"schema": {"type": "string", "format": "binary"}}
     shown = {"workbook": {"summary": summary, "value": "(an .xlsx workbook)"}}
     return {200: {"content": {MEDIA_TYPES["xlsx"]: {**media, "examples": shown}}}}
-
-
-def _attachment(data: bytes, name: str) -> Response:
-    return Response(
-        data,
-        media_type=MEDIA_TYPES["xlsx"],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
 
 
 @router.post("/candidates", responses={**errors(401, 403, 413), **_REFUSED})
@@ -166,7 +159,7 @@ def annotated_candidates_sheet(
         sheet, report = check_candidates(session, data, mapping=rules)
     except BadFile as error:
         raise _refused(error, language, "file") from None
-    return _attachment(annotated_copy(sheet, report, language), "gecontroleerd.xlsx")
+    return workbook_attachment(annotated_copy(sheet, report, language), "gecontroleerd.xlsx")
 
 
 @router.get(
@@ -180,7 +173,7 @@ def annotated_candidates_sheet(
 def candidates_template(_: PeopleReader, language: ReaderLanguage) -> Response:
     """The people's import template (.xlsx): the sheet to fill in (Dutch headers; English ones
     are read too), its instructions in the reader's language, and an example row."""
-    return _attachment(template_workbook(CANDIDATES, language), "kandidaten-sjabloon.xlsx")
+    return workbook_attachment(template_workbook(CANDIDATES, language), "kandidaten-sjabloon.xlsx")
 
 
 def vacancy_importer(principal: Principal) -> VacancyImporter:
@@ -249,7 +242,7 @@ def annotated_vacancies_sheet(
     except BadFile as error:
         raise _refused(error, language, "file") from None
     copy = annotated_copy(sheet, report, language, title=VACANCIES.title)
-    return _attachment(copy, "gecontroleerd.xlsx")
+    return workbook_attachment(copy, "gecontroleerd.xlsx")
 
 
 @router.get(
@@ -263,4 +256,4 @@ def annotated_vacancies_sheet(
 def vacancies_template(_: VacancyUser, language: ReaderLanguage) -> Response:
     """The vacancies' import template (.xlsx): the sheet to fill in (Dutch headers; English
     ones are read too), its instructions in the reader's language, and an example row."""
-    return _attachment(template_workbook(VACANCIES, language), "vacatures-sjabloon.xlsx")
+    return workbook_attachment(template_workbook(VACANCIES, language), "vacatures-sjabloon.xlsx")

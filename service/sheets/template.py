@@ -539,8 +539,9 @@ def _write_shift_pattern(vacancy: Mapping[str, Any]) -> str:
     return "één" if vacancy.get("shift_pattern") == "any" else "alle"
 
 
-def _decimal(text: str, unit: str = r"(?:u|uur|h)?") -> float | None:
-    found = re.fullmatch(rf"(\d{{1,4}}(?:[.,]\d+)?)\s*{unit}", text.lower())
+def _decimal(text: str) -> float | None:
+    """A number as typed, with a comma or a point, and "u", "uur" or "h" after it or not."""
+    found = re.fullmatch(r"(\d{1,4}(?:[.,]\d+)?)\s*(?:u|uur|h)?", text.lower())
     return None if found is None else float(found.group(1).replace(",", "."))
 
 
@@ -861,9 +862,6 @@ class SheetKind:
     """The column a likely duplicate is reported on."""
     same_row: str
     """The warning code of a row like an earlier one."""
-
-    def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
 
 
 CANDIDATES = SheetKind(

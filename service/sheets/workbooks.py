@@ -31,10 +31,6 @@ from service.sheets.template import (
 )
 
 SheetFormat = Literal["csv", "xlsx"]
-MEDIA_TYPES: dict[str, str] = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 _BOLD = Font(bold=True)
 _ERROR = PatternFill("solid", fgColor="F4B6B6")
 _WARNING = PatternFill("solid", fgColor="FCE9A6")
@@ -46,10 +42,19 @@ def _book(title: str) -> tuple[Workbook, Worksheet]:
     return book, book.create_sheet(title)
 
 
-def _xlsx(book: Workbook) -> bytes:
+def workbook_bytes(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def csv_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV as Excel opens it: UTF-8 with a BOM (it then reads UTF-8), CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def _header_row(sheet: Any, headers: Sequence[str]) -> None:
@@ -70,16 +75,12 @@ def records_sheet(
     """Records (as JSON) in the template's columns: a sheet the import reads back as they are."""
     headers = [c.dutch for c in columns]
     if kind == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(headers)
-        writer.writerows(row_cells(columns, r) for r in records)
-        return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM: Excel then reads UTF-8
+        return csv_bytes(headers, (row_cells(columns, r) for r in records))
     book, sheet = _book(title)
     _header_row(sheet, headers)
     for record in records:
         sheet.append(row_cells(columns, record))
-    return _xlsx(book)
+    return workbook_bytes(book)
 
 
 def candidates_sheet(session: Session, *, kind: SheetFormat) -> bytes:
@@ -123,7 +124,7 @@ def template_workbook(sheet_kind: SheetKind, language: Language) -> bytes:
     examples = book.create_sheet(t.text("import.template.examples_sheet"))
     _header_row(examples, [c.dutch for c in columns])
     examples.append([safe_text(c.example) for c in columns])
-    return _xlsx(book)
+    return workbook_bytes(book)
 
 
 def annotated_copy(
@@ -148,4 +149,4 @@ def annotated_copy(
         cell.comment = Comment(earlier + text, "matcher")
         if cell.fill != _ERROR:
             cell.fill = _ERROR if problem.severity == "error" else _WARNING
-    return _xlsx(book)
+    return workbook_bytes(book)

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from matcher.reasons import Language
 from service.deps import SessionDep, ShortlistCacheDep, SignedInDep
+from service.formats import workbook_attachment
 from service.routers.imports import vacancy_importer
 from service.sheets.importing import (
     ImportResult,
@@ -24,7 +25,7 @@ from service.sheets.importing import (
 )
 from service.sheets.reading import BadFile, RawSheet, SheetReport
 from service.sheets.template import CANDIDATES, VACANCIES, SheetKind
-from service.sheets.workbooks import MEDIA_TYPES, annotated_copy, template_workbook
+from service.sheets.workbooks import annotated_copy, template_workbook
 from service.store import Principal, SignedIn
 from service.web.coach import CoachDep
 from service.web.employer import PREFIX as VACANCY_PAGES
@@ -94,17 +95,9 @@ def _page(
     )
 
 
-def _attachment(data: bytes, name: str) -> Response:
-    return Response(
-        data,
-        media_type=MEDIA_TYPES["xlsx"],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
 def _template(request: Request, signed_in: SignedIn, kind: SheetKind) -> Response:
     data = template_workbook(kind, page_language(request, signed_in))
-    return _attachment(data, f"{kind.title.lower()}-sjabloon.xlsx")
+    return workbook_attachment(data, f"{kind.title.lower()}-sjabloon.xlsx")
 
 
 def _answer(
@@ -123,7 +116,7 @@ def _answer(
         if upload.action == "annotated":
             sheet, checked = check(upload.data)
             copy = annotated_copy(sheet, checked, language, title=kind.title)
-            return _attachment(copy, "gecontroleerd.xlsx")
+            return workbook_attachment(copy, "gecontroleerd.xlsx")
         dry_run = upload.action != "import"
         result = store(upload.data, dry_run, upload.valid_only)
     except BadFile as error:

@@ -68,8 +68,6 @@ def test_blocking_never_drops_a_pair_scoring_every_pair_leaves_unblocked(scene):
     reachable = set(Reach().fit(engine).reachable(person).tolist())
     not_blocked_on_commute = np.flatnonzero(~scores.features["commute"].blocking[0])
     assert set(not_blocked_on_commute.tolist()) <= reachable
-    listed_unblocked = np.flatnonzero(~scores.blocked[0])
-    assert set(listed_unblocked.tolist()) <= reachable
 
 
 def test_out_of_reach_is_most_of_a_region_and_none_of_the_next_street():
