@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import Header, Query, Response
+from fastapi import Depends, Header, Query, Response
 from fastapi.exceptions import RequestValidationError
 
 FormatName = Literal["json", "csv", "xlsx", "pdf"]
@@ -84,6 +84,10 @@ class Formats:
                 ]
             )
         return None if format == "json" else format
+
+
+DocumentKind = Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))]
+"""A list's document format: None for JSON, else csv, xlsx or pdf (?format= or Accept)."""
 
 
 def document_response(content: bytes, kind: str, filename: str, language: str) -> Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from service.catalog import Catalog
 from service.deps import CatalogDep, PeopleReader, ReaderLanguage, SessionDep, VacancyUser
 from service.documents import respond, tables
 from service.examples import STEPS
-from service.formats import VARY, Formats, document_responses
+from service.formats import VARY, DocumentKind, document_responses
 from service.routers import ApplicationId, CandidateId, VacancyId, errors, location
 from service.schemas import ApplicationIn, ApplicationOut, EmployerApplication, FollowUpDue
 from service.store import Principal
@@ -39,7 +39,6 @@ from service.store import Principal
 router = APIRouter(tags=["applications"])
 
 StepBody = Annotated[NewStep, Body(openapi_examples=STEPS)]
-ListFormat = Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))]
 _DOCUMENTS = document_responses("csv", "xlsx", "pdf")
 
 
@@ -199,7 +198,7 @@ def candidate_applications(
     session: SessionDep,
     _: PeopleReader,
     candidate_id: CandidateId,
-    kind: ListFormat,
+    kind: DocumentKind,
     language: ReaderLanguage,
 ) -> list[ApplicationOut] | Response:
     """Everything proposed to this person, oldest first; with `?format=csv|xlsx|pdf` (or
@@ -230,7 +229,7 @@ def vacancy_applications(
     session: SessionDep,
     principal: VacancyUser,
     vacancy_id: VacancyId,
-    kind: ListFormat,
+    kind: DocumentKind,
     language: ReaderLanguage,
 ) -> Response:
     """Everything proposed for this vacancy, oldest first. An employer key sees only applications

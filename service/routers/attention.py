@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from matcher.outcomes.programme import Attention, needs_attention
 from service import store
 from service.deps import PeopleReader, ReaderLanguage, SessionDep
 from service.documents import respond, tables
-from service.formats import Formats, document_responses
+from service.formats import DocumentKind, document_responses
 from service.routers import errors
 from service.schemas import FollowUpDue
 from service.settings import Settings
@@ -80,7 +80,7 @@ def attention(
     request: Request,
     session: SessionDep,
     principal: PeopleReader,
-    kind: Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))],
+    kind: DocumentKind,
     language: ReaderLanguage,
     on: Annotated[Day | None, Query(description="As of this day (default today)")] = None,
 ) -> AttentionOut | Response:

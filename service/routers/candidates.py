@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from service.deps import (
 from service.documents import respond, tables
 from service.erasure import Erasures, ErasuresDep
 from service.examples import CANDIDATE_PATCHES
-from service.formats import Formats, document_response, document_responses
+from service.formats import DocumentKind, document_response, document_responses
 from service.patch import MERGE_PATCH, patched
 from service.queries import PostcodeQuery
 from service.routers import CandidateId, errors, location, require_path_id
@@ -88,7 +88,7 @@ def list_candidates(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    kind: Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))] = None,
+    kind: DocumentKind = None,
     language: ReaderLanguage = "en",
 ) -> CandidatePage | Response:
     """People in id order, a page at a time; `count` is how many match every filter given.

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 import numpy as np
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import Candidate, Shortlist
@@ -31,14 +31,13 @@ from service.deps import (
     in_language,
 )
 from service.documents import tables
-from service.formats import VARY, Formats, document_responses
+from service.formats import VARY, DocumentKind, document_responses
 from service.routers import CandidateId, VacancyId, errors
 from service.schemas import CandidateShortlist, VacancyShortlist
 from service.settings import Settings
 
 router = APIRouter(tags=["shortlists"])
 
-ShortlistFormat = Annotated[str | None, Depends(Formats("csv", "xlsx", "pdf"))]
 _DOCUMENTS = document_responses("csv", "xlsx", "pdf")
 
 
@@ -66,7 +65,7 @@ IncludeHistory = Annotated[
 async def candidate_shortlist(
     request: Request,
     api_key: ApiKey,
-    kind: ShortlistFormat,
+    kind: DocumentKind,
     sessions: SessionsDep,
     catalog: CatalogDep,
     cache: ShortlistCacheDep,
@@ -237,7 +236,7 @@ def vacancy_shortlist(
     request: Request,
     session: SessionDep,
     _: PeopleReader,
-    kind: ShortlistFormat,
+    kind: DocumentKind,
     catalog: CatalogDep,
     vacancy_id: VacancyId,
     language: ReaderLanguage,
