@@ -572,6 +572,30 @@ class Engine:
             return known
         return SkillCredits(concepts, self.skills_.credits(candidate))
 
+    def matches(
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        credits: Sequence[SkillCredits | None] | None = None,
+    ) -> list[list[Match]]:
+        """For each person, every vacancy of this engine as their shortlist would show it (in
+        column order), all of them scored together: for an engine reduced to the few
+        vacancies written since, to re-explain many people's cached lines at once."""
+        if not candidates or not self.vacancies_:
+            return [[] for _ in candidates]
+        known = [None] * len(candidates) if credits is None else credits
+        earned = [self.skill_credits(c, k).credits for c, k in zip(candidates, known, strict=True)]
+        scores = self._score(candidates, credits=earned)
+        columns = list(range(len(self.vacancies_)))
+        found: list[list[Match]] = []
+        for row, candidate in enumerate(candidates):
+            about = self._about(candidate, earned[row])
+            door_to_door = self.commute_.door_to_door(candidate, columns)
+            found.append(
+                [self._match(candidate, j, scores, row, about, door_to_door) for j in columns]
+            )
+        return found
+
     def lists_any_before(
         self,
         candidates: Sequence[Candidate],
@@ -735,10 +759,13 @@ class Engine:
             near_misses=near,
         )
 
-    def _about(self, candidate: Candidate) -> _AboutCandidate:
-        """What every explanation for this person needs, worked out once per shortlist."""
+    def _about(
+        self, candidate: Candidate, credits: dict[str, Any] | None = None
+    ) -> _AboutCandidate:
+        """What every explanation for this person needs, worked out once per shortlist (their
+        skills' `credits` if known already)."""
         return _AboutCandidate(
-            credits=self.skills_.credits(candidate),
+            credits=self.skills_.credits(candidate) if credits is None else credits,
             free_hours=unavailable_prefix([candidate]) if candidate.availability else None,
         )
 

@@ -357,6 +357,35 @@ class _Held:
     """The newest catalog it was checked against in a pass, whether it held or not."""
 
 
+@dataclass
+class _Checks:
+    """The entries a pass asks `lists_any_before` about, and what it asks for each: the entry
+    as held (`apart`, with the entry it becomes if none enters) and, side by side, its
+    arguments."""
+
+    apart: list[tuple[_Held, CachedShortlist, CachedShortlist]] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    lasts: list[tuple[float, str] | None] = field(default_factory=list)
+    include_blocked: list[bool] = field(default_factory=list)
+    credits: list[SkillCredits] = field(default_factory=list)
+    withhold: list[frozenset[str]] = field(default_factory=list)
+
+    def add(
+        self,
+        held: _Held,
+        entry: CachedShortlist,
+        now: CachedShortlist,
+        known: SkillCredits,
+        withheld: frozenset[str],
+    ) -> None:
+        self.apart.append((held, entry, now))
+        self.candidates.append(now.candidate)
+        self.lasts.append(now.last)
+        self.include_blocked.append(now.include_blocked)
+        self.credits.append(known)
+        self.withhold.append(withheld)
+
+
 class ShortlistCache:
     """Rendered shortlists keyed by everything they depend on but the catalog, so a hit is never
     stale: an entry from an older catalog is served only once the vacancies written since are
@@ -381,6 +410,19 @@ class ShortlistCache:
         """`stored` is the person's JSON text as the database holds it."""
         digest = hashlib.blake2b(stored.encode(), digest_size=16).digest()
         return (digest, fitted.weights_version, *query)
+
+    def body_for(self, key: tuple[Any, ...], catalog_version: int) -> bytes | None:
+        """The kept body if it holds for this catalog (or a newer one), else None: what most
+        requests need, without the entry moved up to the catalog it holds for (a new entry per
+        person per write was a tenth of what a write cost the cached shortlists)."""
+        if self.size == 0:
+            return None
+        with self._lock:
+            held = self._entries.get(key)
+            if held is None or held.brought_up < catalog_version:
+                return None
+            self._entries.move_to_end(key)
+            return held.entry.body
 
     def get(self, key: tuple[Any, ...]) -> CachedShortlist | None:
         if self.size == 0:
@@ -452,8 +494,9 @@ class ShortlistCache:
         (half a millisecond each, every person every write); now a few hundred cost a few
         milliseconds together. At most `BROUGHT_UP_AT_ONCE` at a time, the entry asked for
         first, so that the requests after a write share the pass rather than one waiting for
-        all of it. Entries that list a vacancy written since, or that a written one may enter,
-        are left as they are for `revalidated` to settle when asked for."""
+        all of it. Entries whose own lines were written since are re-explained in the pass
+        (`CachedShortlist.re_explained`); those it cannot settle, or that a written vacancy may
+        enter, are left as they are for `revalidated` to settle when asked for."""
         if self.size == 0 or fitted.catalog_version <= self._brought_up:
             return
         # Requests that find another one at it wait for it rather than check their own entry
@@ -485,55 +528,65 @@ class ShortlistCache:
         for held in older:
             by_catalog.setdefault(held.brought_up, []).append(held)
         concepts = fitted.engine.skills_.column_
-        moved: list[tuple[_Held, CachedShortlist, SkillCredits]] = []
+        moved: list[tuple[_Held, CachedShortlist, CachedShortlist, SkillCredits]] = []
         for catalog_version, helds in by_catalog.items():
             written = fitted.changed_since(catalog_version)
             if written is None:
                 continue  # too far back: each is ranked afresh when asked for
             # One loop over the entries and as few calls per entry as can be: with a few
             # hundred kept, looping over them took as long as re-scoring them.
-            apart: list[tuple[_Held, CachedShortlist]] = []
-            candidates: list[Candidate] = []
-            lasts: list[tuple[float, str] | None] = []
-            include_blocked: list[bool] = []
-            credits: list[SkillCredits] = []
-            withhold: list[frozenset[str]] = []
+            checks = _Checks()
+            listing: dict[frozenset[str], list[tuple[_Held, CachedShortlist, SkillCredits]]] = {}
             for held in helds:
                 entry = held.entry
-                if not written.isdisjoint(entry.vacancy_ids):
-                    continue
                 withheld = written & entry.withhold if entry.withhold else frozenset()
                 if withheld and not entry.leaves_out_as_many(fitted, written):
                     continue
                 known = entry.credits
                 if known is None or known.concepts is not concepts:
                     known = fitted.engine.skill_credits(entry.candidate, known)
-                apart.append((held, entry))
-                candidates.append(entry.candidate)
-                lasts.append(entry.last)
-                include_blocked.append(entry.include_blocked)
-                credits.append(known)
-                withhold.append(withheld)
-            if not apart:
+                listed = written & entry.vacancy_ids
+                if listed:
+                    listing.setdefault(listed, []).append((held, entry, known))
+                    continue
+                checks.add(held, entry, entry, known, withheld)
+            # Lines of their own written since: re-explained together, a set of them at a time
+            # (one at a time, as `revalidated` does, cost a millisecond each); an entry they
+            # leave in place is then checked as the others, those lines withheld.
+            for listed, group in listing.items():
+                engine = fitted.reduced_to(listed)
+                if len(engine.vacancies_) != len(listed):
+                    continue  # one of them left the catalog: ranked afresh when asked for
+                lines = engine.matches(
+                    [entry.candidate for _, entry, _ in group],
+                    credits=[known for _, _, known in group],
+                )
+                for (held, entry, known), matches in zip(group, lines, strict=True):
+                    patched = entry.re_explained(matches)
+                    if patched is None:
+                        continue
+                    checks.add(held, entry, patched, known, written & (entry.withhold | listed))
+            if not checks.apart:
                 continue
             enters = fitted.reduced_to(written).lists_any_before(
-                candidates,
-                lasts,
-                include_blocked=include_blocked,
-                credits=credits,
-                withhold=withhold,
+                checks.candidates,
+                checks.lasts,
+                include_blocked=checks.include_blocked,
+                credits=checks.credits,
+                withhold=checks.withhold,
             )
             for k in np.flatnonzero(~enters).tolist():
-                held, entry = apart[k]
-                moved.append((held, entry, credits[k]))
+                held, entry, now = checks.apart[k]
+                moved.append((held, entry, now, checks.credits[k]))
         with self._lock:
-            for held, entry, known in moved:
+            for held, entry, now, known in moved:
                 if held.entry is not entry:
                     continue  # replaced meanwhile (one dropped meanwhile is no longer reached)
                 # Only the version moves (a new entry each time cost more than the check).
                 held.brought_up = fitted.catalog_version
-                if known is not entry.credits:
-                    held.entry = replace(entry, credits=known)
+                if known is not now.credits:
+                    now = replace(now, credits=known)
+                held.entry = now
             self.kept += len(moved)
 
     def forget(self, candidate_id: str) -> None:

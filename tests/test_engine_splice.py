@@ -199,6 +199,13 @@ def test_an_engine_reduced_to_some_vacancies_scores_them_as_the_whole_one_does(d
     many = reduced.score(crowd)
     assert np.array_equal(many.score, np.tile(part.score, (8, 1)))
     assert np.array_equal(many.blocked, np.tile(part.blocked, (8, 1)))
+    # Every person's lines at once, as each one's own shortlist shows them.
+    lines = reduced.matches(crowd)
+    for person, found in zip(crowd, lines, strict=True):
+        alone = reduced.shortlist(person, top=len(chosen), include_blocked=True).results
+        assert sorted(found, key=lambda m: m.vacancy_id or "") == sorted(
+            alone, key=lambda m: m.vacancy_id or ""
+        )
 
 
 def test_a_splice_counts_the_columns_it_changed_since_the_last_fit():

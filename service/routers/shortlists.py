@@ -147,9 +147,10 @@ def candidate_shortlist_body(
         stored, recorded = found
         fitted = catalog.current(session)
         key = cache.key(stored, fitted, "candidate", asked, recorded, record.expiry_day(settings))
+        kept = cache.body_for(key, fitted.catalog_version)
+        if kept is not None:
+            return kept
         cached = cache.get(key)
-        if cached is not None and cached.catalog_version >= fitted.catalog_version:
-            return cached.body
         view = (
             None if cached is not None else _view(session, settings, candidate_id, recorded, asked)
         )
@@ -158,9 +159,10 @@ def candidate_shortlist_body(
         # Outside `catalog.scoring`: one pass at a time per process (its own lock), and the
         # requests waiting for it should not hold the scoring slots meanwhile.
         cache.bring_up(fitted, key)
+        kept = cache.body_for(key, fitted.catalog_version)
+        if kept is not None:
+            return kept
         cached = cache.get(key) or cached
-        if cached.catalog_version >= fitted.catalog_version:
-            return cached.body
     with catalog.scoring:
         if cached is not None:
             entry = cache.revalidated(cached, fitted, include_blocked=asked.include_blocked)
