@@ -123,10 +123,6 @@ class VacancyImporter:
     row is an error."""
 
 
-def _employer_key(name: str) -> str:
-    return " ".join(accentless(name).split())
-
-
 def check_vacancies(
     session: Session,
     data: bytes,
@@ -143,7 +139,7 @@ def check_vacancies(
     by_id, names = store.employer_names(session)
     if importer.employer is not None:
         names.add(importer.employer)  # its own, though it has no record nor vacancy yet
-    by_name = {_employer_key(name): name for name in sorted(names)}
+    by_name = {accentless(name): name for name in sorted(names)}
     to_create: dict[str, str] = {}
     ids = [str(r.fields["id"]) for r in report.rows if isinstance(r.fields.get("id"), str)]
     known = store.vacancy_ids(session, ids=ids)
@@ -178,7 +174,7 @@ def _employer_problems(
     if not isinstance(given, str) or not given.strip():
         return []
     header = report.header_of.get("employer")
-    key = _employer_key(given)
+    key = accentless(given)
     name = by_id.get(given.strip()) or by_name.get(key)
     problems = []
     if name is None and importer.employer is None:

@@ -831,7 +831,7 @@ def _folded(*parts: object) -> tuple[str, ...] | None:
     """Parts folded as `accentless` folds them (spaces run together), or None if one is missing."""
     if not all(isinstance(p, str) and p for p in parts):
         return None
-    return tuple(" ".join(accentless(str(p)).split()) for p in parts)
+    return tuple(accentless(str(p)) for p in parts)
 
 
 @dataclass(frozen=True)

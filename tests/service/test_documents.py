@@ -342,6 +342,34 @@ def test_any_accept_header_gives_json_or_a_format_offered(header: str) -> None:
     assert from_accept(header, ("csv", "pdf")) in {None, "csv", "pdf"}
 
 
+ACCEPTED = [*(media.split(";")[0] for media in MEDIA_TYPES.values()), "*/*", "text/html"]
+accept_parts = st.lists(
+    st.tuples(
+        st.sampled_from(ACCEPTED),
+        st.one_of(st.none(), st.sampled_from(["0", "0.1", "0.5", "0.8", "1", "1.0"])),
+    ),
+    max_size=6,
+)
+
+
+@given(accept_parts, st.sampled_from([("csv", "pdf"), ("csv", "xlsx", "pdf"), ("xlsx",)]))
+def test_the_best_media_type_of_an_accept_header_is_chosen(
+    parts: list[tuple[str, str | None]], offered: tuple[str, ...]
+) -> None:
+    """By q-value, then the first given; JSON (None) when that is JSON or none is offered."""
+    header = ", ".join(media if q is None else f"{media};q={q}" for media, q in parts)
+    names = {media.split(";")[0]: name for name, media in MEDIA_TYPES.items()}
+    wanted = [
+        (-float(q or 1), k, names[media])
+        for k, (media, q) in enumerate(parts)
+        if media in names
+        and (names[media] == "json" or names[media] in offered)
+        and float(q or 1) > 0
+    ]
+    best = min(wanted)[2] if wanted else "json"
+    assert from_accept(header, offered) == (None if best == "json" else best)
+
+
 # ---------------------------------------------------------------- employers
 
 
