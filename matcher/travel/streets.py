@@ -114,10 +114,10 @@ class Streets:
             return np.full(len(self.edge_from), WALK, dtype=np.uint8)
         return self.edge_modes
 
-    def carries(self, mode: Mode) -> bool:
-        """Whether any segment is open to the mode (an older walk-only file has no bikes)."""
+    def segments(self, mode: Mode) -> int:
+        """How many segments the mode may use (an older walk-only file has no bikes)."""
         ahead, back = _BITS.get(mode, (0, 0))
-        return bool((self.modes & (ahead | back)).any())
+        return int(np.count_nonzero(self.modes & (ahead | back)))
 
     def network(self, mode: StreetMode, km_per_hour: float) -> StreetNetwork:
         """The mode's graph in minutes (built once per mode and speed)."""
@@ -181,7 +181,7 @@ class StreetNetwork:
         first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
         n = len(streets.lat)
         self.graph = csr_array((weight[first], (tail[first], head[first])), shape=(n, n))
-        self.nodes = np.unique(np.concatenate([tail, head]))
+        self.nodes = np.flatnonzero(np.bincount(np.concatenate([tail, head]), minlength=n))
         """The nodes the mode may start from or arrive at."""
         self._flat = streets.flat
         points = np.stack([streets.lat[self.nodes], streets.lon[self.nodes]], axis=1)
@@ -223,7 +223,7 @@ class StreetTravelTimes:
         self.estimate = estimate or EstimatedTravelTimes()
         self.most_minutes = most_minutes
         self.off_street_km = off_street_km
-        self.modes: tuple[StreetMode, ...] = tuple(m for m in STREET_MODES if streets.carries(m))
+        self.modes: tuple[StreetMode, ...] = tuple(m for m in STREET_MODES if streets.segments(m))
         # A few people's searches per mode: each is 8 bytes a street node.
         self._reached: Kept[tuple[StreetMode, int], NDArray[np.float64]] = Kept(24)
         # The workplaces' nearest nodes: the same few sets of vacancies are asked about.

@@ -134,7 +134,7 @@ def test_an_osm_extract_is_read_with_the_feeds_and_used_for_walks(tmp_path, caps
     writer.close()
     out = tmp_path / "t"
     assert _build("--gtfs", FEEDS[0], "--osm", tmp_path / "centre.osm.pbf", "--output", out) == 0
-    assert "2 street nodes, 1 walkable segments" in capsys.readouterr().out
+    assert "2 street nodes, 1 segments (1 walk, 0 bike, 0 car)" in capsys.readouterr().out
     travel = installed_travel(out)
     assert travel is not None and travel.streets is not None
     with pytest.raises(SystemExit, match="no such file"):
