@@ -239,6 +239,17 @@ def run(rows: list[tuple[str, str]]) -> None:
             f"{first_ms:.0f} / {again:.0f} / {plain_ms:.0f} ms",
         )
     )
+    both = engines["timetable and streets"]
+    t0 = time.perf_counter()
+    both.rank_candidates(job, ready, top=10)
+    first_ms = (time.perf_counter() - t0) * 1000
+    again, _ = _median_ms(lambda: both.rank_candidates(job, ready, top=10), 5)
+    rows.append(
+        (
+            f"candidates for a vacancy ({len(ready)} ready): timetable and streets first / again",
+            f"{first_ms:.0f} / {again:.0f} ms",
+        )
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         t0 = time.perf_counter()

@@ -75,6 +75,8 @@ extract for that mode: its trips keep the estimate."""
 MOST_MINUTES = 240.0
 """How far a search along the streets goes: the longest commute anyone may set (a trip not
 reached within it is longer than every person's maximum)."""
+_SEARCHES_BYTES = 64_000_000
+"""Memory for the searches kept (about 500 on the fixtures' map, 40 on a province's)."""
 _EPSILON_MINUTES = 1e-6
 """A segment of no length still costs this: a sparse graph's explicit zero is no edge."""
 
@@ -198,11 +200,20 @@ class StreetNetwork:
         minutes: NDArray[np.float64] = metres / 1000 / self.off_street_kmh * 60
         return minutes
 
-    def reached(self, node: int, most_minutes: float) -> NDArray[np.float64]:
-        """(nodes,) minutes from `node` to every node; inf past `most_minutes`."""
+    @cached_property
+    def reversed_graph(self) -> csr_array:
+        """Every segment the other way: searching it from a node finds the minutes to it."""
+        return self.graph.T.tocsr()
+
+    def reached(
+        self, node: int, most_minutes: float, *, backward: bool = False
+    ) -> NDArray[np.float64]:
+        """(nodes,) minutes from `node` to every node (backward: from every node to it); inf
+        past `most_minutes`."""
         start = np.array([node], dtype=np.int64)
+        graph = self.reversed_graph if backward else self.graph
         found: NDArray[np.float64] = dijkstra(
-            self.graph, directed=True, indices=start, limit=most_minutes
+            graph, directed=True, indices=start, limit=most_minutes
         )[0]
         return found
 
@@ -224,11 +235,12 @@ class StreetTravelTimes:
         self.most_minutes = most_minutes
         self.off_street_km = off_street_km
         self.modes: tuple[StreetMode, ...] = tuple(m for m in STREET_MODES if streets.segments(m))
-        # A few people's searches per mode: each is 8 bytes a street node.
-        self._reached: Kept[tuple[StreetMode, int], NDArray[np.float64]] = Kept(24)
-        # The workplaces' nearest nodes: the same few sets of vacancies are asked about.
-        self._ends: Kept[tuple[StreetMode, bytes], tuple[NDArray[np.float64], NDArray[np.int64]]]
-        self._ends = Kept(16)
+        # Searches from (or back to) a street node, 4 bytes a node each, within a budget.
+        most = max(16, _SEARCHES_BYTES // (4 * max(len(streets.lat), 1)))
+        self._searches: Kept[tuple[StreetMode, int, bool], NDArray[np.float32]] = Kept(most)
+        self._kept_ends: Kept[
+            tuple[StreetMode, bytes], tuple[NDArray[np.float64], NDArray[np.int64]]
+        ] = Kept(16)
 
     def _network(self, mode: StreetMode) -> StreetNetwork:
         speed = (
@@ -269,24 +281,50 @@ class StreetTravelTimes:
         self, mode: StreetMode, origins: NDArray[np.float64], destinations: NDArray[np.float64]
     ) -> NDArray[np.float64]:
         network = self._network(mode)
-        key = (mode, destinations.tobytes())
-        ends = self._ends.get(key)
-        if ends is None:
-            ends = self._ends.put(key, network.nearest(destinations))
-        end_metres, end_node = ends
+        start_minutes, start_node = self._ends(mode, network, origins)
+        end_minutes, end_node = self._ends(mode, network, destinations)
         fixed = float(getattr(self.estimate, mode).fixed_minutes)
-        end_minutes = network.off_street_minutes(end_metres) + fixed
-        end_minutes[end_metres > self.off_street_km * 1000] = np.nan
-        start_metres, start_node = network.nearest(origins)
-        start_minutes = network.off_street_minutes(start_metres)
-        result = np.full((len(origins), len(destinations)), np.nan)
-        for row in np.flatnonzero(start_metres <= self.off_street_km * 1000).tolist():
-            node = int(start_node[row])
-            reached = self._reached.get((mode, node))
-            if reached is None:
-                reached = self._reached.put((mode, node), network.reached(node, self.most_minutes))
-            result[row] = start_minutes[row] + reached[end_node] + end_minutes
+        result = start_minutes[:, None] + (end_minutes + fixed)[None, :]  # NaN: off the extract
+        # Searched from the fewer ends, one search per street node: from each home (a person's
+        # shortlist: one home, every vacancy), or back from each workplace (a vacancy's
+        # candidates: one workplace, every person).
+        if len(destinations) >= len(origins):
+            for node in np.unique(start_node[~np.isnan(start_minutes)]).tolist():
+                rows = np.flatnonzero((start_node == node) & ~np.isnan(start_minutes))
+                result[rows] += self._search(mode, network, node, backward=False)[end_node]
+        else:
+            for node in np.unique(end_node[~np.isnan(end_minutes)]).tolist():
+                cols = np.flatnonzero((end_node == node) & ~np.isnan(end_minutes))
+                reached = self._search(mode, network, node, backward=True)[start_node]
+                result[:, cols] += reached[:, None]
         return result
+
+    def _ends(
+        self, mode: StreetMode, network: StreetNetwork, points: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """(P,) minutes off the street to each point's nearest node of the mode (NaN: farther
+        than off_street_km, off the extract), and the node. Kept for sets of points: the same
+        vacancies (or people) are asked about again."""
+        key = (mode, points.tobytes())
+        found = self._kept_ends.get(key) if len(points) > 1 else None
+        if found is None:
+            metres, node = network.nearest(points)
+            minutes = network.off_street_minutes(metres)
+            minutes[metres > self.off_street_km * 1000] = np.nan
+            found = (minutes, node)
+            if len(points) > 1:
+                self._kept_ends.put(key, found)
+        return found
+
+    def _search(
+        self, mode: StreetMode, network: StreetNetwork, node: int, *, backward: bool
+    ) -> NDArray[np.float32]:
+        key = (mode, node, backward)
+        found = self._searches.get(key)
+        if found is None:
+            reached = network.reached(node, self.most_minutes, backward=backward)
+            found = self._searches.put(key, reached.astype(np.float32))
+        return found
 
     def running(self, mode: Mode, minute_of_day: NDArray[np.int64]) -> NDArray[np.bool_]:
         return self.estimate.running(mode, minute_of_day)

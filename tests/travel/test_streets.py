@@ -269,3 +269,18 @@ def test_the_fixture_map_keeps_the_scheldt_a_barrier_but_for_its_tunnels(antwerp
     assert _minutes(antwerp, "bike", berendrecht, kieldrecht) > 1.5 * _minutes(
         ESTIMATE, "bike", berendrecht, kieldrecht
     )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(51.10, 51.35), st.floats(4.15, 4.70)), min_size=3, max_size=8),
+    st.sampled_from(["walk", "bike", "car"]),
+)
+def test_many_homes_to_one_workplace_are_each_homes_own_minutes(antwerp, points, mode):
+    # Searched back from the workplace (a vacancy's candidates) or from each home (a shortlist).
+    homes, work = np.array(points[1:]), np.array(points[:1])
+    together = antwerp.along_streets([mode], homes, work)[mode][:, 0]
+    alone = [
+        antwerp.along_streets([mode], homes[k : k + 1], work)[mode][0, 0] for k in range(len(homes))
+    ]
+    assert np.allclose(together, alone, rtol=1e-5, equal_nan=True)
