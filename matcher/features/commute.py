@@ -112,7 +112,10 @@ class CommuteFeature:
         return self
 
     def _journeys(self, destinations: FloatMatrix, shifts: ShiftTable) -> ShiftJourneys | None:
-        """With a timetable installed, the vacancies' stops and lookups (else None)."""
+        """With a timetable installed, the vacancies' stops and lookups (else None); with
+        streets, the vacancies' nearest street corners are found now too."""
+        if self.streets is not None:
+            self.streets.prepare(destinations)
         if isinstance(self.travel, TimetableTravelTimes):
             return self.travel.for_shifts(destinations, shifts)
         return None

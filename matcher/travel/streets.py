@@ -77,6 +77,8 @@ MOST_MINUTES = 240.0
 reached within it is longer than every person's maximum)."""
 _SEARCHES_BYTES = 64_000_000
 """Memory for the searches kept (about 500 on the fixtures' map, 40 on a province's)."""
+_KEPT_FROM = 64
+"""Sets of at least this many places have their nearest nodes kept (a catalog, a caseload)."""
 _EPSILON_MINUTES = 1e-6
 """A segment of no length still costs this: a sparse graph's explicit zero is no edge."""
 
@@ -304,17 +306,23 @@ class StreetTravelTimes:
     ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
         """(P,) minutes off the street to each point's nearest node of the mode (NaN: farther
         than off_street_km, off the extract), and the node. Kept for sets of points: the same
-        vacancies (or people) are asked about again."""
+        vacancies (or people) are asked about again; a few shown ones are quicker found."""
+        kept = len(points) >= _KEPT_FROM
         key = (mode, points.tobytes())
-        found = self._kept_ends.get(key) if len(points) > 1 else None
+        found = self._kept_ends.get(key) if kept else None
         if found is None:
             metres, node = network.nearest(points)
             minutes = network.off_street_minutes(metres)
             minutes[metres > self.off_street_km * 1000] = np.nan
             found = (minutes, node)
-            if len(points) > 1:
+            if kept:
                 self._kept_ends.put(key, found)
         return found
+
+    def prepare(self, destinations: NDArray[np.float64]) -> None:
+        """Find the workplaces' nearest street nodes now (at fit), not on the first shortlist."""
+        for mode in self.modes:
+            self._ends(mode, self._network(mode), destinations)
 
     def _search(
         self, mode: StreetMode, network: StreetNetwork, node: int, *, backward: bool
