@@ -287,19 +287,31 @@ class StreetTravelTimes:
         end_minutes, end_node = self._ends(mode, network, destinations)
         fixed = float(getattr(self.estimate, mode).fixed_minutes)
         result = start_minutes[:, None] + (end_minutes + fixed)[None, :]  # NaN: off the extract
+        starts = np.unique(start_node[~np.isnan(start_minutes)]).tolist()
+        ends = np.unique(end_node[~np.isnan(end_minutes)]).tolist()
         # Searched from the fewer ends, one search per street node: from each home (a person's
         # shortlist: one home, every vacancy), or back from each workplace (a vacancy's
-        # candidates: one workplace, every person).
-        if len(destinations) >= len(origins):
-            for node in np.unique(start_node[~np.isnan(start_minutes)]).tolist():
+        # candidates: one workplace, every person); as many: the way already searched (a
+        # reason about one trip, after either).
+        if len(destinations) != len(origins):
+            backward = len(destinations) < len(origins)
+        else:
+            backward = not self._kept_all(mode, starts, backward=False) and self._kept_all(
+                mode, ends, backward=True
+            )
+        if not backward:
+            for node in starts:
                 rows = np.flatnonzero((start_node == node) & ~np.isnan(start_minutes))
                 result[rows] += self._search(mode, network, node, backward=False)[end_node]
         else:
-            for node in np.unique(end_node[~np.isnan(end_minutes)]).tolist():
+            for node in ends:
                 cols = np.flatnonzero((end_node == node) & ~np.isnan(end_minutes))
                 reached = self._search(mode, network, node, backward=True)[start_node]
                 result[:, cols] += reached[:, None]
         return result
+
+    def _kept_all(self, mode: StreetMode, nodes: list[int], *, backward: bool) -> bool:
+        return all(self._searches.get((mode, node, backward)) is not None for node in nodes)
 
     def _ends(
         self, mode: StreetMode, network: StreetNetwork, points: NDArray[np.float64]
