@@ -23,8 +23,19 @@ from benchmarks.engine import _median_ms
 from matcher import Candidate, Engine
 from matcher.fixtures import load_candidates, load_vacancies
 from matcher.schedule import ShiftTable
+from matcher.travel.estimate import Mode
 from matcher.travel.journeys import TimetableTravelTimes
-from matcher.travel.streets import STREET_MODES, StreetTravelTimes, read_osm
+from matcher.travel.streets import (
+    BIKE_AHEAD,
+    BIKE_BACK,
+    CAR_AHEAD,
+    CAR_BACK,
+    STREET_MODES,
+    WALK,
+    Streets,
+    StreetTravelTimes,
+    read_osm,
+)
 from matcher.travel.timetable import Timetable, read_feeds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,6 +119,40 @@ def _nbytes(*objects: object) -> int:
         for value in vars(thing).values()
         if isinstance(value, np.ndarray)
     )
+
+
+def province_streets(side: int = 550) -> Streets:
+    """A SYNTHETIC street grid the size of a province's extract: side x side corners 100 m
+    apart (302,500, 55 by 79 km), every segment open to all, a 70 km/h road every kilometre
+    and 30 km/h streets between."""
+    step_lat, step_lon = 0.0009, 0.00144
+    i, j = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
+    ids = np.arange(side * side).reshape(side, side)
+    tail = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    head = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    line = np.concatenate([i[:, :-1].ravel(), j[:-1, :].ravel()])
+    everyone = WALK | BIKE_AHEAD | BIKE_BACK | CAR_AHEAD | CAR_BACK
+    return Streets(
+        (51.0 + i * step_lat).ravel().astype(np.float64),
+        (4.0 + j * step_lon).ravel().astype(np.float64),
+        tail,
+        head,
+        np.full(len(tail), 100.0),
+        np.full(len(tail), everyone, dtype=np.uint8),
+        np.where(line % 10 == 0, 70, 30).astype(np.float32),
+    )
+
+
+def _one_home_ms(
+    streets: StreetTravelTimes,
+    mode: Mode,
+    homes: list[tuple[float, float]],
+    workplaces: np.ndarray,
+) -> float:
+    """The median ms from a home new to the caches to every workplace by one mode."""
+    fresh = iter(homes)
+    med, _ = _median_ms(lambda: streets.minutes([mode], np.array([next(fresh)]), workplaces), 10)
+    return med
 
 
 def _first_and_cached(
@@ -248,6 +293,29 @@ def run(rows: list[tuple[str, str]]) -> None:
         (
             f"candidates for a vacancy ({len(ready)} ready): timetable and streets first / again",
             f"{first_ms:.0f} / {again:.0f} ms",
+        )
+    )
+
+    province = StreetTravelTimes(province_streets())
+    south, west = float(province.streets.lat.min()), float(province.streets.lon.min())
+    size = (float(province.streets.lat.max()) - south, float(province.streets.lon.max()) - west)
+    workplaces = np.array(_homes(1500, 6, (south, west), size))
+    t0 = time.perf_counter()
+    province.prepare(workplaces)
+    rows.append(
+        (
+            "province-size street grid (302,500 corners): fit 1,500 vacancies",
+            f"{time.perf_counter() - t0:.1f} s",
+        )
+    )
+    by_mode = [
+        _one_home_ms(province, mode, _homes(20, 7, (south, west), size), workplaces)
+        for mode in STREET_MODES
+    ]
+    rows.append(
+        (
+            "province-size grid: one home to all 1,500 on foot / by bike / by car",
+            " / ".join(f"{ms:.0f}" for ms in by_mode) + " ms",
         )
     )
 
