@@ -26,7 +26,7 @@ from scipy.spatial import cKDTree
 from matcher.travel.estimate import EstimatedTravelTimes, Mode
 from matcher.travel.kept import Kept
 
-__all__ = ["STREET_MODES", "StreetTravelTimes", "Streets", "read_osm"]
+__all__ = ["STREET_MODES", "StreetTravelTimes", "Streets", "read_osm", "way_modes"]
 
 StreetMode = Literal["walk", "bike", "car"]
 STREET_MODES: tuple[StreetMode, ...] = ("walk", "bike", "car")
@@ -45,7 +45,9 @@ _BITS: dict[str, tuple[int, int]] = {
 }
 
 _FAST_ROADS = frozenset({"motorway", "motorway_link", "trunk", "trunk_link"})
-_NOT_ROADS = frozenset({"construction", "proposed", "abandoned", "platform", "raceway"})
+_NOT_ROADS = frozenset(
+    {"construction", "proposed", "abandoned", "platform", "raceway", "bus_guideway", "busway"}
+)
 _FOOT_ONLY = frozenset({"footway", "pedestrian", "steps", "corridor"})
 CAR_KM_PER_HOUR: dict[str, float] = {
     "motorway": 120,
@@ -76,7 +78,7 @@ MOST_MINUTES = 240.0
 """How far a search along the streets goes: the longest commute anyone may set (a trip not
 reached within it is longer than every person's maximum)."""
 _SEARCHES_BYTES = 64_000_000
-"""Memory for the searches kept (about 500 on the fixtures' map, 40 on a province's)."""
+"""Memory for the searches kept (about 500 on the fixtures' map, 50 on a province's)."""
 _KEPT_FROM = 64
 """Sets of at least this many places have their nearest nodes kept (a catalog, a caseload)."""
 _EPSILON_MINUTES = 1e-6

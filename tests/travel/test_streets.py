@@ -30,11 +30,17 @@ from matcher.features.commute import CommuteFeature
 from matcher.travel.estimate import EstimatedTravelTimes, regional_km
 from matcher.travel.journeys import TimetableTravelTimes
 from matcher.travel.streets import (
+    BIKE_AHEAD,
+    BIKE_BACK,
+    CAR_AHEAD,
+    CAR_BACK,
     CAR_SPEED_SHARE,
+    WALK,
     WALK_KM_PER_HOUR,
     Streets,
     StreetTravelTimes,
     read_osm,
+    way_modes,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fixtures"))
@@ -284,3 +290,59 @@ def test_many_homes_to_one_workplace_are_each_homes_own_minutes(antwerp, points,
     two = np.array([points[0], points[-1]])
     alone = [antwerp.along_streets([mode], home[None], two)[mode][0, 0] for home in homes]
     assert np.allclose(together, alone, rtol=1e-5, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("tags", "walk", "bike", "car"),
+    [
+        ({"highway": "footway"}, "both", None, None),
+        ({"highway": "footway", "bicycle": "yes"}, "both", "both", None),
+        ({"highway": "pedestrian"}, "both", None, None),
+        ({"highway": "cycleway"}, "both", "both", None),
+        ({"highway": "steps"}, "both", None, None),
+        ({"highway": "residential"}, "both", "both", "both"),
+        ({"highway": "residential", "oneway": "yes"}, "both", "ahead", "ahead"),
+        ({"highway": "residential", "oneway": "-1"}, "both", "back", "back"),
+        (
+            {"highway": "residential", "oneway": "yes", "oneway:bicycle": "no"},
+            "both",
+            "both",
+            "ahead",
+        ),
+        ({"highway": "primary", "junction": "roundabout"}, "both", "ahead", "ahead"),
+        ({"highway": "primary", "foot": "no", "bicycle": "no"}, None, None, "both"),
+        ({"highway": "motorway"}, None, None, "ahead"),
+        ({"highway": "trunk", "oneway": "no"}, None, None, "both"),
+        ({"highway": "service", "access": "private"}, None, None, None),
+        ({"highway": "track", "motor_vehicle": "no"}, "both", "both", None),
+        ({"highway": "construction"}, None, None, None),
+    ],
+)
+def test_who_may_use_a_way_and_which_way(tags, walk, bike, car):
+    bits, kmh = way_modes(tags)
+
+    def ways(ahead: int, back: int) -> str | None:
+        got = (bool(bits & ahead), bool(bits & back))
+        return {(True, True): "both", (True, False): "ahead", (False, True): "back"}.get(got)
+
+    assert (ways(WALK, WALK), ways(BIKE_AHEAD, BIKE_BACK), ways(CAR_AHEAD, CAR_BACK)) == (
+        walk,
+        bike,
+        car,
+    )
+    assert (kmh > 0) == (car is not None)
+
+
+@pytest.mark.parametrize(
+    ("tags", "kmh"),
+    [
+        ({"highway": "residential"}, 30),
+        ({"highway": "residential", "maxspeed": "50"}, 50),
+        ({"highway": "primary", "maxspeed": "30 mph"}, 48.27),
+        ({"highway": "tertiary", "maxspeed": "BE:zone30"}, 30),
+        ({"highway": "secondary", "maxspeed": "BE-VLG:rural"}, 70),
+        ({"highway": "motorway"}, 120),
+    ],
+)
+def test_a_cars_limit_is_the_ways_maxspeed_else_its_class(tags, kmh):
+    assert way_modes(tags)[1] == pytest.approx(kmh)
