@@ -353,7 +353,7 @@ class CommuteFeature:
         else:
             code = "commute_ok"
         reasons = [Reason(code, params, shown=shown)]
-        if self._along_streets(home, j, mode):
+        if math.isfinite(minutes) and self._along_streets(home, j, mode):
             reasons = [_said_by(reasons[0], "streets")]
         if journeys is not None:
             reasons, hour_reasons = self._journey_reasons(candidate, k, mode, reasons, hour_reasons)
