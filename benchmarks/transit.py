@@ -1,7 +1,8 @@
 """Journeys on the timetable: one home to every vacancy's shifts, on the fixtures' SYNTHETIC
-feeds and on a generated city-size network (5,000 stops, about 500,000 stop times); a person's
-first and cached shortlist with the timetable against the estimate's; what the city's built
-timetable costs in memory and on disk.
+feeds and on a generated city-size network (5,000 stops, about 500,000 stop times); one home
+to every vacancy along the fixtures' SYNTHETIC streets; a person's first and cached shortlist
+with the timetable, with the timetable and the streets, and with the streets alone, against
+the estimate's; what the city's built timetable costs in memory and on disk.
 
     python -m benchmarks transit
 """
@@ -19,10 +20,22 @@ from types import ModuleType
 import numpy as np
 
 from benchmarks.engine import _median_ms
-from matcher import Engine
+from matcher import Candidate, Engine
 from matcher.fixtures import load_candidates, load_vacancies
 from matcher.schedule import ShiftTable
+from matcher.travel.estimate import Mode
 from matcher.travel.journeys import TimetableTravelTimes
+from matcher.travel.streets import (
+    BIKE_AHEAD,
+    BIKE_BACK,
+    CAR_AHEAD,
+    CAR_BACK,
+    STREET_MODES,
+    WALK,
+    Streets,
+    StreetTravelTimes,
+    read_osm,
+)
 from matcher.travel.timetable import Timetable, read_feeds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +43,7 @@ FEEDS = [
     ROOT / "fixtures/transit/delijn_synthetic.zip",
     ROOT / "fixtures/transit/nmbs_synthetic.zip",
 ]
+STREETS = ROOT / "fixtures/transit/antwerp_synthetic.osm.pbf"
 WEEK = dt.date(2026, 12, 7)
 """A fixed week (Monday) inside the feeds, so every run judges the same days."""
 
@@ -107,6 +121,63 @@ def _nbytes(*objects: object) -> int:
     )
 
 
+def province_streets(side: int = 550) -> Streets:
+    """A SYNTHETIC street grid the size of a province's extract: side x side corners 100 m
+    apart (302,500, 55 by 79 km), every segment open to all, a 70 km/h road every kilometre
+    and 30 km/h streets between."""
+    step_lat, step_lon = 0.0009, 0.00144
+    i, j = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
+    ids = np.arange(side * side).reshape(side, side)
+    tail = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    head = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    line = np.concatenate([i[:, :-1].ravel(), j[:-1, :].ravel()])
+    everyone = WALK | BIKE_AHEAD | BIKE_BACK | CAR_AHEAD | CAR_BACK
+    return Streets(
+        (51.0 + i * step_lat).ravel().astype(np.float64),
+        (4.0 + j * step_lon).ravel().astype(np.float64),
+        tail,
+        head,
+        np.full(len(tail), 100.0),
+        np.full(len(tail), everyone, dtype=np.uint8),
+        np.where(line % 10 == 0, 70, 30).astype(np.float32),
+    )
+
+
+def _one_home_ms(
+    streets: StreetTravelTimes,
+    mode: Mode,
+    homes: list[tuple[float, float]],
+    workplaces: np.ndarray,
+) -> float:
+    """The median ms from a home new to the caches to every workplace by one mode."""
+    fresh = iter(homes)
+    med, _ = _median_ms(lambda: streets.minutes([mode], np.array([next(fresh)]), workplaces), 10)
+    return med
+
+
+def _first_and_cached(
+    engine: Engine, people: list[Candidate], seed: int
+) -> tuple[float, float, float, float]:
+    """A shortlist's median and max ms for people at homes new to the caches, then again."""
+    fresh = iter(
+        person.model_copy(
+            update={
+                "home": person.home.model_copy(update={"lat": lat, "lon": lon, "postcode": None})
+            }
+        )
+        for person, (lat, lon) in zip(
+            people * 10, _homes(10 * len(people), seed, (51.17, 4.34), (0.08, 0.13)), strict=True
+        )
+    )
+    first_med, first_max = _median_ms(
+        lambda: engine.shortlist(next(fresh), top=10).as_dict("en"), 40
+    )
+    again = people[1]
+    engine.shortlist(again, top=10)
+    cached_med, cached_max = _median_ms(lambda: engine.shortlist(again, top=10).as_dict("en"), 40)
+    return first_med, first_max, cached_med, cached_max
+
+
 def run(rows: list[tuple[str, str]]) -> None:
     vacancies = load_vacancies()
     shifts = ShiftTable.from_vacancies(vacancies)
@@ -138,45 +209,67 @@ def run(rows: list[tuple[str, str]]) -> None:
         )
     )
 
-    # A person's shortlist: the first one searches the timetable, later ones use the cache.
+    t0 = time.perf_counter()
+    streets = read_osm(STREETS)
+    rows.append(
+        (
+            f"read the fixtures' street map ({len(streets.edge_from):,} segments)",
+            f"{(time.perf_counter() - t0) * 1000:.0f} ms",
+        )
+    )
+    roads = StreetTravelTimes(streets)
+    t0 = time.perf_counter()
+    roads.minutes(STREET_MODES, points[:1], points)
+    rows.append(
+        (
+            "fit: the streets' 3 mode graphs and the vacancies' nearest corners",
+            f"{(time.perf_counter() - t0) * 1000:.0f} ms",
+        )
+    )
+    homes = iter(_near_fixture_homes(200, 5))
+    med, worst = _median_ms(
+        lambda: roads.minutes(STREET_MODES, np.array([next(homes)]), points), 50
+    )
+    rows.append(
+        (
+            "one home to all 1,500 vacancies on foot, by bike and by car: median / max",
+            f"{med:.1f} / {worst:.1f} ms",
+        )
+    )
+
+    # A person's shortlist: the first one searches the timetable (and the streets), later
+    # ones use the caches.
     people = [
         c for c in load_candidates() if c.stage == "ready" and "public_transport" in c.transport
     ]
     estimate = Engine().fit(vacancies)
-    timed = Engine(travel=TimetableTravelTimes(fixtures, week_of=WEEK)).fit(vacancies)
-    for engine in (estimate, timed):
-        engine.shortlist(people[0], top=10)  # warm the vocabulary's readings
-    fresh = iter(
-        person.model_copy(
-            update={
-                "home": person.home.model_copy(update={"lat": lat, "lon": lon, "postcode": None})
-            }
+    engines = {
+        "timetable": Engine(travel=TimetableTravelTimes(fixtures, week_of=WEEK)),
+        "timetable and streets": Engine(
+            travel=TimetableTravelTimes(fixtures, week_of=WEEK, streets=streets)
+        ),
+        "streets alone": Engine(travel=StreetTravelTimes(streets)),
+    }
+    for engine in (estimate, *engines.values()):
+        engine.fit(vacancies).shortlist(people[0], top=10)  # warm the vocabulary's readings
+    for seed, (name, engine) in enumerate(engines.items(), start=2):
+        first_med, first_max, cached_med, cached_max = _first_and_cached(engine, people, seed)
+        rows.append(
+            (
+                f"shortlist top 10, {name}, first for the person: median / max",
+                f"{first_med:.1f} / {first_max:.1f} ms",
+            )
         )
-        for person, (lat, lon) in zip(
-            people * 10, _homes(10 * len(people), 2, (51.17, 4.34), (0.08, 0.13)), strict=True
+        rows.append(
+            (
+                f"shortlist top 10, {name}, cached: median / max",
+                f"{cached_med:.1f} / {cached_max:.1f} ms",
+            )
         )
-    )
-    first_med, first_max = _median_ms(
-        lambda: timed.shortlist(next(fresh), top=10).as_dict("en"), 40
-    )
-    again = people[1]
-    timed.shortlist(again, top=10)
-    cached_med, cached_max = _median_ms(lambda: timed.shortlist(again, top=10).as_dict("en"), 40)
     plain = iter(people * 10)
     est_med, est_max = _median_ms(lambda: estimate.shortlist(next(plain), top=10).as_dict("en"), 40)
-    rows.append(
-        (
-            "shortlist top 10, timetable, first for the person: median / max",
-            f"{first_med:.1f} / {first_max:.1f} ms",
-        )
-    )
-    rows.append(
-        (
-            "shortlist top 10, timetable, cached: median / max",
-            f"{cached_med:.1f} / {cached_max:.1f} ms",
-        )
-    )
     rows.append(("shortlist top 10, estimate: median / max", f"{est_med:.1f} / {est_max:.1f} ms"))
+    timed = engines["timetable"]
     # A vacancy's candidates (GET /vacancies/{id}/shortlist): every ready person's journeys.
     ready = [c for c in load_candidates() if c.stage == "ready"]
     job = vacancies[5]
@@ -189,6 +282,40 @@ def run(rows: list[tuple[str, str]]) -> None:
         (
             f"candidates for a vacancy ({len(ready)} ready): timetable first / again / estimate",
             f"{first_ms:.0f} / {again:.0f} / {plain_ms:.0f} ms",
+        )
+    )
+    both = engines["timetable and streets"]
+    t0 = time.perf_counter()
+    both.rank_candidates(job, ready, top=10)
+    first_ms = (time.perf_counter() - t0) * 1000
+    again, _ = _median_ms(lambda: both.rank_candidates(job, ready, top=10), 5)
+    rows.append(
+        (
+            f"candidates for a vacancy ({len(ready)} ready): timetable and streets first / again",
+            f"{first_ms:.0f} / {again:.0f} ms",
+        )
+    )
+
+    province = StreetTravelTimes(province_streets())
+    south, west = float(province.streets.lat.min()), float(province.streets.lon.min())
+    size = (float(province.streets.lat.max()) - south, float(province.streets.lon.max()) - west)
+    workplaces = np.array(_homes(1500, 6, (south, west), size))
+    t0 = time.perf_counter()
+    province.prepare(workplaces)
+    rows.append(
+        (
+            "province-size street grid (302,500 corners): fit 1,500 vacancies",
+            f"{time.perf_counter() - t0:.1f} s",
+        )
+    )
+    by_mode = [
+        _one_home_ms(province, mode, _homes(20, 7, (south, west), size), workplaces)
+        for mode in STREET_MODES
+    ]
+    rows.append(
+        (
+            "province-size grid: one home to all 1,500 on foot / by bike / by car",
+            " / ".join(f"{ms:.0f}" for ms in by_mode) + " ms",
         )
     )
 

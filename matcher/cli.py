@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -34,6 +34,7 @@ from matcher.weights import WEIGHTS_ENV, Weights, current_weights
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from matcher.travel.timetable import Timetable
     from service.local import Database
 
 STAGES: tuple[str, ...] = get_args(Stage)
@@ -361,10 +362,7 @@ def _import_esco(args: argparse.Namespace) -> int:
 
 
 def _transit_build(args: argparse.Namespace) -> int:
-    import numpy as np
-
-    from matcher.travel.journeys import TimetableTravelTimes
-    from matcher.travel.timetable import FeedError, read_feeds
+    from matcher.travel.streets import STREET_MODES, read_osm
 
     def progress(step: str, count: int) -> None:
         bar = "#" * min(40, count.bit_length() * 2)
@@ -372,8 +370,50 @@ def _transit_build(args: argparse.Namespace) -> int:
 
     if args.osm is not None and not args.osm.is_file():
         raise SystemExit(f"error: {args.osm}: no such file")
+    if not args.gtfs and args.osm is None:
+        raise SystemExit("error: give GTFS feeds (--gtfs), a street extract (--osm), or both")
+    streets = None
+    if args.osm is not None:
+        print(f"reading {args.osm} ...", file=sys.stderr)
+        try:
+            streets = read_osm(args.osm)
+        except (ValueError, RuntimeError) as problem:
+            raise SystemExit(f"error: {args.osm}: {problem}") from None
+    timetable = _checked_timetable(args.gtfs, progress) if args.gtfs else None
+    args.output.mkdir(parents=True, exist_ok=True)
+    streets_file = args.output / "streets.npz"
+    if streets is not None:
+        streets.save(streets_file)
+        counts = ", ".join(f"{streets.segments(m):,} {m}" for m in STREET_MODES)
+        print(f"{len(streets.lat):,} street nodes, {len(streets.edge_from):,} segments ({counts})")
+    elif streets_file.exists():
+        streets_file.unlink()  # an earlier build's streets would not match these feeds' area
+    if timetable is None:
+        for stale in ("timetable.npz", "timetable.json"):
+            (args.output / stale).unlink(missing_ok=True)  # an earlier build's feeds
+        print("no feeds: public transport stays estimated")
+    else:
+        timetable.save(args.output)
+        summary = timetable.describe()
+        print(
+            f"{summary['stops']:,} stops, {summary['routes']:,} routes, "
+            f"{summary['trips']:,} trips, {summary['stop_times']:,} stop times; "
+            f"{summary['service_days']} service days "
+            f"({summary['first_day']} to {summary['last_day']}); area {summary['area']}"
+        )
+    print(f"wrote {args.output}; use it with: export MATCHER_TRANSIT={args.output.resolve()}")
+    return 0
+
+
+def _checked_timetable(feeds: list[Path], progress: Callable[[str, int], None]) -> Timetable:
+    """The feeds merged, refused where they reach no vacancy (saying how many they reach)."""
+    import numpy as np
+
+    from matcher.travel.journeys import TimetableTravelTimes
+    from matcher.travel.timetable import FeedError, read_feeds
+
     try:
-        timetable = read_feeds(args.gtfs, progress=progress)
+        timetable = read_feeds(feeds, progress=progress)
     except FeedError as problem:
         print(file=sys.stderr)
         raise SystemExit(f"error: {problem}") from None
@@ -385,34 +425,10 @@ def _transit_build(args: argparse.Namespace) -> int:
     if not reached.any():
         raise SystemExit(
             "error: the feeds' stops are more than 1.2 km from every vacancy: "
-            f"{', '.join(str(p) for p in args.gtfs)} cover none of them"
+            f"{', '.join(str(p) for p in feeds)} cover none of them"
         )
-    streets = None
-    if args.osm is not None:
-        from matcher.travel.streets import read_osm
-
-        print(f"reading {args.osm} ...", file=sys.stderr)
-        try:
-            streets = read_osm(args.osm)
-        except (ValueError, RuntimeError) as problem:
-            raise SystemExit(f"error: {args.osm}: {problem}") from None
-    timetable.save(args.output)
-    streets_file = args.output / "streets.npz"
-    if streets is not None:
-        streets.save(streets_file)
-        print(f"{len(streets.lat):,} street nodes, {len(streets.edge_from):,} walkable segments")
-    elif streets_file.exists():
-        streets_file.unlink()  # an earlier build's streets would not match these feeds' area
-    summary = timetable.describe()
-    area = summary["area"]
-    print(
-        f"{summary['stops']:,} stops, {summary['routes']:,} routes, {summary['trips']:,} trips, "
-        f"{summary['stop_times']:,} stop times; {summary['service_days']} service days "
-        f"({summary['first_day']} to {summary['last_day']}); area {area}"
-    )
     print(f"{int(reached.sum())} of {len(vacancies)} vacancies have a stop within 1.2 km")
-    print(f"wrote {args.output}; use it with: export MATCHER_TRANSIT={args.output.resolve()}")
-    return 0
+    return timetable
 
 
 def _barriers(args: argparse.Namespace) -> int:
@@ -702,8 +718,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("transit", help="install public transport timetables (GTFS)")
     transit = p.add_subparsers(dest="transit_command", required=True)
     p = transit.add_parser("build", help="merge GTFS feeds into a timetable for MATCHER_TRANSIT")
-    p.add_argument("--gtfs", type=Path, action="append", required=True, help="a GTFS zip (repeat)")
-    p.add_argument("--osm", type=Path, help="an OpenStreetMap .osm.pbf extract: walks to stops")
+    p.add_argument("--gtfs", type=Path, action="append", default=[], help="a GTFS zip (repeat)")
+    p.add_argument(
+        "--osm",
+        type=Path,
+        help="an OpenStreetMap .osm.pbf extract: walking, cycling and driving along its streets",
+    )
     p.add_argument("--output", type=Path, default=Path("var/transit"), help="default var/transit")
     p.set_defaults(run=_transit_build)
 

@@ -16,6 +16,7 @@ from matcher import Engine, Weights
 from matcher.bounds import VacancyBounds
 from matcher.travel.estimate import EstimatedTravelTimes
 from matcher.travel.journeys import TimetableTravelTimes
+from matcher.travel.streets import StreetTravelTimes, read_osm
 from matcher.travel.timetable import read_feeds
 from matcher.weights import FEATURES
 
@@ -56,6 +57,9 @@ ENGINES = {
     "estimate": _engines(),
     "another model": _engines(SlowerTravel()),
     "timetable": _engines(TIMETABLE),
+    # The synthetic street map: its minutes may beat the estimate's too (a motorway, a
+    # straight road) and lose to it (round by a bridge).
+    "streets": _engines(StreetTravelTimes(read_osm(FEEDS / "antwerp_synthetic.osm.pbf"))),
 }
 
 people = st.one_of(

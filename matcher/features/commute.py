@@ -30,6 +30,7 @@ from matcher.travel.journeys import (
     estimate_reason,
     journey_reasons,
 )
+from matcher.travel.streets import STREET_MODES, StreetTravelTimes
 
 _ALL_DAY = np.arange(24 * 60, dtype=np.int64)
 _LONGEST_TRIP = 8 * 60
@@ -80,6 +81,8 @@ class CommuteFeature:
     ) -> None:
         self.settings = settings or CommuteSettings()
         self.travel: TravelTimeModel = travel or EstimatedTravelTimes()
+        self.streets = _streets_of(self.travel)
+        """What walks, cycles and drives along the streets, if the travel model has streets."""
 
     def fit(self, vacancies: Sequence[Vacancy], *, shifts: ShiftTable | None = None) -> Self:
         """Precompute over the vacancies; `shifts` may pass their ShiftTable if already built."""
@@ -109,7 +112,10 @@ class CommuteFeature:
         return self
 
     def _journeys(self, destinations: FloatMatrix, shifts: ShiftTable) -> ShiftJourneys | None:
-        """With a timetable installed, the vacancies' stops and lookups (else None)."""
+        """With a timetable installed, the vacancies' stops and lookups (else None); with
+        streets, the vacancies' nearest street corners are found now too."""
+        if self.streets is not None:
+            self.streets.prepare(destinations)
         if isinstance(self.travel, TimetableTravelTimes):
             return self.travel.for_shifts(destinations, shifts)
         return None
@@ -347,6 +353,8 @@ class CommuteFeature:
         else:
             code = "commute_ok"
         reasons = [Reason(code, params, shown=shown)]
+        if math.isfinite(minutes) and self._along_streets(home, j, mode):
+            reasons = [_said_by(reasons[0], "streets")]
         if journeys is not None:
             reasons, hour_reasons = self._journey_reasons(candidate, k, mode, reasons, hour_reasons)
         return Trip(minutes=_whole(minutes), mode=mode, reasons=reasons + hour_reasons)
@@ -370,20 +378,39 @@ class CommuteFeature:
                 return [*reasons, estimate_reason(minutes, mode)], hours
             return reasons, hours
         if mode == "public_transport":
-            said = reasons[0]
-            if said.code == "commute_ok":
-                said = Reason("commute_timetable", said.params, shown=said.shown)
-            elif said.code == "commute_too_long":
-                said = Reason(said.code, said.params, variant="timetable", shown=said.shown)
-            return [said, *told], hours
+            return [_said_by(reasons[0], "timetable"), *told], hours
         if math.isinf(timed):  # no public transport at these hours: why, in the timetable's words
             return reasons, [*hours, *(r for r in told if r.variant and "none" in r.variant)]
         return reasons, hours
+
+    def _along_streets(self, home: tuple[float, float], j: int, mode: Mode) -> bool:
+        """Whether the streets gave this trip's minutes (not the estimate: off the extract)."""
+        if self.streets is None or mode not in STREET_MODES:
+            return False
+        origin = np.array([home], dtype=np.float64)
+        found = self.streets.along_streets([mode], origin, self.destinations_[j : j + 1])
+        return mode in found and bool(np.isfinite(found[mode][0, 0]))
 
     def explain(
         self, candidate: Candidate, vacancy_index: int, *, chosen_shift: int | None = None
     ) -> list[Reason]:
         return self.trip(candidate, vacancy_index, chosen_shift=chosen_shift).reasons
+
+
+def _streets_of(travel: TravelTimeModel) -> StreetTravelTimes | None:
+    if isinstance(travel, TimetableTravelTimes):
+        return travel.roads
+    return travel if isinstance(travel, StreetTravelTimes) else None
+
+
+def _said_by(said: Reason, source: str) -> Reason:
+    """The commute's reason naming what gave its minutes ("timetable", "streets") instead of
+    calling them an estimate: a message of its own, or the too-long one's variant."""
+    if said.code == "commute_ok":
+        return Reason(f"commute_{source}", said.params, shown=said.shown)
+    if said.code == "commute_too_long":
+        return Reason(said.code, said.params, variant=source, shown=said.shown)
+    return said
 
 
 def _not_running_reason(

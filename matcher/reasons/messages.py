@@ -1256,6 +1256,15 @@ MESSAGES: dict[str, Message] = _index(
             "Too far: {minutes} min {mode} on the timetable, more than their maximum of"
             " {max_minutes} min",
         ),
+        # --- walking, cycling and driving along the streets (issue 15) ------------------------
+        # TRANSLATORS: the minutes come from the street map (an OpenStreetMap extract), not an
+        # estimate from the distance.
+        pgettext("commute_streets", "{minutes} min {mode} along the streets"),
+        pgettext(
+            "commute_too_long.streets",
+            "Too far: {minutes} min {mode} along the streets, more than their maximum of"
+            " {max_minutes} min",
+        ),
         # TRANSLATORS: {kind} is a vehicle (tram, bus, train), {line} its number, {stop} where
         # they get on at {departs}; {arrives} is when they are at the workplace's door.
         pgettext(

@@ -20,13 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,7 +32,8 @@ from matcher.models import MINUTES_PER_DAY
 from matcher.reasons import Reason, Word
 from matcher.schedule import ShiftTable, format_clock
 from matcher.travel.estimate import EstimatedTravelTimes, Mode, regional_km
-from matcher.travel.streets import Streets
+from matcher.travel.kept import Kept as _Kept
+from matcher.travel.streets import Streets, StreetTravelTimes
 from matcher.travel.timetable import Timetable
 
 __all__ = [
@@ -78,8 +76,6 @@ _EVENT_MASK = (1 << _EVENT_BITS) - 1
 _STOP_KEY = 1 << 20
 Keys = NDArray[np.int64]
 FloatMatrix = NDArray[np.float64]
-_Key = TypeVar("_Key")
-_Value = TypeVar("_Value")
 
 
 def walk_minutes(km: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -309,33 +305,10 @@ class _Queries:
     """The deadline (outbound: shift start) or departure (home: shift end), in the day's frame."""
 
 
-class _Kept(Generic[_Key, _Value]):
-    """The most recent answers, shared by the service's threads: an OrderedDict's moves and
-    evictions must not interleave, so one lock (held for a lookup, never for the work)."""
-
-    def __init__(self, most: int) -> None:
-        self._most = most
-        self._kept: OrderedDict[_Key, _Value] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: _Key) -> _Value | None:
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-            return found
-
-    def put(self, key: _Key, value: _Value) -> _Value:
-        with self._lock:
-            self._kept[key] = value
-            if len(self._kept) > self._most:
-                self._kept.popitem(last=False)
-        return value
-
-
 class TimetableTravelTimes:
-    """Public transport on a timetable; every other mode, and places the feeds do not reach,
-    from the estimate. A `TravelTimeModel`, plus `for_shifts` for the commute feature."""
+    """Public transport on a timetable; walking, cycling and driving along the streets where
+    an extract is installed; every other mode, and places neither reaches, from the estimate.
+    A `TravelTimeModel`, plus `for_shifts` for the commute feature."""
 
     def __init__(
         self,
@@ -348,6 +321,8 @@ class TimetableTravelTimes:
         self.timetable = timetable
         self.streets = streets
         self.estimate = estimate or EstimatedTravelTimes()
+        self.roads = StreetTravelTimes(streets, estimate=self.estimate) if streets else None
+        """Walking, cycling and driving along the streets (None: the estimate's)."""
         self.week_of = week_of
         # A few people's: each is a few MB on a city's network.
         self._searches: _Kept[tuple[float, float, int, int, bool], NDArray[np.signedinteger]]
@@ -359,7 +334,8 @@ class TimetableTravelTimes:
     def minutes(
         self, modes: Sequence[Mode], origins: NDArray[np.float64], destinations: NDArray[np.float64]
     ) -> dict[Mode, NDArray[np.float64]]:
-        return self.estimate.minutes(modes, origins, destinations)
+        by = self.roads or self.estimate
+        return by.minutes(modes, origins, destinations)
 
     def running(self, mode: Mode, minute_of_day: NDArray[np.int64]) -> NDArray[np.bool_]:
         return self.estimate.running(mode, minute_of_day)
@@ -810,9 +786,10 @@ def estimate_reason(minutes: int, mode: Mode) -> Reason:
 
 def installed_travel(
     directory: Path | str | None = None, *, week_of: dt.date | None = None
-) -> TimetableTravelTimes | None:
-    """The timetable built by `matcher transit build` at `directory` (default: the
-    MATCHER_TRANSIT environment variable), or None: the commute then uses its estimate.
+) -> TimetableTravelTimes | StreetTravelTimes | None:
+    """The timetable (and streets) built by `matcher transit build` at `directory` (default:
+    the MATCHER_TRANSIT environment variable), the streets alone where it was built from an
+    extract only, or None: the commute then uses its estimate.
     Shifts are judged on the week of `week_of` (default MATCHER_TRANSIT_WEEK, else this week):
     a holiday week, or an ordinary one, as the coordinators choose."""
     where = directory if directory is not None else os.environ.get("MATCHER_TRANSIT")
@@ -823,6 +800,8 @@ def installed_travel(
         week_of = dt.date.fromisoformat(chosen)
     streets_file = Path(where) / "streets.npz"
     streets = Streets.load(streets_file) if streets_file.exists() else None
+    if not (Path(where) / "timetable.npz").exists() and streets is not None:
+        return StreetTravelTimes(streets)  # built with --osm alone: no public transport
     return TimetableTravelTimes(Timetable.load(Path(where)), week_of=week_of, streets=streets)
 
 

@@ -134,8 +134,25 @@ def test_an_osm_extract_is_read_with_the_feeds_and_used_for_walks(tmp_path, caps
     writer.close()
     out = tmp_path / "t"
     assert _build("--gtfs", FEEDS[0], "--osm", tmp_path / "centre.osm.pbf", "--output", out) == 0
-    assert "2 street nodes, 1 walkable segments" in capsys.readouterr().out
+    assert "2 street nodes, 1 segments (1 walk, 0 bike, 0 car)" in capsys.readouterr().out
     travel = installed_travel(out)
     assert travel is not None and travel.streets is not None
     with pytest.raises(SystemExit, match="no such file"):
         _build("--gtfs", FEEDS[0], "--osm", tmp_path / "missing.osm.pbf", "--output", out)
+
+
+def test_an_extract_alone_installs_the_streets_without_a_timetable(tmp_path, capsys):
+    from matcher.travel.streets import StreetTravelTimes
+
+    out = tmp_path / "t"
+    assert _build("--gtfs", FEEDS[0], "--output", out) == 0
+    assert (
+        _build("--osm", ROOT / "fixtures/transit/antwerp_synthetic.osm.pbf", "--output", out) == 0
+    )
+    said = capsys.readouterr().out
+    assert "29,613 street nodes" in said and "no feeds: public transport stays estimated" in said
+    travel = installed_travel(out)
+    assert isinstance(travel, StreetTravelTimes)  # the earlier build's timetable is gone
+    assert timetable_status(travel) is None
+    with pytest.raises(SystemExit, match="give GTFS feeds"):
+        _build("--output", out)
