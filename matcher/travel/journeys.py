@@ -379,9 +379,13 @@ class TimetableTravelTimes:
 
     @cached_property
     def _week_services(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """Per day from the Sunday before `week` to its last Monday, which distinct set of
+        services runs (-1 outside the feeds), and those sets' trips: the Sunday's trips past
+        24:00 run on Monday's early hours."""
         tt = self.timetable
-        services = np.array([tt.services_on(day) for day in self.week])
-        inside = np.array([tt.first_day <= day <= tt.last_day for day in self.week])
+        days = [self.week[0] - dt.timedelta(days=1), *self.week]
+        services = np.array([tt.services_on(day) for day in days])
+        inside = np.array([tt.first_day <= day <= tt.last_day for day in days])
         distinct, which = np.unique(services, axis=0, return_inverse=True)
         which = np.where(inside, which.reshape(-1), -1)
         return which.astype(np.int64), distinct[:, tt.trip_service]
@@ -398,7 +402,13 @@ class TimetableTravelTimes:
         """Per day of `week`, which distinct set of running trips it has (-1 outside the
         feeds), and those sets (signatures, the network's trips)."""
         which, trips = self._week_services
-        return which, trips[:, trips.any(axis=0)]
+        return which[1:], trips[:, trips.any(axis=0)]
+
+    @cached_property
+    def signatures_before(self) -> NDArray[np.int64]:
+        """Per day of `week`, the signature of the service day before it (-1 outside the
+        feeds): its trips past 24:00 (and its evening, waiting) serve that day's early starts."""
+        return self._week_services[0][:-1]
 
     @cached_property
     def directions(self) -> tuple[_Direction, _Direction]:
@@ -517,7 +527,14 @@ class ShiftJourneys:
         k, day = np.nonzero(shifts.days)
         start, end = shifts.start[k], shifts.start[k] + shifts.duration[k]
         if direction == 0:
-            groups = [(k, day, which[day], start)]
+            # The previous service day's trips, in its own frame (where the start is 24:00
+            # later), are the other alternative: a night tram at 24:40 for a 01:00 start.
+            before = self.model.signatures_before[day]
+            known = before >= 0
+            groups = [
+                (k, day, which[day], start),
+                (k[known], day[known], before[known], start[known] + MINUTES_PER_DAY),
+            ]
         else:
             # The way home after midnight is on the next day's service, in its own frame; the
             # service day's own trips past 24:00 are the other alternative.
@@ -622,15 +639,11 @@ class ShiftJourneys:
         n_shifts = len(self.shifts.start)
         row = np.full(n_shifts, np.nan)
         if self.covered(origin):
-            there = np.full((n_shifts, 7), np.nan)
-            home = np.full((n_shifts, 7), np.inf)
-            out_q, home_q = self.queries
-            there[out_q.group_shift, out_q.group_day] = self._minutes_by_group(origin, out_q)
-            np.minimum.at(
-                home,
-                (home_q.group_shift, home_q.group_day),
-                self._minutes_by_group(origin, home_q),
-            )
+            # Each way's alternatives (the service day's, the one before or after it) for a
+            # shift's day: the best of them.
+            there, home = np.full((2, n_shifts, 7), np.inf)
+            for q, best in zip(self.queries, (there, home), strict=True):
+                np.minimum.at(best, (q.group_shift, q.group_day), self._minutes_by_group(origin, q))
             # NaN (not known: no stop near the workplace, a day outside the feeds) wins.
             per_day = np.where(self.shifts.days, np.maximum(there, home), -np.inf)
             row = per_day.max(axis=1)

@@ -114,6 +114,30 @@ def test_a_night_shifts_way_home_is_the_next_mornings_first_departure(tmp_path):
     assert minutes == 46  # 06:00 to 06:46 home; out: 21:14 to 22:00
 
 
+@pytest.mark.parametrize(
+    ("night_tram", "start", "said", "minutes"),
+    [
+        (24 * 60 + 10, "01:00", "tram 24 from Kioskplaats 00:10, arrives 00:36; 2 min walk", 51),
+        (28 * 60 + 20, "05:00", "tram 24 from Kioskplaats 04:20, arrives 04:46; 2 min walk", 41),
+    ],
+)
+def test_an_early_start_is_reached_by_the_previous_service_days_night_tram(
+    tmp_path, night_tram, start, said, minutes
+):
+    """A weekday trip at 24:10 runs on Tuesday at 00:10 (Monday's service), but not on Monday:
+    the weekday service does not run on the Sunday before."""
+    feed = _one_way(_feed(), [night_tram])
+    _one_way(feed, [9 * 60 + 10], back=True)
+    model = _model(tmp_path, feed)
+    shift = {"start": start, "end": "09:00"}
+    tuesday, _, messages = _trip(model, {"days": ["tue"], **shift})
+    assert said in messages
+    assert tuesday == minutes
+    monday, _, messages = _trip(model, {"days": ["mon"], **shift})
+    assert monday > 75
+    assert f"No public transport on the timetable arrives by the {start} start" in messages
+
+
 def test_a_change_with_a_walk_between_stops(tmp_path):
     feed = _feed().stop("mid", "Middenplein", 51.2300, 4.4000)
     feed.stop("mid2", "Middenplein Noord", 51.2320, 4.4010)
@@ -166,23 +190,28 @@ def test_the_estimate_path_is_unchanged_without_a_timetable():
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    departures=st.lists(st.integers(5 * 60, 20 * 60), min_size=1, max_size=8, unique=True),
-    start=st.integers(5 * 60, 22 * 60),
+    departures=st.lists(st.integers(5 * 60, 28 * 60), min_size=1, max_size=8, unique=True),
+    start=st.integers(0, 22 * 60),
 )
 def test_the_way_there_is_the_latest_tram_that_arrives_in_time(tmp_path, departures, start):
-    """Against a brute-force answer: a 1-minute walk, 25 minutes on the tram, a 1-minute walk."""
+    """Against a brute-force answer: a 1-minute walk, 25 minutes on the tram, a 1-minute walk,
+    on Tuesday's trips or on Monday's (those past 24:00 run on Tuesday's early hours)."""
     model = _model(tmp_path, _one_way(_feed(), sorted(departures)))
     shift = {"days": ["tue"], "start": f"{start // 60:02d}:{start % 60:02d}", "end": "23:30"}
     job = make_vacancy(location={"lat": PORT[0], "lon": PORT[1]}, shifts=[shift])
     journeys = model.for_shifts(np.array([PORT]), ShiftTable.from_vacancies([job]))
     there, _ = journeys.journeys(HOME, 0)
-    in_time = [d for d in departures if d + 25 + 1 <= start]
+    # Minutes of Tuesday: Monday's trips 24 hours earlier.
+    on_tuesday = departures + [d - 24 * 60 for d in departures]
+    in_time = [d for d in on_tuesday if d + 25 + 1 <= start]
     if not in_time:
         assert there is None
     else:
+        latest = max(in_time)
         assert there is not None
-        assert (there.departs, there.minutes) == (max(in_time), start - (max(in_time) - 1))
-        assert there.arrives == max(in_time) + 26 <= start
+        assert there.minutes == start - (latest - 1)
+        assert there.departs % (24 * 60) == latest % (24 * 60)
+        assert there.arrives - there.departs == 26
 
 
 def test_getting_on_and_off_at_one_stop_is_no_journey(tmp_path):
