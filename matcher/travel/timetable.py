@@ -180,15 +180,24 @@ def _rows(archive: zipfile.ZipFile, feed: str, name: str) -> Iterator[dict[str, 
     yield from reader
 
 
-def _minutes(clock: str, feed: str, where: str) -> int:
-    """'25:10:00' -> 1510; a blank (a stop between timed ones) is refused here for clarity."""
+_LAST_MINUTE = 48 * 60
+"""A service day's trips end by the morning after; the planner's keys too."""
+
+
+def _seconds(clock: str, feed: str, where: str) -> int:
+    """'25:10:00' -> 90600; a blank (a stop between timed ones) is refused here for clarity."""
     parts = clock.strip().split(":")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise FeedError(f"{feed}: stop_times.txt {where}: '{clock}' is not a time (HH:MM:SS)")
+        raise FeedError(f"{feed}: {where}: '{clock}' is not a time (HH:MM:SS)")
     hours, minutes, seconds = map(int, parts)
-    if hours >= 48:  # a service day's trips end by the morning after; the planner's keys too
-        raise FeedError(f"{feed}: stop_times.txt {where}: '{clock}' is past 48:00:00")
-    return hours * 60 + minutes + (1 if seconds >= 30 else 0)
+    if hours * 60 + minutes >= _LAST_MINUTE:
+        raise FeedError(f"{feed}: {where}: '{clock}' is past 48:00:00")
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _minutes(seconds: int) -> int:
+    """To the nearest minute (half a minute up): 25:10:30 -> 1511."""
+    return (seconds + 30) // 60
 
 
 def _date(text: str, feed: str, name: str) -> dt.date:
@@ -259,7 +268,7 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
             merged.trip_route.append(route)
             merged.trip_service.append(service)
         progress("trips", len(merged.trip_route))
-        count = 0
+        count, first_time = 0, len(merged.times)
         for count, row in enumerate(_rows(archive, feed, "stop_times.txt"), start=1):
             trip = merged.trip_index.get(prefix + row["trip_id"])
             stop = merged.stop_index.get(prefix + row["stop_id"])
@@ -270,13 +279,14 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
             depart_text = row["departure_time"].strip() or arrive_text
             if not arrive_text.strip():
                 continue  # untimed stops (interpolation) are left out: riders cannot plan on them
-            where = f"row {count}"
-            arrive = _minutes(arrive_text, feed, where)
-            depart = _minutes(depart_text, feed, where)
+            where = f"stop_times.txt row {count}"
+            arrive = _minutes(_seconds(arrive_text, feed, where))
+            depart = _minutes(_seconds(depart_text, feed, where))
             merged.times.append((trip, int(row["stop_sequence"]), stop, arrive, depart))
             if count % 100_000 == 0:
                 progress("stop times", count)
         progress("stop times", count)
+        _run_frequencies(archive, feed, prefix, merged, first_time)
         days: list[dt.date] = []
         for row in _rows(archive, feed, "calendar.txt"):
             service = merged.service_index.setdefault(
@@ -299,6 +309,49 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
     if not merged.times:
         raise FeedError(f"{feed}: stop_times.txt has no timed stops")
     return FeedInfo(feed, agency, min(days).isoformat(), max(days).isoformat())
+
+
+def _run_frequencies(
+    archive: zipfile.ZipFile, feed: str, prefix: str, merged: _Merged, first_time: int
+) -> None:
+    """Trips given by frequencies.txt become their runs: the template's stop times moved to
+    start at each headway from start_time until (not at) end_time. exact_times 0 (only the
+    headway is promised) is read as 1: the runs leave at the window's start and every headway
+    after it. The template's own times are no run of their own."""
+    runs: dict[int, list[int]] = {}
+    for number, row in enumerate(_rows(archive, feed, "frequencies.txt"), start=1):
+        where = f"frequencies.txt row {number}"
+        trip = merged.trip_index.get(prefix + row.get("trip_id", ""))
+        if trip is None:
+            raise FeedError(f"{feed}: {where}: unknown trip")
+        begin = _seconds(row.get("start_time", ""), feed, where)
+        end = _seconds(row.get("end_time", ""), feed, where)
+        headway = row.get("headway_secs", "").strip()
+        if not headway.isdigit() or int(headway) == 0:
+            raise FeedError(f"{feed}: {where}: headway_secs '{headway}' is not a positive number")
+        runs.setdefault(trip, []).extend(range(begin, end, int(headway)))
+    if not runs:
+        return
+    template: dict[int, list[tuple[int, int, int, int, int]]] = {}
+    kept = []
+    for time in merged.times[first_time:]:
+        if time[0] in runs:
+            template.setdefault(time[0], []).append(time)
+        else:
+            kept.append(time)
+    for trip, starts in runs.items():
+        rows = sorted(template.get(trip, []), key=lambda t: t[1])
+        if not rows:
+            continue
+        zero = rows[0][4]
+        for start in starts:
+            run, shift = len(merged.trip_route), _minutes(start) - zero
+            if rows[-1][3] + shift >= _LAST_MINUTE:
+                raise FeedError(f"{feed}: frequencies.txt: a run of a trip ends past 48:00:00")
+            merged.trip_route.append(merged.trip_route[trip])
+            merged.trip_service.append(merged.trip_service[trip])
+            kept += [(run, seq, stop, a + shift, d + shift) for _, seq, stop, a, d in rows]
+    merged.times[first_time:] = kept
 
 
 def read_feeds(paths: Sequence[Path], *, progress: Progress | None = None) -> Timetable:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from matcher.features.commute import CommuteFeature
 from matcher.schedule import ShiftTable
 from matcher.travel.journeys import TimetableTravelTimes
-from matcher.travel.timetable import read_feeds
+from matcher.travel.timetable import FeedError, read_feeds
 
 _ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("transit_feed", _ROOT / "fixtures/transit_feed.py")
@@ -136,6 +136,33 @@ def test_an_early_start_is_reached_by_the_previous_service_days_night_tram(
     monday, _, messages = _trip(model, {"days": ["mon"], **shift})
     assert monday > 75
     assert f"No public transport on the timetable arrives by the {start} start" in messages
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_line_given_only_as_headways_runs_at_them(tmp_path, exact):
+    """frequencies.txt: tram 24 every 10 minutes from 05:00 until 07:00, bus 764 back every
+    15 from 14:00 until 15:00; the templates' own times (12:00, 03:00) are no runs."""
+    feed = _one_way(_feed(), [12 * 60])
+    _one_way(feed, [3 * 60], back=True)
+    feed.every("t-weekday-0-0", 5 * 60, 7 * 60, 600, exact=exact)
+    feed.every("back-weekday-0-0", 14 * 60, 15 * 60, 900, exact=exact)
+    model = _model(tmp_path, feed)
+    minutes, _, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO})
+    assert "tram 24 from Kioskplaats 05:30, arrives 05:56; 2 min walk" in messages
+    assert "Home: bus 764 from Haven Gate 14:15, home at 14:41" in messages
+    assert minutes == 41  # 14:00 to 14:41 home: the 14:00 bus leaves before they reach it
+    late = {"days": ["mon"], "start": "13:00", "end": "14:00"}
+    job = make_vacancy(location={"lat": PORT[0], "lon": PORT[1]}, shifts=[late])
+    there, _ = model.for_shifts(np.array([PORT]), ShiftTable.from_vacancies([job])).journeys(
+        HOME, 0
+    )
+    assert there is not None and there.departs == 6 * 60 + 50  # the last run, not 12:00
+
+
+def test_headways_of_an_unknown_trip_are_refused_naming_the_file(tmp_path):
+    feed = _one_way(_feed(), [12 * 60]).every("no-such-trip", 5 * 60, 7 * 60, 600)
+    with pytest.raises(FeedError, match="feed.zip: frequencies.txt row 1: unknown trip"):
+        read_feeds([feed.write(tmp_path / "feed.zip")])
 
 
 def test_a_change_with_a_walk_between_stops(tmp_path):
