@@ -35,6 +35,7 @@ from matcher.models import MINUTES_PER_DAY
 from matcher.reasons import Reason, Word
 from matcher.schedule import ShiftTable, format_clock
 from matcher.travel.estimate import EstimatedTravelTimes, Mode, regional_km
+from matcher.travel.geo import haversine_km
 from matcher.travel.streets import Streets
 from matcher.travel.timetable import Timetable
 
@@ -62,6 +63,8 @@ TRANSFER_STOPS = 6
 dozens of stops within 400 m would multiply the search's work for changes nobody makes."""
 CHANGE_MINUTES = 1
 """Least time to change vehicles at one stop."""
+_NO_CHANGE = 3 * MINUTES_PER_DAY
+"""A change's extra minutes where transfers.txt forbids it: no one reaches a stop that early."""
 ROUNDS = 4
 """Vehicles per journey at most (three changes)."""
 _FEW_SHIFTS = 64
@@ -145,7 +148,17 @@ class _Direction:
     events_start: NDArray[np.int64]
 
     @classmethod
-    def build(cls, timetable: Timetable, pairs: NDArray[np.int64], *, backward: bool) -> _Direction:
+    def build(
+        cls,
+        timetable: Timetable,
+        pairs: NDArray[np.int64],
+        longer: NDArray[np.int64],
+        *,
+        backward: bool,
+    ) -> _Direction:
+        """`pairs`: the walks between stops one may change by (a, b, minutes), in this
+        direction of time; `longer`: per stop, the minutes a change there takes beyond
+        CHANGE_MINUTES."""
         counts = np.diff(timetable.trip_first)
         n = int(timetable.trip_first[-1])
         if n >= 1 << _EVENT_BITS:
@@ -189,7 +202,8 @@ class _Direction:
             entry_time[order],
         )
         entry_key = entry_stop * _STOP_KEY + entry_time + _TIME_OFFSET
-        wanted = stop.astype(np.int64) * _STOP_KEY + board - CHANGE_MINUTES + _TIME_OFFSET
+        wanted = stop.astype(np.int64) * _STOP_KEY + board - CHANGE_MINUTES - longer[stop]
+        wanted += _TIME_OFFSET
         board_entry = np.searchsorted(entry_key, wanted, side="right") - 1
         stale = (board_entry < 0) | (entry_stop[np.maximum(board_entry, 0)] != stop)
         board_entry[stale] = -1
@@ -413,11 +427,11 @@ class TimetableTravelTimes:
     @cached_property
     def directions(self) -> tuple[_Direction, _Direction]:
         tt = self.network
-        points = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
-        pairs = _near_pairs(points, TRANSFER_KM, TRANSFER_STOPS)
+        pairs, longer = _changes(tt)
+        # Backwards in time a walk from a to b is taken from b to a.
         return (
-            _Direction.build(tt, pairs, backward=False),
-            _Direction.build(tt, pairs, backward=True),
+            _Direction.build(tt, pairs, longer, backward=False),
+            _Direction.build(tt, pairs[:, [1, 0, 2]], longer, backward=True),
         )
 
     def nearest_stops(
@@ -751,6 +765,38 @@ class ShiftJourneys:
             changes=int(direction.trip[last_event]) != int(direction.trip[first_event]),
             minutes=int(minutes),
         )
+
+
+def _changes(timetable: Timetable) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The walks a change may take, (pairs, 3): stops a, b and the minutes from a to b; and
+    per stop the minutes a change there takes beyond CHANGE_MINUTES.
+
+    The stops near each other (TRANSFER_KM), as the feeds' transfers.txt amends them: its walk
+    between two stops is allowed whatever the distance (types 0 and 1), lengthened to its
+    minimum (2) or left out (3), its first row for a pair winning. At one stop, a minimum (2)
+    lengthens every change there and 3 forbids them, walks in from other stops included: the
+    search has one boarding deadline per vehicle at a stop, however one got there.
+    """
+    tt = timetable
+    points = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
+    near = _near_pairs(points, TRANSFER_KM, TRANSFER_STOPS)
+    a, b = tt.transfer_from.astype(np.int64), tt.transfer_to.astype(np.int64)
+    kind, least = tt.transfer_type.astype(np.int64), tt.transfer_minutes.astype(np.int64)
+    longer = np.zeros(len(points), dtype=np.int64)
+    same = a == b
+    lengthened = same & (kind == 2)
+    np.maximum.at(longer, a[lengthened], least[lengthened] - CHANGE_MINUTES)
+    longer[a[same & (kind == 3)]] = _NO_CHANGE
+    a, b, kind, least = a[~same], b[~same], kind[~same], least[~same]
+    km = haversine_km(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
+    walk = np.maximum(walk_minutes(km), np.where(kind == 2, least - CHANGE_MINUTES, 0))
+    rows = np.concatenate(
+        [np.stack([a, b, walk, kind], axis=1), np.insert(near, 3, -1, axis=1)]
+    ).astype(np.int64)
+    _, first = np.unique(rows[:, 0] * len(points) + rows[:, 1], return_index=True)
+    rows = rows[np.sort(first)]
+    pairs: NDArray[np.int64] = rows[rows[:, 3] != 3, :3]
+    return pairs, longer
 
 
 def _near_pairs(points: NDArray[np.float64], km: float, most: int) -> NDArray[np.int64]:

@@ -75,6 +75,13 @@ class Timetable:
     digest: str = ""
     """Identifies the content: journeys cached for one timetable are not used for another."""
     summary: dict[str, object] = field(default_factory=dict)
+    transfer_from: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    transfer_to: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    """transfers.txt between stops (a station's rows for each of its platforms); none in a
+    build made before they were read."""
+    transfer_type: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    """0 or 1 allowed, 2 taking at least transfer_minutes, 3 not possible."""
+    transfer_minutes: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
 
     @property
     def last_day(self) -> dt.date:
@@ -144,6 +151,10 @@ class Timetable:
                 "time_arrive",
                 "time_depart",
                 "running",
+                "transfer_from",
+                "transfer_to",
+                "transfer_type",
+                "transfer_minutes",
             )
         }
         np.savez_compressed(directory / "timetable.npz", **arrays)
@@ -226,6 +237,8 @@ class _Merged:
     """(trip, sequence, stop, arrive, depart)"""
     weekly: list[tuple[int, tuple[bool, ...], dt.date, dt.date]] = field(default_factory=list)
     exceptions: list[tuple[int, dt.date, bool]] = field(default_factory=list)
+    transfers: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """(from stop, to stop, transfer_type, min_transfer_time in minutes)"""
 
 
 def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> FeedInfo:
@@ -237,9 +250,16 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
     prefix = f"{number}:"
     with archive:
         agency = next((r.get("agency_name", "") for r in _rows(archive, feed, "agency.txt")), "")
+        # Every stop id: the platforms it stands for (a station's too, for transfers.txt).
+        platforms: dict[str, list[int]] = {}
         for row in _rows(archive, feed, "stops.txt"):
+            platforms.setdefault(row["stop_id"], [])
             if row.get("location_type", "0").strip() not in ("", "0"):
                 continue  # stations and entrances: riders board at their platforms
+            index = len(merged.stop_lat)
+            platforms[row["stop_id"]].append(index)
+            if parent := row.get("parent_station", ""):
+                platforms.setdefault(parent, []).append(index)
             try:
                 lat, lon = float(row["stop_lat"]), float(row["stop_lon"])
             except ValueError:
@@ -287,6 +307,7 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
                 progress("stop times", count)
         progress("stop times", count)
         _run_frequencies(archive, feed, prefix, merged, first_time)
+        _read_transfers(archive, feed, platforms, merged)
         days: list[dt.date] = []
         for row in _rows(archive, feed, "calendar.txt"):
             service = merged.service_index.setdefault(
@@ -354,6 +375,30 @@ def _run_frequencies(
     merged.times[first_time:] = kept
 
 
+_PARTICULAR = ("from_route_id", "to_route_id", "from_trip_id", "to_trip_id")
+"""transfers.txt columns that make a row apply to some vehicles only."""
+
+
+def _read_transfers(
+    archive: zipfile.ZipFile, feed: str, platforms: dict[str, list[int]], merged: _Merged
+) -> None:
+    """transfers.txt's rows between stops (a station's for each pair of platforms). Rows for
+    particular trips or routes, and in-seat transfers (4, 5), are left out: the planner's
+    changes are per stop, whatever the vehicles."""
+    for number, row in enumerate(_rows(archive, feed, "transfers.txt"), start=1):
+        if any(row.get(c, "").strip() for c in _PARTICULAR):
+            continue
+        kind = row.get("transfer_type", "").strip() or "0"
+        if kind not in ("0", "1", "2", "3"):
+            continue
+        ends = [platforms.get(row.get(c, "")) for c in ("from_stop_id", "to_stop_id")]
+        if ends[0] is None or ends[1] is None:
+            raise FeedError(f"{feed}: transfers.txt row {number}: unknown stop")
+        least = row.get("min_transfer_time", "").strip()
+        minutes = -(-int(least) // 60) if least.isdigit() else 0  # at least: rounded up
+        merged.transfers += [(a, b, int(kind), minutes) for a in ends[0] for b in ends[1]]
+
+
 def read_feeds(paths: Sequence[Path], *, progress: Progress | None = None) -> Timetable:
     """The feeds merged into one timetable; FeedError names the feed and the problem."""
     if not paths:
@@ -377,6 +422,7 @@ def read_feeds(paths: Sequence[Path], *, progress: Progress | None = None) -> Ti
         running[rows, service] = np.asarray(weekly)[weekday_of_row[rows]]
     for service, day, added in merged.exceptions:
         running[(day - first).days, service] = added
+    transfers = np.array(merged.transfers, dtype=np.int32).reshape(-1, 4)
     digest = hashlib.sha256()
     for p in paths:
         digest.update(Path(p).read_bytes())
@@ -396,5 +442,9 @@ def read_feeds(paths: Sequence[Path], *, progress: Progress | None = None) -> Ti
         running=running,
         feeds=feeds,
         digest=digest.hexdigest()[:16],
+        transfer_from=transfers[:, 0],
+        transfer_to=transfers[:, 1],
+        transfer_type=transfers[:, 2],
+        transfer_minutes=transfers[:, 3],
     )
     return timetable

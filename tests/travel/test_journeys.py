@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from matcher.features.commute import CommuteFeature
 from matcher.schedule import ShiftTable
 from matcher.travel.journeys import TimetableTravelTimes
-from matcher.travel.timetable import FeedError, read_feeds
+from matcher.travel.timetable import FeedError, Timetable, read_feeds
 
 _ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("transit_feed", _ROOT / "fixtures/transit_feed.py")
@@ -181,6 +181,77 @@ def test_a_change_with_a_walk_between_stops(tmp_path):
     minutes, _, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO})
     assert "tram 24 from Kioskplaats 05:15 and a change, arrives 05:51; 2 min walk" in messages
     assert minutes == 46
+
+
+def _changing(transfers, *, tram, bus, at="mid", north=0.0):
+    """Tram 24 from home to Middenplein (10 min), then bus 764 from `at` (`north` degrees of
+    latitude north of it) to the port (20 min), with transfers.txt's `transfers`."""
+    feed = _feed().stop("mid", "Middenplein", 51.2300, 4.4000)
+    feed.stop("far", "Middenplein Noord", 51.2300 + north, 4.4000)
+    _one_way(feed, [tram], stops=["home", "mid"], minutes=10)
+    _one_way(feed, bus, stops=[at, "port"], minutes=20, line=("b", "764", "bus"))
+    feed.transfers += transfers
+    return _with_way_home(feed)
+
+
+def _assert_changed(model, *, leaves: str, arrives: str | None) -> None:
+    """The 06:00 shift's way there: tram 24 at `leaves` and a change, at the gate at `arrives`
+    (None: no journey)."""
+    _, _, messages = _trip(model, {"days": ["mon"], **SIX_TO_TWO})
+    if arrives is None:
+        assert "No public transport on the timetable arrives by the 06:00 start" in messages
+    else:
+        said = f"tram 24 from Kioskplaats {leaves} and a change, arrives {arrives}; 2 min walk"
+        assert said in messages
+
+
+@pytest.mark.parametrize(
+    ("transfers", "arrives"),
+    [
+        ([], "05:49"),  # at Middenplein 05:25: the 05:28 bus
+        ([("mid", "mid", 2, 300)], "05:56"),  # five minutes to change there: the 05:35 one
+        ([("mid", "mid", 3, None)], None),  # no change there
+    ],
+)
+def test_transfers_at_one_stop_lengthen_or_forbid_the_change(tmp_path, transfers, arrives):
+    feed = _changing(transfers, tram=5 * 60 + 15, bus=[5 * 60 + 28, 5 * 60 + 35])
+    _assert_changed(_model(tmp_path, feed), leaves="05:15", arrives=arrives)
+
+
+@pytest.mark.parametrize(
+    ("transfers", "arrives"),
+    [
+        ([], None),  # 900 m apart: farther than a change walks
+        ([("mid", "far", 0, None)], "05:51"),  # the feed says it is a change: 15 min's walk
+        ([("mid", "far", 1, None)], "05:51"),
+        ([("mid", "far", 2, 1500)], "05:57"),  # 25 min to change: the 05:36 bus
+        ([("far", "mid", 0, None)], None),  # the other way only
+    ],
+)
+def test_transfers_between_stops_allow_a_longer_walk(tmp_path, transfers, arrives):
+    bus = [5 * 60 + 20, 5 * 60 + 30, 5 * 60 + 36]
+    feed = _changing(transfers, tram=5 * 60, bus=bus, at="far", north=0.0081)
+    _assert_changed(_model(tmp_path, feed), leaves="05:00", arrives=arrives)
+
+
+def test_a_transfer_not_possible_forbids_a_short_walk(tmp_path):
+    """230 m apart: a change, unless transfers.txt says it is not possible."""
+    bus = [5 * 60 + 30]
+    walked = _changing([], tram=5 * 60 + 15, bus=bus, at="far", north=0.0020)
+    forbidden = _changing(
+        [("mid", "far", 3, None)], tram=5 * 60 + 15, bus=bus, at="far", north=0.0020
+    )
+    _assert_changed(_model(tmp_path, walked), leaves="05:15", arrives="05:51")
+    _assert_changed(_model(tmp_path, forbidden), leaves="05:15", arrives=None)
+
+
+def test_a_built_timetable_keeps_its_transfers(tmp_path):
+    feed = _changing([("mid", "far", 2, 1500)], tram=5 * 60, bus=[5 * 60 + 36], at="far")
+    built = read_feeds([feed.write(tmp_path / "feed.zip")])
+    built.save(tmp_path / "built")
+    loaded = Timetable.load(tmp_path / "built")
+    assert (loaded.transfer_type.tolist(), loaded.transfer_minutes.tolist()) == ([2], [25])
+    assert loaded.stop_name[loaded.transfer_to].tolist() == ["Middenplein Noord"]
 
 
 def test_a_holiday_runs_on_the_sunday_timetable(tmp_path):
