@@ -18,11 +18,14 @@ feeds' dates, the journey is not known (NaN) and the commute feature uses its es
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import os
 import threading
+import time
+import zipfile
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +43,7 @@ from matcher.travel.streets import Streets
 from matcher.travel.timetable import Timetable
 
 __all__ = [
+    "InstalledTimetable",
     "Journey",
     "ShiftJourneys",
     "TimetableTravelTimes",
@@ -81,6 +85,7 @@ _EVENT_MASK = (1 << _EVENT_BITS) - 1
 _STOP_KEY = 1 << 20
 Keys = NDArray[np.int64]
 FloatMatrix = NDArray[np.float64]
+logger = logging.getLogger(__name__)
 _Key = TypeVar("_Key")
 _Value = TypeVar("_Value")
 
@@ -905,6 +910,63 @@ def installed_travel(
     return TimetableTravelTimes(Timetable.load(Path(where)), week_of=week_of, streets=streets)
 
 
+_UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
+"""What a build's files raise while half written."""
+
+
+class InstalledTimetable:
+    """The timetable built at a folder, loaded again once a new build replaces it, so a running
+    service takes it up without a restart. The build is looked at (a stat of timetable.json,
+    written last, and of streets.npz) at most every `every` seconds; a build that cannot be
+    read yet (half written) leaves the one in use, and is tried again at the next look."""
+
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        week_of: dt.date | None = None,
+        every: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.directory = Path(directory)
+        self.week_of = week_of
+        self.every = every
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._stamp = self._build_stamp()
+        self.travel = installed_travel(self.directory, week_of=week_of)
+        self._looked = clock()
+
+    def _build_stamp(self) -> tuple[tuple[int, int] | None, ...]:
+        stamps: list[tuple[int, int] | None] = []
+        for name in ("timetable.json", "streets.npz"):
+            try:
+                found = (self.directory / name).stat()
+            except FileNotFoundError:
+                stamps.append(None)
+            else:
+                stamps.append((found.st_mtime_ns, found.st_size))
+        return tuple(stamps)
+
+    def current(self) -> TimetableTravelTimes | None:
+        """The newest build that could be read."""
+        now = self._clock()
+        if now - self._looked < self.every:
+            return self.travel
+        with self._lock:
+            if now - self._looked >= self.every:
+                self._looked = now
+                stamp = self._build_stamp()
+                if stamp != self._stamp:
+                    try:
+                        travel = installed_travel(self.directory, week_of=self.week_of)
+                    except _UNREADABLE:
+                        logger.warning("the new timetable at %s cannot be read yet", self.directory)
+                    else:
+                        self.travel, self._stamp = travel, stamp
+        return self.travel
+
+
 def timetable_status(travel: object, today: dt.date | None = None) -> dict[str, object] | None:
     """What /health says of the timetable in use: its feeds and dates, and whether expired."""
     if not isinstance(travel, TimetableTravelTimes):
@@ -914,6 +976,7 @@ def timetable_status(travel: object, today: dt.date | None = None) -> dict[str, 
     expired = tt.last_day < today
     return {
         "feeds": [f.name for f in tt.feeds],
+        "digest": tt.digest,
         "week": travel.week[0].isoformat(),
         "first_day": tt.first_day.isoformat(),
         "last_day": tt.last_day.isoformat(),

@@ -157,9 +157,16 @@ class Timetable:
                 "transfer_minutes",
             )
         }
-        np.savez_compressed(directory / "timetable.npz", **arrays)
+        # Each file whole or not at all, the arrays first: a running service that sees the
+        # new timetable.json (InstalledTimetable) reads the arrays it describes.
+        written = directory / "timetable.npz.new"
+        with written.open("wb") as out:
+            np.savez_compressed(out, **arrays)
+        written.replace(directory / "timetable.npz")
         meta = {"digest": self.digest, **self.describe()}
-        (directory / "timetable.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        written = directory / "timetable.json.new"
+        written.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        written.replace(directory / "timetable.json")
 
     @classmethod
     def load(cls, directory: Path) -> Timetable:
