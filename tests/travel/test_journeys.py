@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import sys
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -232,6 +233,27 @@ def test_transfers_between_stops_allow_a_longer_walk(tmp_path, transfers, arrive
     bus = [5 * 60 + 20, 5 * 60 + 30, 5 * 60 + 36]
     feed = _changing(transfers, tram=5 * 60, bus=bus, at="far", north=0.0081)
     _assert_changed(_model(tmp_path, feed), leaves="05:00", arrives=arrives)
+
+
+def test_a_stations_transfer_holds_between_its_platforms(tmp_path):
+    """Middenplein and Middenplein Noord (900 m apart) as platforms of one station, and
+    transfers.txt's row from the station to itself: the walk between them is a change."""
+    bus = [5 * 60 + 20, 5 * 60 + 30]
+    feed = _changing([("st", "st", 0, None)], tram=5 * 60, bus=bus, at="far", north=0.0081)
+    written = feed.write(tmp_path / "plain.zip")
+    with zipfile.ZipFile(written) as plain, zipfile.ZipFile(tmp_path / "feed.zip", "w") as out:
+        for name in plain.namelist():
+            text = plain.read(name).decode()
+            if name == "stops.txt":
+                lines = text.splitlines()
+                parent = {"mid": "st", "far": "st"}
+                lines = [lines[0] + ",location_type,parent_station"] + [
+                    f"{line},0,{parent.get(line.split(',')[0], '')}" for line in lines[1:]
+                ]
+                text = "\n".join([*lines, "st,Middenplein station,51.2340,4.4000,1,", ""])
+            out.writestr(name, text)
+    model = TimetableTravelTimes(read_feeds([tmp_path / "feed.zip"]), week_of=A_MONDAY)
+    _assert_changed(model, leaves="05:00", arrives="05:51")
 
 
 def test_a_transfer_not_possible_forbids_a_short_walk(tmp_path):
