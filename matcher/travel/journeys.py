@@ -67,6 +67,10 @@ TRANSFER_STOPS = 6
 dozens of stops within 400 m would multiply the search's work for changes nobody makes."""
 CHANGE_MINUTES = 1
 """Least time to change vehicles at one stop."""
+PREVIOUS_DAY_MINUTES = 240
+"""Longest journey on the previous service day's trips that counts for a start: the longest
+commute anyone may set (Candidate.max_commute_minutes). A night tram at 24:10 for a 01:00
+start is one; the last tram of the night, then hours of waiting, for a 06:00 start is none."""
 _NO_CHANGE = 3 * MINUTES_PER_DAY
 """A change's extra minutes where transfers.txt forbids it: no one reaches a stop that early."""
 ROUNDS = 4
@@ -326,6 +330,16 @@ class _Queries:
     group_day: NDArray[np.int64]
     group_time: NDArray[np.int64]
     """The deadline (outbound: shift start) or departure (home: shift end), in the day's frame."""
+    group_signature: NDArray[np.int64]
+    primary: NDArray[np.int64]
+    """Per group, the group of the same shift and day on the day's own trips (itself for those)."""
+    floor: NDArray[np.float64]
+    """Per group, the fewest minutes any of its journeys can take (-inf: not known, always
+    searched): the previous day's trips for a start are searched only where the day's own do
+    worse than leaving home at the previous day's last departure."""
+    most: NDArray[np.float64]
+    """Per group, the longest journey that counts (PREVIOUS_DAY_MINUTES on the previous
+    day's trips, else inf)."""
 
     @cached_property
     def lookups(self) -> list[tuple[int, NDArray[np.intp], NDArray[np.int64]]]:
@@ -335,6 +349,20 @@ class _Queries:
             rows = np.flatnonzero((self.signature == signature) & (self.entry >= 0))
             found.append((int(signature), rows, self.entry[rows]))
         return found
+
+    @cached_property
+    def always_searched(self) -> set[int]:
+        """The signatures of the groups whose floor is not known."""
+        return {int(s) for s in np.unique(self.group_signature[np.isneginf(self.floor)])}
+
+    @cached_property
+    def searched_if_need_be(self) -> list[tuple[int, NDArray[np.intp]]]:
+        """The other signatures, each with the groups that look up its search."""
+        return [
+            (signature, np.flatnonzero(self.group_signature == signature))
+            for signature, _, _ in self.lookups
+            if signature not in self.always_searched
+        ]
 
     @cached_property
     def known(self) -> NDArray[np.bool_]:
@@ -449,6 +477,15 @@ class TimetableTravelTimes:
         """Per day of `week`, the signature of the service day before it (-1 outside the
         feeds): its trips past 24:00 (and its evening, waiting) serve that day's early starts."""
         return self._week_services[0][:-1]
+
+    @cached_property
+    def latest_departures(self) -> NDArray[np.int64]:
+        """Per signature, the last minute any of its trips leaves a stop, in its own frame."""
+        forward = self.directions[0]
+        runs = self.signatures[1][:, forward.trip]
+        boards = np.broadcast_to(forward.board, runs.shape)
+        latest: NDArray[np.int64] = np.max(boards, axis=1, where=runs, initial=-_NO_CHANGE)
+        return latest
 
     @cached_property
     def directions(self) -> tuple[_Direction, _Direction]:
@@ -570,18 +607,18 @@ class ShiftJourneys:
             # The previous service day's trips, in its own frame (where the start is 24:00
             # later), are the other alternative: a night tram at 24:40 for a 01:00 start.
             before = self.model.signatures_before[day]
-            known = before >= 0
+            other = np.flatnonzero(before >= 0)
             groups = [
                 (k, day, which[day], start),
-                (k[known], day[known], before[known], start[known] + MINUTES_PER_DAY),
+                (k[other], day[other], before[other], start[other] + MINUTES_PER_DAY),
             ]
         else:
             # The way home after midnight is on the next day's service, in its own frame; the
             # service day's own trips past 24:00 are the other alternative.
-            late = end >= MINUTES_PER_DAY
+            other = np.flatnonzero(end >= MINUTES_PER_DAY)
             groups = [
                 (k, day, which[day], end),
-                (k[late], day[late], which[day[late] + 1], end[late] - MINUTES_PER_DAY),
+                (k[other], day[other], which[day[other] + 1], end[other] - MINUTES_PER_DAY),
             ]
         g_shift = np.concatenate([g[0] for g in groups]).astype(np.int64)
         g_day = np.concatenate([g[1] for g in groups]).astype(np.int64)
@@ -598,6 +635,13 @@ class ShiftJourneys:
         wanted = g_time[group] - walk if direction == 0 else -(g_time[group] + walk)
         entry = self.model.directions[direction].entries_by(stop, wanted)
         first = np.searchsorted(group, np.arange(len(g_shift)))
+        floor, most = np.full(len(g_shift), -np.inf), np.full(len(g_shift), np.inf)
+        if direction == 0:
+            # No journey on the previous day's trips leaves home after its last departure.
+            alternative = np.arange(len(k), len(g_shift))
+            latest = self.model.latest_departures[g_sig[alternative]]
+            floor[alternative] = g_time[alternative] - latest
+            most[alternative] = PREVIOUS_DAY_MINUTES
         return _Queries(
             direction=direction,
             signature=g_sig[group],
@@ -608,27 +652,45 @@ class ShiftJourneys:
             group_shift=g_shift,
             group_day=g_day,
             group_time=g_time,
+            group_signature=g_sig,
+            primary=np.concatenate([np.arange(len(k)), other]).astype(np.int64),
+            floor=floor,
+            most=most,
         )
 
-    def _group_keys(self, origin: tuple[float, float], q: _Queries) -> Keys:
-        """Per group its best key (0: no journey)."""
-        keys = np.zeros(len(q.entry), dtype=np.int64)
+    def _looked_up(
+        self, origin: tuple[float, float], q: _Queries, signatures: set[int], keys: Keys
+    ) -> None:
+        """The rows' keys from these signatures' searches, into `keys`."""
         for signature, rows, entries in q.lookups:
-            result = self.model.search(origin, signature, q.direction)
-            if result is not None:
-                keys[rows] = result[entries]
-        best = np.zeros(len(q.group_shift), dtype=np.int64)
-        np.maximum.at(best, q.group, keys)
-        return best
+            if signature in signatures:
+                result = self.model.search(origin, signature, q.direction)
+                if result is not None:
+                    keys[rows] = result[entries]
 
     def _minutes_by_group(self, origin: tuple[float, float], q: _Queries) -> NDArray[np.float64]:
-        best = self._group_keys(origin, q)
+        keys = np.zeros(len(q.entry), dtype=np.int64)
+        self._looked_up(origin, q, q.always_searched, keys)
+        minutes = self._minutes_of(q, keys)
+        # The other day's trips, only where they might do better (a search each).
+        if not q.searched_if_need_be:
+            return minutes
+        could = (q.floor < minutes[q.primary]) & (q.floor <= q.most) & q.known
+        wanted = {signature for signature, groups in q.searched_if_need_be if could[groups].any()}
+        if wanted:
+            self._looked_up(origin, q, wanted, keys)
+            minutes = self._minutes_of(q, keys)
+        return minutes
+
+    def _minutes_of(self, q: _Queries, keys: Keys) -> NDArray[np.float64]:
+        best = np.zeros(len(q.group_shift), dtype=np.int64)
+        np.maximum.at(best, q.group, keys)
         time = self.model.times(best, q.direction)
         if q.direction == 0:
             minutes = (q.group_time - time).astype(np.float64)
         else:
             minutes = (-time - q.group_time).astype(np.float64)
-        minutes[best == 0] = np.inf
+        minutes[(best == 0) | (minutes > q.most)] = np.inf
         minutes[~q.known] = np.nan
         return minutes
 
@@ -705,11 +767,15 @@ class ShiftJourneys:
         per_way: list[dict[int, Journey | None]] = []
         for q in self.queries:
             by_day: dict[int, Journey | None] = {}
-            for g in np.flatnonzero(q.group_shift == shift).tolist():
-                key, row = self._best_of_group(origin, q, g)
-                leg = self._journey(origin, q, g, key, row)
+            for g in np.flatnonzero(q.group_shift == shift).tolist():  # the day's own first
                 day = int(q.group_day[g])
                 known = by_day.get(day)
+                if q.floor[g] > q.most[g] or (known is not None and known.minutes <= q.floor[g]):
+                    continue  # the previous day's trips cannot do better
+                key, row = self._best_of_group(origin, q, g)
+                leg = self._journey(origin, q, g, key, row)
+                if leg is not None and leg.minutes > q.most[g]:
+                    leg = None
                 if day not in by_day or (leg is not None and (known is None or leg < known)):
                     by_day[day] = leg
             per_way.append(by_day)
