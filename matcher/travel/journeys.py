@@ -606,8 +606,12 @@ class ShiftJourneys:
         if direction == 0:
             # The previous service day's trips, in its own frame (where the start is 24:00
             # later), are the other alternative: a night tram at 24:40 for a 01:00 start.
+            # Only for starts early enough that such a journey may count: no journey on them
+            # leaves home after that day's last departure.
             before = self.model.signatures_before[day]
-            other = np.flatnonzero(before >= 0)
+            latest = self.model.latest_departures[before]
+            soon = start + MINUTES_PER_DAY - latest <= PREVIOUS_DAY_MINUTES
+            other = np.flatnonzero((before >= 0) & soon)
             groups = [
                 (k, day, which[day], start),
                 (k[other], day[other], before[other], start[other] + MINUTES_PER_DAY),
@@ -637,7 +641,6 @@ class ShiftJourneys:
         first = np.searchsorted(group, np.arange(len(g_shift)))
         floor, most = np.full(len(g_shift), -np.inf), np.full(len(g_shift), np.inf)
         if direction == 0:
-            # No journey on the previous day's trips leaves home after its last departure.
             alternative = np.arange(len(k), len(g_shift))
             latest = self.model.latest_departures[g_sig[alternative]]
             floor[alternative] = g_time[alternative] - latest
