@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
 from matcher.reasons import require_translations
-from matcher.travel.journeys import installed_travel
+from matcher.travel.journeys import InstalledTimetable
 from service import docs, schemas, store, web
 from service.catalog import Catalog, ShortlistCache
 from service.closing import ClosingSweep
@@ -143,10 +143,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         prepare_database(db, settings)
         sessions = session_factory(db)
-        travel = None
+        timetable = None
         if settings.transit is not None:
-            travel = installed_travel(settings.transit, week_of=settings.transit_week)
-        catalog = Catalog(travel=travel)
+            timetable = InstalledTimetable(
+                settings.transit,
+                week_of=settings.transit_week,
+                every=settings.transit_look_seconds,
+            )
+        catalog = Catalog(timetable=timetable)
         with sessions() as session:
             catalog.current(session)  # fit now, not on the first request
         # What startup built (the fitted engine, the vocabulary) lives as long as the process:

@@ -21,6 +21,7 @@ from matcher import Candidate, Engine, Match, Vacancy
 from matcher.engine import SkillCredits, rank_keys
 from matcher.reasons import Language
 from matcher.travel.estimate import TravelTimeModel
+from matcher.travel.journeys import InstalledTimetable
 from service import store
 
 logger = logging.getLogger("service")
@@ -52,11 +53,19 @@ class Fitted:
     weights_version: int
     steps: tuple[CatalogStep, ...] = ()
     """The last catalog steps that led here, oldest first, each ending where the next begins."""
+    travel_build: int = 0
+    """Which of the timetable builds this process has used so far the engine's commutes are on."""
     _reduced: dict[frozenset[str], Engine] = field(default_factory=dict, compare=False, repr=False)
     _reduced_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
-    def covers(self, catalog_version: int, weights_version: int) -> bool:
-        return self.catalog_version >= catalog_version and self.weights_version >= weights_version
+    def covers(
+        self, catalog_version: int, weights_version: int, travel: TravelTimeModel | None
+    ) -> bool:
+        return (
+            self.catalog_version >= catalog_version
+            and self.weights_version >= weights_version
+            and self.engine.travel is travel
+        )
 
     def changed_since(self, catalog_version: int) -> frozenset[str] | None:
         """The ids of the vacancies written after `catalog_version` up to this one's; None when
@@ -104,10 +113,12 @@ class Catalog:
         refit_after: int = 200,
         refit_share: float = 0.2,
         travel: TravelTimeModel | None = None,
+        timetable: InstalledTimetable | None = None,
     ) -> None:
         self._lock = threading.Lock()
-        self.travel = travel
-        """The commute's travel times: a timetable (MATCHER_TRANSIT), by default the estimate."""
+        self._travel = travel
+        self._timetable = timetable
+        """The build at MATCHER_TRANSIT, whose newest timetable `travel` gives."""
         # Scoring is CPU work under the GIL: more threads at it than cores only make every
         # request slower (measured: 32 at once gave half the throughput of one at a time).
         self.scoring = threading.BoundedSemaphore(concurrent_scoring)
@@ -122,8 +133,15 @@ class Catalog:
         """Newer catalogs spliced in so far."""
         self._refitting: threading.Thread | None = None
         self._fitted: Fitted | None = None
+        self._travel_builds = 0
         self._people: dict[str, tuple[str, Candidate]] = {}
         self._people_lock = threading.Lock()
+
+    @property
+    def travel(self) -> TravelTimeModel | None:
+        """The commute's travel times: the newest timetable build (MATCHER_TRANSIT), by default
+        the estimate."""
+        return self._timetable.current() if self._timetable is not None else self._travel
 
     @property
     def fitted(self) -> Fitted | None:
@@ -132,13 +150,17 @@ class Catalog:
 
     def current(self, session: Session) -> Fitted:
         catalog_version, weights_version = store.versions(session)
+        travel = self.travel
         fitted = self._fitted
-        if fitted is not None and fitted.covers(catalog_version, weights_version):
+        if fitted is not None and fitted.covers(catalog_version, weights_version, travel):
             return fitted
         with self._lock:
             fitted = self._fitted
-            if fitted is not None and fitted.covers(catalog_version, weights_version):
+            if fitted is not None and fitted.covers(catalog_version, weights_version, travel):
                 return fitted
+            if fitted is not None and fitted.engine.travel is not travel:
+                fitted = None  # a new timetable build: every commute is worked out again
+                self._travel_builds += 1
             # Newest counters, read before the rows: the rows are then at least this new.
             catalog_version, weights_version = store.versions(session)
             if fitted is not None and fitted.weights_version == weights_version:
@@ -147,8 +169,10 @@ class Catalog:
                 weights = store.get_weights(session, version=weights_version).weights
             if fitted is None:
                 self.full_fits += 1
-                engine = Engine(weights, travel=self.travel).fit(self._open_vacancies(session))
-                self._fitted = Fitted(engine, catalog_version, weights_version)
+                engine = Engine(weights, travel=travel).fit(self._open_vacancies(session))
+                self._fitted = Fitted(
+                    engine, catalog_version, weights_version, travel_build=self._travel_builds
+                )
             elif fitted.catalog_version >= catalog_version:
                 engine = fitted.engine.with_weights(weights)
                 self._fitted = replace(
@@ -176,6 +200,7 @@ class Catalog:
             catalog_version,
             weights_version,
             (*fitted.steps, step)[-REMEMBERED_CHANGES:],
+            fitted.travel_build,
         )
 
     def _refit_when_due(self, fitted: Fitted) -> None:
@@ -198,6 +223,8 @@ class Catalog:
             with self._lock:
                 now = self._fitted
                 assert now is not None
+                if now.engine.travel is not old.travel:  # a new timetable build meanwhile
+                    return
                 written = now.changed_since(base.catalog_version)
                 if written is None:  # too much changed meanwhile: the next splice starts again
                     return
@@ -409,7 +436,8 @@ class ShortlistCache:
     def key(stored: str, fitted: Fitted, *query: Any) -> tuple[Any, ...]:
         """`stored` is the person's JSON text as the database holds it."""
         digest = hashlib.blake2b(stored.encode(), digest_size=16).digest()
-        return (digest, fitted.weights_version, *query)
+        # A new timetable build changes every commute.
+        return (digest, fitted.weights_version, fitted.travel_build, *query)
 
     def body_for(self, key: tuple[Any, ...], catalog_version: int) -> bytes | None:
         """The kept body if it holds for this catalog (or a newer one), else None: what most

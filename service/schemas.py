@@ -249,6 +249,8 @@ class NewKey(KeyOut):
 
 class TimetableHealth(BaseModel):
     feeds: list[str]
+    digest: str = ""
+    """Identifies the build's feeds: a new build in the folder is taken up without a restart."""
     week: str
     """The Monday of the week whose timetable shifts are judged on."""
     first_day: str

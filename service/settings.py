@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     transit: Path | None = None
     """Folder of a timetable built by `matcher transit build`; unset means commutes by public
     transport are estimated from the distance."""
+    transit_look_seconds: float = Field(default=5.0, ge=0)
+    """How often, at most, the `transit` folder is looked at for a new build (taken up without
+    a restart)."""
     transit_week: date | None = None
     """A day of the week on whose timetable shifts are judged (a holiday week, say); unset
     means the current week (or the feeds' nearest)."""

@@ -18,9 +18,13 @@ feeds' dates, the journey is not known (NaN) and the commute feature uses its es
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import os
-from collections.abc import Sequence
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,11 +36,13 @@ from matcher.models import MINUTES_PER_DAY
 from matcher.reasons import Reason, Word
 from matcher.schedule import ShiftTable, format_clock
 from matcher.travel.estimate import EstimatedTravelTimes, Mode, regional_km
+from matcher.travel.geo import haversine_km
 from matcher.travel.kept import Kept as _Kept
 from matcher.travel.streets import Streets, StreetTravelTimes
 from matcher.travel.timetable import Timetable
 
 __all__ = [
+    "InstalledTimetable",
     "Journey",
     "ShiftJourneys",
     "TimetableTravelTimes",
@@ -60,6 +66,12 @@ TRANSFER_STOPS = 6
 dozens of stops within 400 m would multiply the search's work for changes nobody makes."""
 CHANGE_MINUTES = 1
 """Least time to change vehicles at one stop."""
+PREVIOUS_DAY_MINUTES = 240
+"""Longest journey on the previous service day's trips that counts for a start: the longest
+commute anyone may set (Candidate.max_commute_minutes). A night tram at 24:10 for a 01:00
+start is one; the last tram of the night, then hours of waiting, for a 06:00 start is none."""
+_NO_CHANGE = 3 * MINUTES_PER_DAY
+"""A change's extra minutes where transfers.txt forbids it: no one reaches a stop that early."""
 ROUNDS = 4
 """Vehicles per journey at most (three changes)."""
 _FEW_SHIFTS = 64
@@ -76,6 +88,7 @@ _EVENT_MASK = (1 << _EVENT_BITS) - 1
 _STOP_KEY = 1 << 20
 Keys = NDArray[np.int64]
 FloatMatrix = NDArray[np.float64]
+logger = logging.getLogger(__name__)
 
 
 def walk_minutes(km: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -141,7 +154,17 @@ class _Direction:
     events_start: NDArray[np.int64]
 
     @classmethod
-    def build(cls, timetable: Timetable, pairs: NDArray[np.int64], *, backward: bool) -> _Direction:
+    def build(
+        cls,
+        timetable: Timetable,
+        pairs: NDArray[np.int64],
+        longer: NDArray[np.int64],
+        *,
+        backward: bool,
+    ) -> _Direction:
+        """`pairs`: the walks between stops one may change by (a, b, minutes), in this
+        direction of time; `longer`: per stop, the minutes a change there takes beyond
+        CHANGE_MINUTES."""
         counts = np.diff(timetable.trip_first)
         n = int(timetable.trip_first[-1])
         if n >= 1 << _EVENT_BITS:
@@ -185,7 +208,8 @@ class _Direction:
             entry_time[order],
         )
         entry_key = entry_stop * _STOP_KEY + entry_time + _TIME_OFFSET
-        wanted = stop.astype(np.int64) * _STOP_KEY + board - CHANGE_MINUTES + _TIME_OFFSET
+        wanted = stop.astype(np.int64) * _STOP_KEY + board - CHANGE_MINUTES - longer[stop]
+        wanted += _TIME_OFFSET
         board_entry = np.searchsorted(entry_key, wanted, side="right") - 1
         stale = (board_entry < 0) | (entry_stop[np.maximum(board_entry, 0)] != stop)
         board_entry[stale] = -1
@@ -303,6 +327,51 @@ class _Queries:
     group_day: NDArray[np.int64]
     group_time: NDArray[np.int64]
     """The deadline (outbound: shift start) or departure (home: shift end), in the day's frame."""
+    group_signature: NDArray[np.int64]
+    primary: NDArray[np.int64]
+    """Per group, the group of the same shift and day on the day's own trips (itself for those)."""
+    floor: NDArray[np.float64]
+    """Per group, the fewest minutes any of its journeys can take (-inf: not known, always
+    searched): the previous day's trips for a start are searched only where the day's own do
+    worse than leaving home at the previous day's last departure."""
+    most: NDArray[np.float64]
+    """Per group, the longest journey that counts (PREVIOUS_DAY_MINUTES on the previous
+    day's trips, else inf)."""
+
+    @cached_property
+    def lookups(self) -> list[tuple[int, NDArray[np.intp], NDArray[np.int64]]]:
+        """Per signature, the rows that look up an entry in its search, and those entries."""
+        found = []
+        for signature in np.unique(self.signature).tolist():
+            rows = np.flatnonzero((self.signature == signature) & (self.entry >= 0))
+            found.append((int(signature), rows, self.entry[rows]))
+        return found
+
+    @cached_property
+    def always_searched(self) -> set[int]:
+        """The signatures of the groups whose floor is not known."""
+        return {int(s) for s in np.unique(self.group_signature[np.isneginf(self.floor)])}
+
+    @cached_property
+    def searched_if_need_be(self) -> list[tuple[int, NDArray[np.intp]]]:
+        """The other signatures, each with the groups that look up its search."""
+        return [
+            (signature, np.flatnonzero(self.group_signature == signature))
+            for signature, _, _ in self.lookups
+            if signature not in self.always_searched
+        ]
+
+    @cached_property
+    def known(self) -> NDArray[np.bool_]:
+        """Which groups have rows (the others' journeys are not known)."""
+        known: NDArray[np.bool_] = np.bincount(self.group, minlength=len(self.group_shift)) > 0
+        return known
+
+    @cached_property
+    def shift_day(self) -> NDArray[np.int64]:
+        """Each group's shift * 7 + day: a flat index is several times quicker for ufunc.at."""
+        flat: NDArray[np.int64] = self.group_shift * 7 + self.group_day
+        return flat
 
 
 class TimetableTravelTimes:
@@ -355,9 +424,13 @@ class TimetableTravelTimes:
 
     @cached_property
     def _week_services(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """Per day from the Sunday before `week` to its last Monday, which distinct set of
+        services runs (-1 outside the feeds), and those sets' trips: the Sunday's trips past
+        24:00 run on Monday's early hours."""
         tt = self.timetable
-        services = np.array([tt.services_on(day) for day in self.week])
-        inside = np.array([tt.first_day <= day <= tt.last_day for day in self.week])
+        days = [self.week[0] - dt.timedelta(days=1), *self.week]
+        services = np.array([tt.services_on(day) for day in days])
+        inside = np.array([tt.first_day <= day <= tt.last_day for day in days])
         distinct, which = np.unique(services, axis=0, return_inverse=True)
         which = np.where(inside, which.reshape(-1), -1)
         return which.astype(np.int64), distinct[:, tt.trip_service]
@@ -374,16 +447,31 @@ class TimetableTravelTimes:
         """Per day of `week`, which distinct set of running trips it has (-1 outside the
         feeds), and those sets (signatures, the network's trips)."""
         which, trips = self._week_services
-        return which, trips[:, trips.any(axis=0)]
+        return which[1:], trips[:, trips.any(axis=0)]
+
+    @cached_property
+    def signatures_before(self) -> NDArray[np.int64]:
+        """Per day of `week`, the signature of the service day before it (-1 outside the
+        feeds): its trips past 24:00 (and its evening, waiting) serve that day's early starts."""
+        return self._week_services[0][:-1]
+
+    @cached_property
+    def latest_departures(self) -> NDArray[np.int64]:
+        """Per signature, the last minute any of its trips leaves a stop, in its own frame."""
+        forward = self.directions[0]
+        runs = self.signatures[1][:, forward.trip]
+        boards = np.broadcast_to(forward.board, runs.shape)
+        latest: NDArray[np.int64] = np.max(boards, axis=1, where=runs, initial=-_NO_CHANGE)
+        return latest
 
     @cached_property
     def directions(self) -> tuple[_Direction, _Direction]:
         tt = self.network
-        points = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
-        pairs = _near_pairs(points, TRANSFER_KM, TRANSFER_STOPS)
+        pairs, longer = _changes(tt)
+        # Backwards in time a walk from a to b is taken from b to a.
         return (
-            _Direction.build(tt, pairs, backward=False),
-            _Direction.build(tt, pairs, backward=True),
+            _Direction.build(tt, pairs, longer, backward=False),
+            _Direction.build(tt, pairs[:, [1, 0, 2]], longer, backward=True),
         )
 
     def nearest_stops(
@@ -493,14 +581,25 @@ class ShiftJourneys:
         k, day = np.nonzero(shifts.days)
         start, end = shifts.start[k], shifts.start[k] + shifts.duration[k]
         if direction == 0:
-            groups = [(k, day, which[day], start)]
+            # The previous service day's trips, in its own frame (where the start is 24:00
+            # later), are the other alternative: a night tram at 24:40 for a 01:00 start.
+            # Only for starts early enough that such a journey may count: no journey on them
+            # leaves home after that day's last departure.
+            before = self.model.signatures_before[day]
+            latest = self.model.latest_departures[before]
+            soon = start + MINUTES_PER_DAY - latest <= PREVIOUS_DAY_MINUTES
+            other = np.flatnonzero((before >= 0) & soon)
+            groups = [
+                (k, day, which[day], start),
+                (k[other], day[other], before[other], start[other] + MINUTES_PER_DAY),
+            ]
         else:
             # The way home after midnight is on the next day's service, in its own frame; the
             # service day's own trips past 24:00 are the other alternative.
-            late = end >= MINUTES_PER_DAY
+            other = np.flatnonzero(end >= MINUTES_PER_DAY)
             groups = [
                 (k, day, which[day], end),
-                (k[late], day[late], which[day[late] + 1], end[late] - MINUTES_PER_DAY),
+                (k[other], day[other], which[day[other] + 1], end[other] - MINUTES_PER_DAY),
             ]
         g_shift = np.concatenate([g[0] for g in groups]).astype(np.int64)
         g_day = np.concatenate([g[1] for g in groups]).astype(np.int64)
@@ -517,6 +616,12 @@ class ShiftJourneys:
         wanted = g_time[group] - walk if direction == 0 else -(g_time[group] + walk)
         entry = self.model.directions[direction].entries_by(stop, wanted)
         first = np.searchsorted(group, np.arange(len(g_shift)))
+        floor, most = np.full(len(g_shift), -np.inf), np.full(len(g_shift), np.inf)
+        if direction == 0:
+            alternative = np.arange(len(k), len(g_shift))
+            latest = self.model.latest_departures[g_sig[alternative]]
+            floor[alternative] = g_time[alternative] - latest
+            most[alternative] = PREVIOUS_DAY_MINUTES
         return _Queries(
             direction=direction,
             signature=g_sig[group],
@@ -527,31 +632,46 @@ class ShiftJourneys:
             group_shift=g_shift,
             group_day=g_day,
             group_time=g_time,
+            group_signature=g_sig,
+            primary=np.concatenate([np.arange(len(k)), other]).astype(np.int64),
+            floor=floor,
+            most=most,
         )
 
-    def _group_keys(self, origin: tuple[float, float], q: _Queries) -> Keys:
-        """Per group its best key (0: no journey)."""
-        keys = np.zeros(len(q.entry), dtype=np.int64)
-        for signature in np.unique(q.signature).tolist():
-            result = self.model.search(origin, signature, q.direction)
-            if result is None:
-                continue
-            rows = (q.signature == signature) & (q.entry >= 0)
-            keys[rows] = result[q.entry[rows]]
-        best = np.zeros(len(q.group_shift), dtype=np.int64)
-        np.maximum.at(best, q.group, keys)
-        return best
+    def _looked_up(
+        self, origin: tuple[float, float], q: _Queries, signatures: set[int], keys: Keys
+    ) -> None:
+        """The rows' keys from these signatures' searches, into `keys`."""
+        for signature, rows, entries in q.lookups:
+            if signature in signatures:
+                result = self.model.search(origin, signature, q.direction)
+                if result is not None:
+                    keys[rows] = result[entries]
 
     def _minutes_by_group(self, origin: tuple[float, float], q: _Queries) -> NDArray[np.float64]:
-        best = self._group_keys(origin, q)
+        keys = np.zeros(len(q.entry), dtype=np.int64)
+        self._looked_up(origin, q, q.always_searched, keys)
+        minutes = self._minutes_of(q, keys)
+        # The other day's trips, only where they might do better (a search each).
+        if not q.searched_if_need_be:
+            return minutes
+        could = (q.floor < minutes[q.primary]) & (q.floor <= q.most) & q.known
+        wanted = {signature for signature, groups in q.searched_if_need_be if could[groups].any()}
+        if wanted:
+            self._looked_up(origin, q, wanted, keys)
+            minutes = self._minutes_of(q, keys)
+        return minutes
+
+    def _minutes_of(self, q: _Queries, keys: Keys) -> NDArray[np.float64]:
+        best = np.zeros(len(q.group_shift), dtype=np.int64)
+        np.maximum.at(best, q.group, keys)
         time = self.model.times(best, q.direction)
         if q.direction == 0:
             minutes = (q.group_time - time).astype(np.float64)
         else:
             minutes = (-time - q.group_time).astype(np.float64)
-        minutes[best == 0] = np.inf
-        known = np.bincount(q.group, minlength=len(q.group_shift)) > 0
-        minutes[~known] = np.nan
+        minutes[(best == 0) | (minutes > q.most)] = np.inf
+        minutes[~q.known] = np.nan
         return minutes
 
     def overlay(
@@ -598,15 +718,13 @@ class ShiftJourneys:
         n_shifts = len(self.shifts.start)
         row = np.full(n_shifts, np.nan)
         if self.covered(origin):
-            there = np.full((n_shifts, 7), np.nan)
-            home = np.full((n_shifts, 7), np.inf)
-            out_q, home_q = self.queries
-            there[out_q.group_shift, out_q.group_day] = self._minutes_by_group(origin, out_q)
-            np.minimum.at(
-                home,
-                (home_q.group_shift, home_q.group_day),
-                self._minutes_by_group(origin, home_q),
-            )
+            # Each way's alternatives (the service day's, the one before or after it) for a
+            # shift's day: the best of them.
+            there, home = np.full((2, n_shifts, 7), np.inf)
+            for q, best in zip(self.queries, (there, home), strict=True):
+                minutes = self._minutes_by_group(origin, q)
+                with np.errstate(invalid="ignore"):  # NaN (not known) is meant to win
+                    np.minimum.at(best.reshape(-1), q.shift_day, minutes)
             # NaN (not known: no stop near the workplace, a day outside the feeds) wins.
             per_day = np.where(self.shifts.days, np.maximum(there, home), -np.inf)
             row = per_day.max(axis=1)
@@ -629,11 +747,15 @@ class ShiftJourneys:
         per_way: list[dict[int, Journey | None]] = []
         for q in self.queries:
             by_day: dict[int, Journey | None] = {}
-            for g in np.flatnonzero(q.group_shift == shift).tolist():
-                key, row = self._best_of_group(origin, q, g)
-                leg = self._journey(origin, q, g, key, row)
+            for g in np.flatnonzero(q.group_shift == shift).tolist():  # the day's own first
                 day = int(q.group_day[g])
                 known = by_day.get(day)
+                if q.floor[g] > q.most[g] or (known is not None and known.minutes <= q.floor[g]):
+                    continue  # the previous day's trips cannot do better
+                key, row = self._best_of_group(origin, q, g)
+                leg = self._journey(origin, q, g, key, row)
+                if leg is not None and leg.minutes > q.most[g]:
+                    leg = None
                 if day not in by_day or (leg is not None and (known is None or leg < known)):
                     by_day[day] = leg
             per_way.append(by_day)
@@ -714,6 +836,38 @@ class ShiftJourneys:
             changes=int(direction.trip[last_event]) != int(direction.trip[first_event]),
             minutes=int(minutes),
         )
+
+
+def _changes(timetable: Timetable) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The walks a change may take, (pairs, 3): stops a, b and the minutes from a to b; and
+    per stop the minutes a change there takes beyond CHANGE_MINUTES.
+
+    The stops near each other (TRANSFER_KM), as the feeds' transfers.txt amends them: its walk
+    between two stops is allowed whatever the distance (types 0 and 1), lengthened to its
+    minimum (2) or left out (3), its first row for a pair winning. At one stop, a minimum (2)
+    lengthens every change there and 3 forbids them, walks in from other stops included: the
+    search has one boarding deadline per vehicle at a stop, however one got there.
+    """
+    tt = timetable
+    points = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
+    near = _near_pairs(points, TRANSFER_KM, TRANSFER_STOPS)
+    a, b = tt.transfer_from.astype(np.int64), tt.transfer_to.astype(np.int64)
+    kind, least = tt.transfer_type.astype(np.int64), tt.transfer_minutes.astype(np.int64)
+    longer = np.zeros(len(points), dtype=np.int64)
+    same = a == b
+    lengthened = same & (kind == 2)
+    np.maximum.at(longer, a[lengthened], least[lengthened] - CHANGE_MINUTES)
+    longer[a[same & (kind == 3)]] = _NO_CHANGE
+    a, b, kind, least = a[~same], b[~same], kind[~same], least[~same]
+    km = haversine_km(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
+    walk = np.maximum(walk_minutes(km), np.where(kind == 2, least - CHANGE_MINUTES, 0))
+    rows = np.concatenate(
+        [np.stack([a, b, walk, kind], axis=1), np.insert(near, 3, -1, axis=1)]
+    ).astype(np.int64)
+    _, first = np.unique(rows[:, 0] * len(points) + rows[:, 1], return_index=True)
+    rows = rows[np.sort(first)]
+    pairs: NDArray[np.int64] = rows[rows[:, 3] != 3, :3]
+    return pairs, longer
 
 
 def _near_pairs(points: NDArray[np.float64], km: float, most: int) -> NDArray[np.int64]:
@@ -805,6 +959,63 @@ def installed_travel(
     return TimetableTravelTimes(Timetable.load(Path(where)), week_of=week_of, streets=streets)
 
 
+_UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
+"""What a build's files raise while half written."""
+
+
+class InstalledTimetable:
+    """The timetable built at a folder, loaded again once a new build replaces it, so a running
+    service takes it up without a restart. The build is looked at (a stat of timetable.json,
+    written last, and of streets.npz) at most every `every` seconds; a build that cannot be
+    read yet (half written) leaves the one in use, and is tried again at the next look."""
+
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        week_of: dt.date | None = None,
+        every: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.directory = Path(directory)
+        self.week_of = week_of
+        self.every = every
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._stamp = self._build_stamp()
+        self.travel = installed_travel(self.directory, week_of=week_of)
+        self._looked = clock()
+
+    def _build_stamp(self) -> tuple[tuple[int, int] | None, ...]:
+        stamps: list[tuple[int, int] | None] = []
+        for name in ("timetable.json", "streets.npz"):
+            try:
+                found = (self.directory / name).stat()
+            except FileNotFoundError:
+                stamps.append(None)
+            else:
+                stamps.append((found.st_mtime_ns, found.st_size))
+        return tuple(stamps)
+
+    def current(self) -> TimetableTravelTimes | StreetTravelTimes | None:
+        """The newest build that could be read."""
+        now = self._clock()
+        if now - self._looked < self.every:
+            return self.travel
+        with self._lock:
+            if now - self._looked >= self.every:
+                self._looked = now
+                stamp = self._build_stamp()
+                if stamp != self._stamp:
+                    try:
+                        travel = installed_travel(self.directory, week_of=self.week_of)
+                    except _UNREADABLE:
+                        logger.warning("the new timetable at %s cannot be read yet", self.directory)
+                    else:
+                        self.travel, self._stamp = travel, stamp
+        return self.travel
+
+
 def timetable_status(travel: object, today: dt.date | None = None) -> dict[str, object] | None:
     """What /health says of the timetable in use: its feeds and dates, and whether expired."""
     if not isinstance(travel, TimetableTravelTimes):
@@ -814,6 +1025,7 @@ def timetable_status(travel: object, today: dt.date | None = None) -> dict[str, 
     expired = tt.last_day < today
     return {
         "feeds": [f.name for f in tt.feeds],
+        "digest": tt.digest,
         "week": travel.week[0].isoformat(),
         "first_day": tt.first_day.isoformat(),
         "last_day": tt.last_day.isoformat(),

@@ -75,6 +75,13 @@ class Timetable:
     digest: str = ""
     """Identifies the content: journeys cached for one timetable are not used for another."""
     summary: dict[str, object] = field(default_factory=dict)
+    transfer_from: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    transfer_to: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    """transfers.txt between stops (a station's rows for each of its platforms); none in a
+    build made before they were read."""
+    transfer_type: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    """0 or 1 allowed, 2 taking at least transfer_minutes, 3 not possible."""
+    transfer_minutes: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
 
     @property
     def last_day(self) -> dt.date:
@@ -144,11 +151,22 @@ class Timetable:
                 "time_arrive",
                 "time_depart",
                 "running",
+                "transfer_from",
+                "transfer_to",
+                "transfer_type",
+                "transfer_minutes",
             )
         }
-        np.savez_compressed(directory / "timetable.npz", **arrays)
+        # Each file whole or not at all, the arrays first: a running service that sees the
+        # new timetable.json (InstalledTimetable) reads the arrays it describes.
+        written = directory / "timetable.npz.new"
+        with written.open("wb") as out:
+            np.savez_compressed(out, **arrays)
+        written.replace(directory / "timetable.npz")
         meta = {"digest": self.digest, **self.describe()}
-        (directory / "timetable.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        written = directory / "timetable.json.new"
+        written.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        written.replace(directory / "timetable.json")
 
     @classmethod
     def load(cls, directory: Path) -> Timetable:
@@ -180,15 +198,24 @@ def _rows(archive: zipfile.ZipFile, feed: str, name: str) -> Iterator[dict[str, 
     yield from reader
 
 
-def _minutes(clock: str, feed: str, where: str) -> int:
-    """'25:10:00' -> 1510; a blank (a stop between timed ones) is refused here for clarity."""
+_LAST_MINUTE = 48 * 60
+"""A service day's trips end by the morning after; the planner's keys too."""
+
+
+def _seconds(clock: str, feed: str, where: str) -> int:
+    """'25:10:00' -> 90600; a blank (a stop between timed ones) is refused here for clarity."""
     parts = clock.strip().split(":")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise FeedError(f"{feed}: stop_times.txt {where}: '{clock}' is not a time (HH:MM:SS)")
+        raise FeedError(f"{feed}: {where}: '{clock}' is not a time (HH:MM:SS)")
     hours, minutes, seconds = map(int, parts)
-    if hours >= 48:  # a service day's trips end by the morning after; the planner's keys too
-        raise FeedError(f"{feed}: stop_times.txt {where}: '{clock}' is past 48:00:00")
-    return hours * 60 + minutes + (1 if seconds >= 30 else 0)
+    if hours * 60 + minutes >= _LAST_MINUTE:
+        raise FeedError(f"{feed}: {where}: '{clock}' is past 48:00:00")
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _minutes(seconds: int) -> int:
+    """To the nearest minute (half a minute up): 25:10:30 -> 1511."""
+    return (seconds + 30) // 60
 
 
 def _date(text: str, feed: str, name: str) -> dt.date:
@@ -217,6 +244,8 @@ class _Merged:
     """(trip, sequence, stop, arrive, depart)"""
     weekly: list[tuple[int, tuple[bool, ...], dt.date, dt.date]] = field(default_factory=list)
     exceptions: list[tuple[int, dt.date, bool]] = field(default_factory=list)
+    transfers: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """(from stop, to stop, transfer_type, min_transfer_time in minutes)"""
 
 
 def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> FeedInfo:
@@ -228,9 +257,16 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
     prefix = f"{number}:"
     with archive:
         agency = next((r.get("agency_name", "") for r in _rows(archive, feed, "agency.txt")), "")
+        # Every stop id: the platforms it stands for (a station's too, for transfers.txt).
+        platforms: dict[str, list[int]] = {}
         for row in _rows(archive, feed, "stops.txt"):
+            platforms.setdefault(row["stop_id"], [])
             if row.get("location_type", "0").strip() not in ("", "0"):
                 continue  # stations and entrances: riders board at their platforms
+            index = len(merged.stop_lat)
+            platforms[row["stop_id"]].append(index)
+            if parent := row.get("parent_station", ""):
+                platforms.setdefault(parent, []).append(index)
             try:
                 lat, lon = float(row["stop_lat"]), float(row["stop_lon"])
             except ValueError:
@@ -259,7 +295,7 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
             merged.trip_route.append(route)
             merged.trip_service.append(service)
         progress("trips", len(merged.trip_route))
-        count = 0
+        count, first_time = 0, len(merged.times)
         for count, row in enumerate(_rows(archive, feed, "stop_times.txt"), start=1):
             trip = merged.trip_index.get(prefix + row["trip_id"])
             stop = merged.stop_index.get(prefix + row["stop_id"])
@@ -270,13 +306,15 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
             depart_text = row["departure_time"].strip() or arrive_text
             if not arrive_text.strip():
                 continue  # untimed stops (interpolation) are left out: riders cannot plan on them
-            where = f"row {count}"
-            arrive = _minutes(arrive_text, feed, where)
-            depart = _minutes(depart_text, feed, where)
+            where = f"stop_times.txt row {count}"
+            arrive = _minutes(_seconds(arrive_text, feed, where))
+            depart = _minutes(_seconds(depart_text, feed, where))
             merged.times.append((trip, int(row["stop_sequence"]), stop, arrive, depart))
             if count % 100_000 == 0:
                 progress("stop times", count)
         progress("stop times", count)
+        _run_frequencies(archive, feed, prefix, merged, first_time)
+        _read_transfers(archive, feed, platforms, merged)
         days: list[dt.date] = []
         for row in _rows(archive, feed, "calendar.txt"):
             service = merged.service_index.setdefault(
@@ -299,6 +337,73 @@ def _read_one(path: Path, number: int, merged: _Merged, progress: Progress) -> F
     if not merged.times:
         raise FeedError(f"{feed}: stop_times.txt has no timed stops")
     return FeedInfo(feed, agency, min(days).isoformat(), max(days).isoformat())
+
+
+def _run_frequencies(
+    archive: zipfile.ZipFile, feed: str, prefix: str, merged: _Merged, first_time: int
+) -> None:
+    """Trips given by frequencies.txt become their runs: the template's stop times moved to
+    start at each headway from start_time until (not at) end_time. exact_times 0 (only the
+    headway is promised) is read as 1: the runs leave at the window's start and every headway
+    after it. The template's own times are no run of their own."""
+    runs: dict[int, list[int]] = {}
+    for number, row in enumerate(_rows(archive, feed, "frequencies.txt"), start=1):
+        where = f"frequencies.txt row {number}"
+        trip = merged.trip_index.get(prefix + row.get("trip_id", ""))
+        if trip is None:
+            raise FeedError(f"{feed}: {where}: unknown trip")
+        begin = _seconds(row.get("start_time", ""), feed, where)
+        end = _seconds(row.get("end_time", ""), feed, where)
+        headway = row.get("headway_secs", "").strip()
+        if not headway.isdigit() or int(headway) == 0:
+            raise FeedError(f"{feed}: {where}: headway_secs '{headway}' is not a positive number")
+        runs.setdefault(trip, []).extend(range(begin, end, int(headway)))
+    if not runs:
+        return
+    template: dict[int, list[tuple[int, int, int, int, int]]] = {}
+    kept = []
+    for time in merged.times[first_time:]:
+        if time[0] in runs:
+            template.setdefault(time[0], []).append(time)
+        else:
+            kept.append(time)
+    for trip, starts in runs.items():
+        rows = sorted(template.get(trip, []), key=lambda t: t[1])
+        if not rows:
+            continue
+        zero = rows[0][4]
+        for start in starts:
+            run, shift = len(merged.trip_route), _minutes(start) - zero
+            if rows[-1][3] + shift >= _LAST_MINUTE:
+                raise FeedError(f"{feed}: frequencies.txt: a run of a trip ends past 48:00:00")
+            merged.trip_route.append(merged.trip_route[trip])
+            merged.trip_service.append(merged.trip_service[trip])
+            kept += [(run, seq, stop, a + shift, d + shift) for _, seq, stop, a, d in rows]
+    merged.times[first_time:] = kept
+
+
+_PARTICULAR = ("from_route_id", "to_route_id", "from_trip_id", "to_trip_id")
+"""transfers.txt columns that make a row apply to some vehicles only."""
+
+
+def _read_transfers(
+    archive: zipfile.ZipFile, feed: str, platforms: dict[str, list[int]], merged: _Merged
+) -> None:
+    """transfers.txt's rows between stops (a station's for each pair of platforms). Rows for
+    particular trips or routes, and in-seat transfers (4, 5), are left out: the planner's
+    changes are per stop, whatever the vehicles."""
+    for number, row in enumerate(_rows(archive, feed, "transfers.txt"), start=1):
+        if any(row.get(c, "").strip() for c in _PARTICULAR):
+            continue
+        kind = row.get("transfer_type", "").strip() or "0"
+        if kind not in ("0", "1", "2", "3"):
+            continue
+        ends = [platforms.get(row.get(c, "")) for c in ("from_stop_id", "to_stop_id")]
+        if ends[0] is None or ends[1] is None:
+            raise FeedError(f"{feed}: transfers.txt row {number}: unknown stop")
+        least = row.get("min_transfer_time", "").strip()
+        minutes = -(-int(least) // 60) if least.isdigit() else 0  # at least: rounded up
+        merged.transfers += [(a, b, int(kind), minutes) for a in ends[0] for b in ends[1]]
 
 
 def read_feeds(paths: Sequence[Path], *, progress: Progress | None = None) -> Timetable:
@@ -324,6 +429,7 @@ def read_feeds(paths: Sequence[Path], *, progress: Progress | None = None) -> Ti
         running[rows, service] = np.asarray(weekly)[weekday_of_row[rows]]
     for service, day, added in merged.exceptions:
         running[(day - first).days, service] = added
+    transfers = np.array(merged.transfers, dtype=np.int32).reshape(-1, 4)
     digest = hashlib.sha256()
     for p in paths:
         digest.update(Path(p).read_bytes())
@@ -343,5 +449,9 @@ def read_feeds(paths: Sequence[Path], *, progress: Progress | None = None) -> Ti
         running=running,
         feeds=feeds,
         digest=digest.hexdigest()[:16],
+        transfer_from=transfers[:, 0],
+        transfer_to=transfers[:, 1],
+        transfer_type=transfers[:, 2],
+        transfer_minutes=transfers[:, 3],
     )
     return timetable

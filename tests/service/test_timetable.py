@@ -85,6 +85,7 @@ def test_health_names_the_timetable_and_warns_once_it_has_expired(built):
     assert travel is not None
     now = timetable_status(travel, today=dt.date(2027, 3, 1))
     assert now is not None and now.pop("week") == travel.week[0].isoformat()
+    assert now.pop("digest") == travel.timetable.digest
     assert now == {
         "feeds": ["delijn_synthetic.zip", "nmbs_synthetic.zip"],
         "first_day": "2026-01-01",
@@ -113,6 +114,34 @@ def test_the_service_uses_the_timetable_it_is_given(built, tmp_path):
         r["message"] for line in body["results"] for r in line["features"]["commute"]["reasons"]
     ]
     assert any(" from " in m and ", arrives " in m for m in messages), messages
+
+
+def test_a_new_build_is_taken_up_without_a_restart(tmp_path):
+    folder = tmp_path / "transit"
+    assert _build("--gtfs", FEEDS[1], "--output", folder) == 0
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = create_app(settings_for(url, transit=folder, transit_look_seconds=0))
+    with TestClient(app) as client:
+        jobhunter = as_role({"jobhunter": make_key(app, "jobhunter")}, "jobhunter")
+        before = client.get("/health").json()["timetable"]
+        assert before["feeds"] == ["nmbs_synthetic.zip"]
+        client.get("/candidates/c-0008/shortlist?top=5", headers=jobhunter)
+        catalog = app.state.catalog
+        fits = catalog.full_fits
+        assert _build("--gtfs", FEEDS[0], "--gtfs", FEEDS[1], "--output", folder) == 0
+        now = client.get("/health").json()["timetable"]
+        assert now["feeds"] == ["delijn_synthetic.zip", "nmbs_synthetic.zip"]
+        assert now["digest"] != before["digest"]
+        body = client.get("/candidates/c-0008/shortlist?top=5", headers=jobhunter).json()
+        assert catalog.full_fits == fits + 1
+        assert catalog.fitted.engine.travel.timetable.digest == now["digest"]
+        client.get("/candidates/c-0008/shortlist?top=5", headers=jobhunter)
+        assert catalog.full_fits == fits + 1  # once per build
+    # c-0008 lives in Deurne: the trams of the new build's De Lijn feed reach them.
+    messages = [
+        r["message"] for line in body["results"] for r in line["features"]["commute"]["reasons"]
+    ]
+    assert any(m.startswith("tram ") for m in messages), messages
 
 
 def test_without_a_timetable_health_says_none(tmp_path):
