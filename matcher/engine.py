@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.bounds import KeptBounds, VacancyBounds
+from matcher.bounds import SAMPLE_STEP, KeptBounds, VacancyBounds, sampled_cut
 from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
 from matcher.features.childcare import BusyPrefix, ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
@@ -476,24 +476,9 @@ class Engine:
         asked for, before the last near miss). The result is the same as scoring them all,
         which it falls back to (None) once a pool would hold too much of the catalog."""
         top, include_blocked, withheld = wanted
-        if self._bounds is None:
-            self._bounds = VacancyBounds(self)
-        bounds = self._bounds.bound(self, candidate, about.credits, near=include_blocked)
-        # What each could score at best, ranked as `rank_order` ranks: higher is listed first.
-        near: NDArray[np.float32] | None = None
-        listed: NDArray[np.float32]
-        if include_blocked:
-            listed = bounds.score.copy()
-            listed[bounds.blocked] -= np.float32(2.0)
-            near = bounds.near
-        else:
-            listed = np.where(bounds.blocked, np.float32(-np.inf), bounds.score)
-        if withheld is not None and len(withheld):
-            listed[withheld] = -np.inf
-            if near is not None:
-                near[withheld] = -np.inf
         pool = max(self.staged_pool, 2 * top)
-        while pool * self.staged_until <= len(listed):
+        while pool * self.staged_until <= len(self.vacancies_):
+            listed, near = self._ranked_bounds(candidate, about, wanted, pool)
             columns = _most_promising(listed, pool)
             if near is not None:
                 columns = np.union1d(columns, _most_promising(near, pool))
@@ -518,6 +503,29 @@ class Engine:
                 return taken._listing(candidate, about, scores, order, missed)
             pool *= 4
         return None
+
+    def _ranked_bounds(
+        self, candidate: Candidate, about: _AboutCandidate, wanted: _Wanted, pool: int
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
+        """What each vacancy could score at best, ranked as `rank_order` ranks (higher is
+        listed first; -inf never), bounded closely enough to find the `pool` most promising;
+        and with blocked ones asked for, likewise as a near miss."""
+        if self._bounds is None:
+            self._bounds = VacancyBounds(self)
+        top, include_blocked, withheld = wanted
+        near: NDArray[np.float32] | None = None
+        if include_blocked:
+            bounds = self._bounds.bound(self, candidate, about.credits, near=True)
+            listed = bounds.score.copy()
+            listed[bounds.blocked] -= np.float32(2.0)
+            near = bounds.near
+        else:
+            listed = self._bounds.listed(self, candidate, about.credits, promising=pool)
+        if withheld is not None and len(withheld):
+            listed[withheld] = -np.inf
+            if near is not None:
+                near[withheld] = -np.inf
+        return listed, near
 
     def _scored_shortlist(
         self, candidate: Candidate, about: _AboutCandidate, wanted: _Wanted
@@ -806,20 +814,11 @@ def _pick(vacancies: list[Vacancy], columns: NDArray[np.int64]) -> list[Vacancy]
     return list(picked)
 
 
-_SAMPLE_STEP = 16
-
-
 def _most_promising(best: NDArray[np.float32], pool: int) -> NDArray[np.int64]:
-    """The columns with the `pool` highest bounds (all those tied with the last of them too),
-    leaving out those that can never be listed (-inf)."""
+    """The columns with about the `pool` highest bounds (all those tied with the last of them
+    too), leaving out those that can never be listed (-inf)."""
     if pool < len(best):
-        # The cut from every 16th bound: about `pool` columns, at a sixteenth of partitioning
-        # them all (any cut gives the same shortlist; this one only sets how much is scored).
-        sample = best[::_SAMPLE_STEP]
-        place = min(max(pool // _SAMPLE_STEP, 1), len(sample))
-        # Sorted, not partitioned: numpy's partition near the top of an array with many equal
-        # values (every -inf) took ten times as long as sorting it.
-        cut = np.sort(sample)[len(sample) - place]
+        cut = sampled_cut(best[::SAMPLE_STEP], pool)
         if cut > -np.inf:
             return np.flatnonzero(best >= cut).astype(np.int64)
     return np.flatnonzero(best > -np.inf).astype(np.int64)
