@@ -27,7 +27,7 @@ from scipy import sparse
 from matcher.features.childcare import unavailable_prefix
 from matcher.features.commute import candidate_modes
 from matcher.models import MINUTES_PER_DAY, Candidate
-from matcher.schedule import MINUTES_PER_WEEK, ShiftTable, group_starts, ranges
+from matcher.schedule import MINUTES_PER_WEEK, ShiftTable, group_starts
 from matcher.travel.estimate import KM_PER_DEGREE, MODES, EstimatedTravelTimes, Mode
 from matcher.travel.geo import ANTWERP_CENTRE
 from matcher.weights import FEATURES
@@ -208,9 +208,13 @@ class VacancyBounds:
             @ skills.preferred_
             + sparse.diags(w_title / spread) @ skills.title_
         )
-        self.skills_ = sparse.csc_matrix(weighted)
-        self.skills_.sort_indices()
-        self.skills_indptr_ = self.skills_.indptr.astype(np.int64)
+        by_concept = sparse.csc_matrix(weighted)
+        by_concept.sort_indices()
+        # Its columns as plain arrays: a person's are sliced out and joined (quicker than
+        # gathering them entry by entry), with the vacancies as bincount takes them.
+        self.skills_start_ = by_concept.indptr.astype(np.int64)
+        self.skills_vacancy_ = by_concept.indices.astype(np.intp)
+        self.skills_weight_ = by_concept.data
         self.licence_required_ = skills.licence_required_
         self.licence_columns_ = np.flatnonzero(skills.licence_required_)
         self.concept_column_ = skills.column_
@@ -318,12 +322,15 @@ class VacancyBounds:
         known = [(self.concept_column_.get(c, -1), credit.value) for c, credit in credits.items()]
         columns = np.array([k for k, _ in known if k >= 0], dtype=np.int64)
         values = np.array([v for k, v in known if k >= 0], dtype=np.float64) * share
-        indptr = self.skills_indptr_
-        sizes = indptr[columns + 1] - indptr[columns]
-        entries = ranges(indptr[:-1], sizes, columns)
-        weights = self.skills_.data[entries] * np.repeat(values, sizes)
+        start = self.skills_start_
+        spans = list(zip(start[columns].tolist(), start[columns + 1].tolist(), strict=True))
+        if not spans:
+            return np.zeros(len(self.profile_))
+        vacancy = np.concatenate([self.skills_vacancy_[a:b] for a, b in spans])
+        weights = np.concatenate([self.skills_weight_[a:b] for a, b in spans])
+        weights *= np.repeat(values, [b - a for a, b in spans])
         earned: NDArray[np.float64] = np.bincount(
-            self.skills_.indices[entries], weights=weights, minlength=len(self.profile_)
+            vacancy, weights=weights, minlength=len(self.profile_)
         ).astype(np.float64, copy=False)  # with no entries at all, integers
         return earned
 
