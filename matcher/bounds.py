@@ -11,7 +11,9 @@ requirement, weekly hours and shifts (a "profile") are scored per person once pe
 profile and gathered; the skills are one weighted sum over the concepts the person has; the
 commute is the quickest mode as the crow flies, in float32, with public transport only where it
 runs at the shifts' starts and ends. A shift widened by no commute at all is the least it can
-overflow the person's free hours.
+overflow the person's free hours. For a shortlist without blocked ones, the commute is bounded
+so only where a vacancy could be among the most promising, found from every 16th vacancy
+(`VacancyBounds.listed`): the other features alone rule most out.
 """
 
 from __future__ import annotations
@@ -431,10 +433,10 @@ class VacancyBounds:
         return minutes
 
 
-_Row = TypeVar("_Row", bound=np.generic)
+_Scalar = TypeVar("_Scalar", bound=np.generic)
 
 
-def _at(values: NDArray[_Row], columns: NDArray[np.int64] | None) -> NDArray[_Row]:
+def _at(values: NDArray[_Scalar], columns: NDArray[np.int64] | None) -> NDArray[_Scalar]:
     """`values` at `columns`, or all of them (not copied) if None."""
     return values if columns is None else values[columns]
 
@@ -537,5 +539,6 @@ class KeptBounds:
 
 _ABOVE = np.float32(2.0)
 """A bound above any score."""
+
 _UNBOUNDED_AT_MOST = 256
 """How many columns spliced in without bounds are scored exactly every time, at least."""
