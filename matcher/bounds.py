@@ -11,14 +11,16 @@ requirement, weekly hours and shifts (a "profile") are scored per person once pe
 profile and gathered; the skills are one weighted sum over the concepts the person has; the
 commute is the quickest mode as the crow flies, in float32, with public transport only where it
 runs at the shifts' starts and ends. A shift widened by no commute at all is the least it can
-overflow the person's free hours.
+overflow the person's free hours. For a shortlist without blocked ones, the commute is bounded
+so only where a vacancy could be among the most promising, found from every 16th vacancy
+(`VacancyBounds.listed`): the other features alone rule most out.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,7 +29,7 @@ from scipy import sparse
 from matcher.features.childcare import unavailable_prefix
 from matcher.features.commute import candidate_modes
 from matcher.models import MINUTES_PER_DAY, Candidate
-from matcher.schedule import MINUTES_PER_WEEK, ShiftTable, group_starts, ranges
+from matcher.schedule import MINUTES_PER_WEEK, ShiftTable, group_starts
 from matcher.travel.estimate import KM_PER_DEGREE, MODES, EstimatedTravelTimes, Mode
 from matcher.travel.geo import ANTWERP_CENTRE
 from matcher.weights import FEATURES
@@ -135,6 +137,23 @@ class ScoreBounds:
     """If asked for: at least the score where the vacancy is blocked, -inf where it cannot be."""
 
 
+@dataclass(frozen=True)
+class _ProfileBounds:
+    """Per distinct profile: at least its share of the score, and whether it surely blocks."""
+
+    score: NDArray[np.float64]
+    blocked: NDArray[np.bool_]
+    childcare: NDArray[np.float64]
+    """At least the schedule's share of the score."""
+
+
+def _shares(engine: Engine) -> dict[str, np.float32]:
+    """Each feature's share of the score, from the weights."""
+    w = engine.weights.weights
+    total = sum(w[name] for name in FEATURES)
+    return {name: np.float32(w[name] / total) for name in FEATURES}
+
+
 class VacancyBounds:
     """What the bounds need from the fitted vacancies, worked out once per fitted engine."""
 
@@ -191,12 +210,19 @@ class VacancyBounds:
             @ skills.preferred_
             + sparse.diags(w_title / spread) @ skills.title_
         )
-        self.skills_ = sparse.csc_matrix(weighted)
-        self.skills_.sort_indices()
+        by_concept = sparse.csc_matrix(weighted)
+        by_concept.sort_indices()
+        # Its columns as plain arrays: a person's are sliced out and joined (quicker than
+        # gathering them entry by entry), with the vacancies as bincount takes them.
+        self.skills_start_ = by_concept.indptr.astype(np.int64)
+        self.skills_vacancy_ = by_concept.indices.astype(np.intp)
+        self.skills_weight_ = by_concept.data
         self.licence_required_ = skills.licence_required_
+        self.licence_columns_ = np.flatnonzero(skills.licence_required_)
         self.concept_column_ = skills.column_
 
         commute = engine.commute_
+        self.sample_ = np.arange(0, len(commute.destinations_), SAMPLE_STEP)
         lat0, lon0 = ANTWERP_CENTRE
         self.north_km_ = ((commute.destinations_[:, 0] - lat0) * KM_PER_DEGREE).astype(np.float32)
         self.east_deg_ = (commute.destinations_[:, 1] - lon0).astype(np.float32)
@@ -219,31 +245,14 @@ class VacancyBounds:
     ) -> ScoreBounds:
         """The person's bounds over every fitted vacancy; with `near`, also as a near miss."""
         w = engine.weights.weights
-        total = sum(w[name] for name in FEATURES)
-        share = {name: np.float32(w[name] / total) for name in FEATURES}
-        # Per profile: language, and the schedule at its least overflow with the weekly hours.
-        language = self.language_.score([candidate])
-        overflow = self.schedules_.least_overflow(candidate)
-        fit, schedule_blocks = engine.childcare_.rate(overflow)
-        hours = self.childcare_.best_scores([candidate])[0]
-        penalty = 1.0 - hours  # what the hours a week cost (best_scores is 1 less that)
-        fit_here = fit[self.profile_schedule_]
-        childcare = np.clip(fit_here - penalty[self.profile_hours_], 0.0, 1.0)
-        profile_score = share["language"] * language.score[0][self.profile_language_]
-        profile_score += share["childcare"] * childcare
-        profile_score += share["skills"] * self.profile_skills_
-        profile_score += SLACK
-        profile_blocks = np.zeros(len(self.profile_schedule_), dtype=np.bool_)
-        if w["language"] > 0:
-            profile_blocks |= language.blocking[0][self.profile_language_]
-        if w["childcare"] > 0:
-            profile_blocks |= schedule_blocks[self.profile_schedule_]
-        score = profile_score.astype(np.float32).take(self.profile_)
-        blocked = profile_blocks.take(self.profile_)
+        share = _shares(engine)
+        profiles = self._profiles(engine, candidate, share)
+        score = profiles.score.astype(np.float32).take(self.profile_)
+        blocked = profiles.blocked.take(self.profile_)
         if w["skills"] > 0 and not candidate.driving_licence:
             blocked |= self.licence_required_
         if w["skills"] > 0:
-            self._add_skills(score, credits, share["skills"])
+            score += self._skills(credits, share["skills"])
         # Where a vacancy is not surely blocked, only the commute or the schedule can still
         # block it (language and licence are exact), and a feature that blocks scores 0.
         could_block: list[NDArray[np.float32]] = []
@@ -255,47 +264,117 @@ class VacancyBounds:
         if not near:
             return ScoreBounds(score=score, blocked=blocked)
         if w["childcare"] > 0:
-            could_block.append((share["childcare"] * childcare).astype(np.float32)[self.profile_])
+            could_block.append(profiles.childcare.astype(np.float32)[self.profile_])
         if could_block:
             unless = score - np.minimum.reduce(could_block)
         else:
             unless = np.full(len(score), -np.inf, dtype=np.float32)
         return ScoreBounds(score=score, blocked=blocked, near=np.where(blocked, score, unless))
 
-    def _add_skills(
-        self, score: NDArray[np.float32], credits: dict[str, Any], share: np.float32
-    ) -> None:
-        """Adds the skills score's share (the neutral 0.5 aside, which the profiles hold), from
-        the columns of the concepts the person has."""
+    def listed(
+        self, engine: Engine, candidate: Candidate, credits: dict[str, Any], *, promising: int
+    ) -> NDArray[np.float32]:
+        """`bound`'s scores where a vacancy is not surely blocked, -inf where it is; but the
+        commute is bounded closely only where a vacancy could be among the `promising` highest
+        that `sampled_cut` finds, and by its whole share elsewhere: still bounds, for a few
+        percent of the commute's work (the other features alone rule most vacancies out)."""
+        w = engine.weights.weights
+        share = _shares(engine)
+        profiles = self._profiles(engine, candidate, share)
+        # Summed in `bound`'s order, so that a bound closely made is the same as there.
+        listed = np.where(profiles.blocked, -np.inf, profiles.score).astype(np.float32)
+        listed = listed.take(self.profile_)
+        if w["skills"] > 0 and not candidate.driving_licence:
+            listed[self.licence_columns_] = -np.inf
+        if w["skills"] > 0:
+            listed += self._skills(credits, share["skills"])
+        if w["commute"] > 0:
+            self._add_promising_commute(engine, candidate, listed, share["commute"], promising)
+        return listed
+
+    def _profiles(
+        self, engine: Engine, candidate: Candidate, share: dict[str, np.float32]
+    ) -> _ProfileBounds:
+        """Per profile: the language, and the schedule at its least overflow with the weekly
+        hours, and the skills' neutral 0.5 where a vacancy names none."""
+        w = engine.weights.weights
+        language = self.language_.score([candidate])
+        overflow = self.schedules_.least_overflow(candidate)
+        fit, schedule_blocks = engine.childcare_.rate(overflow)
+        hours = self.childcare_.best_scores([candidate])[0]
+        penalty = 1.0 - hours  # what the hours a week cost (best_scores is 1 less that)
+        fit_here = fit[self.profile_schedule_]
+        childcare = share["childcare"] * np.clip(fit_here - penalty[self.profile_hours_], 0.0, 1.0)
+        profile_score = share["language"] * language.score[0][self.profile_language_]
+        profile_score += childcare
+        profile_score += share["skills"] * self.profile_skills_
+        profile_score += SLACK
+        profile_blocks = np.zeros(len(self.profile_schedule_), dtype=np.bool_)
+        if w["language"] > 0:
+            profile_blocks |= language.blocking[0][self.profile_language_]
+        if w["childcare"] > 0:
+            profile_blocks |= schedule_blocks[self.profile_schedule_]
+        return _ProfileBounds(profile_score, profile_blocks, childcare)
+
+    def _skills(self, credits: dict[str, Any], share: np.float32) -> NDArray[np.float64]:
+        """The skills score's share (the neutral 0.5 aside, which the profiles hold), from the
+        columns of the concepts the person has. Not clipped at 1: a vacancy's weights add up
+        to 1 and credits are at most 1, so only rounding could pass it, and a bound may."""
         # A concept spliced in since is in none of these vacancies: it earns nothing here.
         known = [(self.concept_column_.get(c, -1), credit.value) for c, credit in credits.items()]
         columns = np.array([k for k, _ in known if k >= 0], dtype=np.int64)
-        values = np.array([v for k, v in known if k >= 0], dtype=np.float64)
-        indptr = self.skills_.indptr.astype(np.int64)
-        sizes = indptr[columns + 1] - indptr[columns]
-        entries = ranges(indptr[:-1], sizes, columns)
-        weights = self.skills_.data[entries] * np.repeat(values, sizes)
-        earned = np.bincount(
-            self.skills_.indices[entries], weights=weights, minlength=len(score)
+        values = np.array([v for k, v in known if k >= 0], dtype=np.float64) * share
+        start = self.skills_start_
+        spans = list(zip(start[columns].tolist(), start[columns + 1].tolist(), strict=True))
+        if not spans:
+            return np.zeros(len(self.profile_))
+        vacancy = np.concatenate([self.skills_vacancy_[a:b] for a, b in spans])
+        weights = np.concatenate([self.skills_weight_[a:b] for a, b in spans])
+        weights *= np.repeat(values, [b - a for a, b in spans])
+        earned: NDArray[np.float64] = np.bincount(
+            vacancy, weights=weights, minlength=len(self.profile_)
         ).astype(np.float64, copy=False)  # with no entries at all, integers
-        np.minimum(earned, 1.0, out=earned)  # never below 0: credits and weights are not
-        earned *= share
-        score += earned
+        return earned
+
+    def _add_promising_commute(
+        self,
+        engine: Engine,
+        candidate: Candidate,
+        listed: NDArray[np.float32],
+        share: np.float32,
+        promising: int,
+    ) -> None:
+        """Adds the commute's bound to `listed` (see `listed`), -inf where it surely blocks."""
+        # The cut `sampled_cut` will find on the final bounds: the sample's own, bounded closely.
+        sample = self.sample_
+        commute, too_far = self._commute(engine, candidate, share, sample)
+        cut = sampled_cut(np.where(too_far, -np.inf, listed[sample] + commute), promising)
+        # Below the cut even with the commute's whole share, a vacancy is not among them.
+        least = cut - share if cut > -np.inf else np.finfo(np.float32).min
+        close = np.flatnonzero(listed >= least)
+        commute, too_far = self._commute(engine, candidate, share, close)
+        closely = np.where(too_far, -np.inf, listed[close] + commute)  # as the sample's
+        listed += share
+        listed[close] = closely
 
     def _commute(
-        self, engine: Engine, candidate: Candidate, share: np.float32
+        self,
+        engine: Engine,
+        candidate: Candidate,
+        share: np.float32,
+        columns: NDArray[np.int64] | None = None,
     ) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
-        """At least the commute score's share, and where it surely blocks: the quickest mode
-        the person has, as if every place were a point and each mode ran whenever it could
-        at all."""
+        """At least the commute score's share, and where it surely blocks, at `columns` (all
+        if None): the quickest mode the person has, as if every place were a point and each
+        mode ran whenever it could at all."""
         commute = engine.commute_
         modes = _undominated(engine, sorted(candidate_modes(candidate), key=MODES.index))
-        by_mode = self._minutes(engine, candidate, modes)
+        by_mode = self._minutes(engine, candidate, modes, columns)
         minutes: NDArray[np.float32] | None = None
         for mode in modes:
             t = by_mode[mode]
             if mode in self.not_running_:
-                t += self.not_running_[mode]
+                t += _at(self.not_running_[mode], columns)
             if minutes is None:
                 minutes = t
             else:
@@ -303,7 +382,7 @@ class VacancyBounds:
         assert minutes is not None  # walking at least: the quickest modes always remain
         if self.any_transport_provided_:
             shuttle = by_mode["employer_transport"]
-            shuttle += self.no_shuttle_
+            shuttle += _at(self.no_shuttle_, columns)
             np.minimum(minutes, shuttle, out=minutes)
         s = commute.settings
         limit = candidate.max_commute_minutes
@@ -319,20 +398,25 @@ class VacancyBounds:
         return score, too_far
 
     def _minutes(
-        self, engine: Engine, candidate: Candidate, modes: list[Mode]
+        self,
+        engine: Engine,
+        candidate: Candidate,
+        modes: list[Mode],
+        columns: NDArray[np.int64] | None,
     ) -> dict[Mode, NDArray[np.float32]]:
         """Per mode (the person's, and the employer's transport where some vacancy has it), at
-        most its minutes to each vacancy at any hour, where either end is only a postcode too."""
+        most its minutes to each vacancy at `columns` (all if None) at any hour, where either
+        end is only a postcode too."""
         wanted = [*modes, "employer_transport"] if self.any_transport_provided_ else modes
         travel = engine.commute_.travel
         if type(travel) is not EstimatedTravelTimes:  # another model: its own minutes
             origin = np.array([candidate.home.coordinates], dtype=np.float64)
-            own = travel.minutes(wanted, origin, self.destinations_)
+            own = travel.minutes(wanted, origin, _at(self.destinations_, columns))
             return {m: t[0].astype(np.float32) for m, t in own.items()}
         lat, lon = candidate.home.coordinates
         lat0, lon0 = ANTWERP_CENTRE
-        north = self.north_km_ - np.float32((lat - lat0) * KM_PER_DEGREE)
-        east = self.east_deg_ - np.float32(lon - lon0)
+        north = _at(self.north_km_, columns) - np.float32((lat - lat0) * KM_PER_DEGREE)
+        east = _at(self.east_deg_, columns) - np.float32(lon - lon0)
         east *= np.float32(KM_PER_DEGREE * np.cos(np.radians(lat)))
         north *= north
         east *= east
@@ -347,6 +431,30 @@ class VacancyBounds:
             t += np.float32(est.fixed_minutes - per_km * _KM_SLACK)
             minutes[mode] = t
         return minutes
+
+
+_Scalar = TypeVar("_Scalar", bound=np.generic)
+
+
+def _at(values: NDArray[_Scalar], columns: NDArray[np.int64] | None) -> NDArray[_Scalar]:
+    """`values` at `columns`, or all of them (not copied) if None."""
+    return values if columns is None else values[columns]
+
+
+SAMPLE_STEP = 16
+"""The most promising vacancies are found from the bounds of every 16th."""
+
+
+def sampled_cut(sample: NDArray[np.float32], promising: int) -> float:
+    """The bound from which on about `promising` vacancies are, from the bounds of every
+    SAMPLE_STEP-th (`sample`), at a sixteenth of partitioning them all (any cut gives the same
+    shortlist; this one only sets how much is scored); -inf where too few could be listed."""
+    place = min(max(promising // SAMPLE_STEP, 1), len(sample))
+    if not place:
+        return -np.inf
+    # Sorted, not partitioned: numpy's partition near the top of an array with many equal
+    # values (every -inf) took ten times as long as sorting it.
+    return float(np.sort(sample)[len(sample) - place])
 
 
 def _infinite_where_not(ok: NDArray[np.bool_]) -> NDArray[np.float32]:
@@ -413,13 +521,24 @@ class KeptBounds:
         found = self.base.bound(engine, candidate, credits, near=near)
         known = self.columns >= 0
         where = np.maximum(self.columns, 0)
-        above = np.float32(2.0)
         return ScoreBounds(
-            score=np.where(known, found.score[where], above),
+            score=np.where(known, found.score[where], _ABOVE),
             blocked=found.blocked[where] & known,
-            near=None if found.near is None else np.where(known, found.near[where], above),
+            near=None if found.near is None else np.where(known, found.near[where], _ABOVE),
         )
 
+    def listed(
+        self, engine: Engine, candidate: Candidate, credits: dict[str, Any], *, promising: int
+    ) -> NDArray[np.float32]:
+        found = self.base.listed(engine, candidate, credits, promising=promising)
+        listed: NDArray[np.float32] = np.where(
+            self.columns >= 0, found[np.maximum(self.columns, 0)], _ABOVE
+        )
+        return listed
+
+
+_ABOVE = np.float32(2.0)
+"""A bound above any score."""
 
 _UNBOUNDED_AT_MOST = 256
 """How many columns spliced in without bounds are scored exactly every time, at least."""

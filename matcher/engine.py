@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Self
+from typing import Any, NamedTuple, Self, overload
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.bounds import KeptBounds, VacancyBounds
+from matcher.bounds import SAMPLE_STEP, KeptBounds, VacancyBounds, sampled_cut
 from matcher.features.base import BoolMatrix, FeatureScores, FloatMatrix, Splice
 from matcher.features.childcare import BusyPrefix, ChildcareFeature, unavailable_prefix
 from matcher.features.commute import CommuteFeature
@@ -258,6 +257,9 @@ class _Asked:
 class Engine:
     """Scores every open vacancy for candidates with numpy, and explains only what is shown."""
 
+    vacancies_: Sequence[Vacancy]
+    """The open vacancies, one per column (a list, but in an engine `_taken` from another)."""
+
     def __init__(
         self,
         weights: Weights | None = None,
@@ -348,7 +350,7 @@ class Engine:
         new = object.__new__(Engine)
         new.__dict__.update(self.__dict__)
         table, shifts = self.commute_.shifts_.take(columns)
-        new.vacancies_ = _pick(self.vacancies_, columns)
+        new.vacancies_ = _Picked(self.vacancies_, columns)
         new.skills_ = self.skills_.take(columns)
         new.language_ = self.language_.take(columns)
         new.commute_ = self.commute_.take(columns, shifts, table)
@@ -476,24 +478,12 @@ class Engine:
         asked for, before the last near miss). The result is the same as scoring them all,
         which it falls back to (None) once a pool would hold too much of the catalog."""
         top, include_blocked, withheld = wanted
-        if self._bounds is None:
-            self._bounds = VacancyBounds(self)
-        bounds = self._bounds.bound(self, candidate, about.credits, near=include_blocked)
-        # What each could score at best, ranked as `rank_order` ranks: higher is listed first.
-        near: NDArray[np.float32] | None = None
-        listed: NDArray[np.float32]
-        if include_blocked:
-            listed = bounds.score.copy()
-            listed[bounds.blocked] -= np.float32(2.0)
-            near = bounds.near
-        else:
-            listed = np.where(bounds.blocked, np.float32(-np.inf), bounds.score)
-        if withheld is not None and len(withheld):
-            listed[withheld] = -np.inf
-            if near is not None:
-                near[withheld] = -np.inf
         pool = max(self.staged_pool, 2 * top)
-        while pool * self.staged_until <= len(listed):
+        ranked = None
+        while pool * self.staged_until <= len(self.vacancies_):
+            if ranked is None or not include_blocked:  # only those without are made per pool
+                ranked = self._ranked_bounds(candidate, about, wanted, pool)
+            listed, near = ranked
             columns = _most_promising(listed, pool)
             if near is not None:
                 columns = np.union1d(columns, _most_promising(near, pool))
@@ -518,6 +508,29 @@ class Engine:
                 return taken._listing(candidate, about, scores, order, missed)
             pool *= 4
         return None
+
+    def _ranked_bounds(
+        self, candidate: Candidate, about: _AboutCandidate, wanted: _Wanted, pool: int
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
+        """What each vacancy could score at best, ranked as `rank_order` ranks (higher is
+        listed first; -inf never), bounded closely enough to find the `pool` most promising;
+        and with blocked ones asked for, likewise as a near miss."""
+        if self._bounds is None:
+            self._bounds = VacancyBounds(self)
+        top, include_blocked, withheld = wanted
+        near: NDArray[np.float32] | None = None
+        if include_blocked:
+            bounds = self._bounds.bound(self, candidate, about.credits, near=True)
+            listed = bounds.score.copy()
+            listed[bounds.blocked] -= np.float32(2.0)
+            near = bounds.near
+        else:
+            listed = self._bounds.listed(self, candidate, about.credits, promising=pool)
+        if withheld is not None and len(withheld):
+            listed[withheld] = -np.inf
+            if near is not None:
+                near[withheld] = -np.inf
+        return listed, near
 
     def _scored_shortlist(
         self, candidate: Candidate, about: _AboutCandidate, wanted: _Wanted
@@ -825,28 +838,35 @@ _SHOWN_ROUNDING = 5.1e-5
 """At most what rounding a score to SCORE_DECIMALS adds to it (half the last place, and some)."""
 
 
-def _pick(vacancies: list[Vacancy], columns: NDArray[np.int64]) -> list[Vacancy]:
-    """The vacancies at `columns`, picked in C rather than in a Python loop."""
-    if len(columns) < 2:
-        return [vacancies[j] for j in columns.tolist()]
-    picked: tuple[Vacancy, ...] = operator.itemgetter(*columns.tolist())(vacancies)
-    return list(picked)
+class _Picked(Sequence[Vacancy]):
+    """The vacancies at some columns of a list, each looked up only when asked for: picking a
+    pool's hundreds at once touched as many objects scattered over memory (a fifth of a
+    millisecond at 100,000 vacancies), for the ten lines a shortlist explains."""
 
+    def __init__(self, vacancies: Sequence[Vacancy], columns: NDArray[np.int64]) -> None:
+        self._vacancies = vacancies
+        self._columns = columns
 
-_SAMPLE_STEP = 16
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    @overload
+    def __getitem__(self, index: int) -> Vacancy: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Vacancy]: ...
+
+    def __getitem__(self, index: int | slice) -> Vacancy | Sequence[Vacancy]:
+        if isinstance(index, slice):
+            return [self._vacancies[j] for j in self._columns[index].tolist()]
+        return self._vacancies[int(self._columns[index])]
 
 
 def _most_promising(best: NDArray[np.float32], pool: int) -> NDArray[np.int64]:
-    """The columns with the `pool` highest bounds (all those tied with the last of them too),
-    leaving out those that can never be listed (-inf)."""
+    """The columns with about the `pool` highest bounds (all those tied with the last of them
+    too), leaving out those that can never be listed (-inf)."""
     if pool < len(best):
-        # The cut from every 16th bound: about `pool` columns, at a sixteenth of partitioning
-        # them all (any cut gives the same shortlist; this one only sets how much is scored).
-        sample = best[::_SAMPLE_STEP]
-        place = min(max(pool // _SAMPLE_STEP, 1), len(sample))
-        # Sorted, not partitioned: numpy's partition near the top of an array with many equal
-        # values (every -inf) took ten times as long as sorting it.
-        cut = np.sort(sample)[len(sample) - place]
+        cut = sampled_cut(best[::SAMPLE_STEP], pool)
         if cut > -np.inf:
             return np.flatnonzero(best >= cut).astype(np.int64)
     return np.flatnonzero(best > -np.inf).astype(np.int64)
@@ -872,7 +892,7 @@ def _settled(
     return bool(listed_keys[-1] < 1.0 - best_left - _SHOWN_ROUNDING)
 
 
-def _kept(vacancies: list[Vacancy], keep: NDArray[np.int64]) -> list[Vacancy]:
+def _kept(vacancies: Sequence[Vacancy], keep: NDArray[np.int64]) -> list[Vacancy]:
     """The vacancies at `keep` (ascending): by deleting the few others when most stay."""
     if len(keep) < len(vacancies) // 2:
         return [vacancies[j] for j in keep.tolist()]

@@ -109,6 +109,30 @@ def test_bounds_are_never_below_a_score_nor_block_what_scoring_does_not(person, 
     assert np.all(bounds.near[blocked] >= scores.score[0][blocked])
 
 
+@props
+@given(
+    people,
+    weights,
+    st.integers(1, 2 * len(CATALOG)),
+    st.sampled_from(["estimate", "another model"]),
+)
+def test_bounds_made_closely_only_for_the_promising_are_still_bounds(
+    person, weighed, promising, model
+):
+    engine = ENGINES[model][0].with_weights(Weights(version=3, weights=weighed))
+    scores = engine.score([person])
+    bounds = VacancyBounds(engine)
+    credits = engine.skills_.credits(person)
+    listed = bounds.listed(engine, person, credits, promising=promising)
+    listable = ~scores.blocked[0]
+    assert np.all(listed[listable] >= scores.score[0][listable])
+    # Surely blocked only where bounding every commute closely says so; never closer than that.
+    exact = bounds.bound(engine, person, credits)
+    surely = listed == -np.inf
+    assert not np.any(surely & ~exact.blocked)
+    assert np.all(listed[~surely] >= exact.score[~surely])
+
+
 def test_a_shortlist_of_nothing_but_withheld_vacancies_is_empty():
     person = make_candidate()
     everything, staged = ENGINES["estimate"]

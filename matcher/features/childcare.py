@@ -263,12 +263,16 @@ class ChildcareFeature:
         first, last = int(self.day_bounds_[j]), int(self.day_bounds_[j + 1])
         widen_by_shift = {k: math.ceil(min(m, _MAX_WIDENING)) for k, m in shift_minutes.items()}
         days = slice(first, last)
-        w = np.array([widen_by_shift[int(k)] for k in self.day_shift_[days]], dtype=np.int32)
-        overflow = _minutes_outside(prefix[0], self.day_start_[days], self.day_end_[days], w)
+        # As lists: one vacancy's few days, read one by one (numpy scalars cost more).
+        day_shift: list[int] = self.day_shift_[days].tolist()
+        day_start: list[int] = self.day_start_[days].tolist()
+        w = np.array([widen_by_shift[k] for k in day_shift], dtype=np.int32)
+        outside = _minutes_outside(prefix[0], self.day_start_[days], self.day_end_[days], w)
+        overflow: list[int] = outside.tolist()
         by_shift: dict[int, list[int]] = {}
-        for d in range(last - first):
-            by_shift.setdefault(int(self.day_shift_[first + d]), []).append(d)
-        worst = {k: max(int(overflow[d]) for d in ds) for k, ds in by_shift.items()}
+        for d, k in enumerate(day_shift):
+            by_shift.setdefault(k, []).append(d)
+        worst = {k: max(overflow[d] for d in ds) for k, ds in by_shift.items()}
         if self.shifts_.pattern_all[j]:
             shift = max(worst, key=lambda k: (worst[k], -k))
         elif chosen_shift in worst:
@@ -280,7 +284,7 @@ class ChildcareFeature:
         start = int(self.shifts_.start[shift])
         end = start + int(self.shifts_.duration[shift])
         short_days = [
-            DAYS[(int(self.day_start_[first + d]) - MINUTES_PER_WEEK) // MINUTES_PER_DAY]
+            DAYS[(day_start[d] - MINUTES_PER_WEEK) // MINUTES_PER_DAY]
             for d in by_shift[shift]
             if overflow[d] > 0
         ]

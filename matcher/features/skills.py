@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
@@ -103,6 +103,7 @@ class SkillsFeature:
         self._interleaved: sparse.csr_matrix | None = None
         self._taken: sparse.csr_matrix | None = None
         self._vacancy_concepts = _object_array(read)
+        self._named: dict[str, tuple[str, Mapping[str, str]]] = {}
         return self
 
     def splice(self, change: Splice) -> SkillsFeature:
@@ -448,7 +449,21 @@ class SkillsFeature:
         """A concept's name in params: the vocabulary's Dutch label (or the vacancy's words)."""
         if concept.startswith(_TEXT):
             return concept.removeprefix(_TEXT)
-        return self.vocabulary.concepts[concept].label("nl")
+        return self._names(concept)[0]
+
+    def _names(self, concept: str) -> tuple[str, Mapping[str, str]]:
+        """A vocabulary concept's Dutch label, and its first label in each language that has
+        one: looked up once per fit (a shortlist's reasons name each concept a few times)."""
+        names = self._named.get(concept)
+        if names is None:
+            known = self.vocabulary.concepts[concept]
+            labels = known.labels
+            by_language: Mapping[str, str] = {
+                lang: labels[lang][0] for lang in LANGUAGES if labels.get(lang)
+            }
+            names = (known.label("nl"), by_language)
+            self._named[concept] = names
+        return names
 
 
 def _standing(credit: _Credit | None) -> int:
@@ -466,11 +481,10 @@ class _Words:
         self._wording = wording
 
     def __call__(self, concept: str) -> Term:
-        fallback = self._wording.get(concept) or self._feature._label(concept)
         if concept.startswith(_TEXT):
-            return Term({}, fallback)
-        labels = self._feature.vocabulary.concepts[concept].labels
-        return Term({lang: labels[lang][0] for lang in LANGUAGES if labels.get(lang)}, fallback)
+            return Term({}, self._wording.get(concept) or self._feature._label(concept))
+        label, by_language = self._feature._names(concept)
+        return Term(by_language, self._wording.get(concept) or label)
 
 
 def _interleaving(rows: int) -> NDArray[np.int64]:
