@@ -655,7 +655,7 @@ class ShiftJourneys:
         # The other day's trips, only where they might do better (a search each).
         if not q.searched_if_need_be:
             return minutes
-        could = (q.floor < minutes[q.primary]) & (q.floor <= q.most) & q.known
+        could = (q.floor < minutes[q.primary]) & q.known  # (`soon` kept floor <= most)
         wanted = {signature for signature, groups in q.searched_if_need_be if could[groups].any()}
         if wanted:
             self._looked_up(origin, q, wanted, keys)
@@ -750,7 +750,7 @@ class ShiftJourneys:
             for g in np.flatnonzero(q.group_shift == shift).tolist():  # the day's own first
                 day = int(q.group_day[g])
                 known = by_day.get(day)
-                if q.floor[g] > q.most[g] or (known is not None and known.minutes <= q.floor[g]):
+                if known is not None and known.minutes <= q.floor[g]:
                     continue  # the previous day's trips cannot do better
                 key, row = self._best_of_group(origin, q, g)
                 leg = self._journey(origin, q, g, key, row)
