@@ -384,12 +384,13 @@ class CommuteFeature:
         return reasons, hours
 
     def _along_streets(self, home: tuple[float, float], j: int, mode: Mode) -> bool:
-        """Whether the streets gave this trip's minutes (not the estimate: off the extract)."""
+        """Whether the streets gave this trip's minutes (not the estimate: off the extract), as
+        the street model decided it (its searches are kept: asking again searches no more)."""
         if self.streets is None or mode not in STREET_MODES:
             return False
         origin = np.array([home], dtype=np.float64)
-        found = self.streets.along_streets([mode], origin, self.destinations_[j : j + 1])
-        return mode in found and bool(np.isfinite(found[mode][0, 0]))
+        _, on_streets = self.streets.sourced([mode], origin, self.destinations_[j : j + 1])[mode]
+        return bool(on_streets[0, 0])
 
     def explain(
         self, candidate: Candidate, vacancy_index: int, *, chosen_shift: int | None = None

@@ -52,9 +52,8 @@ __all__ = [
     "journey_reasons",
 ]
 
-WALK_KM_PER_HOUR = 4.8
-WALK_DETOUR = 1.3
-"""As the estimate's walking: street distance over crow-fly distance."""
+_WALK = EstimatedTravelTimes().walk
+"""Walks to, from and between stops: the estimate's (its detour and speed)."""
 ACCESS_KM = 1.2
 """Farthest stop one walks to from home or from a workplace (about 20 minutes)."""
 ACCESS_STOPS = 6
@@ -91,8 +90,11 @@ FloatMatrix = NDArray[np.float64]
 logger = logging.getLogger(__name__)
 
 
-def walk_minutes(km: NDArray[np.float64]) -> NDArray[np.int64]:
-    minutes: NDArray[np.int64] = np.ceil(km * WALK_DETOUR * 60 / WALK_KM_PER_HOUR).astype(np.int64)
+def estimated_walk_minutes(km: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Whole minutes walking `km` as the crow flies, by the estimate (not along streets)."""
+    minutes: NDArray[np.int64] = np.ceil(km * _WALK.detour * 60 / _WALK.km_per_hour).astype(
+        np.int64
+    )
     return minutes
 
 
@@ -482,21 +484,21 @@ class TimetableTravelTimes:
         tt = self.timetable
         stops = np.stack([tt.stop_lat, tt.stop_lon], axis=1)
         km = regional_km(points, stops)
-        if self.streets is not None:
+        if self.roads is not None:
             return self._walked_to_stops(points, stops, km)
         take = min(ACCESS_STOPS, km.shape[1])
         nearest = np.argpartition(km, take - 1, axis=1)[:, :take]
         near_km = np.take_along_axis(km, nearest, axis=1)
         nearest = np.where(near_km <= ACCESS_KM, nearest, -1)
-        return nearest.astype(np.int64), walk_minutes(near_km)
+        return nearest.astype(np.int64), estimated_walk_minutes(near_km)
 
     def _walked_to_stops(
         self, points: NDArray[np.float64], stops: NDArray[np.float64], km: FloatMatrix
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """nearest_stops along the streets: the stops within ACCESS_KM as the crow flies, by
         the minutes it takes to walk there (no more than walking ACCESS_KM is estimated at)."""
-        assert self.streets is not None
-        most = float(walk_minutes(np.array([ACCESS_KM]))[0])
+        assert self.roads is not None
+        most = float(estimated_walk_minutes(np.array([ACCESS_KM]))[0])
         distinct, which = np.unique(points, axis=0, return_inverse=True)
         found = np.full((len(distinct), ACCESS_STOPS), -1, dtype=np.int64)
         walks = np.zeros((len(distinct), ACCESS_STOPS), dtype=np.int64)
@@ -506,7 +508,7 @@ class TimetableTravelTimes:
             if not len(near):
                 continue
             origin = (float(point[0]), float(point[1]))
-            minutes = self.streets.walk_minutes(origin, stops[near], most_km=ACCESS_KM * 1.5)
+            minutes = self.roads.walk_minutes(origin, stops[near], most_km=ACCESS_KM * 1.5)
             order = np.argsort(minutes, kind="stable")[:ACCESS_STOPS]
             order = order[minutes[order] <= most]
             found[row, : len(order)] = near[order]
@@ -860,7 +862,7 @@ def _changes(timetable: Timetable) -> tuple[NDArray[np.int64], NDArray[np.int64]
     longer[a[same & (kind == 3)]] = _NO_CHANGE
     a, b, kind, least = a[~same], b[~same], kind[~same], least[~same]
     km = haversine_km(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
-    walk = np.maximum(walk_minutes(km), np.where(kind == 2, least - CHANGE_MINUTES, 0))
+    walk = np.maximum(estimated_walk_minutes(km), np.where(kind == 2, least - CHANGE_MINUTES, 0))
     rows = np.concatenate(
         [np.stack([a, b, walk, kind], axis=1), np.insert(near, 3, -1, axis=1)]
     ).astype(np.int64)
@@ -890,7 +892,7 @@ def _near_pairs(points: NDArray[np.float64], km: float, most: int) -> NDArray[np
         nearest = np.argpartition(distance, take - 1, axis=1)[:, :take]
         near = np.take_along_axis(distance, nearest, axis=1)
         a, k = np.nonzero(np.isfinite(near))
-        walks = walk_minutes(near[a, k])
+        walks = estimated_walk_minutes(near[a, k])
         found.append(np.stack([rows[a], cols[nearest[a, k]], walks], axis=1).astype(np.int64))
     if not found:
         return np.zeros((0, 3), dtype=np.int64)

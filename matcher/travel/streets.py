@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from matcher.travel.estimate import EstimatedTravelTimes, Mode
@@ -31,7 +31,6 @@ __all__ = ["STREET_MODES", "StreetTravelTimes", "Streets", "read_osm", "way_mode
 StreetMode = Literal["walk", "bike", "car"]
 STREET_MODES: tuple[StreetMode, ...] = ("walk", "bike", "car")
 
-WALK_KM_PER_HOUR = 4.8
 _METRES_PER_DEGREE = 111_320.0
 
 # Which modes may use a segment, from its first node to its second (ahead) or back.
@@ -147,20 +146,6 @@ class Streets:
 
         return flat
 
-    def walk_minutes(
-        self, origin: tuple[float, float], targets: NDArray[np.float64], *, most_km: float
-    ) -> NDArray[np.float64]:
-        """(T,) minutes walking from origin to each target along the streets (the straight
-        bits to and from the nearest street node included); inf beyond `most_km`."""
-        walk = self.network("walk", WALK_KM_PER_HOUR)
-        most = most_km / WALK_KM_PER_HOUR * 60
-        off, node = walk.nearest(np.concatenate([np.array([origin], dtype=np.float64), targets]))
-        minutes = (
-            walk.off_street_minutes(off[0] + off[1:]) + walk.reached(int(node[0]), most)[node[1:]]
-        )
-        result: NDArray[np.float64] = np.where(minutes <= most, minutes, np.inf)
-        return result
-
 
 class StreetNetwork:
     """One mode's directed graph over the streets it may use, weighted in minutes."""
@@ -187,8 +172,15 @@ class StreetNetwork:
         first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
         n = len(streets.lat)
         self.graph = csr_array((weight[first], (tail[first], head[first])), shape=(n, n))
-        self.nodes = np.flatnonzero(np.bincount(np.concatenate([tail, head]), minlength=n))
-        """The nodes the mode may start from or arrive at."""
+        used = np.bincount(np.concatenate([tail, head]), minlength=n) > 0
+        # Only the largest strongly connected piece: a corner on a stray fragment (a cut-off
+        # service road, a one-way dead end) reaches nothing, and a trip snapped to it would
+        # read "longer than any search" instead of keeping the estimate. Within this piece
+        # every node reaches every other, so a search's inf means only "past its limit".
+        _, piece = connected_components(self.graph, directed=True, connection="strong")
+        sizes = np.bincount(piece[used], minlength=n) if used.any() else np.zeros(1, np.int64)
+        self.nodes = np.flatnonzero(used & (piece == int(np.argmax(sizes))))
+        """The nodes the mode may start from or arrive at (and get back from)."""
         self._flat = streets.flat
         points = np.stack([streets.lat[self.nodes], streets.lon[self.nodes]], axis=1)
         self._index = cKDTree(self._flat(points)) if len(self.nodes) else None
@@ -247,27 +239,53 @@ class StreetTravelTimes:
         ] = Kept(16)
 
     def _network(self, mode: StreetMode) -> StreetNetwork:
-        speed = (
-            WALK_KM_PER_HOUR if mode == "walk" else float(getattr(self.estimate, mode).km_per_hour)
-        )
-        return self.streets.network(mode, speed)
+        """The mode's graph, walking and cycling at the estimate's speeds (cars: the roads')."""
+        return self.streets.network(mode, float(getattr(self.estimate, mode).km_per_hour))
 
     def minutes(
         self, modes: Sequence[Mode], origins: NDArray[np.float64], destinations: NDArray[np.float64]
     ) -> dict[Mode, NDArray[np.float64]]:
+        sourced = self.sourced(modes, origins, destinations)
+        return {mode: found for mode, (found, _) in sourced.items()}
+
+    def sourced(
+        self, modes: Sequence[Mode], origins: NDArray[np.float64], destinations: NDArray[np.float64]
+    ) -> dict[Mode, tuple[NDArray[np.float64], NDArray[np.bool_]]]:
+        """Per mode, (C, V) minutes and where the streets gave them (elsewhere: the estimate,
+        an end being off the extract or the mode not on it): the one place this is decided."""
         estimated = self.estimate.minutes(modes, origins, destinations)
         streets = self.along_streets(modes, origins, destinations)
-        result: dict[Mode, NDArray[np.float64]] = {}
+        result: dict[Mode, tuple[NDArray[np.float64], NDArray[np.bool_]]] = {}
         for mode, guess in estimated.items():
             known = streets.get(mode)
             if known is None:
-                result[mode] = guess
+                result[mode] = (guess, np.zeros(guess.shape, dtype=np.bool_))
                 continue
-            # Past the search's reach the trip is longer than it, whatever the estimate says.
+            on_streets = ~np.isnan(known)
+            # Both ends snap into one strongly connected piece, so a trip not found is one
+            # past the search's reach: longer than it, whatever the estimate says.
             beyond = np.maximum(guess, self.most_minutes + 1)
-            result[mode] = np.where(
-                np.isnan(known), guess, np.where(np.isinf(known), beyond, known)
-            )
+            found = np.where(on_streets, np.where(np.isinf(known), beyond, known), guess)
+            result[mode] = (found, on_streets)
+        return result
+
+    def walk_minutes(
+        self, origin: tuple[float, float], targets: NDArray[np.float64], *, most_km: float
+    ) -> NDArray[np.float64]:
+        """(T,) minutes walking from origin to each target along the streets (the straight
+        bits to and from the nearest street node included), the estimate's where either end is
+        off the extract (or nothing is walkable on it); inf beyond walking `most_km`."""
+        walk = self.estimate.walk
+        most = most_km / walk.km_per_hour * 60
+        origins = np.array([origin], dtype=np.float64)
+        minutes = self.estimate.minutes(["walk"], origins, targets)["walk"][0]
+        if "walk" in self.modes:
+            network = self._network("walk")
+            off, node = self._ends("walk", network, np.concatenate([origins, targets]))
+            if not np.isnan(off[0]):
+                along = off[0] + off[1:] + network.reached(int(node[0]), most)[node[1:]]
+                minutes = np.where(np.isnan(along), minutes, along)
+        result: NDArray[np.float64] = np.where(minutes <= most, minutes, np.inf)
         return result
 
     def along_streets(

@@ -36,7 +36,6 @@ from matcher.travel.streets import (
     CAR_BACK,
     CAR_SPEED_SHARE,
     WALK,
-    WALK_KM_PER_HOUR,
     Streets,
     StreetTravelTimes,
     read_osm,
@@ -52,17 +51,20 @@ SOUTH = (HOME[0] - 0.0063, HOME[1])  # 700 m south, on home's bank
 KM_NORTH = 1 / 111.32  # degrees of latitude in a km (as the streets measure)
 KM_EAST = KM_NORTH / np.cos(np.radians(HOME[0]))
 ESTIMATE = EstimatedTravelTimes()
+WALK_KM_PER_HOUR = ESTIMATE.walk.km_per_hour
 FIXTURE_MAP = Path(__file__).resolve().parents[2] / "fixtures/transit/antwerp_synthetic.osm.pbf"
 
 
 def write_streets(path: Path) -> Path:
-    """Two footways along a river's banks, joined by one bridge; a footway at the port."""
+    """Two footways along a river's banks, joined by one bridge; a footway at the port, at the
+    end of a dyke's from the west bank (one network: a cut-off piece would be left out)."""
     streets = SyntheticStreets()
     for name, points in {
         "west bank": [(HOME[0] + k * 0.002, HOME[1]) for k in range(-5, 8)],
         "east bank": [(HOME[0] + k * 0.002, ACROSS[1]) for k in range(-5, 8)],
         "bridge": [(HOME[0] + 0.014, HOME[1]), (HOME[0] + 0.014, ACROSS[1])],
         "port": [(PORT[0] - 0.002, PORT[1]), (PORT[0] + 0.002, PORT[1])],
+        "dyke": [(HOME[0] + 0.014, HOME[1]), (PORT[0] - 0.002, PORT[1])],
     }.items():
         streets.way(points, {"highway": "footway", "name": name})
     return streets.write(path)
@@ -346,3 +348,61 @@ def test_who_may_use_a_way_and_which_way(tags, walk, bike, car):
 )
 def test_a_cars_limit_is_the_ways_maxspeed_else_its_class(tags, kmh):
     assert way_modes(tags)[1] == pytest.approx(kmh)
+
+
+def test_a_home_at_a_one_way_dead_end_drives_from_the_streets_it_joins(tmp_path):
+    # A one-way stub 300 m north from the street: a car at its end can go nowhere, so the
+    # home's corner is where the stub leaves the street (300 m off it, at a service road's
+    # speed), not the stub's end, from which no search reaches anything.
+    home, work = _east(0, 0.3), _east(2)
+    streets = SyntheticStreets().way([_east(0), work], {"highway": "residential", "maxspeed": "30"})
+    streets.way([_east(0), home], {"highway": "service", "oneway": "yes"})
+    travel = _travel(tmp_path, streets)
+    slow = 20 * CAR_SPEED_SHARE
+    expected = ESTIMATE.car.fixed_minutes + 0.3 / slow * 60 + 2 / (30 * CAR_SPEED_SHARE) * 60
+    assert _minutes(travel, "car", home, work) == _about(expected)
+
+
+def test_a_home_on_a_cut_off_piece_of_footway_keeps_the_estimate(tmp_path):
+    # Home on a 100 m footway of its own, 3 km from the street network: off the extract.
+    home, work = _east(0), _east(3)
+    streets = SyntheticStreets().way([_east(3, -1), _east(3, 1)], {"highway": "footway"})
+    streets.way([home, _east(0.1)], {"highway": "footway"})
+    travel = _travel(tmp_path, streets)
+    assert _minutes(travel, "walk", home, work) == _minutes(ESTIMATE, "walk", home, work)
+    assert _reason(travel, "walk", work).endswith("(an estimate)")
+
+
+def test_the_fixture_maps_cut_off_corners_drive_like_their_neighbours(antwerp):
+    # A corner of the fixture map that reaches no other by car (it took 241 min to the centre).
+    corner, centre = (51.254012, 4.376377), (51.2205, 4.4003)
+    assert _minutes(antwerp, "car", corner, centre) < 2 * _minutes(ESTIMATE, "car", corner, centre)
+
+
+def test_a_walk_past_the_searches_reach_is_too_far_along_the_streets(tmp_path):
+    # Round by a footway 12 km north: 24.3 km, past the 240 minutes searched.
+    home, work = _east(0), _east(0.3)
+    streets = SyntheticStreets()
+    streets.way([home, _east(0, 12), _east(0.3, 12), work], {"highway": "footway"})
+    travel = _travel(tmp_path, streets)
+    assert _minutes(travel, "walk", home, work) == 241
+    assert _reason(travel, "walk", work) == (
+        "Too far: 241 min on foot along the streets, more than their maximum of 90 min"
+    )
+
+
+def _stops_and_walks(model) -> set[tuple[int, int]]:
+    stops, walks = model.nearest_stops(np.array([HOME]))
+    return {(int(s), int(w)) for s, w in zip(stops[0], walks[0], strict=True) if s >= 0}
+
+
+@pytest.mark.parametrize("streets", ["cars only", "none within a kilometre"])
+def test_walks_to_stops_off_the_walkable_streets_are_estimated(tmp_path, streets):
+    if streets == "cars only":
+        ways = SyntheticStreets().way([_east(-2), _east(2)], {"highway": "motorway"})
+    else:
+        ways = SyntheticStreets().way([_east(-2, 1.5), _east(2, 1.5)], {"highway": "footway"})
+    read = read_osm(ways.write(tmp_path / "map.osm.pbf"))
+    crow_fly = _stops_and_walks(_two_stops(tmp_path, None))
+    assert crow_fly  # the river's stops, within 1.2 km of home
+    assert _stops_and_walks(_two_stops(tmp_path, read)) == crow_fly
