@@ -18,9 +18,11 @@ feeds' dates, the journey is not known (NaN) and the commute feature uses its es
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
 import os
+import secrets
 import threading
 import time
 import zipfile
@@ -48,6 +50,7 @@ __all__ = [
     "TimetableTravelTimes",
     "estimate_reason",
     "installed_travel",
+    "mark_build",
     "timetable_status",
     "journey_reasons",
 ]
@@ -938,6 +941,46 @@ def estimate_reason(minutes: int, mode: Mode) -> Reason:
     )
 
 
+BUILD_MARKER = "build.json"
+"""Written last by `matcher transit build`: the build's id and its files, each as written."""
+
+
+def mark_build(directory: Path, names: Sequence[str]) -> None:
+    """Says which files make the build just written at `directory` (each already whole, under
+    its final name), with each one's size and time, so that a service reading meanwhile can
+    tell a half-replaced build (see `installed_travel`)."""
+    files = {}
+    for name in names:
+        found = (directory / name).stat()
+        files[name] = [found.st_size, found.st_mtime_ns]
+    marker = {"build": secrets.token_hex(8), "files": files}
+    written = directory / f"{BUILD_MARKER}.new"
+    written.write_text(json.dumps(marker, indent=2), encoding="utf-8")
+    written.replace(directory / BUILD_MARKER)
+
+
+def _marker(directory: Path) -> dict[str, object] | None:
+    try:
+        text = (directory / BUILD_MARKER).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None  # built before the marker: its files as they are
+    marker: dict[str, object] = json.loads(text)
+    return marker
+
+
+def _check_whole(directory: Path, marker: dict[str, object]) -> None:
+    """Raises ValueError unless the marker is still there and each file it lists is the one
+    it was written with: a build being written meanwhile replaces them one after another."""
+    if _marker(directory) != marker:
+        raise ValueError(f"{directory}: a new build was marked meanwhile")
+    files = marker["files"]
+    assert isinstance(files, dict)
+    for name, (size, written) in files.items():
+        found = (directory / name).stat()
+        if (found.st_size, found.st_mtime_ns) != (size, written):
+            raise ValueError(f"{directory / name}: replaced since {BUILD_MARKER} was written")
+
+
 def installed_travel(
     directory: Path | str | None = None, *, week_of: dt.date | None = None
 ) -> TimetableTravelTimes | StreetTravelTimes | None:
@@ -945,18 +988,33 @@ def installed_travel(
     the MATCHER_TRANSIT environment variable), the streets alone where it was built from an
     extract only, or None: the commute then uses its estimate.
     Shifts are judged on the week of `week_of` (default MATCHER_TRANSIT_WEEK, else this week):
-    a holiday week, or an ordinary one, as the coordinators choose."""
+    a holiday week, or an ordinary one, as the coordinators choose.
+    Raises ValueError where a new build replaced some of the files while they were read."""
     where = directory if directory is not None else os.environ.get("MATCHER_TRANSIT")
     if not where:
         return None
     chosen = os.environ.get("MATCHER_TRANSIT_WEEK")
     if week_of is None and chosen:
         week_of = dt.date.fromisoformat(chosen)
-    streets_file = Path(where) / "streets.npz"
-    streets = Streets.load(streets_file) if streets_file.exists() else None
-    if not (Path(where) / "timetable.npz").exists() and streets is not None:
-        return StreetTravelTimes(streets)  # built with --osm alone: no public transport
-    return TimetableTravelTimes(Timetable.load(Path(where)), week_of=week_of, streets=streets)
+    folder = Path(where)
+    marker = _marker(folder)
+    if marker is None:
+        built = {name for name in ("streets.npz", "timetable.npz") if (folder / name).exists()}
+    else:
+        # Checked before and after: the files read are the ones the marker lists, all of them
+        # from the same build.
+        _check_whole(folder, marker)
+        assert isinstance(marker["files"], dict)
+        built = set(marker["files"])
+    streets = Streets.load(folder / "streets.npz") if "streets.npz" in built else None
+    travel: TimetableTravelTimes | StreetTravelTimes
+    if "timetable.npz" not in built and streets is not None:
+        travel = StreetTravelTimes(streets)  # built with --osm alone: no public transport
+    else:
+        travel = TimetableTravelTimes(Timetable.load(folder), week_of=week_of, streets=streets)
+    if marker is not None:
+        _check_whole(folder, marker)
+    return travel
 
 
 _UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
@@ -965,9 +1023,10 @@ _UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 class InstalledTimetable:
     """The timetable built at a folder, loaded again once a new build replaces it, so a running
-    service takes it up without a restart. The build is looked at (a stat of timetable.json,
-    written last, and of streets.npz) at most every `every` seconds; a build that cannot be
-    read yet (half written) leaves the one in use, and is tried again at the next look."""
+    service takes it up without a restart. The build is looked at (a stat of its marker,
+    build.json, written last; of timetable.json and streets.npz for a build from before the
+    marker) at most every `every` seconds; a build that cannot be read yet (half written)
+    leaves the one in use, and is tried again at the next look."""
 
     def __init__(
         self,
@@ -986,15 +1045,17 @@ class InstalledTimetable:
         self.travel = installed_travel(self.directory, week_of=week_of)
         self._looked = clock()
 
-    def _build_stamp(self) -> tuple[tuple[int, int] | None, ...]:
-        stamps: list[tuple[int, int] | None] = []
-        for name in ("timetable.json", "streets.npz"):
+    def _build_stamp(self) -> tuple[tuple[int, int, int] | None, ...]:
+        stamps: list[tuple[int, int, int] | None] = []
+        for name in (BUILD_MARKER, "timetable.json", "streets.npz"):
             try:
                 found = (self.directory / name).stat()
             except FileNotFoundError:
                 stamps.append(None)
             else:
-                stamps.append((found.st_mtime_ns, found.st_size))
+                stamps.append((found.st_mtime_ns, found.st_size, found.st_ino))
+                if name == BUILD_MARKER:
+                    break  # the files written before it are not looked at until it moves
         return tuple(stamps)
 
     def current(self) -> TimetableTravelTimes | StreetTravelTimes | None:
