@@ -18,6 +18,7 @@ feeds' dates, the journey is not known (NaN) and the commute feature uses its es
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import math
@@ -942,21 +943,26 @@ def estimate_reason(minutes: int, mode: Mode) -> Reason:
 
 
 BUILD_MARKER = "build.json"
-"""Written last by `matcher transit build`: the build's id and its files, each as written."""
+"""Written last by `matcher transit build`: the build's id and its files, each as written
+(`_fingerprint`)."""
 
 
 def mark_build(directory: Path, names: Sequence[str]) -> None:
     """Says which files make the build just written at `directory` (each already whole, under
-    its final name), with each one's size and time, so that a service reading meanwhile can
+    its final name), with each one's content digest, so that a service reading meanwhile can
     tell a half-replaced build (see `installed_travel`)."""
-    files = {}
-    for name in names:
-        found = (directory / name).stat()
-        files[name] = [found.st_size, found.st_mtime_ns]
+    files = {name: _fingerprint(directory / name) for name in names}
     marker = {"build": secrets.token_hex(8), "files": files}
     written = directory / f"{BUILD_MARKER}.new"
     written.write_text(json.dumps(marker, indent=2), encoding="utf-8")
     written.replace(directory / BUILD_MARKER)
+
+
+def _fingerprint(path: Path) -> str:
+    """The file's content digest: what tells one build's file from the next one's under the
+    same name, and still holds for a built folder copied elsewhere (sizes and times do not)."""
+    with path.open("rb") as read:
+        return hashlib.file_digest(read, "blake2b").hexdigest()[:32]
 
 
 def _marker(directory: Path) -> dict[str, object] | None:
@@ -969,15 +975,14 @@ def _marker(directory: Path) -> dict[str, object] | None:
 
 
 def _check_whole(directory: Path, marker: dict[str, object]) -> None:
-    """Raises ValueError unless the marker is still there and each file it lists is the one
+    """Raises ValueError unless the marker is still there and each file it lists holds what
     it was written with: a build being written meanwhile replaces them one after another."""
     if _marker(directory) != marker:
         raise ValueError(f"{directory}: a new build was marked meanwhile")
     files = marker["files"]
     assert isinstance(files, dict)
-    for name, (size, written) in files.items():
-        found = (directory / name).stat()
-        if (found.st_size, found.st_mtime_ns) != (size, written):
+    for name, written in files.items():
+        if _fingerprint(directory / name) != written:
             raise ValueError(f"{directory / name}: replaced since {BUILD_MARKER} was written")
 
 
@@ -1001,9 +1006,6 @@ def installed_travel(
     if marker is None:
         built = {name for name in ("streets.npz", "timetable.npz") if (folder / name).exists()}
     else:
-        # Checked before and after: the files read are the ones the marker lists, all of them
-        # from the same build.
-        _check_whole(folder, marker)
         assert isinstance(marker["files"], dict)
         built = set(marker["files"])
     streets = Streets.load(folder / "streets.npz") if "streets.npz" in built else None
@@ -1013,6 +1015,8 @@ def installed_travel(
     else:
         travel = TimetableTravelTimes(Timetable.load(folder), week_of=week_of, streets=streets)
     if marker is not None:
+        # The marker's files were all in place before it was read: any of them replaced by
+        # the time they were read (by a build written meanwhile) no longer has its content.
         _check_whole(folder, marker)
     return travel
 
@@ -1073,7 +1077,10 @@ class InstalledTimetable:
                     except _UNREADABLE:
                         logger.warning("the new timetable at %s cannot be read yet", self.directory)
                     else:
-                        self.travel, self._stamp = travel, stamp
+                        # Unless yet another build was marked while this one loaded: its
+                        # stamp would be missed, or the one loaded be loaded again.
+                        if self._build_stamp() == stamp:
+                            self.travel, self._stamp = travel, stamp
         return self.travel
 
 

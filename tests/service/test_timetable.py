@@ -317,3 +317,11 @@ def test_each_file_of_a_build_is_replaced_whole(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("streets")) == [
         "streets.npz"
     ]
+
+
+def test_a_built_folder_copied_elsewhere_loads(tmp_path):
+    import shutil
+
+    assert _build("--gtfs", FEEDS[1], "--output", tmp_path / "built") == 0
+    copied = shutil.copytree(tmp_path / "built", tmp_path / "copied", copy_function=shutil.copy)
+    assert timetable_status(installed_travel(copied))["feeds"] == ["nmbs_synthetic.zip"]
