@@ -362,6 +362,7 @@ def _import_esco(args: argparse.Namespace) -> int:
 
 
 def _transit_build(args: argparse.Namespace) -> int:
+    from matcher.travel.journeys import mark_build
     from matcher.travel.streets import STREET_MODES, read_osm
 
     def progress(step: str, count: int) -> None:
@@ -381,19 +382,17 @@ def _transit_build(args: argparse.Namespace) -> int:
             raise SystemExit(f"error: {args.osm}: {problem}") from None
     timetable = _checked_timetable(args.gtfs, progress) if args.gtfs else None
     args.output.mkdir(parents=True, exist_ok=True)
-    streets_file = args.output / "streets.npz"
+    # Every file first, each whole, then the marker a running service watches (mark_build),
+    # then the earlier build's files this one has not: a service never pairs two builds' files.
+    made: list[str] = []
     if streets is not None:
-        streets.save(streets_file)
+        streets.save(args.output / "streets.npz")
+        made.append("streets.npz")
         counts = ", ".join(f"{streets.segments(m):,} {m}" for m in STREET_MODES)
         print(f"{len(streets.lat):,} street nodes, {len(streets.edge_from):,} segments ({counts})")
-    elif streets_file.exists():
-        streets_file.unlink()  # an earlier build's streets would not match these feeds' area
-    if timetable is None:
-        for stale in ("timetable.npz", "timetable.json"):
-            (args.output / stale).unlink(missing_ok=True)  # an earlier build's feeds
-        print("no feeds: public transport stays estimated")
-    else:
+    if timetable is not None:
         timetable.save(args.output)
+        made += ["timetable.json", "timetable.npz"]
         summary = timetable.describe()
         print(
             f"{summary['stops']:,} stops, {summary['routes']:,} routes, "
@@ -401,6 +400,12 @@ def _transit_build(args: argparse.Namespace) -> int:
             f"{summary['service_days']} service days "
             f"({summary['first_day']} to {summary['last_day']}); area {summary['area']}"
         )
+    mark_build(args.output, made)
+    for stale in sorted({"streets.npz", "timetable.json", "timetable.npz"} - set(made)):
+        # An earlier build's: streets that would not match these feeds' area, or feeds.
+        (args.output / stale).unlink(missing_ok=True)
+    if timetable is None:
+        print("no feeds: public transport stays estimated")
     print(f"wrote {args.output}; use it with: export MATCHER_TRANSIT={args.output.resolve()}")
     return 0
 

@@ -156,6 +156,9 @@ class Catalog:
             return fitted
         with self._lock:
             fitted = self._fitted
+            # Read again: another request may have taken up a newer build while this one
+            # waited, and fitting on the build read before would go back to the older one.
+            travel = self.travel
             if fitted is not None and fitted.covers(catalog_version, weights_version, travel):
                 return fitted
             if fitted is not None and fitted.engine.travel is not travel:
@@ -413,13 +416,18 @@ class _Checks:
         self.withhold.append(withheld)
 
 
+_TRAVEL_BUILD = 2
+"""Where `ShortlistCache.key` holds the timetable build."""
+
+
 class ShortlistCache:
     """Rendered shortlists keyed by everything they depend on but the catalog, so a hit is never
     stale: an entry from an older catalog is served only once the vacancies written since are
     re-scored for that person and none of them enters, leaves or changes the list.
 
-    The key holds a digest of the candidate's stored data, the weights version and the query;
-    erasing a person drops their entries at once.
+    The key holds a digest of the candidate's stored data, the weights version, the timetable
+    build and the query; erasing a person drops their entries at once, and a new timetable
+    build those of the builds before (they can never be served again).
     """
 
     def __init__(self, size: int) -> None:
@@ -431,6 +439,8 @@ class ShortlistCache:
         self._bringing_up = threading.Lock()
         self._brought_up = 0
         """The newest catalog every entry was checked against at once (see `bring_up`)."""
+        self._travel_build = 0
+        """The newest timetable build an entry was put for: those of older ones are dropped."""
 
     @staticmethod
     def key(stored: str, fitted: Fitted, *query: Any) -> tuple[Any, ...]:
@@ -468,6 +478,15 @@ class ShortlistCache:
         if self.size == 0:
             return
         with self._lock:
+            build = key[_TRAVEL_BUILD]
+            if build < self._travel_build:
+                return  # fitted on a build before the one in use: never asked for again
+            if build > self._travel_build:
+                # A new timetable build: the entries of the ones before can never be served
+                # again, and would otherwise be moved up to every catalog after (`bring_up`).
+                for older in [k for k in self._entries if k[_TRAVEL_BUILD] < build]:
+                    del self._entries[older]
+                self._travel_build = build
             known = self._entries.get(key)
             if known is not None and known.brought_up > entry.catalog_version:
                 return  # a request that started later already stored a newer one

@@ -18,9 +18,12 @@ feeds' dates, the journey is not known (NaN) and the commute feature uses its es
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import math
 import os
+import secrets
 import threading
 import time
 import zipfile
@@ -48,6 +51,7 @@ __all__ = [
     "TimetableTravelTimes",
     "estimate_reason",
     "installed_travel",
+    "mark_build",
     "timetable_status",
     "journey_reasons",
 ]
@@ -940,6 +944,50 @@ def estimate_reason(minutes: int, mode: Mode) -> Reason:
     )
 
 
+BUILD_MARKER = "build.json"
+"""Written last by `matcher transit build`: the build's id and its files, each as written
+(`_fingerprint`)."""
+
+
+def mark_build(directory: Path, names: Sequence[str]) -> None:
+    """Says which files make the build just written at `directory` (each already whole, under
+    its final name), with each one's content digest, so that a service reading meanwhile can
+    tell a half-replaced build (see `installed_travel`)."""
+    files = {name: _fingerprint(directory / name) for name in names}
+    marker = {"build": secrets.token_hex(8), "files": files}
+    written = directory / f"{BUILD_MARKER}.new"
+    written.write_text(json.dumps(marker, indent=2), encoding="utf-8")
+    written.replace(directory / BUILD_MARKER)
+
+
+def _fingerprint(path: Path) -> str:
+    """The file's content digest: what tells one build's file from the next one's under the
+    same name, and still holds for a built folder copied elsewhere (sizes and times do not)."""
+    with path.open("rb") as read:
+        return hashlib.file_digest(read, "blake2b").hexdigest()[:32]
+
+
+def _marker(directory: Path) -> dict[str, object] | None:
+    try:
+        text = (directory / BUILD_MARKER).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None  # built before the marker: its files as they are
+    marker: dict[str, object] = json.loads(text)
+    return marker
+
+
+def _check_whole(directory: Path, marker: dict[str, object]) -> None:
+    """Raises ValueError unless the marker is still there and each file it lists holds what
+    it was written with: a build being written meanwhile replaces them one after another."""
+    if _marker(directory) != marker:
+        raise ValueError(f"{directory}: a new build was marked meanwhile")
+    files = marker["files"]
+    assert isinstance(files, dict)
+    for name, written in files.items():
+        if _fingerprint(directory / name) != written:
+            raise ValueError(f"{directory / name}: replaced since {BUILD_MARKER} was written")
+
+
 def installed_travel(
     directory: Path | str | None = None, *, week_of: dt.date | None = None
 ) -> TimetableTravelTimes | StreetTravelTimes | None:
@@ -947,18 +995,32 @@ def installed_travel(
     the MATCHER_TRANSIT environment variable), the streets alone where it was built from an
     extract only, or None: the commute then uses its estimate.
     Shifts are judged on the week of `week_of` (default MATCHER_TRANSIT_WEEK, else this week):
-    a holiday week, or an ordinary one, as the coordinators choose."""
+    a holiday week, or an ordinary one, as the coordinators choose.
+    Raises ValueError where a new build replaced some of the files while they were read."""
     where = directory if directory is not None else os.environ.get("MATCHER_TRANSIT")
     if not where:
         return None
     chosen = os.environ.get("MATCHER_TRANSIT_WEEK")
     if week_of is None and chosen:
         week_of = dt.date.fromisoformat(chosen)
-    streets_file = Path(where) / "streets.npz"
-    streets = Streets.load(streets_file) if streets_file.exists() else None
-    if not (Path(where) / "timetable.npz").exists() and streets is not None:
-        return StreetTravelTimes(streets)  # built with --osm alone: no public transport
-    return TimetableTravelTimes(Timetable.load(Path(where)), week_of=week_of, streets=streets)
+    folder = Path(where)
+    marker = _marker(folder)
+    if marker is None:
+        built = {name for name in ("streets.npz", "timetable.npz") if (folder / name).exists()}
+    else:
+        assert isinstance(marker["files"], dict)
+        built = set(marker["files"])
+    streets = Streets.load(folder / "streets.npz") if "streets.npz" in built else None
+    travel: TimetableTravelTimes | StreetTravelTimes
+    if "timetable.npz" not in built and streets is not None:
+        travel = StreetTravelTimes(streets)  # built with --osm alone: no public transport
+    else:
+        travel = TimetableTravelTimes(Timetable.load(folder), week_of=week_of, streets=streets)
+    if marker is not None:
+        # The marker's files were all in place before it was read: any of them replaced by
+        # the time they were read (by a build written meanwhile) no longer has its content.
+        _check_whole(folder, marker)
+    return travel
 
 
 _UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
@@ -967,9 +1029,10 @@ _UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 class InstalledTimetable:
     """The timetable built at a folder, loaded again once a new build replaces it, so a running
-    service takes it up without a restart. The build is looked at (a stat of timetable.json,
-    written last, and of streets.npz) at most every `every` seconds; a build that cannot be
-    read yet (half written) leaves the one in use, and is tried again at the next look."""
+    service takes it up without a restart. The build is looked at (a stat of its marker,
+    build.json, written last; of timetable.json and streets.npz for a build from before the
+    marker) at most every `every` seconds; a build that cannot be read yet (half written)
+    leaves the one in use, and is tried again at the next look."""
 
     def __init__(
         self,
@@ -988,15 +1051,17 @@ class InstalledTimetable:
         self.travel = installed_travel(self.directory, week_of=week_of)
         self._looked = clock()
 
-    def _build_stamp(self) -> tuple[tuple[int, int] | None, ...]:
-        stamps: list[tuple[int, int] | None] = []
-        for name in ("timetable.json", "streets.npz"):
+    def _build_stamp(self) -> tuple[tuple[int, int, int] | None, ...]:
+        stamps: list[tuple[int, int, int] | None] = []
+        for name in (BUILD_MARKER, "timetable.json", "streets.npz"):
             try:
                 found = (self.directory / name).stat()
             except FileNotFoundError:
                 stamps.append(None)
             else:
-                stamps.append((found.st_mtime_ns, found.st_size))
+                stamps.append((found.st_mtime_ns, found.st_size, found.st_ino))
+                if name == BUILD_MARKER:
+                    break  # the files written before it are not looked at until it moves
         return tuple(stamps)
 
     def current(self) -> TimetableTravelTimes | StreetTravelTimes | None:
@@ -1014,7 +1079,10 @@ class InstalledTimetable:
                     except _UNREADABLE:
                         logger.warning("the new timetable at %s cannot be read yet", self.directory)
                     else:
-                        self.travel, self._stamp = travel, stamp
+                        # Unless yet another build was marked while this one loaded: its
+                        # stamp would be missed, or the one loaded be loaded again.
+                        if self._build_stamp() == stamp:
+                            self.travel, self._stamp = travel, stamp
         return self.travel
 
 

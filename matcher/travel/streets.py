@@ -106,7 +106,11 @@ class Streets:
 
     def save(self, path: Path) -> None:
         arrays = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
-        np.savez_compressed(path, **{k: v for k, v in arrays.items() if v is not None})
+        # Whole or not at all (a temporary file renamed): a running service may read it.
+        written = path.with_name(f"{path.name}.new")
+        with written.open("wb") as out:
+            np.savez_compressed(out, **{k: v for k, v in arrays.items() if v is not None})
+        written.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> Streets:

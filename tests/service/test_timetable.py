@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.util
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,9 @@ from fastapi.testclient import TestClient
 from support import as_role, make_key, settings_for
 
 from matcher.cli import main
-from matcher.travel.journeys import installed_travel, timetable_status
+from matcher.travel.journeys import InstalledTimetable, installed_travel, timetable_status
 from service.app import create_app
+from service.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 FEEDS = [
@@ -25,6 +27,23 @@ FEEDS = [
 
 def _build(*arguments: object) -> int:
     return main(["transit", "build", *map(str, arguments)])
+
+
+def _extract(path: Path, points: list[tuple[float, float]]) -> Path:
+    """A street extract of one pedestrian way through `points` (lat, lon)."""
+    import osmium
+    from osmium.osm.mutable import Node, Way
+
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    writer = osmium.SimpleWriter(str(path))
+    for k, (lat, lon) in enumerate(points, start=1):
+        writer.add_node(Node(id=k, location=(lon, lat), version=1, timestamp=stamp))
+    nodes = list(range(1, len(points) + 1))
+    writer.add_way(
+        Way(id=1, nodes=nodes, tags={"highway": "pedestrian"}, version=1, timestamp=stamp)
+    )
+    writer.close()
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -144,23 +163,51 @@ def test_a_new_build_is_taken_up_without_a_restart(tmp_path):
     assert any(m.startswith("tram ") for m in messages), messages
 
 
+def test_a_request_that_read_the_build_before_never_fits_on_it_again(tmp_path):
+    """Request B reads build 1, request A meanwhile takes up build 2 and fits on it: B then
+    gets A's engine, not a full fit on the build before (and another on build 2 after)."""
+    folder = tmp_path / "transit"
+    assert _build("--gtfs", FEEDS[1], "--output", folder) == 0
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = create_app(settings_for(url))
+    now = [0.0]
+
+    class Meanwhile(InstalledTimetable):
+        """Runs another request just after the build in use was read, as a thread would."""
+
+        other_request: Callable[[], object] | None = None
+
+        def current(self) -> object:  # type: ignore[override]
+            travel = super().current()
+            other, self.other_request = self.other_request, None
+            if other is not None:
+                other()
+            return travel
+
+    installed = Meanwhile(folder, every=5.0, clock=lambda: now[0])
+    catalog = Catalog(timetable=installed)
+    with TestClient(app), app.state.sessions() as session:
+        first = catalog.current(session).engine.travel
+        assert _build("--gtfs", FEEDS[0], "--gtfs", FEEDS[1], "--output", folder) == 0
+
+        def request_a() -> None:
+            now[0] = 10.0  # A looks after the interval: it takes up build 2
+            assert catalog.current(session).engine.travel is not first
+
+        installed.other_request = request_a
+        fitted = catalog.current(session)  # request B, which read build 1
+        assert fitted.engine.travel is installed.current() is not first
+        assert catalog.full_fits == 2  # build 1, then build 2 once
+        assert catalog.current(session) is fitted
+
+
 def test_without_a_timetable_health_says_none(tmp_path):
     with TestClient(create_app(settings_for(f"sqlite:///{tmp_path / 'db.sqlite'}"))) as client:
         assert client.get("/health").json()["timetable"] is None
 
 
 def test_an_osm_extract_is_read_with_the_feeds_and_used_for_walks(tmp_path, capsys):
-    import osmium
-    from osmium.osm.mutable import Node, Way
-
-    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    writer = osmium.SimpleWriter(str(tmp_path / "centre.osm.pbf"))
-    for k, (lat, lon) in enumerate([(51.2189, 4.4011), (51.2166, 4.4190)], start=1):
-        writer.add_node(Node(id=k, location=(lon, lat), version=1, timestamp=stamp))
-    writer.add_way(
-        Way(id=1, nodes=[1, 2], tags={"highway": "pedestrian"}, version=1, timestamp=stamp)
-    )
-    writer.close()
+    _extract(tmp_path / "centre.osm.pbf", [(51.2189, 4.4011), (51.2166, 4.4190)])
     out = tmp_path / "t"
     assert _build("--gtfs", FEEDS[0], "--osm", tmp_path / "centre.osm.pbf", "--output", out) == 0
     assert "2 street nodes, 1 segments (1 walk, 0 bike, 0 car)" in capsys.readouterr().out
@@ -185,3 +232,96 @@ def test_an_extract_alone_installs_the_streets_without_a_timetable(tmp_path, cap
     assert timetable_status(travel) is None
     with pytest.raises(SystemExit, match="give GTFS feeds"):
         _build("--output", out)
+
+
+CENTRE = [(51.2189, 4.4011), (51.2166, 4.4190)]
+LONGER = [(51.2189, 4.4011), (51.2166, 4.4190), (51.2130, 4.4210)]
+
+
+def test_a_new_streets_only_build_is_taken_up_and_the_old_ones_shortlists_dropped(tmp_path):
+    from matcher.travel.streets import StreetTravelTimes
+
+    folder = tmp_path / "transit"
+    assert _build("--osm", _extract(tmp_path / "a.osm.pbf", CENTRE), "--output", folder) == 0
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = create_app(settings_for(url, transit=folder, transit_look_seconds=0))
+    with TestClient(app) as client:
+        jobhunter = as_role({"jobhunter": make_key(app, "jobhunter")}, "jobhunter")
+        for person in ("c-0001", "c-0008"):
+            client.get(f"/candidates/{person}/shortlist?top=5", headers=jobhunter)
+        catalog, cache = app.state.catalog, app.state.shortlist_cache
+        fits = catalog.full_fits
+        assert cache.holds("c-0001")
+        assert _build("--osm", _extract(tmp_path / "b.osm.pbf", LONGER), "--output", folder) == 0
+        client.get("/candidates/c-0008/shortlist?top=5", headers=jobhunter)
+        travel = catalog.fitted.engine.travel
+        assert isinstance(travel, StreetTravelTimes) and len(travel.streets.lat) == len(LONGER)
+        assert catalog.full_fits == fits + 1
+        # c-0001's shortlist is of the build before: it can never be served again.
+        assert cache.holds("c-0008") and not cache.holds("c-0001")
+
+
+def test_a_build_half_written_is_not_taken_up_until_its_marker_is(tmp_path):
+    from matcher.travel.journeys import mark_build
+    from matcher.travel.streets import read_osm
+    from matcher.travel.timetable import read_feeds
+
+    folder = tmp_path / "transit"
+    extract = _extract(tmp_path / "a.osm.pbf", CENTRE)
+    assert _build("--gtfs", FEEDS[1], "--osm", extract, "--output", folder) == 0
+    now = [0.0]
+    installed = InstalledTimetable(folder, every=1.0, clock=lambda: now[0])
+    first = installed.current()
+    assert first is not None and first.streets is not None
+    # What `matcher transit build` writes before the marker, one file after another.
+    read_osm(_extract(tmp_path / "b.osm.pbf", LONGER)).save(folder / "streets.npz")
+    now[0] += 5
+    assert installed.current() is first  # new streets beside the old timetable: not taken up
+    read_feeds(FEEDS).save(folder)
+    with pytest.raises(ValueError, match="replaced since build.json"):
+        installed_travel(folder)  # the marker's files are no longer those it lists
+    mark_build(folder, ["streets.npz", "timetable.json", "timetable.npz"])
+    now[0] += 5
+    taken = installed.current()
+    assert taken is not first and taken is not None and taken.streets is not None
+    assert len(taken.streets.lat) == len(LONGER)
+    assert timetable_status(taken)["feeds"] == ["delijn_synthetic.zip", "nmbs_synthetic.zip"]
+
+
+def test_a_build_from_before_the_marker_still_loads_and_reloads(tmp_path):
+    from matcher.travel.timetable import read_feeds
+
+    folder = tmp_path / "transit"
+    assert _build("--gtfs", FEEDS[1], "--output", folder) == 0
+    (folder / "build.json").unlink()
+    now = [0.0]
+    installed = InstalledTimetable(folder, every=1.0, clock=lambda: now[0])
+    assert timetable_status(installed.current())["feeds"] == ["nmbs_synthetic.zip"]
+    read_feeds(FEEDS).save(folder)  # timetable.json last, as builds before the marker did
+    now[0] += 5
+    assert len(timetable_status(installed.current())["feeds"]) == 2
+
+
+def test_each_file_of_a_build_is_replaced_whole(tmp_path):
+    """A reader that opened the streets before a rebuild still reads them whole."""
+    import numpy as np
+
+    from matcher.travel.streets import Streets, read_osm
+
+    path = tmp_path / "streets.npz"
+    read_osm(_extract(tmp_path / "a.osm.pbf", CENTRE)).save(path)
+    with np.load(path) as opened:
+        read_osm(_extract(tmp_path / "b.osm.pbf", LONGER)).save(path)
+        assert len(opened["lat"]) == len(CENTRE)
+    assert len(Streets.load(path).lat) == len(LONGER)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("streets")) == [
+        "streets.npz"
+    ]
+
+
+def test_a_built_folder_copied_elsewhere_loads(tmp_path):
+    import shutil
+
+    assert _build("--gtfs", FEEDS[1], "--output", tmp_path / "built") == 0
+    copied = shutil.copytree(tmp_path / "built", tmp_path / "copied", copy_function=shutil.copy)
+    assert timetable_status(installed_travel(copied))["feeds"] == ["nmbs_synthetic.zip"]
