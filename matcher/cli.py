@@ -369,8 +369,9 @@ def _transit_build(args: argparse.Namespace) -> int:
         bar = "#" * min(40, count.bit_length() * 2)
         print(f"\r{step:>10} {bar:<40} {count:>9,}", end="", file=sys.stderr, flush=True)
 
-    if args.osm is not None and not args.osm.is_file():
-        raise SystemExit(f"error: {args.osm}: no such file")
+    for given in [*args.gtfs, *([] if args.osm is None else [args.osm])]:
+        if not given.is_file():
+            raise SystemExit(f"error: {given}: no such file")
     if not args.gtfs and args.osm is None:
         raise SystemExit("error: give GTFS feeds (--gtfs), a street extract (--osm), or both")
     streets = None

@@ -76,6 +76,7 @@ def _feed_without(tmp_path: Path, left_out: str) -> Path:
     [
         (lambda p: _feed_without(p, "stop_times.txt"), "broken.zip: stop_times.txt is missing"),
         (lambda p: (p / "notes.zip").write_text("not a zip") and p / "notes.zip", "not a GTFS zip"),
+        (lambda p: p / "delijn.zip", "delijn.zip: no such file"),
     ],
 )
 def test_a_malformed_feed_is_refused_naming_the_file(tmp_path, make, said):
