@@ -110,9 +110,7 @@ def _plan_page(
                         "id": entry["candidate_id"],
                         "name": shown_name(person),
                         "stage": person.stage,
-                        "lines": [
-                            {**p, "score_text": t.decimal(p["score"])} for p in entry["proposals"]
-                        ],
+                        "lines": entry["proposals"],
                     }
                 )
     return render(
@@ -276,14 +274,13 @@ def _candidates_view(
             session, ids=[line["candidate_id"] for line in body["results"]]
         )
     }
-    t = translator(language)
     lines = [
         {
             "candidate_id": line["candidate_id"],
             "name": shown_name(people[line["candidate_id"]])
             if line["candidate_id"] in people
             else line["candidate_id"],
-            "score_text": t.decimal(line["score"]),
+            "score": line["score"],
             "reasons": [
                 reason["message"]
                 for feature in line["features"].values()

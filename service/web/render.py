@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from matcher.reasons import DEFAULT_LANGUAGE, LANGUAGES, Language, page_text, supported
+from matcher.reasons import DEFAULT_LANGUAGE, LANGUAGES, Language, page_text, supported, translator
 from matcher.reasons import from_accept_language as _from_accept_language
 from service.store import SignedIn
 
@@ -80,6 +80,8 @@ def environment(language: Language) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=text.gettext, ngettext=text.ngettext, newstyle=False
     )
+    # Scores as the language writes them ("0,85" in Dutch), on every page alike.
+    env.filters["decimal"] = translator(language).decimal
     return env
 
 
