@@ -353,7 +353,7 @@ class CommuteFeature:
         else:
             code = "commute_ok"
         reasons = [Reason(code, params, shown=shown)]
-        if math.isfinite(minutes) and self._along_streets(home, j, mode):
+        if math.isfinite(minutes) and self._along_streets(candidate, j, mode):
             reasons = [_said_by(reasons[0], "streets")]
         if journeys is not None:
             reasons, hour_reasons = self._journey_reasons(candidate, k, mode, reasons, hour_reasons)
@@ -383,14 +383,20 @@ class CommuteFeature:
             return reasons, [*hours, *(r for r in told if r.variant and "none" in r.variant)]
         return reasons, hours
 
-    def _along_streets(self, home: tuple[float, float], j: int, mode: Mode) -> bool:
+    def _along_streets(self, candidate: Candidate, j: int, mode: Mode) -> bool:
         """Whether the streets gave this trip's minutes (not the estimate: off the extract), as
-        the street model decided it (its searches are kept: asking again searches no more)."""
+        the street model decided it (its searches are kept: asking again searches no more).
+        Where an end is only a postcode and a trip across its area took longer, that floor
+        (an estimate) gave them, as `_door_to_door` decides."""
         if self.streets is None or mode not in STREET_MODES:
             return False
-        origin = np.array([home], dtype=np.float64)
-        _, on_streets = self.streets.sourced([mode], origin, self.destinations_[j : j + 1])[mode]
-        return bool(on_streets[0, 0])
+        origin = np.array([candidate.home.coordinates], dtype=np.float64)
+        found, on_streets = self.streets.sourced([mode], origin, self.destinations_[j : j + 1])[
+            mode
+        ]
+        vague = candidate.home.lat is None or bool(self.by_postcode_[j])
+        floored = vague and self.area_minutes_[mode] > float(found[0, 0])
+        return bool(on_streets[0, 0]) and not floored
 
     def explain(
         self, candidate: Candidate, vacancy_index: int, *, chosen_shift: int | None = None

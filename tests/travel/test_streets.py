@@ -206,6 +206,26 @@ def test_the_reason_says_along_the_streets_or_an_estimate_off_the_extract(tmp_pa
     )
 
 
+def test_a_home_known_by_postcode_next_to_the_workplace_is_said_as_an_estimate(tmp_path):
+    """Along the streets it is a minute, but a home known only by its postcode counts as a trip
+    across the postcode's area at least: an estimate, and the reason says so."""
+    centre = (51.22047, 4.40026)  # postcode 2000's point
+    work = (centre[0], centre[1] + 0.1 * KM_EAST)
+    streets = SyntheticStreets().way([centre, work], {"highway": "residential"})
+    travel = _travel(tmp_path, streets)
+    person = make_candidate(home={"postcode": "2000"}, transport=[], max_commute_minutes=90)
+    feature = CommuteFeature(travel=travel).fit(
+        [make_vacancy(location={"lat": work[0], "lon": work[1]})]
+    )
+    said = feature.trip(person, 0).reasons[0].message
+    floor = feature.area_minutes_["walk"]
+    assert _minutes(travel, "walk", centre, work) < floor
+    assert said == f"About {int(np.ceil(floor))} min on foot (an estimate)"
+    # Known by coordinates, the same trip is the streets' own.
+    exact = make_candidate(home={"lat": centre[0], "lon": centre[1]}, transport=[])
+    assert feature.trip(exact, 0).reasons[0].message.endswith("on foot along the streets")
+
+
 def test_too_long_along_the_streets_says_so(tmp_path):
     home, work = _east(0), _east(0.3)
     streets = SyntheticStreets()
