@@ -112,11 +112,9 @@ class Catalog:
         concurrent_scoring: int = 2,
         refit_after: int = 200,
         refit_share: float = 0.2,
-        travel: TravelTimeModel | None = None,
         timetable: InstalledTimetable | None = None,
     ) -> None:
         self._lock = threading.Lock()
-        self._travel = travel
         self._timetable = timetable
         """The build at MATCHER_TRANSIT, whose newest timetable `travel` gives."""
         # Scoring is CPU work under the GIL: more threads at it than cores only make every
@@ -141,7 +139,7 @@ class Catalog:
     def travel(self) -> TravelTimeModel | None:
         """The commute's travel times: the newest timetable build (MATCHER_TRANSIT), by default
         the estimate."""
-        return self._timetable.current() if self._timetable is not None else self._travel
+        return self._timetable.current() if self._timetable is not None else None
 
     @property
     def fitted(self) -> Fitted | None:
@@ -387,37 +385,12 @@ class _Held:
     """The newest catalog it was checked against in a pass, whether it held or not."""
 
 
-@dataclass
-class _Checks:
-    """The entries a pass asks `lists_any_before` about, and what it asks for each: the entry
-    as held (`apart`, with the entry it becomes if none enters) and, side by side, its
-    arguments."""
-
-    apart: list[tuple[_Held, CachedShortlist, CachedShortlist]] = field(default_factory=list)
-    candidates: list[Candidate] = field(default_factory=list)
-    lasts: list[tuple[float, str] | None] = field(default_factory=list)
-    include_blocked: list[bool] = field(default_factory=list)
-    credits: list[SkillCredits] = field(default_factory=list)
-    withhold: list[frozenset[str]] = field(default_factory=list)
-
-    def add(
-        self,
-        held: _Held,
-        entry: CachedShortlist,
-        now: CachedShortlist,
-        known: SkillCredits,
-        withheld: frozenset[str],
-    ) -> None:
-        self.apart.append((held, entry, now))
-        self.candidates.append(now.candidate)
-        self.lasts.append(now.last)
-        self.include_blocked.append(now.include_blocked)
-        self.credits.append(known)
-        self.withhold.append(withheld)
-
-
 _TRAVEL_BUILD = 2
 """Where `ShortlistCache.key` holds the timetable build."""
+
+_Check = tuple["_Held", CachedShortlist, CachedShortlist, SkillCredits, frozenset[str]]
+"""An entry a pass checks: as held, the entry it becomes if none enters, its credits, and
+the written vacancies it withholds."""
 
 
 class ShortlistCache:
@@ -510,12 +483,10 @@ class ShortlistCache:
         listed = written & entry.vacancy_ids
         if listed:
             # Its own lines re-explained: the same score, flags and reasons keep it in place.
-            again = fitted.reduced_to(listed).shortlist(
-                entry.candidate, top=len(listed), include_blocked=True
-            )
-            if len(again.results) != len(listed):
-                return None
-            patched = entry.re_explained(again.results)
+            own = fitted.reduced_to(listed)
+            if len(own.vacancies_) != len(listed):
+                return None  # one of them left the catalog: ranked afresh
+            patched = entry.re_explained(own.matches([entry.candidate])[0])
             if patched is None:
                 return None
             entry = patched
@@ -582,7 +553,11 @@ class ShortlistCache:
                 continue  # too far back: each is ranked afresh when asked for
             # One loop over the entries and as few calls per entry as can be: with a few
             # hundred kept, looping over them took as long as re-scoring them.
-            checks = _Checks()
+            # Per entry: as held, the entry it becomes if none enters, its credits and withheld.
+            checks: list[
+                tuple[_Held, CachedShortlist, CachedShortlist, SkillCredits, frozenset[str]]
+            ]
+            checks = []
             listing: dict[frozenset[str], list[tuple[_Held, CachedShortlist, SkillCredits]]] = {}
             for held in helds:
                 entry = held.entry
@@ -596,7 +571,7 @@ class ShortlistCache:
                 if listed:
                     listing.setdefault(listed, []).append((held, entry, known))
                     continue
-                checks.add(held, entry, entry, known, withheld)
+                checks.append((held, entry, entry, known, withheld))
             # Lines of their own written since: re-explained together, a set of them at a time
             # (one at a time, as `revalidated` does, cost a millisecond each); an entry they
             # leave in place is then checked as the others, those lines withheld.
@@ -612,19 +587,20 @@ class ShortlistCache:
                     patched = entry.re_explained(matches)
                     if patched is None:
                         continue
-                    checks.add(held, entry, patched, known, written & (entry.withhold | listed))
-            if not checks.apart:
+                    withheld = written & (entry.withhold | listed)
+                    checks.append((held, entry, patched, known, withheld))
+            if not checks:
                 continue
             enters = fitted.reduced_to(written).lists_any_before(
-                checks.candidates,
-                checks.lasts,
-                include_blocked=checks.include_blocked,
-                credits=checks.credits,
-                withhold=checks.withhold,
+                [now.candidate for _, _, now, _, _ in checks],
+                [now.last for _, _, now, _, _ in checks],
+                include_blocked=[now.include_blocked for _, _, now, _, _ in checks],
+                credits=[known for _, _, _, known, _ in checks],
+                withhold=[withheld for *_, withheld in checks],
             )
             for k in np.flatnonzero(~enters).tolist():
-                held, entry, now = checks.apart[k]
-                moved.append((held, entry, now, checks.credits[k]))
+                held, entry, now, known, _ = checks[k]
+                moved.append((held, entry, now, known))
         with self._lock:
             for held, entry, now, known in moved:
                 if held.entry is not entry:
