@@ -24,6 +24,8 @@ from matcher.travel.geo import is_known_postcode, known_postcodes, postcode_plac
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 MINUTES_PER_DAY = 24 * 60
+MAX_COMMUTE_MINUTES = 240
+"""The longest one-way commute anyone may set; the travel searches reach no further."""
 
 DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 LevelName = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
@@ -292,7 +294,7 @@ class Candidate(_Model):
     # Walking is always possible; these are the other ways the person can travel.
     transport: list[TransportMode] = Field(default_factory=list)
     driving_licence: bool = False
-    max_commute_minutes: int = Field(default=60, ge=5, le=240)
+    max_commute_minutes: int = Field(default=60, ge=5, le=MAX_COMMUTE_MINUTES)
     availability: list[TimeWindow] | None = Field(default=None, min_length=1)
     hours_per_week: HoursRange | None = None
     stage: Stage = "ready"

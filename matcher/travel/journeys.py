@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.models import MINUTES_PER_DAY
+from matcher.models import MAX_COMMUTE_MINUTES, MINUTES_PER_DAY
 from matcher.reasons import Reason, Word
 from matcher.schedule import ShiftTable, format_clock
 from matcher.travel.estimate import EstimatedTravelTimes, Mode, regional_km
@@ -69,7 +69,7 @@ TRANSFER_STOPS = 6
 dozens of stops within 400 m would multiply the search's work for changes nobody makes."""
 CHANGE_MINUTES = 1
 """Least time to change vehicles at one stop."""
-PREVIOUS_DAY_MINUTES = 240
+PREVIOUS_DAY_MINUTES = MAX_COMMUTE_MINUTES
 """Longest journey on the previous service day's trips that counts for a start: the longest
 commute anyone may set (Candidate.max_commute_minutes). A night tram at 24:10 for a 01:00
 start is one; the last tram of the night, then hours of waiting, for a 06:00 start is none."""

@@ -23,6 +23,7 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
+from matcher.models import MAX_COMMUTE_MINUTES
 from matcher.travel.estimate import EstimatedTravelTimes, Mode
 from matcher.travel.kept import Kept
 
@@ -73,7 +74,7 @@ CAR_SPEED_SHARE = 0.8
 OFF_STREET_KM = 1.0
 """A home or workplace farther than this from the nearest street a mode may use is off the
 extract for that mode: its trips keep the estimate."""
-MOST_MINUTES = 240.0
+MOST_MINUTES = float(MAX_COMMUTE_MINUTES)
 """How far a search along the streets goes: the longest commute anyone may set (a trip not
 reached within it is longer than every person's maximum)."""
 _SEARCHES_BYTES = 64_000_000
