@@ -342,6 +342,21 @@ def test_any_accept_header_gives_json_or_a_format_offered(header: str) -> None:
     assert from_accept(header, ("csv", "pdf")) in {None, "csv", "pdf"}
 
 
+@pytest.mark.parametrize(
+    ("header", "chosen"),
+    [
+        ("TEXT/CSV", "csv"),  # media types are case-insensitive
+        ("text/csv;Q=0.5, application/pdf;q=0.4", "csv"),
+        ("text/csv;q=0.5;q=0.9, application/pdf;q=0.1", "pdf"),  # two weights: skipped
+        ("text/csv;q=high", None),  # a weight that is no number: skipped
+        ("text/csv;q=0", None),  # "not this one"
+        (", ".join(["text/html"] * 50 + ["text/csv"]), None),  # past the 50 parts read
+    ],
+)
+def test_odd_accept_headers_are_read_as_the_rule_says(header: str, chosen: str | None) -> None:
+    assert from_accept(header, ("csv", "pdf")) == chosen
+
+
 ACCEPTED = [*(media.split(";")[0] for media in MEDIA_TYPES.values()), "*/*", "text/html"]
 accept_parts = st.lists(
     st.tuples(
