@@ -385,8 +385,9 @@ class _Held:
     """The newest catalog it was checked against in a pass, whether it held or not."""
 
 
-_TRAVEL_BUILD = 2
-"""Where `ShortlistCache.key` holds the timetable build."""
+_GENERATION = slice(1, 3)
+"""Where `ShortlistCache.key` holds the weights version and the timetable build: both only move
+on, and an entry of an older one of either is never asked for again."""
 
 _Check = tuple["_Held", CachedShortlist, CachedShortlist, SkillCredits, frozenset[str]]
 """An entry a pass checks: as held, the entry it becomes if none enters, its credits, and
@@ -412,8 +413,9 @@ class ShortlistCache:
         self._bringing_up = threading.Lock()
         self._brought_up = 0
         """The newest catalog every entry was checked against at once (see `bring_up`)."""
-        self._travel_build = 0
-        """The newest timetable build an entry was put for: those of older ones are dropped."""
+        self._generation = (0, 0)
+        """The newest weights version and timetable build an entry was put for: the entries of
+        older ones are dropped."""
 
     @staticmethod
     def key(stored: str, fitted: Fitted, *query: Any) -> tuple[Any, ...]:
@@ -451,15 +453,16 @@ class ShortlistCache:
         if self.size == 0:
             return
         with self._lock:
-            build = key[_TRAVEL_BUILD]
-            if build < self._travel_build:
-                return  # fitted on a build before the one in use: never asked for again
-            if build > self._travel_build:
-                # A new timetable build: the entries of the ones before can never be served
-                # again, and would otherwise be moved up to every catalog after (`bring_up`).
-                for older in [k for k in self._entries if k[_TRAVEL_BUILD] < build]:
+            weights, build = generation = key[_GENERATION]
+            newest_weights, newest_build = self._generation
+            if weights < newest_weights or build < newest_build:
+                return  # fitted on weights or a timetable before those in use: never asked for
+            if generation != self._generation:
+                # New weights or a new timetable build: the entries of those before can never be
+                # served again, and would otherwise be moved up to every catalog after.
+                for older in [k for k in self._entries if k[_GENERATION] != generation]:
                     del self._entries[older]
-                self._travel_build = build
+                self._generation = generation
             known = self._entries.get(key)
             if known is not None and known.brought_up > entry.catalog_version:
                 return  # a request that started later already stored a newer one

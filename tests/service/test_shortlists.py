@@ -165,6 +165,23 @@ def test_new_weights_apply_to_the_very_next_shortlist(
     client.put("/weights", json={"weights": current["weights"]}, headers=coordinator)
 
 
+def test_new_weights_drop_the_kept_shortlists_of_the_old_ones(
+    app: FastAPI, client: TestClient, keys: dict[str, str], who: dict[str, str]
+) -> None:
+    """Kept under the old weights, a shortlist is never asked for again: it is dropped once one
+    under the new weights is kept, not carried along to every catalog after."""
+    cache = app.state.shortlist_cache
+    coordinator = as_role(keys, "coordinator")
+    client.get("/candidates/c-0005/shortlist", headers=who)
+    assert cache.holds("c-0005")
+    current = client.get("/weights", headers=who).json()
+    new = {"weights": {**current["weights"], "skills": current["weights"]["skills"] + 0.5}}
+    assert client.put("/weights", json=new, headers=coordinator).status_code == 200
+    client.get("/candidates/c-0006/shortlist", headers=who)
+    assert cache.holds("c-0006") and not cache.holds("c-0005")
+    client.put("/weights", json={"weights": current["weights"]}, headers=coordinator)
+
+
 def test_another_process_sees_the_write_at_once(
     app: FastAPI, database_url: str, client: TestClient, who: dict[str, str], person: str
 ) -> None:
