@@ -81,7 +81,7 @@ class CommuteFeature:
     ) -> None:
         self.settings = settings or CommuteSettings()
         self.travel: TravelTimeModel = travel or EstimatedTravelTimes()
-        self.streets = _streets_of(self.travel)
+        self.roads = _roads_of(self.travel)
         """What walks, cycles and drives along the streets, if the travel model has streets."""
 
     def fit(self, vacancies: Sequence[Vacancy], *, shifts: ShiftTable | None = None) -> Self:
@@ -114,8 +114,8 @@ class CommuteFeature:
     def _journeys(self, destinations: FloatMatrix, shifts: ShiftTable) -> ShiftJourneys | None:
         """With a timetable installed, the vacancies' stops and lookups (else None); with
         streets, the vacancies' nearest street corners are found now too."""
-        if self.streets is not None:
-            self.streets.prepare(destinations)
+        if self.roads is not None:
+            self.roads.prepare(destinations)
         if isinstance(self.travel, TimetableTravelTimes):
             return self.travel.for_shifts(destinations, shifts)
         return None
@@ -388,12 +388,10 @@ class CommuteFeature:
         the street model decided it (its searches are kept: asking again searches no more).
         Where an end is only a postcode and a trip across its area took longer, that floor
         (an estimate) gave them, as `_door_to_door` decides."""
-        if self.streets is None or mode not in STREET_MODES:
+        if self.roads is None or mode not in STREET_MODES:
             return False
         origin = np.array([candidate.home.coordinates], dtype=np.float64)
-        found, on_streets = self.streets.sourced([mode], origin, self.destinations_[j : j + 1])[
-            mode
-        ]
+        found, on_streets = self.roads.sourced([mode], origin, self.destinations_[j : j + 1])[mode]
         vague = candidate.home.lat is None or bool(self.by_postcode_[j])
         floored = vague and self.area_minutes_[mode] > float(found[0, 0])
         return bool(on_streets[0, 0]) and not floored
@@ -404,7 +402,7 @@ class CommuteFeature:
         return self.trip(candidate, vacancy_index, chosen_shift=chosen_shift).reasons
 
 
-def _streets_of(travel: TravelTimeModel) -> StreetTravelTimes | None:
+def _roads_of(travel: TravelTimeModel) -> StreetTravelTimes | None:
     if isinstance(travel, TimetableTravelTimes):
         return travel.roads
     return travel if isinstance(travel, StreetTravelTimes) else None

@@ -394,7 +394,6 @@ class TimetableTravelTimes:
         streets: Streets | None = None,
     ) -> None:
         self.timetable = timetable
-        self.streets = streets
         self.estimate = estimate or EstimatedTravelTimes()
         self.roads = StreetTravelTimes(streets, estimate=self.estimate) if streets else None
         """Walking, cycling and driving along the streets (None: the estimate's)."""
@@ -405,6 +404,11 @@ class TimetableTravelTimes:
         # One vacancy's minutes per person and shift time, for the engines fitted on one
         # vacancy to rank people (a fresh ShiftJourneys each time, so its own rows are empty).
         self._by_shift: _Kept[tuple[object, ...], float] = _Kept(65536)
+
+    @property
+    def streets(self) -> Streets | None:
+        """The street extract installed with the timetable, if any."""
+        return self.roads.streets if self.roads is not None else None
 
     def minutes(
         self, modes: Sequence[Mode], origins: NDArray[np.float64], destinations: NDArray[np.float64]
