@@ -282,6 +282,10 @@ class Engine:
         self.ids_ = _ids(self.vacancies_)
         self.vacancy_rank_ = _id_rank(self.ids_)
         self.spliced_ = 0
+        """Vacancy columns the splices since the fit dropped or added."""
+        self.widened_ = 0
+        """Columns the splices since the fit added to the tables that are not one per vacancy
+        (`_width`): what a fit would take back, and so what makes one worth its cost."""
         self._bounds: VacancyBounds | KeptBounds | None = None
         return self
 
@@ -337,10 +341,21 @@ class Engine:
         new.ids_ = np.concatenate([kept_ids, fresh_ids])
         new.vacancy_rank_ = _spliced_rank(self.vacancy_rank_[keep], kept_ids, fresh_ids)
         new.spliced_ = self.spliced_ + changed
+        new.widened_ = self.widened_ + new._width() - self._width()
         new._bounds = (
             None if self._bounds is None else KeptBounds.spliced(self._bounds, keep, len(added))
         )
         return new
+
+    def _width(self) -> int:
+        """The columns of the tables that are not one per vacancy: concepts, contact languages
+        and shift hours. Splices only ever add to them (one no vacancy uses any more stays,
+        empty, until the next fit), so what they added is what a fit would take back."""
+        return (
+            len(self.skills_.concepts_)
+            + len(self.language_.codes_)
+            + len(self.commute_.hour_pairs_)
+        )
 
     def _taken(self, columns: NDArray[np.int64]) -> Engine:
         """This engine over the columns `columns` (ascending) alone, scoring and explaining each

@@ -101,9 +101,14 @@ class Catalog:
     `weights_version` with every weights change; comparing them costs one small query per
     shortlist and is correct across processes. A newer catalog is spliced in, under a lock: the
     vacancies written since (their rows at a newer revision, and the ids deleted since) are
-    fitted on their own, at a cost that grows with the changes, not with the catalog. Once
-    spliced columns add up to `refit_share` of the catalog (at least `refit_after`), a full fit
+    fitted on their own, at a cost that grows with the changes, not with the catalog. Once the
+    splices have widened the engine's tables (concepts, contact languages, shift hours no fit
+    had) by `refit_share` of the catalog's size (at least `refit_after` columns), a full fit
     runs in a background thread and is swapped in when done, changes made meanwhile spliced in.
+    An edit that brings nothing new (the hours, the wage, a known skill) never leads to one: a
+    spliced engine ranks exactly as a fresh fit, and the fit is only there to drop columns no
+    vacancy uses any more (its tens of milliseconds on the fixtures, and everyone's skill credits
+    worked out again after it, were the slowest shortlists of a steady stream of edits).
     """
 
     def __init__(
@@ -205,11 +210,11 @@ class Catalog:
         )
 
     def _refit_when_due(self, fitted: Fitted) -> None:
-        """Under the lock: start a full fit in the background once the spliced columns add up
-        (dropped vacancies leave empty concept and language columns behind until then)."""
+        """Under the lock: start a full fit in the background once the splices have widened the
+        tables enough (dropped vacancies leave empty concept and language columns behind)."""
         engine = fitted.engine
         due = max(self.refit_after, self.refit_share * len(engine.vacancies_))
-        if engine.spliced_ < due or self._refitting is not None:
+        if engine.widened_ < due or self._refitting is not None:
             return
         self._refitting = threading.Thread(
             target=self._refit, args=(fitted,), name="catalog-refit", daemon=True

@@ -218,6 +218,22 @@ def test_a_splice_counts_the_columns_it_changed_since_the_last_fit():
     assert engine.splice(removed=["v-unknown"]).spliced_ == 3
 
 
+def test_a_splice_counts_the_columns_it_widened_the_tables_by():
+    """What a fit would take back: concepts, contact languages and shift hours no fit had."""
+    engine = Engine().fit([make_vacancy(id="v-a", title="Schoonmaker")])
+    same = engine.splice(upserted=[make_vacancy(id="v-a", title="Schoonmaker", hours_per_week=30)])
+    assert same.widened_ == 0 and same.spliced_ == 2
+    new_title = same.splice(upserted=[make_vacancy(id="v-b", title="Zeepzieder van de nacht")])
+    assert new_title.widened_ == 1
+    ti = {"dutch": None, "contact_languages": ["ti"], "contact_level": "A2"}
+    contact = new_title.splice(upserted=[make_vacancy(id="v-c", language=ti)])
+    assert contact.widened_ == 2
+    night = [{"days": ["mon"], "start": "22:00", "end": "06:00"}]
+    hours = contact.splice(upserted=[make_vacancy(id="v-d", shifts=night)])
+    assert hours.widened_ == 3
+    assert Engine().fit(contact.vacancies_).widened_ == 0
+
+
 @splices
 @given(st.data(), histories, st.booleans(), st.randoms(use_true_random=False))
 def test_whether_some_vacancies_would_come_before_a_shortlists_last_line(
