@@ -74,7 +74,7 @@ def main(url: str, extra_people: int, fill_mb: int) -> None:
                 store.create_candidate(session, candidate=make_candidate(id=f"c-x-{n:06d}"))
             person = make_candidate(id=f"c-m-{token}", skills=[marker], occupations=[marker])
             store.create_candidate(session, candidate=person)
-            vacancy_id = store.open_vacancy_rows(session)[0][0]
+            vacancy_id, _, vacancy = store.open_vacancy_rows(session)[0]
             made = store.create_application(
                 session,
                 application=Application(
@@ -82,6 +82,7 @@ def main(url: str, extra_people: int, fill_mb: int) -> None:
                     vacancy_id=vacancy_id,
                     steps=[ApplicationStep(status="proposed", on=date.today(), note=marker)],
                 ),
+                employer=vacancy["employer"],
             )
             store.add_step(
                 session,
@@ -96,7 +97,8 @@ def main(url: str, extra_people: int, fill_mb: int) -> None:
         print("rows:", sizes)
         print("stored (after CHECKPOINT):", copies(db, marker.encode()))
         with sessions.begin() as session:
-            store.delete_candidate(session, candidate_id=str(person.id))
+            by = store.Principal("a-bench", "erasure benchmark", "coordinator", None)
+            store.delete_candidate(session, candidate_id=str(person.id), by=by)
         print("after DELETE:", copies(db, marker.encode()))
         with db.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for table in PEOPLE_TABLES:

@@ -257,6 +257,23 @@ def _vacancy_writes(url: str, key: str, every: float = PUT_EVERY) -> Iterator[li
         raise RuntimeError(f"a vacancy PUT failed: {failed[0]}")
 
 
+def paired_write_rounds(
+    url: str, key: str, paths: list[str], rounds: int
+) -> Iterator[tuple[Result, Result, list[float]]]:
+    """Per round, the 32-client rows without and with a vacancy PUT every 200 ms (and the PUTs'
+    latencies), one after the other on one server, which goes first alternating from round to
+    round: on a shared machine that grows slower or faster during a run, the two rows of a
+    round are then alike in what the machine gives them, and the ratio of their p99s is what
+    the writes cost."""
+    for n in range(rounds):
+        quiet = _load(url, key, paths, 32) if n % 2 == 0 else None
+        with _vacancy_writes(url, key) as puts:
+            loaded = _load(url, key, paths, 32)
+        if quiet is None:
+            quiet = _load(url, key, paths, 32)
+        yield quiet, loaded, puts
+
+
 def _writes(latencies: list[float]) -> str:
     if len(latencies) < 2:
         return f"{len(latencies)} PUTs"
@@ -307,6 +324,17 @@ def run(rows: list[tuple[str, str]]) -> None:
                         loaded,
                     )
                     rows.append(("  the PUTs meanwhile", _writes(puts)))
+                    ratios = [
+                        loaded[2] / quiet[2]
+                        for quiet, loaded, _ in paired_write_rounds(url, key, shortlists, 4)
+                    ]
+                    rows.append(
+                        (
+                            "  p99 with the PUTs / without, 4 paired rounds",
+                            f"median {statistics.median(ratios):.2f} "
+                            f"({', '.join(f'{r:.2f}' for r in ratios)})",
+                        )
+                    )
     _stall_at_scale(rows)
 
 

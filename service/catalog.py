@@ -29,7 +29,7 @@ logger = logging.getLogger("service")
 
 REMEMBERED_CHANGES = 64
 REDUCED_KEPT = 64
-BROUGHT_UP_AT_ONCE = 100
+BROUGHT_UP_AT_ONCE = 400
 """Cached shortlists re-checked in one go after a write (see `ShortlistCache.bring_up`)."""
 """How many engines reduced to a set of changed vacancies a Fitted keeps (each a few columns)."""
 """How many catalog steps a Fitted remembers the changed vacancies of (for cached shortlists)."""
@@ -390,6 +390,22 @@ class _Held:
     """The newest catalog it was checked against in a pass, whether it held or not."""
 
 
+class _ListsWritten:
+    """Whether an entry lists a vacancy written since the catalog it holds for (`fitted`'s
+    changes, looked up once per catalog)."""
+
+    def __init__(self, fitted: Fitted) -> None:
+        self._fitted = fitted
+        self._written: dict[int, frozenset[str] | None] = {}
+
+    def __call__(self, held: _Held) -> bool:
+        since = held.brought_up
+        if since not in self._written:
+            self._written[since] = self._fitted.changed_since(since)
+        written = self._written[since]
+        return written is not None and not written.isdisjoint(held.entry.vacancy_ids)
+
+
 _GENERATION = slice(1, 3)
 """Where `ShortlistCache.key` holds the weights version and the timetable build: both only move
 on, and an entry of an older one of either is never asked for again."""
@@ -536,17 +552,27 @@ class ShortlistCache:
                 if asked is not None and asked.checked >= fitted.catalog_version:
                     return  # checked in a pass meanwhile
                 version = fitted.catalog_version
-                older = [
+                unchecked = [
                     held
                     for held in reversed(self._entries.values())  # the latest asked for first
                     if held.checked < version and held.brought_up < version and held is not asked
-                ][: BROUGHT_UP_AT_ONCE - 1]
+                ]
+                # Entries of the asked one's kind: most list no written vacancy and are checked
+                # in one cheap pass; the few that do are explained again together, in a pass
+                # of their own, so the many do not wait for them.
+                lists = _ListsWritten(fitted)
+                kind = asked is not None and lists(asked)
+                older = [held for held in unchecked if lists(held) == kind]
+                older = older[: BROUGHT_UP_AT_ONCE - 1]
                 if asked is not None and asked.brought_up < version:
                     older.insert(0, asked)
                 for held in older:
                     held.checked = version
+                done = len(older) - (asked is not None and asked.brought_up < version) == len(
+                    unchecked
+                )
             self._bring_up(fitted, older)
-            if len(older) < BROUGHT_UP_AT_ONCE:
+            if done:
                 self._brought_up = fitted.catalog_version
 
     def _bring_up(self, fitted: Fitted, older: list[_Held]) -> None:

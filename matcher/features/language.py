@@ -98,11 +98,19 @@ class LanguageFeature:
     def _candidate_ranks(self, candidates: Sequence[Candidate]) -> NDArray[np.int8]:
         ranks = np.zeros((len(candidates), len(self.codes_)), dtype=np.int8)
         column = {code: k for k, code in enumerate(self.codes_)}
+        rows: list[int] = []
+        columns: list[int] = []
+        levels: list[int] = []
+        # Gathered, then set at once: setting one numpy cell at a time was most of the cost of
+        # bounding a few hundred people against a written vacancy.
         for i, c in enumerate(candidates):
             for code, level in c.languages.items():  # a few each: not every code known
                 k = column.get(code)
                 if k is not None:
-                    ranks[i, k] = level_rank(level)
+                    rows.append(i)
+                    columns.append(k)
+                    levels.append(level_rank(level))
+        ranks[rows, columns] = levels
         return ranks
 
     def _best_rank(self, candidates: Sequence[Candidate]) -> NDArray[np.int8]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
@@ -53,6 +54,21 @@ class _Credit:
 
 
 _NONE = _Credit(0.0, "", False)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _credit(
+    value: float,
+    phrase: str,
+    related: bool,
+    from_occupation: bool = False,
+    entailed_by: str | None = None,
+) -> _Credit:
+    """One shared object per distinct credit: the cached shortlists keep every person's credits
+    (about 34 each), and an object per credit per person was most of what Python's cycle
+    collector walked in its full passes, each a stall of every request in flight."""
+    return _Credit(value, phrase, related, from_occupation, entailed_by)
+
 
 _VacancyConcepts = tuple[list[str], list[str], str]
 """A vacancy's required and preferred skills' concepts, and its title's."""
@@ -223,16 +239,16 @@ class SkillsFeature:
             if reading.concept_id is None:
                 # Every vacancy phrase it resembles, not just the closest: each vacancy counts.
                 for text, similarity, _ in self._similar_unknown_phrases(phrase):
-                    offer(_TEXT + text, _Credit(similarity / 100.0, phrase, False, worked_as))
+                    offer(_TEXT + text, _credit(similarity / 100.0, phrase, False, worked_as))
                 continue
-            offer(reading.concept_id, _Credit(reading.confidence, phrase, False, worked_as))
+            offer(reading.concept_id, _credit(reading.confidence, phrase, False, worked_as))
             # Doing a job means knowing its core skills: a forklift driver drives forklifts.
             for skill in self.vocabulary.entailed_ids(reading.concept_id):
-                entailed = _Credit(reading.confidence, phrase, False, worked_as, reading.concept_id)
+                entailed = _credit(reading.confidence, phrase, False, worked_as, reading.concept_id)
                 offer(skill, entailed)
             for related in self.vocabulary.related_ids(reading.concept_id):
                 value = RELATED_CREDIT * reading.confidence
-                offer(related, _Credit(value, phrase, True, worked_as))
+                offer(related, _credit(value, phrase, True, worked_as))
         return best
 
     def _similar_unknown_phrases(self, phrase: str) -> list[tuple[str, float, int]]:
