@@ -64,8 +64,9 @@ class VacancyRow(Base):
     employer: Mapped[str] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     language_light: Mapped[bool] = mapped_column(Boolean, index=True)
-    revision: Mapped[int] = mapped_column(BigInteger)
-    """The catalog version written with this row's last change."""
+    revision: Mapped[int] = mapped_column(BigInteger, index=True)
+    """The catalog version written with this row's last change (indexed: every process reads the
+    rows written since its engine's version after each write)."""
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
