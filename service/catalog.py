@@ -535,8 +535,10 @@ class ShortlistCache:
         write used to cost each cached person a re-check of their own when next asked for
         (half a millisecond each, every person every write); now a few hundred cost a few
         milliseconds together. At most `BROUGHT_UP_AT_ONCE` at a time, the entry asked for
-        first, so that the requests after a write share the pass rather than one waiting for
-        all of it. Entries whose own lines were written since are re-explained in the pass
+        first and then others of its kind (listing a written vacancy or not), so that the
+        requests after a write share the passes rather than one waiting for all of them, and
+        the many that list none wait only for the cheap pass. Entries whose own lines were
+        written since are re-explained in their pass
         (`CachedShortlist.re_explained`); those it cannot settle, or that a written vacancy may
         enter, are left as they are for `revalidated` to settle when asked for."""
         if self.size == 0 or fitted.catalog_version <= self._brought_up:
@@ -562,15 +564,14 @@ class ShortlistCache:
                 # of their own, so the many do not wait for them.
                 lists = _ListsWritten(fitted)
                 kind = asked is not None and lists(asked)
-                older = [held for held in unchecked if lists(held) == kind]
-                older = older[: BROUGHT_UP_AT_ONCE - 1]
-                if asked is not None and asked.brought_up < version:
-                    older.insert(0, asked)
+                taken = [held for held in unchecked if lists(held) == kind]
+                taken = taken[: BROUGHT_UP_AT_ONCE - 1]
+                done = len(taken) == len(unchecked)  # none of either kind is left unchecked
+                older = (
+                    [asked, *taken] if asked is not None and asked.brought_up < version else taken
+                )
                 for held in older:
                     held.checked = version
-                done = len(older) - (asked is not None and asked.brought_up < version) == len(
-                    unchecked
-                )
             self._bring_up(fitted, older)
             if done:
                 self._brought_up = fitted.catalog_version
