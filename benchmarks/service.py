@@ -270,6 +270,7 @@ def paired_write_rounds(
         with _vacancy_writes(url, key) as puts:
             loaded = _load(url, key, paths, 32)
         if quiet is None:
+            time.sleep(1)  # the passes after the last PUT are over before the quiet row starts
             quiet = _load(url, key, paths, 32)
         yield quiet, loaded, puts
 

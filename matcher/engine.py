@@ -285,7 +285,8 @@ class Engine:
         """Vacancy columns the splices since the fit dropped or added."""
         self.widened_ = 0
         """Columns the splices since the fit added to the tables that are not one per vacancy
-        (`_width`): what a fit would take back, and so what makes one worth its cost."""
+        (`_width`): what a fit may take back once no vacancy uses them, and so what makes one
+        worth its cost (columns of the fit's own that removals left empty are not counted)."""
         self._bounds: VacancyBounds | KeptBounds | None = None
         return self
 
@@ -350,7 +351,7 @@ class Engine:
     def _width(self) -> int:
         """The columns of the tables that are not one per vacancy: concepts, contact languages
         and shift hours. Splices only ever add to them (one no vacancy uses any more stays,
-        empty, until the next fit), so what they added is what a fit would take back."""
+        empty, until the next fit)."""
         return (
             len(self.skills_.concepts_)
             + len(self.language_.codes_)

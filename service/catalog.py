@@ -105,7 +105,7 @@ class Catalog:
     splices have widened the engine's tables (concepts, contact languages, shift hours no fit
     had) by `refit_share` of the catalog's size (at least `refit_after` columns), a full fit
     runs in a background thread and is swapped in when done, changes made meanwhile spliced in.
-    An edit that brings nothing new (the hours, the wage, a known skill) never leads to one: a
+    An edit that brings nothing new (weekly hours, the wage, a known skill) never leads to one: a
     spliced engine ranks exactly as a fresh fit, and the fit is only there to drop columns no
     vacancy uses any more (its tens of milliseconds on the fixtures, and everyone's skill credits
     worked out again after it, were the slowest shortlists of a steady stream of edits).
@@ -211,7 +211,8 @@ class Catalog:
 
     def _refit_when_due(self, fitted: Fitted) -> None:
         """Under the lock: start a full fit in the background once the splices have widened the
-        tables enough (dropped vacancies leave empty concept and language columns behind)."""
+        tables enough. What a fit takes back is at most what they added, and the fit's own
+        columns that removals left empty (those are not counted: at most the fit's width)."""
         engine = fitted.engine
         due = max(self.refit_after, self.refit_share * len(engine.vacancies_))
         if engine.widened_ < due or self._refitting is not None:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from matcher.features.skills import forget_credits
 from matcher.reading.vocabulary import default_vocabulary
 from service import store
 from service.db import checkpoint_sqlite
@@ -261,8 +262,10 @@ class Erasures:
 
 def _forget_phrases() -> None:
     """The phrases people wrote (skills, occupations) are remembered by their text, not by whose
-    they are: forget them all (measured: shortlists are no slower afterwards)."""
+    they are, in the vocabulary's readings and the skills' shared credits: forget them all
+    (measured: shortlists are no slower afterwards)."""
     default_vocabulary().forget_readings()
+    forget_credits()
 
 
 async def get_erasures(request: Request) -> Erasures:

@@ -585,11 +585,9 @@ def vacancy_changes(session: Session, *, since: int) -> VacancyChanges:
     )
     present = {ident for ident, _ in rows}
     deleted = session.execute(
-        select(RetiredVacancyId.id)
-        .where(RetiredVacancyId.revision > since)
-        .order_by(RetiredVacancyId.id)
+        select(RetiredVacancyId.id).where(RetiredVacancyId.revision > since)
     ).scalars()
-    return VacancyChanges(rows=rows, deleted=[i for i in deleted if i not in present])
+    return VacancyChanges(rows=rows, deleted=sorted(i for i in deleted if i not in present))
 
 
 def _vacancy_values(vacancy: Vacancy, revision: int) -> dict[str, Any]:

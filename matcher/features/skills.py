@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
@@ -56,7 +55,13 @@ class _Credit:
 _NONE = _Credit(0.0, "", False)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+SHARED_CREDITS_AT_MOST = 1 << 13
+"""Distinct credits kept for sharing; past that the store starts again (the fixtures' 400 people
+need about 2,000)."""
+
+_shared_credits: dict[tuple[float, str, bool, bool, str | None], _Credit] = {}
+
+
 def _credit(
     value: float,
     phrase: str,
@@ -67,7 +72,24 @@ def _credit(
     """One shared object per distinct credit: the cached shortlists keep every person's credits
     (about 34 each), and an object per credit per person was most of what Python's cycle
     collector walked in its full passes, each a stall of every request in flight."""
-    return _Credit(value, phrase, related, from_occupation, entailed_by)
+    key = (value, phrase, related, from_occupation, entailed_by)
+    credit = _shared_credits.get(key)
+    if credit is None:
+        if len(_shared_credits) >= SHARED_CREDITS_AT_MOST:
+            _shared_credits.clear()
+        credit = _shared_credits.setdefault(key, _Credit(*key))
+    return credit
+
+
+def forget_credits() -> None:
+    """Forget the shared credits, which hold the phrases people wrote: what an erasure calls,
+    as the vocabulary forgets its readings (a phrase cannot be traced back to its writer)."""
+    _shared_credits.clear()
+
+
+def remembers_phrase(phrase: str) -> bool:
+    """Whether a shared credit holds this phrase (people's phrases are personal data)."""
+    return any(key[1] == phrase for key in list(_shared_credits))
 
 
 _VacancyConcepts = tuple[list[str], list[str], str]
