@@ -319,6 +319,11 @@ class CachedShortlist:
     include_blocked: bool = False
     """Whether it lists blocked vacancies too (the query asked for near misses)."""
 
+    def lines_written(self, written: frozenset[str]) -> frozenset[str]:
+        """Which of the vacancies `written` since its catalog it lists: their lines are to be
+        explained again (the others may only enter it)."""
+        return written & self.vacancy_ids
+
     def leaves_out_as_many(self, fitted: Fitted, written: frozenset[str]) -> bool:
         """Whether as many of the vacancies it leaves out are open in `fitted` (its body says
         how many), given the vacancies `written` since."""
@@ -404,7 +409,7 @@ class _ListsWritten:
         if since not in self._written:
             self._written[since] = self._fitted.changed_since(since)
         written = self._written[since]
-        return written is not None and not written.isdisjoint(held.entry.vacancy_ids)
+        return written is not None and bool(held.entry.lines_written(written))
 
 
 _GENERATION = slice(1, 3)
@@ -505,7 +510,7 @@ class ShortlistCache:
         written = fitted.changed_since(entry.catalog_version)
         if written is None:
             return None
-        listed = written & entry.vacancy_ids
+        listed = entry.lines_written(written)
         if listed:
             # Its own lines re-explained: the same score, flags and reasons keep it in place.
             own = fitted.reduced_to(listed)
@@ -603,7 +608,7 @@ class ShortlistCache:
                 known = entry.credits
                 if known is None or known.concepts is not concepts:
                     known = fitted.engine.skill_credits(entry.candidate, known)
-                listed = written & entry.vacancy_ids
+                listed = entry.lines_written(written)
                 if listed:
                     listing.setdefault(listed, []).append((held, entry, known))
                     continue

@@ -353,7 +353,7 @@ class CommuteFeature:
         else:
             code = "commute_ok"
         reasons = [Reason(code, params, shown=shown)]
-        if math.isfinite(minutes) and self._along_streets(candidate, j, mode):
+        if math.isfinite(minutes) and self._along_streets(candidate, j, mode, minutes):
             reasons = [_said_by(reasons[0], "streets")]
         if journeys is not None:
             reasons, hour_reasons = self._journey_reasons(candidate, k, mode, reasons, hour_reasons)
@@ -383,18 +383,16 @@ class CommuteFeature:
             return reasons, [*hours, *(r for r in told if r.variant and "none" in r.variant)]
         return reasons, hours
 
-    def _along_streets(self, candidate: Candidate, j: int, mode: Mode) -> bool:
-        """Whether the streets gave this trip's minutes (not the estimate: off the extract), as
-        the street model decided it (its searches are kept: asking again searches no more).
-        Where an end is only a postcode and a trip across its area took longer, that floor
-        (an estimate) gave them, as `_door_to_door` decides."""
+    def _along_streets(self, candidate: Candidate, j: int, mode: Mode, minutes: float) -> bool:
+        """Whether the streets gave this trip's `minutes` (door to door, from `_door_to_door`):
+        the street model found the trip on its streets (not off the extract; its searches are
+        kept, so asking again searches no more), and no postcode area's floor, an estimate,
+        raised it."""
         if self.roads is None or mode not in STREET_MODES:
             return False
         origin = np.array([candidate.home.coordinates], dtype=np.float64)
         found, on_streets = self.roads.sourced([mode], origin, self.destinations_[j : j + 1])[mode]
-        vague = candidate.home.lat is None or bool(self.by_postcode_[j])
-        floored = vague and self.area_minutes_[mode] > float(found[0, 0])
-        return bool(on_streets[0, 0]) and not floored
+        return bool(on_streets[0, 0]) and minutes <= float(found[0, 0])
 
     def explain(
         self, candidate: Candidate, vacancy_index: int, *, chosen_shift: int | None = None
